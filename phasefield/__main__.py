@@ -1,0 +1,3 @@
+from phasefield.cli import main
+
+main()

@@ -1,0 +1,132 @@
+"""Read a case file: TOML -> validated :class:`ResolvedCase` with SI values and parameter sources.
+
+Every user error becomes a :class:`CaseError` whose message names the file, the key, what was
+expected and what was given, in one line.
+"""
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from phasefield.case.schema import Case
+from phasefield.parameters import ParameterSet, resolve_parameter_set
+from phasefield.units import UnitError
+
+MATERIAL_ROLES = ("metal", "electrolyte", "counter_electrode")
+DEFAULT_SETS = {"metal": "Li", "electrolyte": "Li6PS5Cl", "counter_electrode": "In-InLi"}
+
+
+class CaseError(ValueError):
+    """A user error in a case file; ``str()`` is the one-line message to show."""
+
+    def __init__(self, path: Path, key: str, message: str, given: Any = None):
+        self.path, self.key = path, key
+        got = "" if given is None else f" (got {given!r})"
+        super().__init__(f"{path}: {key}: {message}{got}")
+
+
+@dataclass(frozen=True)
+class ResolvedCase:
+    """A validated case: the schema values (SI), the parameter sets, and the text it came from."""
+
+    path: Path
+    case: Case
+    materials: dict[str, ParameterSet]
+    raw: dict[str, Any]
+
+    def parameters(self, role: str) -> dict[str, float]:
+        """SI values of the parameter set of ``role`` (``metal``, ``electrolyte``, ...)."""
+        return self.materials[role].si()
+
+
+def _read_toml(path: Path, key: str) -> dict[str, Any]:
+    try:
+        with path.open("rb") as stream:
+            return tomllib.load(stream)
+    except FileNotFoundError:
+        raise CaseError(path, key, "file not found") from None
+    except tomllib.TOMLDecodeError as err:
+        raise CaseError(path, key, f"malformed TOML: {err}") from None
+    except (IsADirectoryError, PermissionError, UnicodeDecodeError) as err:
+        raise CaseError(path, key, f"cannot read: {err}") from None
+
+
+def _key_path(loc: tuple) -> str:
+    """``('protocol', 'steps', 0)`` -> ``'[protocol] steps[0]'``."""
+    if not loc:
+        return "(top level)"
+    table, *rest = loc
+    key = ""
+    for part in rest:
+        key += f"[{part}]" if isinstance(part, int) else (f".{part}" if key else str(part))
+    return f"[{table}] {key}".rstrip()
+
+
+def _message(error: dict) -> str:
+    kind = error["type"]
+    if kind == "missing":
+        return "required key is missing"
+    if kind == "extra_forbidden":
+        return "unknown key"
+    message = error["msg"].removeprefix("Value error, ")
+    return f"expected {message[0].lower()}{message[1:]}" if kind != "value_error" else message
+
+
+def _include_mesh(path: Path, raw: dict[str, Any]) -> None:
+    mesh = raw.get("mesh")
+    if not isinstance(mesh, dict) or "include" not in mesh:
+        return
+    include = mesh.pop("include")
+    if not isinstance(include, str):
+        raise CaseError(path, "[mesh] include", "expected a path to a mesh TOML file", include)
+    included = _read_toml(path.parent / include, "[mesh] include")
+    raw["mesh"] = {**included.get("mesh", included), **mesh}
+
+
+def _materials(path: Path, case: Case) -> dict[str, ParameterSet]:
+    sets = {}
+    for role in MATERIAL_ROLES:
+        table = dict(getattr(case, role))
+        name = table.pop("set", DEFAULT_SETS[role])
+        try:
+            base = resolve_parameter_set(str(name), role)
+        except KeyError as err:
+            raise CaseError(path, f"[{role}] set", err.args[0], name) from None
+        for key in table:
+            if key not in base.parameters:
+                raise CaseError(
+                    path, f"[{role}] {key}",
+                    f"unknown parameter of set {base.name!r}; expected one of "
+                    f"{['set', *sorted(base.parameters)]}",
+                )
+        try:
+            sets[role] = base.with_overrides(table, origin=f"case file {path.name}")
+        except UnitError as err:
+            bad = next(k for k in table if _fails(base, k, table[k]))
+            raise CaseError(path, f"[{role}] {bad}", str(err), table[bad]) from None
+    return sets
+
+
+def _fails(base: ParameterSet, key: str, value) -> bool:
+    try:
+        base.with_overrides({key: value}, origin="check")
+    except UnitError:
+        return True
+    return False
+
+
+def load_case(path: str | Path) -> ResolvedCase:
+    """Read, validate and resolve the case file at ``path``; raises :class:`CaseError`."""
+    path = Path(path)
+    raw = _read_toml(path, "(file)")
+    _include_mesh(path, raw)
+    try:
+        case = Case.model_validate(raw)
+    except ValidationError as err:
+        first = err.errors()[0]
+        given = None if first["type"] in ("missing", "extra_forbidden") else first.get("input")
+        raise CaseError(path, _key_path(first["loc"]), _message(first), given) from None
+    return ResolvedCase(path=path, case=case, materials=_materials(path, case), raw=raw)

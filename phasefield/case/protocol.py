@@ -1,0 +1,102 @@
+"""Protocol steps written in the user's words, PyBaMM style.
+
+Grammar (case-insensitive), one string per step::
+
+    Strip at <current density> until <limit> [or <limit> ...]
+    Plate at <current density> until <limit> [or <limit> ...]
+    Strip at <current density> for <time>
+    Rest for <time> [or until ...]
+
+A ``<limit>`` is an areal capacity (``4 mAh/cm^2``), a time (``2 h``), ``overpotential <voltage>``
+(the magnitude of the cell voltage minus its open-circuit value) or ``voltage <voltage>`` (the cell
+voltage, reached from below when stripping and from above when plating). Stripping and plating
+steps need a capacity or a time limit so that every protocol ends.
+"""
+
+import re
+from dataclasses import dataclass
+
+from phasefield.units import UnitError, to_si
+
+_STEP = re.compile(
+    r"^\s*(?P<kind>strip|plate|rest)\s*(?:at\s+(?P<current>.+?))?\s*"
+    r"(?:(?P<keyword>until|for)\s+(?P<limits>.+?))?\s*$",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class ProtocolStep:
+    """One step of the protocol, SI units. ``current_density`` is positive for stripping."""
+
+    text: str
+    kind: str
+    current_density: float
+    capacity_limit: float | None = None
+    time_limit: float | None = None
+    overpotential_limit: float | None = None
+    voltage_limit: float | None = None
+
+
+class ProtocolError(ValueError):
+    """A protocol step could not be read."""
+
+
+def _parse_limit(text: str) -> tuple[str, float]:
+    words = text.strip().split(maxsplit=1)
+    if words and words[0].lower() in ("overpotential", "voltage") and len(words) == 2:
+        return f"{words[0].lower()}_limit", to_si(words[1], "voltage")
+    for dimension, name in (("areal_capacity", "capacity_limit"), ("time", "time_limit")):
+        try:
+            return name, to_si(text, dimension)
+        except UnitError:
+            continue
+    raise ProtocolError(
+        f"cannot read the limit {text.strip()!r}: expected a capacity ('4 mAh/cm^2'), a time "
+        "('2 h'), 'overpotential 0.5 V' or 'voltage -0.1 V'"
+    )
+
+
+def parse_step(text: str) -> ProtocolStep:
+    """Read one protocol step; raises :class:`ProtocolError` with the expected form."""
+    match = _STEP.match(text) if isinstance(text, str) else None
+    if match is None:
+        raise ProtocolError(
+            f"cannot read the step {text!r}: expected 'Strip at 0.5 mA/cm^2 until 4 mAh/cm^2', "
+            "'Plate at ... until ...' or 'Rest for 1 h'"
+        )
+    kind = match["kind"].lower()
+    if kind == "rest":
+        if match["current"]:
+            raise ProtocolError(f"a rest step has no current: {text!r}")
+        current = 0.0
+    else:
+        if not match["current"]:
+            raise ProtocolError(f"a {kind} step needs 'at <current density>': {text!r}")
+        try:
+            current = to_si(match["current"], "current_density")
+        except UnitError as err:
+            raise ProtocolError(f"in step {text!r}: {err}") from err
+        if current <= 0:
+            raise ProtocolError(f"the current density must be positive in {text!r}")
+        current = current if kind == "strip" else -current
+    if not match["limits"]:
+        raise ProtocolError(f"the step {text!r} never ends: add 'until <limit>' or 'for <time>'")
+    limits: dict[str, float] = {}
+    for part in re.split(r"\s+or\s+", match["limits"], flags=re.IGNORECASE):
+        name, value = _parse_limit(part)
+        if match["keyword"].lower() == "for" and name != "time_limit":
+            raise ProtocolError(f"'for' takes a time in {text!r}; use 'until' for other limits")
+        if name in limits:
+            raise ProtocolError(f"two {name.split('_')[0]} limits in {text!r}")
+        limits[name] = value
+    for name in ("capacity_limit", "time_limit", "overpotential_limit"):
+        if name in limits and limits[name] <= 0:
+            raise ProtocolError(f"the {name.split('_')[0]} limit must be positive in {text!r}")
+    if "capacity_limit" not in limits and "time_limit" not in limits:
+        raise ProtocolError(
+            f"the step {text!r} needs a capacity or time limit so that it always ends"
+        )
+    if kind == "rest" and "capacity_limit" in limits:
+        raise ProtocolError(f"a rest step cannot end on a capacity: {text!r}")
+    return ProtocolStep(text=text.strip(), kind=kind, current_density=current, **limits)

@@ -1,0 +1,151 @@
+"""The case file schema: what a user may write, validated, with every quantity converted to SI.
+
+Each table of the TOML file is one model below. Unknown keys are errors (a typo must not be
+silently ignored). Quantities are strings with units (``"0.5 mA/cm^2"``); see
+:mod:`phasefield.units` for the accepted forms.
+"""
+
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+from phasefield.case.protocol import ProtocolStep, parse_step
+from phasefield.units import to_si
+
+
+def quantity(dimension: str, **bounds):
+    """A field written with units in the case file and held in SI (``Field`` bounds apply in SI)."""
+    return Annotated[float, BeforeValidator(lambda v: to_si(v, dimension)), Field(**bounds)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+TARGETS = ("T1", "T2", "T3", "T4", "T5", "T6", "T7")
+
+
+class Meta(Strict):
+    """What the case is for; ``target`` and ``figure`` when it reproduces a measurement."""
+
+    description: str = Field(min_length=1)
+    target: Literal[TARGETS] | None = None  # type: ignore[valid-type]
+    figure: str | None = None
+
+
+class Cell(Strict):
+    """Operating conditions of the cell."""
+
+    temperature: quantity("temperature", ge=200.0, le=500.0) = to_si("25 degC", "temperature")
+    stack_pressure: quantity("pressure", ge=0.0, le=1.0e9) = to_si("0.2 MPa", "pressure")
+
+
+class Mesh(Strict):
+    """A window of metal over electrolyte, graded towards the interface (y = 0).
+
+    ``dimension`` 2: x along the interface, y normal to it; 3: x, z along it, y normal to it
+    (the last coordinate is always the normal one: y in 2-D, z in 3-D).
+    """
+
+    dimension: Literal[2, 3] = 2
+    width: quantity("length", gt=0.0, le=1e-2)
+    depth: quantity("length", gt=0.0, le=1e-2) | None = None
+    metal_height: quantity("length", gt=0.0, le=1e-2)
+    electrolyte_height: quantity("length", gt=0.0, le=1e-2)
+    cells_along_interface: int = Field(ge=1, le=100_000)
+    cells_across: int | None = Field(default=None, ge=1, le=100_000)
+    metal_cells: int = Field(ge=1, le=100_000)
+    electrolyte_cells: int = Field(ge=1, le=100_000)
+    interface_cell_height: quantity("length", gt=0.0)
+    cell_type: Literal["simplex", "box"] = "simplex"
+
+    @model_validator(mode="after")
+    def _consistent(self):
+        if self.dimension == 3 and (self.depth is None or self.cells_across is None):
+            raise ValueError("a 3-D mesh needs `depth` and `cells_across`")
+        if self.dimension == 2 and (self.depth is not None or self.cells_across is not None):
+            raise ValueError("`depth` and `cells_across` are for 3-D meshes (dimension = 3)")
+        for side in ("metal", "electrolyte"):
+            if self.interface_cell_height > getattr(self, f"{side}_height"):
+                raise ValueError(f"interface_cell_height exceeds {side}_height")
+        return self
+
+
+def _non_decreasing(values: list[float]) -> list[float]:
+    if any(b < a for a, b in zip(values, values[1:], strict=False)):
+        raise ValueError("capacities must not decrease")
+    return values
+
+
+class Contact(Strict):
+    """The metal-electrolyte contact while no void model sets it.
+
+    ``full``: the whole interface is in contact. ``prescribed_voids``: ``void_count`` equally spaced
+    semi-elliptic voids (height = ``void_aspect_ratio`` x half-width) whose common width makes the
+    contact fraction follow the table (``capacity``, ``fraction``) of stripped capacity, linearly
+    interpolated and held constant beyond its ends.
+    """
+
+    model: Literal["full", "prescribed_voids"] = "full"
+    void_count: int = Field(default=1, ge=1, le=10_000)
+    void_aspect_ratio: float = Field(default=0.5, gt=0.0, le=10.0)
+    edge_width: quantity("length", gt=0.0) = to_si("0.25 um", "length")
+    capacity: Annotated[
+        list[quantity("areal_capacity", ge=0.0)], AfterValidator(_non_decreasing)
+    ] = [0.0]
+    fraction: list[Annotated[float, Field(ge=0.0, le=1.0)]] = [1.0]
+
+    @model_validator(mode="after")
+    def _table(self):
+        if len(self.capacity) != len(self.fraction):
+            raise ValueError(
+                f"`capacity` and `fraction` need the same length, got {len(self.capacity)} "
+                f"and {len(self.fraction)}"
+            )
+        return self
+
+
+class Protocol(Strict):
+    """The cycling protocol: a list of steps in words (see :mod:`phasefield.case.protocol`)."""
+
+    steps: list[Annotated[ProtocolStep, BeforeValidator(parse_step)]] = Field(min_length=1, max_length=10_000)
+
+
+class Time(Strict):
+    """Time-step bounds: a step never exceeds ``dt_max`` nor passes ``capacity_step`` of charge."""
+
+    dt_max: quantity("time", gt=0.0) = to_si("10 min", "time")
+    capacity_step: quantity("areal_capacity", gt=0.0) = to_si("0.025 mAh/cm^2", "areal_capacity")
+    max_steps: int = Field(default=100_000, ge=1)
+
+
+class Solver(Strict):
+    """Newton tolerances of the coupled solve."""
+
+    relative_tolerance: float = Field(default=1e-10, gt=0.0, lt=1.0)
+    absolute_tolerance: float = Field(default=1e-12, gt=0.0)
+    max_iterations: int = Field(default=30, ge=1, le=1000)
+    contact_floor: float = Field(default=1e-6, gt=0.0, lt=1.0)
+
+
+class Output(Strict):
+    """What is written and how often (in time steps; the last step is always written)."""
+
+    fields_every: int = Field(default=10, ge=1)
+    interface_profile_every: int = Field(default=10, ge=1)
+
+
+class Case(Strict):
+    """A whole case file after validation. Material overrides are checked by the loader."""
+
+    meta: Meta
+    cell: Cell = Cell()
+    metal: dict[str, str | float | int] = {"set": "Li"}
+    electrolyte: dict[str, str | float | int] = {"set": "Li6PS5Cl"}
+    counter_electrode: dict[str, str | float | int] = {"set": "In-InLi"}
+    mesh: Mesh
+    contact: Contact = Contact()
+    protocol: Protocol
+    time: Time = Time()
+    solver: Solver = Solver()
+    output: Output = Output()

@@ -1,0 +1,113 @@
+"""Command line: ``phasefield run CASE [-o DIR]``, ``phasefield check CASE``, ``phasefield info``.
+
+User errors (a bad case file, an existing output directory) print one line and exit with 2;
+a solver failure prints one line and exits with 3. Nothing is written before the case is valid.
+"""
+
+import argparse
+import logging
+import shutil
+import sys
+from pathlib import Path
+
+from mpi4py import MPI  # noqa: I001 - must come before petsc4py / dolfinx
+
+from phasefield.case import CaseError, load_case
+
+log = logging.getLogger("phasefield")
+USER_ERROR, SOLVER_ERROR = 2, 3
+
+
+def _fail(message: str, code: int) -> None:
+    if MPI.COMM_WORLD.rank == 0:
+        print(f"phasefield: error: {message}", file=sys.stderr, flush=True)
+    sys.exit(code)
+
+
+def _prepare_output(case_path: Path, output: Path | None, overwrite: bool) -> Path:
+    """The results directory, created empty; refuses to touch an existing one unless told."""
+    comm = MPI.COMM_WORLD
+    output = output or Path("results") / case_path.stem
+    problem = None
+    if comm.rank == 0:
+        if output.exists() and not output.is_dir():
+            problem = f"output path {output} exists and is not a directory"
+        elif output.exists() and any(output.iterdir()) and not overwrite:
+            problem = (f"output directory {output} exists and is not empty; "
+                       "choose another with -o or pass --overwrite")
+        else:
+            if output.exists():
+                shutil.rmtree(output)
+            output.mkdir(parents=True)
+    problem = comm.bcast(problem, root=0)
+    if problem:
+        _fail(problem, USER_ERROR)
+    return output
+
+
+def _load(path: str):
+    try:
+        return load_case(path)
+    except CaseError as err:
+        _fail(str(err), USER_ERROR)
+
+
+def command_check(args: argparse.Namespace) -> None:
+    resolved = _load(args.case)
+    case = resolved.case
+    print(f"{resolved.path}: valid ({case.meta.description})")
+    print(f"  protocol: {len(case.protocol.steps)} step(s): "
+          + "; ".join(step.text for step in case.protocol.steps))
+
+
+def command_run(args: argparse.Namespace) -> None:
+    resolved = _load(args.case)
+    output = _prepare_output(resolved.path, args.output, args.overwrite)
+    from phasefield.coupling.run import run_case
+
+    run_case(resolved, output, progress=not args.quiet)
+
+
+def command_info(args: argparse.Namespace) -> None:
+    from petsc4py import PETSc
+
+    from phasefield.output.metadata import git_revision, versions
+
+    for key, value in versions().items():
+        print(f"{key:>12}: {value}")
+    print(f"{'git':>12}: {git_revision()}")
+    print(f"{'mpi ranks':>12}: {MPI.COMM_WORLD.size}")
+    config = PETSc.Sys.getVersionInfo()
+    print(f"{'petsc info':>12}: {config}")
+    packages = [p for p in ("mumps", "superlu_dist", "hdf5", "hypre", "metis", "parmetis",
+                            "scalapack") if PETSc.Sys.hasExternalPackage(p)]
+    print(f"{'petsc pkgs':>12}: {', '.join(packages)}")
+    print(f"{'scalar':>12}: {PETSc.ScalarType.__name__}")
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="phasefield", description=__doc__.splitlines()[0])
+    top.add_argument("-v", "--verbose", action="store_true", help="log debugging detail")
+    verbs = top.add_subparsers(dest="command", required=True)
+    run = verbs.add_parser("run", help="run a case file")
+    run.add_argument("case", help="case file (TOML)")
+    run.add_argument("-o", "--output", type=Path, help="results directory (default results/<case>)")
+    run.add_argument("--overwrite", action="store_true", help="replace an existing results directory")
+    run.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    run.set_defaults(func=command_run)
+    check = verbs.add_parser("check", help="validate a case file without running it")
+    check.add_argument("case")
+    check.set_defaults(func=command_check)
+    info = verbs.add_parser("info", help="versions, MPI and PETSc configuration")
+    info.set_defaults(func=command_info)
+    return top
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO,
+        format="%(levelname)s %(name)s: %(message)s",
+        handlers=[logging.StreamHandler()] if MPI.COMM_WORLD.rank == 0 else [logging.NullHandler()],
+    )
+    args.func(args)

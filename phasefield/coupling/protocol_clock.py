@@ -1,0 +1,60 @@
+"""Protocol bookkeeping: time-step sizes that land on the limits, and when a step is finished.
+
+Pure functions of SI numbers, so that they can be tested without a mesh.
+"""
+
+from dataclasses import dataclass
+
+from phasefield.case import ProtocolStep
+
+#: Relative slack when comparing a capacity or a time against its limit.
+LIMIT_SLACK = 1e-9
+
+
+@dataclass
+class ProtocolState:
+    """Where the run stands: totals since the start and within the current protocol step."""
+
+    time: float = 0.0
+    capacity: float = 0.0
+    step_time: float = 0.0
+    step_capacity: float = 0.0
+
+    def advance(self, dt: float, current_density: float) -> None:
+        """Pass ``dt`` seconds at ``current_density`` (A/m^2, positive = stripping)."""
+        self.time += dt
+        self.step_time += dt
+        self.capacity += current_density * dt
+        self.step_capacity += abs(current_density) * dt
+
+    def start_step(self) -> None:
+        self.step_time = 0.0
+        self.step_capacity = 0.0
+
+
+def next_time_step(step: ProtocolStep, state: ProtocolState, dt_max: float,
+                   capacity_step: float) -> float:
+    """The largest dt <= dt_max that passes at most ``capacity_step`` and stops on the limits."""
+    current = abs(step.current_density)
+    dt = dt_max if current == 0.0 else min(dt_max, capacity_step / current)
+    if step.time_limit is not None:
+        dt = min(dt, step.time_limit - state.step_time)
+    if step.capacity_limit is not None and current > 0.0:
+        dt = min(dt, (step.capacity_limit - state.step_capacity) / current)
+    return dt
+
+
+def finished_reason(step: ProtocolStep, state: ProtocolState, cell_voltage: float,
+                    overpotential: float) -> str | None:
+    """Why ``step`` is over at ``state`` (a limit reached), or None if it goes on."""
+    if step.capacity_limit is not None and state.step_capacity >= step.capacity_limit * (1 - LIMIT_SLACK):
+        return "capacity"
+    if step.time_limit is not None and state.step_time >= step.time_limit * (1 - LIMIT_SLACK):
+        return "time"
+    if step.overpotential_limit is not None and abs(overpotential) >= step.overpotential_limit:
+        return "overpotential cut-off"
+    if step.voltage_limit is not None:
+        rising = step.current_density >= 0.0
+        if (cell_voltage >= step.voltage_limit) if rising else (cell_voltage <= step.voltage_limit):
+            return "voltage cut-off"
+    return None

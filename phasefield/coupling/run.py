@@ -1,0 +1,78 @@
+"""Run one case end to end: metadata, simulation with progress, final metadata and figure."""
+
+import logging
+import shutil
+import sys
+from pathlib import Path
+
+from mpi4py import MPI
+
+from phasefield.case import ResolvedCase
+from phasefield.coupling.simulation import Simulation
+from phasefield.output.metadata import run_metadata, write_json
+from phasefield.output.timeseries import COLUMNS
+from phasefield.output.voltage_plot import plot_voltage_curve
+from phasefield.physics.electrochemistry import NewtonDivergence
+
+log = logging.getLogger(__name__)
+
+SIGN_CONVENTION = (
+    "current density > 0 strips the metal (Li+ into the electrolyte); cell_voltage = "
+    "E(metal working electrode) - E(counter electrode); overpotential = cell_voltage - open-circuit "
+    "voltage, > 0 while stripping"
+)
+
+
+def _progress_bar(resolved: ResolvedCase):
+    """A rich progress bar on rank 0 (capacity, voltage, dt, ETA), or None."""
+    if MPI.COMM_WORLD.rank != 0 or not sys.stderr.isatty():
+        return None, None
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+    bar = Progress(TextColumn("[bold]{task.description}"), BarColumn(),
+                   TextColumn("{task.fields[status]}"), TimeRemainingColumn(), transient=False)
+    tasks = {}
+
+    def update(row, protocol_index, step, state):
+        if protocol_index not in tasks:
+            tasks[protocol_index] = bar.add_task(f"step {protocol_index + 1}", total=1.0, status="")
+        done = max(state.step_capacity / step.capacity_limit if step.capacity_limit else 0.0,
+                   state.step_time / step.time_limit if step.time_limit else 0.0)
+        bar.update(tasks[protocol_index], completed=min(done, 1.0), status=(
+            f"Q={row['capacity_mAh_per_cm2']:.3f} mAh/cm2  eta={1e3 * row['overpotential_V']:.1f} mV"
+            f"  dt={row['dt_s']:.0f} s"))
+
+    return bar, update
+
+
+def run_case(resolved: ResolvedCase, output: Path, progress: bool = True) -> None:
+    """Run ``resolved`` into the (empty) directory ``output``; exits with 3 on solver failure."""
+    comm = MPI.COMM_WORLD
+    if comm.rank == 0:
+        shutil.copyfile(resolved.path, output / "case.toml")
+        write_json(output / "run.json", run_metadata(
+            resolved, comm, status="running", sign_convention=SIGN_CONVENTION, columns=COLUMNS))
+    simulation = Simulation(resolved, comm, output)
+    bar, update = _progress_bar(resolved) if progress else (None, None)
+    try:
+        if bar is not None:
+            with bar:
+                summary = simulation.run(update)
+        else:
+            summary = simulation.run()
+    except NewtonDivergence as err:
+        if comm.rank == 0:
+            write_json(output / "run.json", run_metadata(
+                resolved, comm, status=f"failed: {err}", sign_convention=SIGN_CONVENTION,
+                columns=COLUMNS))
+            print(f"phasefield: error: solver failed: {err}", file=sys.stderr)
+        sys.exit(3)
+    if comm.rank == 0:
+        write_json(output / "run.json", run_metadata(
+            resolved, comm, status=summary.status, step_end_reasons=summary.step_end_reasons,
+            steps=summary.steps, wall_time_s=summary.wall_time_s, final=summary.final_row,
+            sign_convention=SIGN_CONVENTION, columns=COLUMNS))
+        plot_voltage_curve(output / "timeseries.csv", output / "voltage_vs_capacity.png",
+                           resolved.case.meta.description)
+        log.info("%s after %d steps in %.1f s; results in %s", summary.status, summary.steps,
+                 summary.wall_time_s, output)

@@ -1,0 +1,149 @@
+"""Material parameter sets: every value carries its unit, its source and its standing.
+
+Standing (as in ../shared/MODEL.md section 4): ``V`` stated in the seed paper (Zhao et al.,
+Nat. Commun. 16 (2025) 4283, "the seed"), ``L`` literature, ``U`` uncertain, ``F`` fitted (the
+source then says on which case and why). A case file picks a set by name for each role (metal,
+electrolyte, counter electrode) and may override any value; the override is recorded as the source.
+"""
+
+from dataclasses import dataclass, field, replace
+
+from phasefield.units import to_si
+
+SEED = "Zhao et al., Nat. Commun. 16 (2025) 4283"
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One physical value as written (``text`` with units), its dimension, source and standing."""
+
+    text: str | float
+    dimension: str
+    source: str
+    standing: str
+    description: str
+
+    @property
+    def si(self) -> float:
+        """The value in SI units."""
+        return to_si(self.text, self.dimension)
+
+
+@dataclass(frozen=True)
+class ParameterSet:
+    """A named set of parameters for one role (``metal``, ``electrolyte``, ``counter_electrode``)."""
+
+    name: str
+    role: str
+    parameters: dict[str, Parameter] = field(default_factory=dict)
+
+    def si(self) -> dict[str, float]:
+        """All values in SI units, by parameter name."""
+        return {key: p.si for key, p in self.parameters.items()}
+
+    def with_overrides(self, overrides: dict[str, str | float], origin: str) -> "ParameterSet":
+        """A copy with ``overrides`` applied; each overridden value's source becomes ``origin``.
+
+        Raises ``KeyError`` for a name the set does not have and ``UnitError`` for a bad value.
+        """
+        parameters = dict(self.parameters)
+        for key, text in overrides.items():
+            if key not in parameters:
+                raise KeyError(key)
+            new = replace(parameters[key], text=text, source=origin, standing="case")
+            new.si  # noqa: B018 - validates the units now, not at solve time
+            parameters[key] = new
+        return replace(self, parameters=parameters)
+
+
+def _p(text, dimension, source, standing, description) -> Parameter:
+    return Parameter(text, dimension, source, standing, description)
+
+
+_LI_ELECTROCHEMISTRY = {
+    "molar_volume": _p(
+        "12.97 cm^3/mol", "molar_volume", SEED, "V", "partial molar volume of Li (1 mAh/cm2 = 4.84 um)"
+    ),
+    "exchange_current_density": _p(
+        "5 mA/cm^2",
+        "current_density",
+        "Sharafi et al., J. Mater. Chem. A 5 (2017) 13475: 5 Ohm cm2 for Li/LLZO, i0 = RT/(F R_ct); "
+        "no measured value for Li/Li6PS5Cl",
+        "U",
+        "exchange current density of Li/Li+ at the metal-electrolyte contact (Butler-Volmer)",
+    ),
+    "anodic_transfer_coefficient": _p(
+        0.5, "dimensionless", "symmetric Butler-Volmer assumed (no measurement)", "U",
+        "anodic charge-transfer coefficient alpha_a",
+    ),
+    "cathodic_transfer_coefficient": _p(
+        0.5, "dimensionless", "symmetric Butler-Volmer assumed (no measurement)", "U",
+        "cathodic charge-transfer coefficient alpha_c",
+    ),
+}
+
+PARAMETER_SETS: dict[str, ParameterSet] = {
+    "Li": ParameterSet("Li", "metal", dict(_LI_ELECTROCHEMISTRY)),
+    "Li0.97Mg0.03": ParameterSet(
+        "Li0.97Mg0.03",
+        "metal",
+        {
+            **_LI_ELECTROCHEMISTRY,
+            "molar_volume": _p(
+                "12.97 cm^3/mol", "molar_volume",
+                f"{SEED}: Li and Li-Mg have similar partial volumes, ~13 cm3/mol (Suppl. Note 1)", "V",
+                "partial molar volume of Li in the alloy",
+            ),
+            "exchange_current_density": replace(
+                _LI_ELECTROCHEMISTRY["exchange_current_density"],
+                source="as for Li (no measurement for the alloy); Sharafi et al. 2017",
+            ),
+        },
+    ),
+    "Li6PS5Cl": ParameterSet(
+        "Li6PS5Cl",
+        "electrolyte",
+        {
+            "conductivity": _p(
+                "3.5 mS/cm", "conductivity", f"{SEED}, Methods (25 C, pellet pressed at 375 MPa)", "V",
+                "ionic conductivity at the reference temperature",
+            ),
+            "conductivity_reference_temperature": _p(
+                "25 degC", "temperature", f"{SEED}, Methods", "V",
+                "temperature at which `conductivity` was measured",
+            ),
+            "conductivity_activation_energy": _p(
+                "0.31 eV", "energy",
+                f"{SEED}, Methods (3.5 mS/cm at 25 C, 12.4 mS/cm at 60 C; Arrhenius)", "V",
+                "activation energy of the ionic conductivity (Arrhenius)",
+            ),
+            "pellet_thickness": _p(
+                "500 um", "length", f"{SEED}, Methods (as-pressed pellet)", "V",
+                "electrolyte pellet thickness between the electrodes",
+            ),
+        },
+    ),
+    "In-InLi": ParameterSet(
+        "In-InLi",
+        "counter_electrode",
+        {
+            "equilibrium_potential": _p(
+                "0.623 V", "voltage", f"{SEED}, Methods (open-circuit potential vs Li+/Li)", "V",
+                "equilibrium potential of the lithiated indium counter electrode vs Li+/Li",
+            ),
+            "area_specific_resistance": _p(
+                "0 ohm*cm^2", "area_specific_resistance",
+                "assumed non-polarisable (large In-Li reservoir; 9.4 mAh/cm2 of Li, Methods)", "U",
+                "linearised charge-transfer resistance of the counter electrode",
+            ),
+        },
+    ),
+}
+
+
+def resolve_parameter_set(name: str, role: str) -> ParameterSet:
+    """The set ``name`` for ``role``; ``KeyError`` naming the choices if there is none."""
+    candidates = {k: s for k, s in PARAMETER_SETS.items() if s.role == role}
+    if name not in candidates:
+        raise KeyError(f"no {role} parameter set {name!r}; choose one of {sorted(candidates)}")
+    return candidates[name]

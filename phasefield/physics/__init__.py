@@ -1,0 +1,1 @@
+"""Physical sub-models, one module per law. Each exposes residual forms and parameters only."""

@@ -1,0 +1,238 @@
+r"""Electrolyte potential with contact-limited Butler-Volmer kinetics under galvanostatic control.
+
+Unknowns: the electrolyte potential :math:`\psi` (V) in the electrolyte window
+:math:`-H_e < n < 0` and the metal potential :math:`\Phi_m` (V, one scalar). Equations (SI):
+
+.. math::
+
+    -\nabla\cdot(\sigma_e \nabla\psi) = f                       &\text{ in the electrolyte}\\
+    \sigma_e \nabla\psi\cdot\mathbf{n} = a(x)\, i_{BV}(\eta) + g  &\text{ on the interface } n = 0\\
+    \sigma_e \nabla\psi\cdot\mathbf{n} = -\psi / R_s              &\text{ on the bottom } n = -H_e\\
+    \int_\Gamma a(x)\, i_{BV}(\eta)\, ds = I\,|\Gamma|            &\text{ (galvanostatic)}
+
+with :math:`\eta = \Phi_m - \psi - U`, :math:`i_{BV}(\eta) = i_0 [\exp(\alpha_a F\eta/RT) -
+\exp(-\alpha_c F\eta/RT)]` (positive = stripping, Li+ leaves the metal), the contact
+:math:`a(x) = \max(c(x), a_{min})` from the metal fraction c on the interface, the series
+resistance :math:`R_s = (L_{pellet} - H_e)/\sigma_e + R_{ce}` of the rest of the pellet and the
+counter electrode, no flux on the lateral sides, and f, g zero except in manufactured-solution
+tests. Potentials are measured so that the electrolyte next to an equilibrated counter electrode
+is at 0 V: the cell voltage is :math:`\Phi_m - U_{ce}` and the overpotential
+:math:`\Phi_m - U_{bulk}`.
+
+The pair (psi, Phi_m) is solved by Newton's method on the bordered system
+
+.. math::  \begin{pmatrix} J & b \\ b^T & d \end{pmatrix}
+           \begin{pmatrix} \delta\psi \\ \delta\Phi \end{pmatrix} = -\begin{pmatrix} F \\ G \end{pmatrix},
+
+with :math:`b = \partial F/\partial\Phi_m = -\int a\, i'_{BV} v\, ds` (also :math:`\partial G/\partial\psi`)
+and :math:`d = \int a\, i'_{BV} ds`, by block elimination: two solves with one LU factorisation of J.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+import ufl
+from dolfinx import fem
+from dolfinx.fem import petsc as fem_petsc
+from mpi4py import MPI
+from petsc4py import PETSc
+
+from phasefield.mesh import FacetTag, Subdomain
+from phasefield.physics.constants import BOLTZMANN, FARADAY, GAS_CONSTANT
+
+
+def electrolyte_conductivity(
+    reference: float, reference_temperature: float, activation_energy: float, temperature: float
+) -> float:
+    """Arrhenius conductivity sigma(T) = sigma_ref exp(-E_a/k_B (1/T - 1/T_ref)) in S/m."""
+    return reference * np.exp(
+        -activation_energy / BOLTZMANN * (1.0 / temperature - 1.0 / reference_temperature)
+    )
+
+
+def series_resistance(
+    pellet_thickness: float, window_height: float, conductivity: float, counter_resistance: float
+) -> float:
+    """Area-specific resistance (Ohm m^2) between the window bottom and the counter electrode."""
+    if window_height >= pellet_thickness:
+        raise ValueError("the electrolyte window is thicker than the pellet")
+    return (pellet_thickness - window_height) / conductivity + counter_resistance
+
+
+@dataclass(frozen=True)
+class ButlerVolmer:
+    """Interface kinetics i = i0 [exp(alpha_a F eta / RT) - exp(-alpha_c F eta / RT)] (A/m^2)."""
+
+    exchange_current_density: float
+    anodic_transfer_coefficient: float
+    cathodic_transfer_coefficient: float
+    temperature: float
+
+    @property
+    def inverse_thermal_voltage(self) -> float:
+        return FARADAY / (GAS_CONSTANT * self.temperature)
+
+    def current_density(self, eta, exp=ufl.exp):
+        """i_BV(eta); ``exp`` is ``ufl.exp`` for forms or ``numpy.exp`` for numbers."""
+        f = self.inverse_thermal_voltage
+        return self.exchange_current_density * (
+            exp(self.anodic_transfer_coefficient * f * eta)
+            - exp(-self.cathodic_transfer_coefficient * f * eta)
+        )
+
+    def slope(self, eta, exp=ufl.exp):
+        """d i_BV / d eta (A/m^2/V)."""
+        f = self.inverse_thermal_voltage
+        aa, ac = self.anodic_transfer_coefficient, self.cathodic_transfer_coefficient
+        return self.exchange_current_density * f * (aa * exp(aa * f * eta) + ac * exp(-ac * f * eta))
+
+
+class NewtonDivergence(RuntimeError):
+    """The galvanostatic Newton iteration did not converge."""
+
+
+@dataclass(frozen=True)
+class GalvanostaticSolution:
+    """Result of one galvanostatic solve."""
+
+    metal_potential: float
+    iterations: int
+    residual: float
+
+
+class GalvanostaticElectrolyte:
+    """The electrolyte potential problem of the module docstring on one electrolyte submesh.
+
+    Forms are compiled once; ``applied_current_density``, ``contact`` and ``equilibrium_potential``
+    are updated in place between solves.
+    """
+
+    def __init__(
+        self,
+        electrolyte: Subdomain,
+        kinetics: ButlerVolmer,
+        conductivity: float,
+        resistance: float,
+        interface_area: float,
+        degree: int = 1,
+        contact_floor: float = 1e-6,
+        source: ufl.core.expr.Expr | None = None,
+        interface_source: ufl.core.expr.Expr | None = None,
+        equilibrium_potential: ufl.core.expr.Expr | float = 0.0,
+    ):
+        mesh = electrolyte.mesh
+        self.kinetics = kinetics
+        self.interface_area = interface_area
+        self.function_space = fem.functionspace(mesh, ("Lagrange", degree))
+        self.psi = fem.Function(self.function_space, name="electrolyte_potential")
+        self.contact = fem.Function(self.function_space, name="contact")
+        self.contact.x.array[:] = 1.0
+        self.metal_potential = fem.Constant(mesh, PETSc.ScalarType(0.0))
+        self.applied_current_density = fem.Constant(mesh, PETSc.ScalarType(0.0))
+
+        ds = ufl.Measure("ds", domain=mesh, subdomain_data=electrolyte.facet_tags,
+                         metadata={"quadrature_degree": 2 * degree + 2})
+        self.ds_interface = ds(int(FacetTag.INTERFACE))
+        v = ufl.TestFunction(self.function_space)
+        self.eta = self.metal_potential - self.psi - equilibrium_potential
+        self.contact_area = ufl.max_value(self.contact, contact_floor)
+        self.interface_current = self.contact_area * kinetics.current_density(self.eta)
+        slope = self.contact_area * kinetics.slope(self.eta)
+
+        residual = (
+            conductivity * ufl.inner(ufl.grad(self.psi), ufl.grad(v)) * ufl.dx
+            - self.interface_current * v * self.ds_interface
+            + self.psi / resistance * v * ds(int(FacetTag.ELECTROLYTE_BOTTOM))
+        )
+        if source is not None:
+            residual -= source * v * ufl.dx
+        if interface_source is not None:
+            residual -= interface_source * v * self.ds_interface
+        self._F = fem.form(residual)
+        self._J = fem.form(ufl.derivative(residual, self.psi))
+        self._b = fem.form(-slope * v * self.ds_interface)
+        self._d = fem.form(slope * self.ds_interface)
+        self._G = fem.form(self.interface_current * self.ds_interface)
+        self._contact_integral = fem.form(self.contact * self.ds_interface)
+
+        self._F_vec = fem_petsc.create_vector(self.function_space)
+        self._b_vec = fem_petsc.create_vector(self.function_space)
+        self._J_mat = fem_petsc.create_matrix(self._J)
+        self._z, self._w = self._F_vec.duplicate(), self._F_vec.duplicate()
+        self._ksp = PETSc.KSP().create(mesh.comm)
+        self._ksp.setType("preonly")
+        pc = self._ksp.getPC()
+        pc.setType("lu")
+        pc.setFactorSolverType("mumps")
+        self._comm = mesh.comm
+
+    def _scalar(self, form: fem.Form) -> float:
+        return self._comm.allreduce(fem.assemble_scalar(form), op=MPI.SUM)
+
+    def _residuals(self) -> tuple[float, float]:
+        with self._F_vec.localForm() as local:
+            local.set(0.0)
+        fem_petsc.assemble_vector(self._F_vec, self._F)
+        self._F_vec.ghostUpdate(PETSc.InsertMode.ADD, PETSc.ScatterMode.REVERSE)
+        constraint = self._scalar(self._G) - self.applied_current_density.value * self.interface_area
+        return self._F_vec.norm(), constraint
+
+    def _merit(self) -> float:
+        norm, constraint = self._residuals()
+        return float(np.hypot(norm, constraint))
+
+    def total_current(self) -> float:
+        """Integral of the interface current density (A per unit depth in 2-D, A in 3-D)."""
+        return self._scalar(self._G)
+
+    def contact_fraction(self) -> float:
+        """Mean of the contact c (without the floor) over the interface."""
+        return self._scalar(self._contact_integral) / self.interface_area
+
+    def solve(self, rtol: float = 1e-10, atol: float = 1e-12, max_iterations: int = 30):
+        """Newton on the bordered system; raises :class:`NewtonDivergence` when it fails."""
+        scale = max(abs(float(self.applied_current_density.value)),
+                    self.kinetics.exchange_current_density) * self.interface_area
+        merit = self._merit()
+        for iteration in range(1, max_iterations + 1):
+            constraint = self._residuals()[1]
+            self._J_mat.zeroEntries()
+            fem_petsc.assemble_matrix(self._J_mat, self._J)
+            self._J_mat.assemble()
+            with self._b_vec.localForm() as local:
+                local.set(0.0)
+            fem_petsc.assemble_vector(self._b_vec, self._b)
+            self._b_vec.ghostUpdate(PETSc.InsertMode.ADD, PETSc.ScatterMode.REVERSE)
+            self._ksp.setOperators(self._J_mat)
+            self._F_vec.scale(-1.0)
+            self._ksp.solve(self._F_vec, self._z)
+            self._ksp.solve(self._b_vec, self._w)
+            if self._ksp.getConvergedReason() < 0:
+                raise NewtonDivergence(f"LU solve failed ({self._ksp.getConvergedReason()})")
+            schur = self._scalar(self._d) - self._b_vec.dot(self._w)
+            d_phi = (-constraint - self._b_vec.dot(self._z)) / schur
+            self._z.axpy(-d_phi, self._w)  # z is now delta psi
+            merit = self._line_search(self._z, d_phi, merit)
+            if not np.isfinite(merit):
+                raise NewtonDivergence("non-finite residual in the electrolyte solve")
+            if merit <= rtol * scale + atol:
+                return GalvanostaticSolution(float(self.metal_potential.value), iteration, merit)
+        raise NewtonDivergence(
+            f"no convergence in {max_iterations} iterations (residual {merit:.3e} A, "
+            f"tolerance {rtol * scale + atol:.3e} A)"
+        )
+
+    def _line_search(self, d_psi: PETSc.Vec, d_phi: float, merit: float) -> float:
+        """Backtracking on |(F, G)|: take the largest of 1, 1/2, ... that lowers it."""
+        psi0 = self.psi.x.petsc_vec.copy()
+        phi0 = float(self.metal_potential.value)
+        step = 1.0
+        for _ in range(12):
+            self.psi.x.petsc_vec.waxpy(step, d_psi, psi0)
+            self.psi.x.scatter_forward()
+            self.metal_potential.value = phi0 + step * d_phi
+            trial = self._merit()
+            if np.isfinite(trial) and trial < merit:
+                return trial
+            step *= 0.5
+        return trial
