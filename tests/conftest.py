@@ -1,0 +1,18 @@
+"""Shared fixtures: meshes and cases small enough for the default suite."""
+
+import os
+from pathlib import Path
+
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+from mpi4py import MPI  # noqa: E402,F401 - before petsc4py / dolfinx
+
+import pytest  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def repo_root() -> Path:
+    return ROOT

@@ -1,0 +1,141 @@
+"""Electrochemistry: manufactured-solution convergence, the analytic full-contact overpotential,
+and current crowding at the edge of a void."""
+
+import numpy as np
+import pytest
+import ufl
+from helpers import observed_orders, uniform_window
+from mpi4py import MPI
+
+from dolfinx import fem
+
+from phasefield.mesh import build_interface_window
+from phasefield.output.interface_profile import InterfaceProfile
+from phasefield.physics.constants import thermal_voltage
+from phasefield.physics.electrochemistry import (
+    ButlerVolmer,
+    GalvanostaticElectrolyte,
+    electrolyte_conductivity,
+    series_resistance,
+)
+
+T = 298.15
+SIGMA = 0.35  # S/m, 3.5 mS/cm
+WIDTH = HEIGHT = 10e-6
+
+
+def manufactured_error(cells: int, degree: int) -> tuple[float, float, float]:
+    """L2 and H1-seminorm errors of psi and the error of Phi_m for the manufactured solution
+
+    psi = V0 (1 + cos(pi x / L) / 2) (1 + s / H + s^2 / (2 H^2)), s = y + H,
+
+    which meets the lateral no-flux and the bottom Robin condition (sigma R = H) exactly; the
+    body source and an interface flux source make it the solution with Phi_m = 0.03 V and the
+    applied current that the exact fields carry.
+    """
+    window = build_interface_window(MPI.COMM_WORLD, uniform_window(cells, WIDTH, HEIGHT))
+    mesh = window.electrolyte.mesh
+    x = ufl.SpatialCoordinate(mesh)
+    s = x[1] + HEIGHT
+    v0, phi_exact = 0.01, 0.03
+    psi_exact = v0 * (1 + 0.5 * ufl.cos(ufl.pi * x[0] / WIDTH)) * (1 + s / HEIGHT + s**2 / (2 * HEIGHT**2))
+    contact_exact = 0.5 + 0.4 * ufl.cos(2 * ufl.pi * x[0] / WIDTH)
+    kinetics = ButlerVolmer(50.0, 0.6, 0.4, T)
+    normal = ufl.FacetNormal(mesh)
+    flux_exact = SIGMA * ufl.dot(ufl.grad(psi_exact), normal)
+    bv_exact = contact_exact * kinetics.current_density(phi_exact - psi_exact)
+    problem = GalvanostaticElectrolyte(
+        window.electrolyte, kinetics, SIGMA, HEIGHT / SIGMA, WIDTH, degree=degree,
+        source=-ufl.div(SIGMA * ufl.grad(psi_exact)), interface_source=flux_exact - bv_exact,
+    )
+    problem.contact.interpolate(
+        lambda p: 0.5 + 0.4 * np.cos(2 * np.pi * p[0] / WIDTH)
+    )
+    precise = {"quadrature_degree": 10}
+    total = fem.assemble_scalar(fem.form(bv_exact * problem.ds_interface(metadata=precise)))
+    problem.applied_current_density.value = MPI.COMM_WORLD.allreduce(total, op=MPI.SUM) / WIDTH
+    problem.solve(rtol=1e-11, atol=0.0)
+    error = problem.psi - psi_exact
+    dx = ufl.dx(metadata=precise)
+
+    def norm(form):
+        return np.sqrt(MPI.COMM_WORLD.allreduce(fem.assemble_scalar(fem.form(form)), op=MPI.SUM))
+
+    return (norm(error**2 * dx), norm(ufl.inner(ufl.grad(error), ufl.grad(error)) * dx),
+            abs(float(problem.metal_potential.value) - phi_exact))
+
+
+@pytest.mark.parametrize("degree", [1, 2])
+def test_manufactured_solution_converges_at_theoretical_rates(degree):
+    cells = [8, 16, 32, 64]
+    errors = np.array([manufactured_error(n, degree) for n in cells])
+    sizes = [1.0 / n for n in cells]
+    l2, h1 = observed_orders(sizes, errors[:, 0]), observed_orders(sizes, errors[:, 1])
+    print(f"P{degree}: L2 errors {errors[:, 0]}, orders {l2}; H1 orders {h1}; Phi errors {errors[:, 2]}")
+    assert abs(l2[-1] - (degree + 1)) < 0.1 and abs(l2[-2] - (degree + 1)) < 0.1
+    assert abs(h1[-1] - degree) < 0.1 and abs(h1[-2] - degree) < 0.1
+    assert errors[-1, 2] < errors[0, 2] / 10  # the metal potential converges too
+
+
+@pytest.mark.parametrize("current_density", [0.5, 5.0, 50.0])  # A/m^2: 0.05, 0.5, 5 mA/cm^2
+def test_full_contact_matches_asinh_kinetics_plus_ohmic_drop(current_density):
+    window = build_interface_window(MPI.COMM_WORLD, uniform_window(8, 20e-6, 40e-6))
+    i0, pellet = 50.0, 500e-6
+    resistance = series_resistance(pellet, 40e-6, SIGMA, 0.0)
+    problem = GalvanostaticElectrolyte(window.electrolyte, ButlerVolmer(i0, 0.5, 0.5, T), SIGMA,
+                                       resistance, 20e-6)
+    problem.applied_current_density.value = current_density
+    solution = problem.solve()
+    expected = (2 * thermal_voltage(T) * np.arcsinh(current_density / (2 * i0))
+                + current_density * pellet / SIGMA)
+    assert solution.metal_potential == pytest.approx(expected, rel=1e-6)
+
+
+def test_conductivity_is_arrhenius_through_both_measured_points():
+    """3.5 mS/cm at 25 C with 0.31 eV gives the measured 12.4 mS/cm at 60 C (seed, Methods)."""
+    e_a = 0.31 * 1.602176634e-19
+    assert electrolyte_conductivity(0.35, 298.15, e_a, 333.15) == pytest.approx(1.24, rel=0.01)
+
+
+def void_profile(exchange_current_density: float) -> tuple[dict, float]:
+    """Interface current profile around one 4 um void in the middle of a 40 um window."""
+    spec = uniform_window(160, 40e-6, 20e-6)
+    window = build_interface_window(MPI.COMM_WORLD, spec)
+    problem = GalvanostaticElectrolyte(
+        window.electrolyte, ButlerVolmer(exchange_current_density, 0.5, 0.5, T), SIGMA,
+        series_resistance(500e-6, 20e-6, SIGMA, 0.0), 40e-6,
+    )
+    edge = 0.2e-6
+    problem.contact.interpolate(
+        lambda p: 0.5 * (1 + np.tanh((np.abs(p[0] - 20e-6) - 2e-6) / edge))
+    )
+    problem.applied_current_density.value = 5.0
+    problem.solve()
+    current = fem.Function(problem.function_space)
+    current.interpolate(fem.Expression(problem.interface_current,
+                                       problem.function_space.element.interpolation_points))
+    profile = InterfaceProfile(problem.function_space, window.electrolyte).gather(
+        {"i": current.x.array})
+    return profile, problem.total_current()
+
+
+def test_current_crowds_at_the_void_edge_and_more_so_for_fast_kinetics():
+    """Kinetics-limited (i0 = 0.5 mA/cm2): uniform current I / contact fraction on the contact.
+    Ohmic-limited (i0 = 50 mA/cm2): the current peaks at the void edges."""
+    focusing = {}
+    for i0 in (5.0, 500.0):
+        profile, total = void_profile(i0)
+        assert total == pytest.approx(5.0 * 40e-6, rel=1e-9)  # galvanostatic constraint
+        if MPI.COMM_WORLD.rank != 0:
+            continue
+        x, i = profile["x_um"], profile["i"]
+        assert np.max(i[np.abs(x - 20.0) < 1.5]) < 1e-3 * np.max(i)  # no current inside the void
+        far = i[np.argmin(np.abs(x - 1.0))]
+        focusing[i0] = (np.max(i) / far, x[np.argmax(i)], far)
+    if MPI.COMM_WORLD.rank == 0:
+        print(f"(edge / far-field current, peak position um, far-field A/m2): {focusing}")
+        assert focusing[5.0][2] == pytest.approx(5.0 / 0.9, rel=0.01)
+        assert focusing[5.0][0] < 1.01
+        ratio, peak, _ = focusing[500.0]
+        assert ratio > 1.05 and ratio > focusing[5.0][0] + 0.04
+        assert min(abs(peak - 18.0), abs(peak - 22.0)) < 1.0  # at a void edge (18 or 22 um)

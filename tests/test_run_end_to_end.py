@@ -1,0 +1,100 @@
+"""`phasefield run` end to end: outputs, serial vs 2-rank agreement, analytic full contact."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from phasefield.output.timeseries import COLUMNS, read_timeseries
+from phasefield.physics.constants import thermal_voltage
+
+DATA = Path(__file__).parent / "data"
+MPIEXEC = str(Path(sys.executable).parent / "mpiexec")
+
+
+def run(case: Path, output: Path, ranks: int = 1) -> subprocess.CompletedProcess:
+    command = [sys.executable, "-m", "phasefield", "run", str(case), "-o", str(output), "-q"]
+    if ranks > 1:
+        command = [MPIEXEC, "-n", str(ranks), *command]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr
+    return result
+
+
+@pytest.fixture(scope="module")
+def serial_run(tmp_path_factory) -> Path:
+    output = tmp_path_factory.mktemp("serial") / "out"
+    run(DATA / "small_prescribed.toml", output)
+    return output
+
+
+def test_run_writes_timeseries_fields_metadata_and_figure(serial_run):
+    data = read_timeseries(serial_run / "timeseries.csv")
+    assert list(data) == list(COLUMNS)
+    assert data["capacity_mAh_per_cm2"][-1] == pytest.approx(0.2, rel=1e-9)  # 0.3 stripped, 0.1 plated
+    assert max(data["step_capacity_mAh_per_cm2"]) == pytest.approx(0.3, rel=1e-9)
+    assert data["contact_fraction"][0] > 0.999 and min(data["contact_fraction"]) < 0.75
+    assert all(v > 0 for v, i in zip(data["overpotential_V"], data["current_density_mA_per_cm2"],
+                                    strict=True) if i > 0)
+    meta = json.loads((serial_run / "run.json").read_text())
+    assert meta["status"] == "completed" and meta["mpi_ranks"] == 1
+    assert {"dolfinx", "petsc", "phasefield"} <= set(meta["versions"])
+    assert meta["parameters"]["metal"]["exchange_current_density"]["source"]
+    assert meta["git_revision"]
+    assert (serial_run / "voltage_vs_capacity.png").stat().st_size > 10_000
+    assert (serial_run / "case.toml").read_text() == (DATA / "small_prescribed.toml").read_text()
+    profiles = sorted((serial_run / "interface").glob("profile_*.csv"))
+    assert len(profiles) >= 3
+    table = np.genfromtxt(profiles[-1], delimiter=",", names=True, skip_header=1)
+    assert np.all(np.diff(table["x_um"]) > 0) and table["x_um"][-1] == pytest.approx(40.0)
+
+
+def test_fields_open_in_pyvista(serial_run):
+    pyvista = pytest.importorskip("pyvista")
+    reader = pyvista.get_reader(str(serial_run / "fields" / "electrolyte.pvd"))
+    assert len(reader.time_values) >= 3
+    reader.set_active_time_value(reader.time_values[-1])
+    grid = reader.read()[0]
+    assert "electrolyte_potential" in grid.point_data
+    metal_reader = pyvista.get_reader(str(serial_run / "fields" / "metal.pvd"))
+    metal_reader.set_active_time_value(metal_reader.time_values[-1])
+    metal = metal_reader.read()[0]
+    assert 0.0 <= metal.point_data["metal_fraction"].min() < 0.5
+
+
+@pytest.mark.mpi
+def test_two_ranks_give_the_serial_timeseries(serial_run, tmp_path):
+    run(DATA / "small_prescribed.toml", tmp_path / "mpi", ranks=2)
+    serial = np.loadtxt(serial_run / "timeseries.csv", delimiter=",", skiprows=1)
+    parallel = np.loadtxt(tmp_path / "mpi" / "timeseries.csv", delimiter=",", skiprows=1)
+    assert serial.shape == parallel.shape
+    np.testing.assert_allclose(parallel, serial, rtol=1e-8, atol=1e-14)
+    assert json.loads((tmp_path / "mpi" / "run.json").read_text())["mpi_ranks"] == 2
+    last = sorted((tmp_path / "mpi" / "interface").glob("*.csv"))[-1]
+    np.testing.assert_allclose(
+        np.genfromtxt(last, delimiter=",", skip_header=2),
+        np.genfromtxt(serial_run / "interface" / last.name, delimiter=",", skip_header=2),
+        rtol=1e-8, atol=1e-12,
+    )
+
+
+def test_full_contact_run_gives_the_analytic_cell_voltage(tmp_path):
+    text = (DATA / "small_prescribed.toml").read_text()
+    text = text.replace('model = "prescribed_voids"', 'model = "full"')
+    case = tmp_path / "full.toml"
+    case.write_text(text)
+    run(case, tmp_path / "out")
+    data = read_timeseries(tmp_path / "out" / "timeseries.csv")
+    i, i0, sigma = 5.0, 50.0, 0.35  # A/m^2, A/m^2 (5 mA/cm^2, the Li set), S/m
+    eta = 2 * thermal_voltage(298.15) * np.arcsinh(i / (2 * i0)) + i * 500e-6 / sigma
+    strip = [k for k, c in enumerate(data["current_density_mA_per_cm2"]) if c > 0]
+    for k in strip:
+        assert data["overpotential_V"][k] == pytest.approx(eta, rel=1e-6)
+        assert data["cell_voltage_V"][k] == pytest.approx(eta - 0.623, rel=1e-6)
+    rest = [k for k, c in enumerate(data["current_density_mA_per_cm2"]) if c == 0]
+    assert all(abs(data["overpotential_V"][k]) < 1e-12 for k in rest)
+    plate = [k for k, c in enumerate(data["current_density_mA_per_cm2"]) if c < 0]
+    assert all(data["overpotential_V"][k] == pytest.approx(-eta, rel=1e-6) for k in plate)
