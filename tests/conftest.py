@@ -6,9 +6,8 @@ from pathlib import Path
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
-from mpi4py import MPI  # noqa: E402,F401 - before petsc4py / dolfinx
-
 import pytest  # noqa: E402
+from mpi4py import MPI  # noqa: E402,F401 - before petsc4py / dolfinx
 
 ROOT = Path(__file__).resolve().parent.parent
 

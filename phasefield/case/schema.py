@@ -38,6 +38,7 @@ class Cell(Strict):
 
     temperature: quantity("temperature", ge=200.0, le=500.0) = to_si("25 degC", "temperature")
     stack_pressure: quantity("pressure", ge=0.0, le=1.0e9) = to_si("0.2 MPa", "pressure")
+    foil_thickness: quantity("length", gt=0.0, le=1e-2) = to_si("100 um", "length")
 
 
 class Mesh(Strict):
@@ -69,6 +70,15 @@ class Mesh(Strict):
             if self.interface_cell_height > getattr(self, f"{side}_height"):
                 raise ValueError(f"interface_cell_height exceeds {side}_height")
         return self
+
+
+class Interdiffusion(Strict):
+    """Li/Mg interdiffusion in the metal (active when the metal set has Mg).
+
+    ``darken``: D = (x_Li D*_Mg + x_Mg D*_Li) Phi(x); ``fick``: D = D*_Mg (for comparison).
+    """
+
+    model: Literal["darken", "fick"] = "darken"
 
 
 def _non_decreasing(values: list[float]) -> list[float]:
@@ -133,6 +143,10 @@ class Output(Strict):
 
     fields_every: int = Field(default=10, ge=1)
     interface_profile_every: int = Field(default=10, ge=1)
+    line_scan_every: int = Field(default=10, ge=1)
+    line_scan_at: Annotated[
+        list[quantity("areal_capacity", gt=0.0)], AfterValidator(_non_decreasing)
+    ] = []
 
 
 class Case(Strict):
@@ -145,6 +159,7 @@ class Case(Strict):
     counter_electrode: dict[str, str | float | int] = {"set": "In-InLi"}
     mesh: Mesh
     contact: Contact = Contact()
+    interdiffusion: Interdiffusion = Interdiffusion()
     protocol: Protocol
     time: Time = Time()
     solver: Solver = Solver()

@@ -2,11 +2,14 @@
 
 Per time step, in this order (the coupler is the only place that knows it):
 
-1. protocol clock: dt from the limits, advance time and capacity;
+1. protocol clock: dt from the limits; advance time, capacity and the plated thickness;
 2. contact: the metal fraction on the metal mesh (prescribed by the case until a void model sets
    it), transferred onto the interface of the electrolyte mesh;
-3. electrochemistry: electrolyte potential and metal potential under the applied current;
-4. outputs: a CSV row every step, fields and interface profiles at the configured cadence.
+3. interdiffusion (alloys): Mg over the step with the metal velocity of the applied current,
+   v = -(i Omega / F) e_n; its interface value sets the equilibrium potential U(x_Mg);
+4. electrochemistry: electrolyte potential and metal potential under the applied current at the
+   end of the step (with the contact and U of step 2 and 3: no splitting lag for these);
+5. outputs: a CSV row every step, fields, interface profiles and Mg line scans at their cadence.
 """
 
 import logging
@@ -20,17 +23,19 @@ from mpi4py import MPI
 from phasefield.case import ResolvedCase
 from phasefield.coupling.interface_transfer import InterfaceTransfer
 from phasefield.coupling.protocol_clock import ProtocolState, finished_reason, next_time_step
+from phasefield.coupling.submodels import (
+    build_electrochemistry,
+    build_interdiffusion,
+    li_mg_thermodynamics,
+    mass_balance_velocity,
+)
 from phasefield.mesh import build_interface_window
 from phasefield.output.fields import FieldWriter
 from phasefield.output.interface_profile import InterfaceProfile
-from phasefield.output.timeseries import TimeSeriesWriter
+from phasefield.output.line_scan import NormalLineScan
+from phasefield.output.timeseries import TimeSeriesWriter, write_table
+from phasefield.physics.constants import FARADAY
 from phasefield.physics.contact import PrescribedVoids, full_contact
-from phasefield.physics.electrochemistry import (
-    ButlerVolmer,
-    GalvanostaticElectrolyte,
-    electrolyte_conductivity,
-    series_resistance,
-)
 
 log = logging.getLogger(__name__)
 
@@ -57,72 +62,75 @@ class Simulation:
         self.case, self.comm, self.output_dir = case, comm, output_dir
         self.window = build_interface_window(comm, case.mesh)
         metal = resolved.parameters("metal")
-        electrolyte = resolved.parameters("electrolyte")
-        counter = resolved.parameters("counter_electrode")
-        temperature = case.cell.temperature
+        self.molar_volume = metal["molar_volume"]
+        self.bulk_mg = metal["magnesium_fraction"]
+        self.counter_potential = resolved.parameters("counter_electrode")["equilibrium_potential"]
+        thermodynamics = li_mg_thermodynamics(metal, case.cell.temperature)
 
-        conductivity = electrolyte_conductivity(
-            electrolyte["conductivity"], electrolyte["conductivity_reference_temperature"],
-            electrolyte["conductivity_activation_energy"], temperature,
-        )
-        self.kinetics = ButlerVolmer(
-            metal["exchange_current_density"], metal["anodic_transfer_coefficient"],
-            metal["cathodic_transfer_coefficient"], temperature,
-        )
-        self.electrochemistry = GalvanostaticElectrolyte(
-            self.window.electrolyte, self.kinetics, conductivity,
-            series_resistance(electrolyte["pellet_thickness"], case.mesh.electrolyte_height,
-                              conductivity, counter["area_specific_resistance"]),
-            self.window.interface_area, contact_floor=case.solver.contact_floor,
-        )
-        self.counter_potential = counter["equilibrium_potential"]
-        self.bulk_equilibrium_potential = 0.0  # U of the bulk metal vs Li (Li: 0)
-
+        self.velocity = mass_balance_velocity(self.window)
+        self.interdiffusion = build_interdiffusion(resolved, self.window, self.velocity)
         self.metal_space = fem.functionspace(self.window.metal.mesh, ("Lagrange", 1))
         self.metal_fraction = fem.Function(self.metal_space, name="metal_fraction")
-        self.transfer = InterfaceTransfer(
-            self.metal_space, self.electrochemistry.function_space, self.window.electrolyte
-        )
+        electrolyte_space = fem.functionspace(self.window.electrolyte.mesh, ("Lagrange", 1))
+        self.transfer = InterfaceTransfer(self.metal_space, electrolyte_space, self.window.electrolyte)
+
+        if self.interdiffusion is None:
+            self.interface_mg, equilibrium_potential = None, 0.0
+        else:
+            self.interface_mg = fem.Function(electrolyte_space, name="interface_x_Mg")
+            self.interface_mg.x.array[:] = self.bulk_mg
+            equilibrium_potential = thermodynamics.equilibrium_potential(self.interface_mg)
+            self.line_scan = NormalLineScan(self.metal_space, self.window.normal_axis)
+        self.bulk_equilibrium_potential = float(thermodynamics.equilibrium_potential(self.bulk_mg))
+        self.electrochemistry = build_electrochemistry(resolved, self.window, equilibrium_potential)
         self.contact_model = self._contact_model()
 
         space = self.electrochemistry.function_space
         self.current_density = fem.Function(space, name="interface_current_density")
         self._current_expression = fem.Expression(
-            self.electrochemistry.interface_current, space.element.interpolation_points
-        )
+            self.electrochemistry.interface_current, space.element.interpolation_points)
         self._eta = fem.Function(space, name="interface_overpotential")
-        self._eta_expression = fem.Expression(
-            self.electrochemistry.eta, space.element.interpolation_points
-        )
+        self._eta_expression = fem.Expression(self.electrochemistry.eta, space.element.interpolation_points)
         self.profile = InterfaceProfile(space, self.window.electrolyte)
         self.state = ProtocolState()
+        self.plated_thickness = 0.0
 
     def _contact_model(self):
         contact = self.case.contact
         if contact.model == "full":
             return None
-        return PrescribedVoids(
-            self.window.interface_area / (self.case.mesh.depth or 1.0), contact.void_count,
-            contact.void_aspect_ratio, contact.edge_width, tuple(contact.capacity),
-            tuple(contact.fraction),
-        )
+        return PrescribedVoids(self.case.mesh.width, contact.void_count, contact.void_aspect_ratio,
+                               contact.edge_width, tuple(contact.capacity), tuple(contact.fraction))
 
     def update_contact(self) -> None:
         """Metal fraction for the current capacity, then onto the electrolyte's interface."""
         if self.contact_model is None:
             self.metal_fraction.interpolate(full_contact)
         else:
-            axis = self.window.normal_axis
-            capacity = self.state.capacity
-            self.metal_fraction.interpolate(
-                lambda x: self.contact_model.metal_fraction(x, capacity, axis)
-            )
+            axis, capacity = self.window.normal_axis, self.state.capacity
+            self.metal_fraction.interpolate(lambda x: self.contact_model.metal_fraction(x, capacity, axis))
         self.transfer(self.metal_fraction, self.electrochemistry.contact)
 
-    def solve_step(self, step_index: int, protocol_index: int, dt: float,
-                   current_density: float) -> dict:
-        """Update contact, solve the electrochemistry, and return the CSV row."""
+    def advance_interdiffusion(self, dt: float, current_density: float) -> None:
+        """Mg over the step at the mass-balance velocity, then U(x_Mg) onto the interface."""
+        if self.interdiffusion is None or dt == 0.0:
+            return
+        speed = current_density * self.molar_volume / FARADAY
+        self.velocity.value[:] = 0.0
+        self.velocity.value[self.window.normal_axis] = -speed
+        self.interdiffusion.step(dt)
+        self.transfer(self.interdiffusion.x, self.interface_mg)
+
+    def advance(self, dt: float, current_density: float) -> None:
+        """Clock and thickness bookkeeping over one step (before the sub-models are solved)."""
+        self.state.advance(dt, current_density)
+        change = current_density * dt * self.molar_volume / FARADAY  # > 0: metal removed
+        self.plated_thickness = max(0.0, self.plated_thickness - change)
+
+    def solve_step(self, step_index: int, protocol_index: int, dt: float, current_density: float) -> dict:
+        """Contact, interdiffusion and electrochemistry at the end of the step; the CSV row."""
         self.update_contact()
+        self.advance_interdiffusion(dt, current_density)
         self.electrochemistry.applied_current_density.value = current_density
         solution = self.electrochemistry.solve(
             self.case.solver.relative_tolerance, self.case.solver.absolute_tolerance,
@@ -144,12 +152,31 @@ class Simulation:
             "max_current_density_mA_per_cm2": max_current * TO_MA_PER_CM2,
             "current_focusing": max_current / abs(current_density) if current_density else 0.0,
             "newton_iterations": solution.iterations,
+            **self._magnesium_columns(),
         }
+
+    def _magnesium_columns(self) -> dict[str, float]:
+        if self.interdiffusion is None:
+            return {"interface_x_Mg": 0.0, "max_x_Mg": 0.0, "foil_mean_x_Mg": 0.0,
+                    "plated_layer_relative_Mg": float("nan")}
+        mg = self.interdiffusion
+        depth = self.case.mesh.depth or 1.0
+        foil = self.case.cell.foil_thickness - self.state.capacity * self.molar_volume / FARADAY
+        in_window = mg.amount() / (self.case.mesh.width * depth)
+        return {
+            "interface_x_Mg": mg.interface_mean(self.window.interface_area),
+            "max_x_Mg": mg.maximum(),
+            "foil_mean_x_Mg": (in_window + self.bulk_mg * (foil - self.case.mesh.metal_height)) / foil,
+            "plated_layer_relative_Mg":
+                self.line_scan.layer_mean(mg.x.x.array, self.plated_thickness) / self.bulk_mg,
+        }
+
+    def _header(self) -> str:
+        return (f"time_s={self.state.time:.6e} capacity_mAh_per_cm2="
+                f"{self.state.capacity * TO_MAH_PER_CM2:.6e}")
 
     def write_profile(self, index: int) -> None:
         self._eta.interpolate(self._eta_expression)
-        header = (f"time_s={self.state.time:.6e} capacity_mAh_per_cm2="
-                  f"{self.state.capacity * TO_MAH_PER_CM2:.6e}")
         self.profile.write(
             self.output_dir / "interface" / f"profile_{index:05d}.csv",
             {
@@ -158,27 +185,36 @@ class Simulation:
                 "interface_overpotential_V": self._eta.x.array,
                 "electrolyte_potential_V": self.electrochemistry.psi.x.array,
             },
-            header,
+            self._header(),
         )
 
+    def write_line_scan(self, index: int) -> None:
+        """Plane-averaged x_Mg against distance from the interface (an EDS-like line scan)."""
+        if self.interdiffusion is None:
+            return
+        means = self.line_scan(self.interdiffusion.x.x.array)
+        if means is not None:
+            write_table(self.output_dir / "line_scans" / f"x_Mg_{index:05d}.csv",
+                        {"distance_um": self.line_scan.distance * 1e6, "x_Mg": means}, self._header())
+
     def run(self, progress=None) -> RunSummary:
-        """March through the protocol; ``progress(row, fraction_of_step, step)`` is called per step."""
+        """March through the protocol; ``progress(row, protocol_index, step, state)`` per step."""
         start = wallclock.perf_counter()
-        (self.output_dir / "interface").mkdir(exist_ok=True)
-        (self.output_dir / "fields").mkdir(exist_ok=True)
+        for folder in ("interface", "fields", "line_scans"):
+            (self.output_dir / folder).mkdir(exist_ok=True)
         csv = TimeSeriesWriter(self.output_dir / "timeseries.csv", self.comm)
-        electrolyte_fields = FieldWriter(self.output_dir / "fields" / "electrolyte.pvd",
-                                         [self.electrochemistry.psi])
-        metal_fields = FieldWriter(self.output_dir / "fields" / "metal.pvd", [self.metal_fraction])
-        output = self.case.output
-        steps = self.case.protocol.steps
+        writers = [FieldWriter(self.output_dir / "fields" / "electrolyte.pvd", [self.electrochemistry.psi]),
+                   FieldWriter(self.output_dir / "fields" / "metal.pvd", self._metal_fields())]
+        output, steps = self.case.output, self.case.protocol.steps
+        scans_at = list(output.line_scan_at)
         row = self.solve_step(0, 0, 0.0, steps[0].current_density)
         csv.write(row)
         self.write_profile(0)
-        electrolyte_fields.write(0.0)
-        metal_fields.write(0.0)
+        self.write_line_scan(0)
+        for writer in writers:
+            writer.write(0.0)
         reasons: list[str] = []
-        index, profiles = 0, 1
+        index, profiles, scans = 0, 1, 1
         try:
             for protocol_index, step in enumerate(steps):
                 self.state.start_step()
@@ -187,30 +223,39 @@ class Simulation:
                 while reason is None:
                     if index >= self.case.time.max_steps:
                         status = f"stopped: max_steps = {self.case.time.max_steps} reached"
-                        return RunSummary(status, reasons, index, row,
-                                          wallclock.perf_counter() - start)
-                    dt = next_time_step(step, self.state, self.case.time.dt_max,
-                                        self.case.time.capacity_step)
-                    self.state.advance(dt, step.current_density)
+                        return RunSummary(status, reasons, index, row, wallclock.perf_counter() - start)
+                    dt = next_time_step(step, self.state, self.case.time.dt_max, self.case.time.capacity_step)
+                    self.advance(dt, step.current_density)
                     index += 1
                     row = self.solve_step(index, protocol_index, dt, step.current_density)
                     csv.write(row)
-                    reason = finished_reason(step, self.state, row["cell_voltage_V"],
-                                             row["overpotential_V"])
+                    reason = finished_reason(step, self.state, row["cell_voltage_V"], row["overpotential_V"])
                     last = reason is not None and protocol_index == len(steps) - 1
                     if index % output.interface_profile_every == 0 or last:
                         self.write_profile(profiles)
                         profiles += 1
+                    passed = scans_at and abs(self.state.capacity) >= scans_at[0] * (1 - 1e-9)
+                    if index % output.line_scan_every == 0 or last or passed:
+                        self.write_line_scan(scans)
+                        scans += 1
+                        while scans_at and abs(self.state.capacity) >= scans_at[0] * (1 - 1e-9):
+                            scans_at.pop(0)
                     if index % output.fields_every == 0 or last:
-                        electrolyte_fields.write(self.state.time)
-                        metal_fields.write(self.state.time)
+                        for writer in writers:
+                            writer.write(self.state.time)
                     if progress is not None:
                         progress(row, protocol_index, step, self.state)
-                log.info("protocol step %d ended on %s at t = %.1f s", protocol_index, reason,
-                         self.state.time)
+                log.info("protocol step %d ended on %s at t = %.1f s",
+                         protocol_index, reason, self.state.time)
                 reasons.append(reason)
         finally:
             csv.close()
-            electrolyte_fields.close()
-            metal_fields.close()
+            for writer in writers:
+                writer.close()
         return RunSummary("completed", reasons, index, row, wallclock.perf_counter() - start)
+
+    def _metal_fields(self) -> list[fem.Function]:
+        fields = [self.metal_fraction]
+        if self.interdiffusion is not None:
+            fields.append(self.interdiffusion.x)
+        return fields

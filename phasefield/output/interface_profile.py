@@ -1,6 +1,5 @@
 """Profiles along the interface (x, or x and z in 3-D): gathered to rank 0 and written as CSV."""
 
-import csv
 from pathlib import Path
 
 import numpy as np
@@ -8,6 +7,7 @@ from dolfinx import fem
 from mpi4py import MPI
 
 from phasefield.mesh import FacetTag, Subdomain
+from phasefield.output.timeseries import write_table
 
 
 class InterfaceProfile:
@@ -43,10 +43,5 @@ class InterfaceProfile:
     def write(self, path: Path, values: dict[str, np.ndarray], header: str) -> None:
         """Gather ``values`` and write them to ``path`` (rank 0) with a comment ``header``."""
         table = self.gather(values)
-        if table is None:
-            return
-        with path.open("w", newline="") as stream:
-            stream.write(f"# {header}\n")
-            writer = csv.writer(stream)
-            writer.writerow(table)
-            writer.writerows(np.column_stack(list(table.values())).tolist())
+        if table is not None:
+            write_table(path, table, header)

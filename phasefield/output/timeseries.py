@@ -1,6 +1,7 @@
 """The CSV time series: one row per time step, unit in every column name, written on rank 0."""
 
 import csv
+from collections.abc import Sequence
 from pathlib import Path
 
 from mpi4py import MPI
@@ -20,6 +21,10 @@ COLUMNS: dict[str, str] = {
     "max_current_density_mA_per_cm2": "largest local interface current density magnitude",
     "current_focusing": "max local / applied current density magnitude",
     "newton_iterations": "Newton iterations of the electrochemistry solve",
+    "interface_x_Mg": "mean Mg mole fraction on the interface (metal side)",
+    "max_x_Mg": "largest Mg mole fraction in the metal window",
+    "foil_mean_x_Mg": "mean Mg mole fraction of the remaining foil (window plus bulk above it)",
+    "plated_layer_relative_Mg": "mean x_Mg in the plated layer next to the interface / bulk x_Mg",
 }
 
 
@@ -43,6 +48,15 @@ class TimeSeriesWriter:
     def close(self) -> None:
         if self._stream is not None:
             self._stream.close()
+
+
+def write_table(path: Path, columns: dict[str, Sequence[float]], header: str) -> None:
+    """A small CSV table with a ``# header`` comment line (call on one rank)."""
+    with path.open("w", newline="") as stream:
+        stream.write(f"# {header}\n")
+        writer = csv.writer(stream)
+        writer.writerow(columns)
+        writer.writerows(zip(*(list(map(float, c)) for c in columns.values()), strict=True))
 
 
 def read_timeseries(path: Path) -> dict[str, list[float]]:

@@ -82,8 +82,55 @@ _LI_ELECTROCHEMISTRY = {
     ),
 }
 
+_COST507 = (
+    "COST 507 database (Ansara, Dinsdale, Rand, eds., 1998), BCC_A2 Li-Mg, parameters from T.G. Chart "
+    "(priv. comm., REF105 of the database); read in two copies of the COST507 TDB (1995 update a, 1999 "
+    "frozen version). Fitted at high temperature: extrapolated to 25-60 C"
+)
+
+#: Transport and thermodynamics of the bcc Li-Mg system (apply to pure Li at x_Mg = 0 as well).
+_LI_MG_SYSTEM = {
+    "li_tracer_diffusivity": _p(
+        "8e-15 m^2/s", "diffusivity",
+        "NMR, Messer & Noack, Appl. Phys. 6 (1975) 79, as used by Roy, Fleck, Deshpande, "
+        "Extreme Mech. Lett. 2021", "L",
+        "Li self (tracer) diffusivity D*_Li at `li_tracer_reference_temperature`",
+    ),
+    "li_tracer_reference_temperature": _p(
+        "300 K", "temperature", "Messer & Noack 1975 (as above)", "L",
+        "temperature of `li_tracer_diffusivity`",
+    ),
+    "li_tracer_activation_energy": _p(
+        "55 kJ/mol", "molar_energy",
+        "tracer/NMR activation energy of bcc Li self-diffusion, ~0.55 eV (Lodding, Mundy, Ott 1970; "
+        "not re-read here: value from the project notes)", "U",
+        "Arrhenius activation energy of D*_Li",
+    ),
+    "mg_tracer_prefactor": _p(
+        "3.15e-3 cm^2/s", "diffusivity",
+        f"Arrhenius fit through the two DFT values of {SEED} (Suppl. Table 1): 2.06e-13 cm2/s at 25 C, "
+        "2.42e-12 cm2/s at 60 C", "V",
+        "prefactor D0 of the Mg tracer diffusivity in Li",
+    ),
+    "mg_tracer_activation_energy": _p(
+        "58.1 kJ/mol", "molar_energy", "as `mg_tracer_prefactor`", "V",
+        "activation energy of the Mg tracer diffusivity in Li",
+    ),
+    "rk_L0_a": _p("-18335 J/mol", "molar_energy", _COST507, "L", "Redlich-Kister L0 = a + b T: a"),
+    "rk_L0_b": _p("8.49 J/(mol*K)", "molar_entropy", _COST507, "L", "Redlich-Kister L0 = a + b T: b"),
+    "rk_L1_a": _p("3481 J/mol", "molar_energy", _COST507, "L", "Redlich-Kister L1 = a + b T: a"),
+    "rk_L1_b": _p("0 J/(mol*K)", "molar_entropy", _COST507, "L", "Redlich-Kister L1 = a + b T: b"),
+    "rk_L2_a": _p("2658 J/mol", "molar_energy", _COST507, "L", "Redlich-Kister L2 = a + b T: a"),
+    "rk_L2_b": _p("-0.114 J/(mol*K)", "molar_entropy", _COST507, "L", "Redlich-Kister L2 = a + b T: b"),
+}
+
 PARAMETER_SETS: dict[str, ParameterSet] = {
-    "Li": ParameterSet("Li", "metal", dict(_LI_ELECTROCHEMISTRY)),
+    "Li": ParameterSet("Li", "metal", {
+        **_LI_ELECTROCHEMISTRY,
+        **_LI_MG_SYSTEM,
+        "magnesium_fraction": _p(0.0, "dimensionless", f"{SEED}, Methods (Li foil 99.9%)", "V",
+                                 "bulk Mg mole fraction x_Mg of the foil"),
+    }),
     "Li0.97Mg0.03": ParameterSet(
         "Li0.97Mg0.03",
         "metal",
@@ -97,6 +144,11 @@ PARAMETER_SETS: dict[str, ParameterSet] = {
             "exchange_current_density": replace(
                 _LI_ELECTROCHEMISTRY["exchange_current_density"],
                 source="as for Li (no measurement for the alloy); Sharafi et al. 2017",
+            ),
+            **_LI_MG_SYSTEM,
+            "magnesium_fraction": _p(
+                0.03, "dimensionless", f"{SEED}, Methods (Li-Mg foil, 10 wt% Mg, Li0.97Mg0.03)", "V",
+                "bulk Mg mole fraction x_Mg of the foil",
             ),
         },
     ),

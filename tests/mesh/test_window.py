@@ -2,11 +2,10 @@
 
 import numpy as np
 import pytest
+import ufl
+from dolfinx import fem
 from helpers import uniform_window
 from mpi4py import MPI
-
-from dolfinx import fem
-import ufl
 
 from phasefield.case.schema import Mesh
 from phasefield.mesh import CellTag, FacetTag, build_interface_window, graded_coordinate

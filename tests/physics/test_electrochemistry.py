@@ -4,10 +4,9 @@ and current crowding at the edge of a void."""
 import numpy as np
 import pytest
 import ufl
+from dolfinx import fem
 from helpers import observed_orders, uniform_window
 from mpi4py import MPI
-
-from dolfinx import fem
 
 from phasefield.mesh import build_interface_window
 from phasefield.output.interface_profile import InterfaceProfile

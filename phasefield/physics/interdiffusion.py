@@ -1,0 +1,135 @@
+r"""Li/Mg interdiffusion in the metal, number-fixed frame, advected by the metal velocity.
+
+For the Mg mole fraction :math:`x` in the metal window (SI):
+
+.. math::
+
+    \partial_t x + \nabla\cdot\mathbf{J} = s,\qquad \mathbf{J} = \mathbf{v}\,x - \tilde D(x)\nabla x,
+
+with the Darken interdiffusivity :math:`\tilde D = (x_{Li} D^*_{Mg} + x_{Mg} D^*_{Li})\,\Phi(x)`
+(``darken``) or :math:`\tilde D = D^*_{Mg}` (``fick``), tracer diffusivities
+:math:`D^* = D_0 \exp(-Q/RT)`, and the thermodynamic factor :math:`\Phi` of the Redlich-Kister
+solution (:mod:`phasefield.physics.thermodynamics`). Boundary conditions:
+
+- interface (n = 0): :math:`\mathbf{J}\cdot\mathbf{n} = 0`: Mg is not stripped (nor plated);
+- top of the window: upwind total flux :math:`\mathbf{J}\cdot\mathbf{n} = (\mathbf{v}\cdot\mathbf{n})^+ x
+  + (\mathbf{v}\cdot\mathbf{n})^- x_b`: bulk alloy of composition x_b enters when the metal moves
+  towards the interface (stripping), the window's own material leaves when it moves away
+  (plating); ``closed_top`` sets this flux to zero (a verification problem);
+- lateral sides: no flux.
+
+Until the creep sub-model provides v, the coupler gives the mass-balance velocity
+:math:`\mathbf{v} = -(i\,\Omega/F)\,\mathbf{e}_n` (the lattice moves towards the interface at the
+stripping rate). The weak form is conservative: with w = 1 it states
+:math:`d/dt \int x = -\int_{top} \mathbf{J}\cdot\mathbf{n}` exactly, so Mg is conserved to the solver
+tolerance. Time: backward Euler; Newton with an LU solve (MUMPS). The residual is scaled by
+dt / |window| so that the SNES tolerances are relative to the mole fraction itself.
+"""
+
+from collections.abc import Callable
+
+import numpy as np
+import ufl
+from dolfinx import fem
+from dolfinx.fem.petsc import NonlinearProblem
+from mpi4py import MPI
+from petsc4py import PETSc
+
+from phasefield.mesh import FacetTag, Subdomain
+from phasefield.physics.constants import GAS_CONSTANT
+from phasefield.physics.thermodynamics import RedlichKister
+
+
+def arrhenius(prefactor: float, activation_energy: float, temperature: float) -> float:
+    """D = D0 exp(-Q / RT) (m^2/s), Q in J/mol."""
+    return prefactor * np.exp(-activation_energy / (GAS_CONSTANT * temperature))
+
+
+def arrhenius_from_reference(value: float, reference_temperature: float, activation_energy: float,
+                             temperature: float) -> float:
+    """D(T) = D(T_ref) exp(-Q/R (1/T - 1/T_ref))."""
+    return value * np.exp(-activation_energy / GAS_CONSTANT * (1 / temperature - 1 / reference_temperature))
+
+
+def darken_interdiffusivity(thermodynamics: RedlichKister, li_tracer: float, mg_tracer: float
+                            ) -> Callable:
+    """x -> (x_Li D*_Mg + x_Mg D*_Li) Phi(x)."""
+    def diffusivity(x):
+        return ((1.0 - x) * mg_tracer + x * li_tracer) * thermodynamics.thermodynamic_factor(x)
+    return diffusivity
+
+
+def fick_diffusivity(mg_tracer: float) -> Callable:
+    """x -> D*_Mg (constant), the comparison model without the Li term and the solution model."""
+    def diffusivity(x):
+        return mg_tracer + 0.0 * x
+    return diffusivity
+
+
+class ConvergenceError(RuntimeError):
+    """A Newton solve of a sub-model did not converge."""
+
+
+class MagnesiumTransport:
+    """The advection-diffusion problem of the module docstring on the metal submesh."""
+
+    def __init__(self, metal: Subdomain, diffusivity: Callable, bulk_fraction: float,
+                 velocity: ufl.core.expr.Expr, degree: int = 1,
+                 source: ufl.core.expr.Expr | None = None, closed_top: bool = False):
+        mesh = metal.mesh
+        self.space = fem.functionspace(mesh, ("Lagrange", degree))
+        self.x = fem.Function(self.space, name="x_Mg")
+        self.x_old = fem.Function(self.space, name="x_Mg_previous")
+        self.x.x.array[:] = bulk_fraction
+        self.x_old.x.array[:] = bulk_fraction
+        self.bulk_fraction = bulk_fraction
+        self.dt = fem.Constant(mesh, PETSc.ScalarType(1.0))
+        self.velocity = velocity
+        measure = mesh.comm.allreduce(fem.assemble_scalar(fem.form(1.0 * ufl.dx(domain=mesh))))
+        ds = ufl.Measure("ds", domain=mesh, subdomain_data=metal.facet_tags)
+        self.ds_interface = ds(int(FacetTag.INTERFACE))
+        w = ufl.TestFunction(self.space)
+        x = self.x
+        flux = velocity * x - diffusivity(x) * ufl.grad(x)
+        normal_velocity = ufl.dot(velocity, ufl.FacetNormal(mesh))
+        top_flux = 0.0 if closed_top else (ufl.max_value(normal_velocity, 0.0) * x
+                                           + ufl.min_value(normal_velocity, 0.0) * bulk_fraction)
+        residual = ((x - self.x_old) * w * ufl.dx
+                    - self.dt * ufl.inner(flux, ufl.grad(w)) * ufl.dx
+                    + self.dt * top_flux * w * ds(int(FacetTag.METAL_TOP)))
+        if source is not None:
+            residual -= self.dt * source * w * ufl.dx
+        self.problem = NonlinearProblem(
+            (1.0 / measure) * residual, self.x, petsc_options_prefix="interdiffusion_",
+            petsc_options={
+                "snes_type": "newtonls", "snes_linesearch_type": "basic",
+                "snes_rtol": 1e-12, "snes_atol": 1e-15, "snes_stol": 1e-12, "snes_max_it": 25,
+                "ksp_type": "preonly", "pc_type": "lu", "pc_factor_mat_solver_type": "mumps",
+            },
+        )
+        self._amount = fem.form(self.x * ufl.dx)
+        self._interface_amount = fem.form(self.x * self.ds_interface)
+        self._comm = mesh.comm
+
+    def step(self, dt: float) -> int:
+        """Advance by ``dt`` from ``x_old``; returns the Newton iterations. Accepts the new state."""
+        self.dt.value = dt
+        self.problem.solve()
+        snes = self.problem.solver
+        if snes.getConvergedReason() <= 0 or not np.all(np.isfinite(self.x.x.array)):
+            self.x.x.array[:] = self.x_old.x.array
+            raise ConvergenceError(f"interdiffusion Newton failed (SNES reason {snes.getConvergedReason()})")
+        self.x_old.x.array[:] = self.x.x.array
+        return snes.getIterationNumber()
+
+    def amount(self) -> float:
+        """Integral of x over the window (m^2 per depth in 2-D, m^3 in 3-D)."""
+        return self._comm.allreduce(fem.assemble_scalar(self._amount))
+
+    def interface_mean(self, area: float) -> float:
+        """Mean x_Mg on the interface."""
+        return self._comm.allreduce(fem.assemble_scalar(self._interface_amount)) / area
+
+    def maximum(self) -> float:
+        owned = self.space.dofmap.index_map.size_local
+        return self._comm.allreduce(float(np.max(self.x.x.array[:owned], initial=-np.inf)), op=MPI.MAX)
