@@ -4,6 +4,8 @@ Everything inside phasefield is SI. Case files and parameter sets are written wi
 this module is the only place where strings become numbers.
 """
 
+import math
+import re
 from functools import cache
 
 import pint
@@ -55,6 +57,18 @@ class UnitError(ValueError):
     """A quantity could not be parsed or has the wrong dimension."""
 
 
+# The accepted form of a quantity, checked before pint sees the text (pint evaluates arithmetic:
+# "1,5 mA" would be 15 mA, "1.5.5 K" 0.75 K, and "10**10**10 K" never finishes): a plain decimal
+# number, then units such as "mA/cm^2", "ohm*cm^2", "J/(mol*K)", "cm^-2" with small exponents.
+_NAME, _EXPONENT = r"(?:[^\W\d]\w*|%)", r"(?:\s*(?:\^|\*\*)\s*[+-]?\d{1,2}(?:\.\d{1,3})?)?"
+_UNITS_FLAT = rf"{_NAME}{_EXPONENT}(?:(?:\s*[*/]\s*|\s+){_NAME}{_EXPONENT})*"
+_FACTOR = rf"(?:{_NAME}|\(\s*{_UNITS_FLAT}\s*\)){_EXPONENT}"
+_QUANTITY = re.compile(
+    rf"\s*[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
+    rf"(?:\s*/?\s*{_FACTOR}(?:(?:\s*[*/]\s*|\s+){_FACTOR})*)?\s*"
+)
+
+
 @cache
 def registry() -> pint.UnitRegistry:
     """The one pint registry of the program (with ``mAh`` for areal capacities)."""
@@ -77,22 +91,30 @@ def to_si(text: str | float | int, dimension: str) -> float:
     if isinstance(text, bool):
         raise UnitError(f"expected a {dimension.replace('_', ' ')} such as {example!r}")
     if isinstance(text, int | float):
-        if dimension == "dimensionless":
-            return float(text)
-        raise UnitError(f"a bare number has no unit: write it like {example!r}")
+        if dimension != "dimensionless":
+            raise UnitError(f"a bare number has no unit: write it like {example!r}")
+        if not math.isfinite(text):
+            raise UnitError(f"expected a finite number such as {example!r}")
+        return float(text)
+    if not _QUANTITY.fullmatch(str(text)):
+        raise UnitError(f"cannot read {text!r} as a quantity, write it like {example!r}")
     try:
         quantity = ureg.Quantity(str(text).strip())
     except Exception as err:  # pint raises several unrelated types for malformed input
         raise UnitError(f"cannot read {text!r} as a quantity, write it like {example!r}") from err
-    if not isinstance(quantity, pint.Quantity):
-        quantity = ureg.Quantity(float(quantity), "")
     try:
-        value = quantity.to(SI_UNITS[dimension]).magnitude
+        if not isinstance(quantity, pint.Quantity):
+            quantity = ureg.Quantity(float(quantity), "")
+        value = float(quantity.to(SI_UNITS[dimension]).magnitude)
     except pint.DimensionalityError as err:
         raise UnitError(
             f"{text!r} is not a {dimension.replace('_', ' ')}, write it like {example!r}"
         ) from err
-    return float(value)
+    except OverflowError:
+        value = math.inf
+    if not math.isfinite(value):
+        raise UnitError(f"{text!r} is not a finite {dimension.replace('_', ' ')}")
+    return value
 
 
 def si_to(value: float, dimension: str, unit: str) -> float:

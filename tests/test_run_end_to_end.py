@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from phasefield.output.timeseries import COLUMNS, read_timeseries
-from phasefield.physics.constants import thermal_voltage
+from phasefield.physics.constants import FARADAY, thermal_voltage
 
 DATA = Path(__file__).parent / "data"
 MPIEXEC = str(Path(sys.executable).parent / "mpiexec")
@@ -65,13 +65,27 @@ def test_fields_open_in_pyvista(serial_run):
     assert 0.0 <= metal.point_data["metal_fraction"].min() < 0.5
 
 
+def test_alloy_run_conserves_mg_and_writes_line_scans(tmp_path):
+    run(DATA / "small_limg.toml", tmp_path / "out")
+    data = read_timeseries(tmp_path / "out" / "timeseries.csv")
+    stripped = np.array(data["capacity_mAh_per_cm2"]) * 36000.0 * 12.97e-6 / FARADAY  # m of metal
+    expected = 0.03 * 100e-6 / (100e-6 - stripped)  # all Mg stays in the remaining 100 um foil
+    np.testing.assert_allclose(data["foil_mean_x_Mg"], expected, rtol=1e-10)
+    assert max(data["interface_x_Mg"]) > 0.1  # Mg piles up while stripping
+    assert (tmp_path / "out" / "mg_line_scans.png").exists()
+    assert len(list((tmp_path / "out" / "line_scans").glob("x_Mg_*.csv"))) >= 2
+
+
 @pytest.mark.mpi
-def test_two_ranks_give_the_serial_timeseries(serial_run, tmp_path):
-    run(DATA / "small_prescribed.toml", tmp_path / "mpi", ranks=2)
-    serial = np.loadtxt(serial_run / "timeseries.csv", delimiter=",", skiprows=1)
-    parallel = np.loadtxt(tmp_path / "mpi" / "timeseries.csv", delimiter=",", skiprows=1)
+@pytest.mark.parametrize("case", ["small_prescribed.toml", "small_limg.toml"])
+def test_two_ranks_give_the_serial_timeseries(case, tmp_path):
+    run(DATA / case, tmp_path / "serial")
+    run(DATA / case, tmp_path / "mpi", ranks=2)
+    serial_run = tmp_path / "serial"
+    serial = np.genfromtxt(serial_run / "timeseries.csv", delimiter=",", skip_header=1)
+    parallel = np.genfromtxt(tmp_path / "mpi" / "timeseries.csv", delimiter=",", skip_header=1)
     assert serial.shape == parallel.shape
-    np.testing.assert_allclose(parallel, serial, rtol=1e-8, atol=1e-14)
+    np.testing.assert_allclose(parallel, serial, rtol=1e-8, atol=1e-14, equal_nan=True)
     assert json.loads((tmp_path / "mpi" / "run.json").read_text())["mpi_ranks"] == 2
     last = sorted((tmp_path / "mpi" / "interface").glob("*.csv"))[-1]
     np.testing.assert_allclose(

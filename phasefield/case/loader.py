@@ -50,7 +50,7 @@ def _read_toml(path: Path, key: str) -> dict[str, Any]:
         raise CaseError(path, key, "file not found") from None
     except tomllib.TOMLDecodeError as err:
         raise CaseError(path, key, f"malformed TOML: {err}") from None
-    except (IsADirectoryError, PermissionError, UnicodeDecodeError) as err:
+    except (OSError, ValueError) as err:  # a directory, no permission, not UTF-8, a bad name
         raise CaseError(path, key, f"cannot read: {err}") from None
 
 
@@ -83,7 +83,10 @@ def _include_mesh(path: Path, raw: dict[str, Any]) -> None:
     if not isinstance(include, str):
         raise CaseError(path, "[mesh] include", "expected a path to a mesh TOML file", include)
     included = _read_toml(path.parent / include, "[mesh] include")
-    raw["mesh"] = {**included.get("mesh", included), **mesh}
+    table = included.get("mesh", included)
+    if not isinstance(table, dict):
+        raise CaseError(path.parent / include, "[mesh]", "expected a [mesh] table", table)
+    raw["mesh"] = {**table, **mesh}
 
 
 def _materials(path: Path, case: Case) -> dict[str, ParameterSet]:
@@ -127,6 +130,11 @@ def load_case(path: str | Path) -> ResolvedCase:
         case = Case.model_validate(raw)
     except ValidationError as err:
         first = err.errors()[0]
-        given = None if first["type"] in ("missing", "extra_forbidden") else first.get("input")
-        raise CaseError(path, _key_path(first["loc"]), _message(first), given) from None
+        given = first.get("input")
+        if first["type"] in ("missing", "extra_forbidden") or isinstance(given, dict):
+            given = None  # nothing given, or a whole table (its check says what is wrong)
+        loc = first["loc"]
+        if loc and loc[0] in MATERIAL_ROLES:
+            loc = loc[:2]  # `[metal] key`, without the union member pydantic appends
+        raise CaseError(path, _key_path(loc), _message(first), given) from None
     return ResolvedCase(path=path, case=case, materials=_materials(path, case), raw=raw)

@@ -9,10 +9,11 @@ from mpi4py import MPI
 
 from phasefield.case import ResolvedCase
 from phasefield.coupling.simulation import Simulation
+from phasefield.output.line_scan_plot import plot_line_scans
 from phasefield.output.metadata import run_metadata, write_json
 from phasefield.output.timeseries import COLUMNS
 from phasefield.output.voltage_plot import plot_voltage_curve
-from phasefield.physics.electrochemistry import NewtonDivergence
+from phasefield.physics.failures import SolverFailure
 
 log = logging.getLogger(__name__)
 
@@ -54,25 +55,30 @@ def run_case(resolved: ResolvedCase, output: Path, progress: bool = True) -> Non
             resolved, comm, status="running", sign_convention=SIGN_CONVENTION, columns=COLUMNS))
     simulation = Simulation(resolved, comm, output)
     bar, update = _progress_bar(resolved) if progress else (None, None)
+    status, extra = "completed", {}
     try:
         if bar is not None:
             with bar:
                 summary = simulation.run(update)
         else:
             summary = simulation.run()
-    except NewtonDivergence as err:
-        if comm.rank == 0:
-            write_json(output / "run.json", run_metadata(
-                resolved, comm, status=f"failed: {err}", sign_convention=SIGN_CONVENTION,
-                columns=COLUMNS))
-            print(f"phasefield: error: solver failed: {err}", file=sys.stderr)
-        sys.exit(3)
+        status = summary.status
+        extra = dict(step_end_reasons=summary.step_end_reasons, steps=summary.steps,
+                     wall_time_s=summary.wall_time_s, final=summary.final_row)
+    except SolverFailure as err:
+        state = simulation.state
+        status = (f"failed at t = {state.time:.6g} s, capacity {state.capacity / 36000.0:.4g} mAh/cm2: "
+                  f"{err}")
     if comm.rank == 0:
         write_json(output / "run.json", run_metadata(
-            resolved, comm, status=summary.status, step_end_reasons=summary.step_end_reasons,
-            steps=summary.steps, wall_time_s=summary.wall_time_s, final=summary.final_row,
-            sign_convention=SIGN_CONVENTION, columns=COLUMNS))
+            resolved, comm, status=status, sign_convention=SIGN_CONVENTION, columns=COLUMNS, **extra))
         plot_voltage_curve(output / "timeseries.csv", output / "voltage_vs_capacity.png",
                            resolved.case.meta.description)
-        log.info("%s after %d steps in %.1f s; results in %s", summary.status, summary.steps,
-                 summary.wall_time_s, output)
+        if any((output / "line_scans").glob("*.csv")):
+            plot_line_scans(output / "line_scans", output / "mg_line_scans.png",
+                            resolved.case.meta.description)
+        log.info("%s; results in %s", status, output)
+    if status.startswith("failed"):
+        if comm.rank == 0:
+            print(f"phasefield: error: solver {status}", file=sys.stderr)
+        sys.exit(3)

@@ -36,6 +36,7 @@ from phasefield.output.line_scan import NormalLineScan
 from phasefield.output.timeseries import TimeSeriesWriter, write_table
 from phasefield.physics.constants import FARADAY
 from phasefield.physics.contact import PrescribedVoids, full_contact
+from phasefield.physics.failures import SolverFailure
 
 log = logging.getLogger(__name__)
 
@@ -165,7 +166,7 @@ class Simulation:
         in_window = mg.amount() / (self.case.mesh.width * depth)
         return {
             "interface_x_Mg": mg.interface_mean(self.window.interface_area),
-            "max_x_Mg": mg.maximum(),
+            "max_x_Mg": mg.extremes()[1],
             "foil_mean_x_Mg": (in_window + self.bulk_mg * (foil - self.case.mesh.metal_height)) / foil,
             "plated_layer_relative_Mg":
                 self.line_scan.layer_mean(mg.x.x.array, self.plated_thickness) / self.bulk_mg,
@@ -248,6 +249,9 @@ class Simulation:
                 log.info("protocol step %d ended on %s at t = %.1f s",
                          protocol_index, reason, self.state.time)
                 reasons.append(reason)
+        except SolverFailure:
+            self.write_line_scan(scans)  # the last accepted state, for the post-mortem
+            raise
         finally:
             csv.close()
             for writer in writers:

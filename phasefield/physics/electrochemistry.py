@@ -39,6 +39,7 @@ from petsc4py import PETSc
 
 from phasefield.mesh import FacetTag, Subdomain
 from phasefield.physics.constants import BOLTZMANN, FARADAY, GAS_CONSTANT
+from phasefield.physics.failures import SolverFailure
 
 
 def electrolyte_conductivity(
@@ -87,7 +88,7 @@ class ButlerVolmer:
         return self.exchange_current_density * f * (aa * exp(aa * f * eta) + ac * exp(-ac * f * eta))
 
 
-class NewtonDivergence(RuntimeError):
+class NewtonDivergence(SolverFailure):
     """The galvanostatic Newton iteration did not converge."""
 
 
@@ -203,6 +204,8 @@ class GalvanostaticElectrolyte:
                 local.set(0.0)
             fem_petsc.assemble_vector(self._b_vec, self._b)
             self._b_vec.ghostUpdate(PETSc.InsertMode.ADD, PETSc.ScatterMode.REVERSE)
+            if not (np.isfinite(merit) and np.isfinite(self._J_mat.norm())):
+                raise NewtonDivergence("non-finite residual or Jacobian in the electrolyte solve")
             self._ksp.setOperators(self._J_mat)
             self._F_vec.scale(-1.0)
             self._ksp.solve(self._F_vec, self._z)

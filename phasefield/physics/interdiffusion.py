@@ -37,7 +37,11 @@ from petsc4py import PETSc
 
 from phasefield.mesh import FacetTag, Subdomain
 from phasefield.physics.constants import GAS_CONSTANT
+from phasefield.physics.failures import BoundViolation, SolverFailure
 from phasefield.physics.thermodynamics import RedlichKister
+
+#: How far x_Mg may leave [0, 1] (discretisation undershoot) before the step is rejected.
+BOUND_TOLERANCE = 1e-6
 
 
 def arrhenius(prefactor: float, activation_energy: float, temperature: float) -> float:
@@ -64,10 +68,6 @@ def fick_diffusivity(mg_tracer: float) -> Callable:
     def diffusivity(x):
         return mg_tracer + 0.0 * x
     return diffusivity
-
-
-class ConvergenceError(RuntimeError):
-    """A Newton solve of a sub-model did not converge."""
 
 
 class MagnesiumTransport:
@@ -118,7 +118,13 @@ class MagnesiumTransport:
         snes = self.problem.solver
         if snes.getConvergedReason() <= 0 or not np.all(np.isfinite(self.x.x.array)):
             self.x.x.array[:] = self.x_old.x.array
-            raise ConvergenceError(f"interdiffusion Newton failed (SNES reason {snes.getConvergedReason()})")
+            raise SolverFailure(f"interdiffusion Newton failed (SNES reason {snes.getConvergedReason()})")
+        low, high = self.extremes()
+        if low < -BOUND_TOLERANCE or high > 1.0 + BOUND_TOLERANCE:
+            self.x.x.array[:] = self.x_old.x.array
+            raise BoundViolation(
+                f"x_Mg left [0, 1] (min {low:.4g}, max {high:.4g}): the diffusivity cannot carry away the "
+                "Mg that the moving metal brings to the interface (a linear Fick model does this)")
         self.x_old.x.array[:] = self.x.x.array
         return snes.getIterationNumber()
 
@@ -130,6 +136,8 @@ class MagnesiumTransport:
         """Mean x_Mg on the interface."""
         return self._comm.allreduce(fem.assemble_scalar(self._interface_amount)) / area
 
-    def maximum(self) -> float:
-        owned = self.space.dofmap.index_map.size_local
-        return self._comm.allreduce(float(np.max(self.x.x.array[:owned], initial=-np.inf)), op=MPI.MAX)
+    def extremes(self) -> tuple[float, float]:
+        """(min, max) of x_Mg over the dofs of all ranks."""
+        owned = self.x.x.array[: self.space.dofmap.index_map.size_local]
+        return (self._comm.allreduce(float(np.min(owned, initial=np.inf)), op=MPI.MIN),
+                self._comm.allreduce(float(np.max(owned, initial=-np.inf)), op=MPI.MAX))

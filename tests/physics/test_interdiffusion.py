@@ -2,14 +2,12 @@
 and the steady pile-up against the analytic (Fick) and ODE (Darken) boundary layers."""
 
 import numpy as np
-import pytest
 import ufl
+from dolfinx import fem
 from helpers import observed_orders
 from mpi4py import MPI
 from scipy.integrate import solve_ivp
 from scipy.optimize import brentq
-
-from dolfinx import fem
 
 from phasefield.case.schema import Mesh
 from phasefield.coupling.submodels import li_mg_thermodynamics, tracer_diffusivities

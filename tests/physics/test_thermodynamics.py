@@ -3,9 +3,8 @@
 import numpy as np
 import pytest
 import ufl
-from mpi4py import MPI
-
 from dolfinx import fem, mesh
+from mpi4py import MPI
 
 from phasefield.parameters import PARAMETER_SETS
 from phasefield.physics.constants import GAS_CONSTANT
