@@ -243,7 +243,8 @@ def build_variants() -> list[Variant]:
     # the mesh: include and overrides of included keys
     add("mesh-include-missing-file", set_value("mesh", "include", '"../meshes/nope.toml"'), "[mesh] include",
         file="nope.toml")
-    add("mesh-include-directory", set_value("mesh", "include", '"../meshes"'), "[mesh] include", file="meshes")
+    add("mesh-include-directory", set_value("mesh", "include", '"../meshes"'), "[mesh] include",
+        file="meshes")
     add("mesh-include-wrong-type", set_value("mesh", "include", "42"), "[mesh] include")
     add("mesh-include-deleted", delete_key("mesh", "include"), "[mesh]")
     mesh_overrides = [

@@ -69,6 +69,7 @@ def run_case(resolved: ResolvedCase, output: Path, progress: bool = True) -> Non
         state = simulation.state
         status = (f"failed at t = {state.time:.6g} s, capacity {state.capacity / 36000.0:.4g} mAh/cm2: "
                   f"{err}")
+    simulation.close()
     if comm.rank == 0:
         write_json(output / "run.json", run_metadata(
             resolved, comm, status=status, sign_convention=SIGN_CONVENTION, columns=COLUMNS, **extra))

@@ -12,6 +12,7 @@ Per time step, in this order (the coupler is the only place that knows it):
 5. outputs: a CSV row every step, fields, interface profiles and Mg line scans at their cadence.
 """
 
+import gc
 import logging
 import time as wallclock
 from dataclasses import dataclass
@@ -257,6 +258,14 @@ class Simulation:
             for writer in writers:
                 writer.close()
         return RunSummary("completed", reasons, index, row, wallclock.perf_counter() - start)
+
+    def close(self) -> None:
+        """Release the PETSc solvers on every rank in the same order (MUMPS teardown is collective:
+        leaving it to the garbage collector at exit can deadlock a parallel run)."""
+        self.interdiffusion = None
+        self.electrochemistry = None
+        gc.collect()
+        self.comm.Barrier()
 
     def _metal_fields(self) -> list[fem.Function]:
         fields = [self.metal_fraction]

@@ -121,7 +121,9 @@ def steady_pile_up(diffusivity, height, cells, first, bulk=0.03):
     """Steady profile in a window closed to Mg at the top: J = v x - D(x) x' = 0 everywhere."""
     window = column(height, cells, first)
     velocity = fem.Constant(window.metal.mesh, np.array([0.0, -STRIP_SPEED]))
-    model = MagnesiumTransport(window.metal, diffusivity, bulk, velocity, closed_top=True)
+    # the closed top depletes Mg there into a front far steeper than the coarse top cells: accept
+    # the undershoot it causes (the verified quantity is the pile-up next to the interface)
+    model = MagnesiumTransport(window.metal, diffusivity, bulk, velocity, closed_top=True, bound_tolerance=0.02)
     for dt in [1.0, 10.0, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7]:
         model.step(dt)
     scan = NormalLineScan(model.space, window.normal_axis)

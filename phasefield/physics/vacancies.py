@@ -1,0 +1,95 @@
+r"""Vacancies in the metal: dilute thermodynamics, mobility, sinks, injection and nucleation.
+
+The unknown is the vacancy chemical potential :math:`\mu` in units of kT (:math:`\mu = 0` at
+equilibrium). In the metal the vacancy site fraction is dilute-ideal,
+
+.. math:: c_m(\mu) = c_{eq}(x_{Mg})\, e^{\mu},\qquad
+          c_{eq}(x) = c_{eq}^0 \left[(1-x)^8 + \left(1-(1-x)^8\right) e^{-\Delta E_{Mg}/kT}\right],
+
+the mean-field effect of Mg on the formation energy (0.50 eV, or 0.53 eV next to one of the eight
+nearest neighbours being Mg: :math:`\Delta E_{Mg} = 0.03` eV, seed Suppl. Table 1). The flux is
+:math:`\mathbf{J} = -D_v c\,\nabla\mu` (Fick's law in the dilute limit) with
+:math:`f\,c_{eq}^0 D_v = D^*_{Li}` (vacancy-mediated self-diffusion, f = 0.73 for bcc), so only the
+product :math:`D_v c_{eq}^0 = D^*_{Li}/f` enters: :math:`c_{eq}^0` is raised from ~1e-9 to 1e-4 for
+conditioning (project notes, 3.2) without changing the transport. Sinks (grain boundaries,
+dislocations at spacing :math:`d_s`) remove vacancies at the rate
+:math:`k_s (c_m - c_{eq})` with :math:`k_s = 15 D_v / d_s^2` (Brailsford-Bullough grain-boundary
+sink strength). Stripping injects vacancies at the contact at the rate :math:`i\,\Omega/F` (site
+fraction x velocity).
+
+Nucleation of voids at interface flaws (:func:`nucleation_rate`): a classical rate per unit
+interface length, :math:`J = J_0\,\theta_{trap}\,\exp(-B/\mu_\Gamma^2)` for
+:math:`\mu_\Gamma > 0`, with the interface trap factor
+:math:`\theta_{trap} = \exp(\Delta E_{trap,eff}/kT)` relative to Li (the number of vacancies in the
+first interface layer: formation energy 0.28 eV there vs 0.50 eV in the bulk, seed Fig 2c). In the
+alloy Mg fills interface vacancies (-0.67 eV vs -0.16 eV for Li, seed Fig 2f, g): with the
+McLean coverage :math:`\theta_{Mg} = x e^{E_s/kT} / (1 - x + x e^{E_s/kT})`, :math:`E_s = 0.51` eV,
+the trap is :math:`\Delta E_{trap,eff} = (1 - \theta_{Mg})\,0.22\ \mathrm{eV} - \theta_{Mg}\,0.03\ \mathrm{eV}`.
+:math:`J_0` and B are calibration parameters (stated as such).
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+import ufl
+
+from phasefield.physics.constants import BOLTZMANN, ELEMENTARY_CHARGE
+
+CORRELATION_FACTOR_BCC = 0.73
+
+
+@dataclass(frozen=True)
+class VacancyProperties:
+    """SI parameters of the vacancy sub-model at one temperature."""
+
+    temperature: float
+    reference_fraction: float  # c_eq^0 (model value, see module docstring)
+    self_diffusivity: float  # D*_Li (m^2/s) at the temperature
+    sink_spacing: float  # d_s (m)
+    mg_neighbour_energy: float  # Delta E_Mg (J)
+    interface_trap_energy: float  # 0.50 - 0.28 eV (J)
+    mg_interface_segregation_energy: float  # 0.67 - 0.16 eV (J)
+
+    @property
+    def kt(self) -> float:
+        return BOLTZMANN * self.temperature
+
+    @property
+    def vacancy_diffusivity(self) -> float:
+        """D_v = D*_Li / (f c_eq^0) (m^2/s)."""
+        return self.self_diffusivity / (CORRELATION_FACTOR_BCC * self.reference_fraction)
+
+    @property
+    def sink_strength(self) -> float:
+        """k_s = 15 D_v / d_s^2 (1/s)."""
+        return 15.0 * self.vacancy_diffusivity / self.sink_spacing**2
+
+    def equilibrium_fraction(self, x_mg):
+        """c_eq(x_Mg) (mean-field Mg-vacancy repulsion)."""
+        clean = (1.0 - x_mg) ** 8
+        return self.reference_fraction * (clean + (1.0 - clean) * np.exp(-self.mg_neighbour_energy / self.kt))
+
+    def mg_interface_coverage(self, x_mg):
+        """McLean coverage of interface sites by Mg at bulk-side fraction x_Mg (numpy)."""
+        factor = np.exp(self.mg_interface_segregation_energy / self.kt)
+        return x_mg * factor / (1.0 - x_mg + x_mg * factor)
+
+    def trap_factor(self, x_mg):
+        """theta_trap = exp(Delta E_trap,eff / kT) (numpy): 1 + vacancies held in the first layer."""
+        coverage = self.mg_interface_coverage(x_mg)
+        energy = (1.0 - coverage) * self.interface_trap_energy - coverage * self.mg_neighbour_energy
+        return np.exp(energy / self.kt)
+
+
+def metal_vacancy_fraction(properties: VacancyProperties, mu, x_mg):
+    """c_m = c_eq(x) exp(mu) (UFL)."""
+    return properties.equilibrium_fraction(x_mg) * ufl.exp(mu)
+
+
+def nucleation_rate(prefactor: float, barrier: float, trap_factor, supersaturation):
+    """J = J0 theta_trap exp(-B / mu^2) for mu > 0, else 0 (per m per s; numpy arrays)."""
+    mu = np.maximum(supersaturation, 1e-12)
+    return np.where(supersaturation > 0, prefactor * trap_factor * np.exp(-barrier / mu**2), 0.0)
+
+
+EV = ELEMENTARY_CHARGE

@@ -1,0 +1,213 @@
+r"""Vacancy-void phase field: grand-potential formulation (Plapp 2011; Aagesen et al. 2018).
+
+Unknowns on the metal window: the metal fraction :math:`\phi` (1 metal, 0 void) and the vacancy
+chemical potential :math:`\mu` (units of kT). With :math:`e_0 = kT/\Omega_s` (energy density of
+kT per lattice site) the phase grand potentials (J/m^3) are
+
+.. math::
+
+    \omega_m(\mu) = -e_0\, c_{eq}(x)\,(e^{\mu} - 1),\qquad
+    \omega_v(\mu) = -e_0\,(\mu + \mu^2 / 2k_v),
+
+so the vacancy site fraction is :math:`c = -\partial\omega/\partial\mu\,/e_0 = h(\phi)\,c_m(\mu) +
+(1 - h(\phi))(1 + \mu/k_v)`: dilute :math:`c_m = c_{eq} e^{\mu}` in the metal, ~1 in the void
+(:math:`k_v` a numerical stiffness), and the phases coexist at :math:`\mu = 0`. The total grand
+potential is
+
+.. math::
+
+    \Omega = \int h\,\omega_m + (1 - h)\,\omega_v + W g(\phi) + \tfrac{\kappa}{2}|\nabla\phi|^2\,dV
+             + \int_\Gamma -\gamma\cos\theta\; s(\phi)\,dA,
+
+with W, kappa from the metal surface energy gamma and the interface width delta (W = 6 gamma/delta,
+kappa = 3 gamma delta), h, g, s from :mod:`phasefield.generic.free_energy`, and the wetting energy
+on the metal/electrolyte interface :math:`\Gamma` that sets Young's angle :math:`\theta` (measured
+through the metal). Evolution (v: metal velocity from the coupler; non-conservative advection):
+
+.. math::
+
+    \partial_t\phi + \mathbf{v}\cdot\nabla\phi &= -L\,[h'(\phi)(\omega_m - \omega_v) + W g'(\phi)
+        - \kappa\nabla^2\phi],\quad \kappa\,\partial_n\phi = \gamma\cos\theta\,s'(\phi)\ \text{on}\ \Gamma,\\
+    \partial_t c + \mathbf{v}\cdot\nabla c &= \nabla\cdot(M\nabla\mu) - k_s\,c_{eq}(e^{\mu} - 1)\,h(\phi),
+        \quad -M\partial_n\mu = j_{inj}\ \text{on}\ \Gamma,
+
+with :math:`M = (D^*_{Li}/f)\,[h\,(c_{eq}/c^0_{eq})\,e^{\mu} + 1 - h]` and the injected vacancy flux
+:math:`j_{inj} = \max(i, 0)\,\Omega/F` where the metal touches the electrolyte (i: local interface
+current density). Other boundaries: no flux. Time: backward Euler on (phi, c(mu, phi)) (so c is
+conserved by the discrete scheme when v = 0, no sinks and no injection). Newton on one mixed
+P1 x P1 space with MUMPS. Rows are scaled (phi rows by 1/(L W), mu rows by dt) over the window size.
+"""
+
+import basix.ufl
+import numpy as np
+import ufl
+from dolfinx import fem
+from dolfinx.fem.petsc import NonlinearProblem
+from mpi4py import MPI
+from petsc4py import PETSc
+
+from phasefield.generic.free_energy import (
+    boundary_step,
+    boundary_step_derivative,
+    double_well,
+    double_well_derivative,
+    interpolation,
+    interpolation_derivative,
+    well_and_gradient_coefficients,
+)
+from phasefield.mesh import FacetTag, Subdomain
+from phasefield.physics.constants import FARADAY
+from phasefield.physics.failures import BoundViolation, SolverFailure
+from phasefield.physics.vacancies import CORRELATION_FACTOR_BCC, VacancyProperties
+
+AVOGADRO = 6.02214076e23
+#: How far phi may overshoot [0, 1] (discretisation) before a step is refused.
+PHI_BOUND_TOLERANCE = 0.05
+
+
+class VacancyVoidSystem:
+    """The coupled (phi, mu) problem of the module docstring on the metal submesh."""
+
+    def __init__(self, metal: Subdomain, vacancies: VacancyProperties, molar_volume: float,
+                 surface_energy: float, interface_width: float, contact_angle: float,
+                 interface_mobility: float, x_mg=0.0, velocity=None, void_stiffness: float = 10.0,
+                 phi_source=None, mu_source=None, petsc_prefix: str = "voids_"):
+        mesh = metal.mesh
+        self.vacancies = vacancies
+        element = basix.ufl.element("Lagrange", mesh.basix_cell(), 1)
+        self.space = fem.functionspace(mesh, basix.ufl.mixed_element([element, element]))
+        self.u = fem.Function(self.space)
+        self.u_old = fem.Function(self.space)
+        self.dt = fem.Constant(mesh, PETSc.ScalarType(1.0))
+        self.injection = fem.Function(self.space.sub(0).collapse()[0], name="vacancy_injection")
+        phi, mu = ufl.split(self.u)
+        phi_old, mu_old = ufl.split(self.u_old)
+        psi, q = ufl.TestFunctions(self.space)
+
+        site_volume = molar_volume / AVOGADRO
+        self.e0 = vacancies.kt / site_volume
+        self.well, self.kappa = well_and_gradient_coefficients(surface_energy, interface_width)
+        self.wetting = -surface_energy * np.cos(contact_angle)  # J/m^2 multiplying s(phi)
+        self.void_stiffness = void_stiffness
+        self.x_mg = x_mg
+        c_eq = vacancies.equilibrium_fraction(x_mg)
+        self._c_eq = c_eq
+
+        def vacancy_fraction(phi_, mu_):
+            h = interpolation(phi_)
+            return h * c_eq * ufl.exp(mu_) + (1 - h) * (1 + mu_ / void_stiffness)
+
+        self.vacancy_fraction = vacancy_fraction
+        omega_m = -self.e0 * c_eq * (ufl.exp(mu) - 1)
+        omega_v = -self.e0 * (mu + mu**2 / (2 * void_stiffness))
+        self.omega = interpolation(phi) * omega_m + (1 - interpolation(phi)) * omega_v
+        mobility = (vacancies.self_diffusivity / CORRELATION_FACTOR_BCC) * (
+            interpolation(phi) * (c_eq / vacancies.reference_fraction) * ufl.exp(mu) + 1 - interpolation(phi))
+        sink = vacancies.sink_strength * c_eq * (ufl.exp(mu) - 1) * interpolation(phi)
+        self.sink_rate = sink
+        ds = ufl.Measure("ds", domain=mesh, subdomain_data=metal.facet_tags)
+        self.ds_interface = ds(int(FacetTag.INTERFACE))
+        c, c_old = vacancy_fraction(phi, mu), vacancy_fraction(phi_old, mu_old)
+        L = interface_mobility
+        measure = mesh.comm.allreduce(fem.assemble_scalar(fem.form(1.0 * ufl.dx(domain=mesh))))
+
+        phase = ((phi - phi_old) / self.dt * psi
+                 + L * (interpolation_derivative(phi) * (omega_m - omega_v)
+                        + self.well * double_well_derivative(phi)) * psi
+                 + L * self.kappa * ufl.inner(ufl.grad(phi), ufl.grad(psi))) * ufl.dx \
+            + L * self.wetting * boundary_step_derivative(phi) * psi * self.ds_interface
+        vacancy = ((c - c_old) / self.dt * q + mobility * ufl.inner(ufl.grad(mu), ufl.grad(q))
+                   + sink * q) * ufl.dx - self.injection * q * self.ds_interface
+        if velocity is not None:
+            phase += ufl.dot(velocity, ufl.grad(phi)) * psi * ufl.dx
+            vacancy += ufl.dot(velocity, ufl.grad(c)) * q * ufl.dx
+        if phi_source is not None:
+            phase -= phi_source * psi * ufl.dx
+        if mu_source is not None:
+            vacancy -= mu_source * q * ufl.dx
+        residual = (1.0 / (L * self.well * measure)) * phase + (self.dt / measure) * vacancy
+        self.problem = NonlinearProblem(
+            residual, self.u, petsc_options_prefix=petsc_prefix,
+            form_compiler_options={"quadrature_degree": 4},
+            petsc_options={
+                "snes_type": "newtonls", "snes_linesearch_type": "bt",
+                "snes_rtol": 1e-9, "snes_atol": 1e-13, "snes_stol": 1e-12, "snes_max_it": 30,
+                "ksp_type": "preonly", "pc_type": "lu", "pc_factor_mat_solver_type": "mumps",
+            },
+        )
+        phi_h, mu_h = self.u.sub(0), self.u.sub(1)
+        self._vacancy_amount = fem.form(vacancy_fraction(phi_h, mu_h) * ufl.dx)
+        self._energy = fem.form(
+            (interpolation(phi_h) * (-self.e0 * c_eq * (ufl.exp(mu_h) - 1))
+             + (1 - interpolation(phi_h)) * (-self.e0 * (mu_h + mu_h**2 / (2 * void_stiffness)))
+             + self.e0 * mu_h * vacancy_fraction(phi_h, mu_h)
+             + self.well * double_well(phi_h) + 0.5 * self.kappa * ufl.inner(ufl.grad(phi_h), ufl.grad(phi_h)))
+            * ufl.dx + self.wetting * boundary_step(phi_h) * self.ds_interface)
+        self._contact = fem.form(phi_h * self.ds_interface)
+        self._sink_total = fem.form(sink * ufl.dx)
+        self._comm = mesh.comm
+        self.molar_volume = molar_volume
+        self.phi_space, dofs = self.space.sub(0).collapse()
+        #: positions of the phi dofs in the mixed vector (owned first, as in phi_space)
+        self.phi_dofs = np.asarray(dofs).reshape(-1)
+
+    # -- state -----------------------------------------------------------------------------
+    @property
+    def phi(self) -> fem.Function:
+        return self.u.sub(0)
+
+    @property
+    def mu(self) -> fem.Function:
+        return self.u.sub(1)
+
+    def set_state(self, phi, mu) -> None:
+        """Interpolate callables (x -> values) into phi and mu, for the current and old state."""
+        self.u.sub(0).interpolate(phi)
+        self.u.sub(1).interpolate(mu)
+        self.u.x.scatter_forward()
+        self.u_old.x.array[:] = self.u.x.array
+
+    def set_injection_from_current(self, current_density: np.ndarray) -> None:
+        """j_inj = max(i, 0) Omega / F from nodal interface current densities (A/m^2)."""
+        self.injection.x.array[:] = np.maximum(current_density, 0.0) * self.molar_volume / FARADAY
+
+    # -- stepping ----------------------------------------------------------------------------
+    def step(self, dt: float) -> int:
+        """Advance by dt; restores the old state and raises SolverFailure/BoundViolation on failure."""
+        self.dt.value = dt
+        self.problem.solve()
+        reason = self.problem.solver.getConvergedReason()
+        if reason <= 0 or not np.all(np.isfinite(self.u.x.array)):
+            self.u.x.array[:] = self.u_old.x.array
+            raise SolverFailure(f"vacancy-void Newton failed (SNES reason {reason})")
+        low, high = self.phi_range()
+        if low < -PHI_BOUND_TOLERANCE or high > 1 + PHI_BOUND_TOLERANCE:
+            self.u.x.array[:] = self.u_old.x.array
+            raise BoundViolation(f"metal fraction left [0, 1] (min {low:.3g}, max {high:.3g})")
+        self.u_old.x.array[:] = self.u.x.array
+        return self.problem.solver.getIterationNumber()
+
+    # -- diagnostics -------------------------------------------------------------------------
+    def _sum(self, form) -> float:
+        return self._comm.allreduce(fem.assemble_scalar(form), op=MPI.SUM)
+
+    def phi_range(self) -> tuple[float, float]:
+        values = self.u.x.array[self.phi_dofs[: self.phi_space.dofmap.index_map.size_local]]
+        return (self._comm.allreduce(float(values.min(initial=np.inf)), op=MPI.MIN),
+                self._comm.allreduce(float(values.max(initial=-np.inf)), op=MPI.MAX))
+
+    def vacancy_amount(self) -> float:
+        """Integral of the vacancy site fraction c over the window (voids count as c ~ 1)."""
+        return self._sum(self._vacancy_amount)
+
+    def free_energy(self) -> float:
+        """Helmholtz free energy F = Omega + integral of e0 mu c (J per unit depth in 2-D)."""
+        return self._sum(self._energy)
+
+    def contact_fraction(self, area: float) -> float:
+        """Mean of phi on the interface."""
+        return self._sum(self._contact) / area
+
+    def sink_total(self) -> float:
+        """Integral of the sink rate (site fraction x volume per s)."""
+        return self._sum(self._sink_total)
