@@ -26,8 +26,10 @@ SI_UNITS: dict[str, str] = {
     "molar_entropy": "J/(mol*K)",
     "molar_volume": "m^3/mol",
     "diffusivity": "m^2/s",
+    "strain_rate": "1/s",
     "surface_energy": "J/m^2",
     "angle": "rad",
+    "rate_per_length": "1/(m*s)",
     "dimensionless": "",
 }
 
@@ -47,8 +49,10 @@ EXAMPLES: dict[str, str] = {
     "molar_entropy": "8.49 J/(mol*K)",
     "molar_volume": "12.97 cm^3/mol",
     "diffusivity": "2e-13 cm^2/s",
+    "strain_rate": "1e-3 s^-1",
     "surface_energy": "0.42 J/m^2",
     "angle": "93.6 deg",
+    "rate_per_length": "0.1 /(m*s)",
     "dimensionless": "0.5",
 }
 

@@ -81,6 +81,19 @@ class Interdiffusion(Strict):
     model: Literal["darken", "fick"] = "darken"
 
 
+class Voids(Strict):
+    """Numerical settings of the vacancy-void phase field (``[contact] model = "phase_field"``).
+
+    Physical parameters (energies, sink spacing, nucleation rate) are in the metal parameter set.
+    """
+
+    interface_width: quantity("length", gt=0.0) = to_si("0.5 um", "length")
+    relaxation_time: quantity("time", gt=0.0) = to_si("1 s", "time")
+    vacancy_reference_fraction: float = Field(default=1e-4, gt=0.0, lt=0.01)
+    nucleus_radius: quantity("length", gt=0.0) = to_si("1 um", "length")
+    seed: int = Field(default=1, ge=0)
+
+
 def _non_decreasing(values: list[float]) -> list[float]:
     if any(b < a for a, b in zip(values, values[1:], strict=False)):
         raise ValueError("capacities must not decrease")
@@ -96,7 +109,7 @@ class Contact(Strict):
     interpolated and held constant beyond its ends.
     """
 
-    model: Literal["full", "prescribed_voids"] = "full"
+    model: Literal["full", "prescribed_voids", "phase_field"] = "full"
     void_count: int = Field(default=1, ge=1, le=10_000)
     void_aspect_ratio: float = Field(default=0.5, gt=0.0, le=10.0)
     edge_width: quantity("length", gt=0.0) = to_si("0.25 um", "length")
@@ -122,11 +135,13 @@ class Protocol(Strict):
 
 
 class Time(Strict):
-    """Time-step bounds: a step never exceeds ``dt_max`` nor passes ``capacity_step`` of charge."""
+    """Time-step bounds: a step never exceeds ``dt_max`` nor passes ``capacity_step`` of charge; a
+    failed step is retried with half the step up to ``max_retries`` times."""
 
     dt_max: quantity("time", gt=0.0) = to_si("10 min", "time")
     capacity_step: quantity("areal_capacity", gt=0.0) = to_si("0.025 mAh/cm^2", "areal_capacity")
     max_steps: int = Field(default=100_000, ge=1)
+    max_retries: int = Field(default=6, ge=0, le=30)
 
 
 class Solver(Strict):
@@ -160,6 +175,7 @@ class Case(Strict):
     mesh: Mesh
     contact: Contact = Contact()
     interdiffusion: Interdiffusion = Interdiffusion()
+    voids: Voids = Voids()
     protocol: Protocol
     time: Time = Time()
     solver: Solver = Solver()

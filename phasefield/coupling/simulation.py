@@ -12,12 +12,14 @@ Per time step, in this order (the coupler is the only place that knows it):
 5. outputs: a CSV row every step, fields, interface profiles and Mg line scans at their cadence.
 """
 
+import copy
 import gc
 import logging
 import time as wallclock
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 from dolfinx import fem
 from mpi4py import MPI
 
@@ -30,6 +32,7 @@ from phasefield.coupling.submodels import (
     li_mg_thermodynamics,
     mass_balance_velocity,
 )
+from phasefield.coupling.void_coupling import VoidCoupling
 from phasefield.mesh import build_interface_window
 from phasefield.output.fields import FieldWriter
 from phasefield.output.interface_profile import InterfaceProfile
@@ -38,9 +41,13 @@ from phasefield.output.timeseries import TimeSeriesWriter, write_table
 from phasefield.physics.constants import FARADAY
 from phasefield.physics.contact import PrescribedVoids, full_contact
 from phasefield.physics.failures import SolverFailure
+from phasefield.physics.lattice_flow import PotentialLatticeFlow
 
 log = logging.getLogger(__name__)
 
+VOID_COLUMNS = ("voids_per_100um", "mean_void_width_um", "max_void_width_um", "max_void_height_um", "gap",
+                "nucleation_events", "interface_supersaturation_kT", "void_newton_iterations")
+STEP_GROWTH = 1.5
 TO_MAH_PER_CM2 = 1.0 / 36000.0  # (C/m^2) -> mAh/cm^2
 TO_MA_PER_CM2 = 0.1  # (A/m^2) -> mA/cm^2
 
@@ -69,12 +76,19 @@ class Simulation:
         self.counter_potential = resolved.parameters("counter_electrode")["equilibrium_potential"]
         thermodynamics = li_mg_thermodynamics(metal, case.cell.temperature)
 
-        self.velocity = mass_balance_velocity(self.window)
+        phase_field = case.contact.model == "phase_field"
+        self.flow = PotentialLatticeFlow(self.window.metal) if phase_field else None
+        self.velocity = self.flow.velocity if phase_field else mass_balance_velocity(self.window)
         self.interdiffusion = build_interdiffusion(resolved, self.window, self.velocity)
         self.metal_space = fem.functionspace(self.window.metal.mesh, ("Lagrange", 1))
         self.metal_fraction = fem.Function(self.metal_space, name="metal_fraction")
         electrolyte_space = fem.functionspace(self.window.electrolyte.mesh, ("Lagrange", 1))
         self.transfer = InterfaceTransfer(self.metal_space, electrolyte_space, self.window.electrolyte)
+        self.voids = None
+        if phase_field:
+            x_mg = self.interdiffusion.x if self.interdiffusion is not None else None
+            self.voids = VoidCoupling(resolved, self.window, self.metal_space, self.flow, x_mg)
+            self.current_to_metal = InterfaceTransfer(electrolyte_space, self.metal_space, self.window.metal)
 
         if self.interdiffusion is None:
             self.interface_mg, equilibrium_potential = None, 0.0
@@ -96,6 +110,8 @@ class Simulation:
         self.profile = InterfaceProfile(space, self.window.electrolyte)
         self.state = ProtocolState()
         self.plated_thickness = 0.0
+        #: largest dt allowed after recent rejections (grows by STEP_GROWTH per accepted step)
+        self.dt_limit = case.time.dt_max
 
     def _contact_model(self):
         contact = self.case.contact
@@ -105,8 +121,10 @@ class Simulation:
                                contact.edge_width, tuple(contact.capacity), tuple(contact.fraction))
 
     def update_contact(self) -> None:
-        """Metal fraction for the current capacity, then onto the electrolyte's interface."""
-        if self.contact_model is None:
+        """Metal fraction (phase field, or prescribed for the capacity), onto the electrolyte's interface."""
+        if self.voids is not None:
+            self.metal_fraction.interpolate(self.voids.system.phi)
+        elif self.contact_model is None:
             self.metal_fraction.interpolate(full_contact)
         else:
             axis, capacity = self.window.normal_axis, self.state.capacity
@@ -117,9 +135,9 @@ class Simulation:
         """Mg over the step at the mass-balance velocity, then U(x_Mg) onto the interface."""
         if self.interdiffusion is None or dt == 0.0:
             return
-        speed = current_density * self.molar_volume / FARADAY
-        self.velocity.value[:] = 0.0
-        self.velocity.value[self.window.normal_axis] = -speed
+        if self.flow is None:  # uniform mass-balance velocity; otherwise the lattice flow of this step
+            self.velocity.value[:] = 0.0
+            self.velocity.value[self.window.normal_axis] = -current_density * self.molar_volume / FARADAY
         self.interdiffusion.step(dt)
         self.transfer(self.interdiffusion.x, self.interface_mg)
 
@@ -130,15 +148,22 @@ class Simulation:
         self.plated_thickness = max(0.0, self.plated_thickness - change)
 
     def solve_step(self, step_index: int, protocol_index: int, dt: float, current_density: float) -> dict:
-        """Contact, interdiffusion and electrochemistry at the end of the step; the CSV row."""
-        self.update_contact()
+        """Voids, interdiffusion, contact and electrochemistry at the end of the step; the CSV row."""
+        void_iterations, nucleated = 0, 0
+        if self.voids is not None and dt > 0.0:
+            void_iterations = self.voids.step(dt)
         self.advance_interdiffusion(dt, current_density)
+        if self.voids is not None and dt > 0.0:
+            nucleated = self.voids.nucleate(dt)
+        self.update_contact()
         self.electrochemistry.applied_current_density.value = current_density
         solution = self.electrochemistry.solve(
             self.case.solver.relative_tolerance, self.case.solver.absolute_tolerance,
             self.case.solver.max_iterations,
         )
         self.current_density.interpolate(self._current_expression)
+        if self.voids is not None:
+            self.current_to_metal(self.current_density, self.voids.current)
         max_current = self.profile.max_abs(self.current_density.x.array)
         return {
             "step": step_index,
@@ -155,6 +180,22 @@ class Simulation:
             "current_focusing": max_current / abs(current_density) if current_density else 0.0,
             "newton_iterations": solution.iterations,
             **self._magnesium_columns(),
+            **self._void_columns(void_iterations, nucleated),
+        }
+
+    def _void_columns(self, iterations: int, nucleated: int) -> dict[str, float]:
+        if self.voids is None:
+            return {key: 0.0 for key in VOID_COLUMNS}
+        stats = self.voids.statistics()
+        return {
+            "voids_per_100um": stats.per_100um,
+            "mean_void_width_um": float(np.mean(stats.widths)) * 1e6 if stats.count else 0.0,
+            "max_void_width_um": float(np.max(stats.widths, initial=0.0)) * 1e6,
+            "max_void_height_um": float(np.max(stats.heights, initial=0.0)) * 1e6,
+            "gap": float(stats.gap),
+            "nucleation_events": float(nucleated),
+            "interface_supersaturation_kT": self.voids.interface_supersaturation(),
+            "void_newton_iterations": float(iterations),
         }
 
     def _magnesium_columns(self) -> dict[str, float]:
@@ -210,13 +251,14 @@ class Simulation:
         output, steps = self.case.output, self.case.protocol.steps
         scans_at = list(output.line_scan_at)
         row = self.solve_step(0, 0, 0.0, steps[0].current_density)
+        row["rejected_steps"] = 0
         csv.write(row)
         self.write_profile(0)
         self.write_line_scan(0)
         for writer in writers:
             writer.write(0.0)
         reasons: list[str] = []
-        index, profiles, scans = 0, 1, 1
+        index, profiles, scans, rejected = 0, 1, 1, 0
         try:
             for protocol_index, step in enumerate(steps):
                 self.state.start_step()
@@ -226,10 +268,11 @@ class Simulation:
                     if index >= self.case.time.max_steps:
                         status = f"stopped: max_steps = {self.case.time.max_steps} reached"
                         return RunSummary(status, reasons, index, row, wallclock.perf_counter() - start)
-                    dt = next_time_step(step, self.state, self.case.time.dt_max, self.case.time.capacity_step)
-                    self.advance(dt, step.current_density)
+                    dt = min(next_time_step(step, self.state, self.case.time.dt_max, self.case.time.capacity_step),
+                             self.dt_limit)
+                    row, rejected = self._step_with_retries(index + 1, protocol_index, dt, step.current_density,
+                                                            rejected)
                     index += 1
-                    row = self.solve_step(index, protocol_index, dt, step.current_density)
                     csv.write(row)
                     reason = finished_reason(step, self.state, row["cell_voltage_V"], row["overpotential_V"])
                     last = reason is not None and protocol_index == len(steps) - 1
@@ -259,11 +302,57 @@ class Simulation:
                 writer.close()
         return RunSummary("completed", reasons, index, row, wallclock.perf_counter() - start)
 
+    def _step_with_retries(self, index: int, protocol_index: int, dt: float, current: float,
+                           rejected: int) -> tuple[dict, int]:
+        """One time step; a failed solve or a bound violation restores the state, halves dt and
+        retries (up to ``[time] max_retries``); later steps start from the reduced dt and grow it by
+        STEP_GROWTH per step accepted at the first try. Returns the row and the running rejection count."""
+        for attempt in range(self.case.time.max_retries + 1):
+            snapshot = self._snapshot()
+            self.advance(dt, current)
+            try:
+                row = self.solve_step(index, protocol_index, dt, current)
+                row["rejected_steps"] = rejected
+                if attempt == 0:
+                    self.dt_limit = min(STEP_GROWTH * dt, self.case.time.dt_max)
+                return row, rejected
+            except SolverFailure as err:
+                self._restore(snapshot)
+                if attempt == self.case.time.max_retries:
+                    raise
+                rejected += 1
+                log.warning("step %d rejected (%s); retrying with dt = %.4g s", index, err, 0.5 * dt)
+                dt *= 0.5
+                self.dt_limit = dt
+        raise AssertionError("unreachable")
+
+    def _snapshot(self) -> dict:
+        snapshot = {"state": copy.copy(self.state), "plated": self.plated_thickness,
+                    "psi": self.electrochemistry.psi.x.array.copy(),
+                    "metal_potential": float(self.electrochemistry.metal_potential.value)}
+        if self.interdiffusion is not None:
+            snapshot["x_mg"] = self.interdiffusion.x_old.x.array.copy()
+        if self.voids is not None:
+            snapshot["voids"] = self.voids.snapshot()
+        return snapshot
+
+    def _restore(self, snapshot: dict) -> None:
+        self.state, self.plated_thickness = copy.copy(snapshot["state"]), snapshot["plated"]
+        self.electrochemistry.psi.x.array[:] = snapshot["psi"]
+        self.electrochemistry.metal_potential.value = snapshot["metal_potential"]
+        if self.interdiffusion is not None:
+            self.interdiffusion.x.x.array[:] = snapshot["x_mg"]
+            self.interdiffusion.x_old.x.array[:] = snapshot["x_mg"]
+        if self.voids is not None:
+            self.voids.restore(snapshot["voids"])
+
     def close(self) -> None:
         """Release the PETSc solvers on every rank in the same order (MUMPS teardown is collective:
         leaving it to the garbage collector at exit can deadlock a parallel run)."""
         self.interdiffusion = None
         self.electrochemistry = None
+        self.voids = None
+        self.flow = None
         gc.collect()
         self.comm.Barrier()
 
@@ -271,4 +360,6 @@ class Simulation:
         fields = [self.metal_fraction]
         if self.interdiffusion is not None:
             fields.append(self.interdiffusion.x)
+        if self.voids is not None:
+            fields.append(self.voids.vacancy_potential)
         return fields

@@ -124,12 +124,88 @@ _LI_MG_SYSTEM = {
     "rk_L2_b": _p("-0.114 J/(mol*K)", "molar_entropy", _COST507, "L", "Redlich-Kister L2 = a + b T: b"),
 }
 
+_NORTON = (
+    "Norton form of the Anand fit of Narayan & Anand, Extreme Mech. Lett. (2018) (A = 4.25e4 1/s, "
+    "m = 0.15, S = 0.95 MPa initial to 2.0 MPa saturated): eps_dot(1 MPa, 25 C) = 2e-2 to 1.4e-4 1/s; "
+    "Roy, Fleck, Deshpande, Extreme Mech. Lett. 2021 use 1e-2 1/s. Value: the log-midpoint of that range "
+    "(two orders of magnitude uncertain), the calibration knob for T3; range as quoted in the project notes"
+)
+
+#: Power-law (Norton) creep of Li: eps_dot = f_alloy eps_ref (sigma/sigma_ref)^n exp(-Q/R (1/T - 1/T_ref)).
+_LI_CREEP = {
+    "creep_stress_exponent": _p(
+        6.6, "dimensionless",
+        "LePage et al., J. Electrochem. Soc. 166 (2019) A89; Masias et al., J. Mater. Sci. 54 (2019) 2585 "
+        "(n ~ 6.6, as quoted in the project notes; not re-read here)", "L",
+        "Norton stress exponent n of Li (power-law creep)",
+    ),
+    "creep_activation_energy": _p(
+        "37 kJ/mol", "molar_energy", "LePage et al., J. Electrochem. Soc. 166 (2019) A89 (as quoted in the "
+        "project notes)", "L", "activation energy Q of power-law creep of Li",
+    ),
+    "creep_reference_strain_rate": _p(
+        "1.7e-3 s^-1", "strain_rate", _NORTON, "U",
+        "equivalent creep rate of Li at `creep_reference_stress` and `creep_reference_temperature`",
+    ),
+    "creep_reference_stress": _p(
+        "1 MPa", "pressure",
+        "reference point of `creep_reference_strain_rate` (Narayan & Anand 2018 as above)", "L",
+        "von Mises stress at which `creep_reference_strain_rate` is given",
+    ),
+    "creep_reference_temperature": _p(
+        "25 degC", "temperature", "as `creep_reference_stress`", "L",
+        "temperature at which `creep_reference_strain_rate` is given",
+    ),
+    "creep_alloy_factor": _p(
+        1.0, "dimensionless", "pure Li (definition)", "V",
+        "factor on the creep rate at a given stress relative to pure Li",
+    ),
+}
+
+#: Vacancy and void energetics (seed DFT values, V) and the calibration knobs of the void model (F).
+_VACANCIES_AND_VOIDS = {
+    "mg_vacancy_repulsion": _p(
+        "0.03 eV", "energy", f"{SEED}, Suppl. Table 1: vacancy formation 0.53 eV next to Mg vs 0.50 eV", "V",
+        "extra formation energy of a vacancy with a Mg nearest neighbour",
+    ),
+    "interface_vacancy_trap": _p(
+        "0.22 eV", "energy", f"{SEED}, Fig 2c: 0.28 eV at the Li/Li2S interface vs 0.50 eV in bulk Li", "V",
+        "binding of a vacancy to the first interface layer (lithiophobic Li/Li2S)",
+    ),
+    "mg_interface_segregation": _p(
+        "0.51 eV", "energy", f"{SEED}, Fig 2f, g: an interface vacancy filled by Mg -0.67 eV, by Li -0.16 eV",
+        "V", "preference of interface sites for Mg over Li (McLean segregation energy)",
+    ),
+    "surface_energy": _p(
+        "0.42 J/m^2", "surface_energy",
+        "Li surface energy (project notes, section 4; consistent with the seed's W_adh = 0.39 J/m2 and "
+        "93.6 deg via Young-Dupre)", "L", "metal/void interface energy gamma",
+    ),
+    "vacancy_sink_spacing": _p(
+        "100 um", "length", f"{SEED}, Methods (grain size ~100 um of Li and Li-Mg)", "V",
+        "spacing d_s of vacancy sinks (grain boundaries): k_s = 15 D_v / d_s^2; calibration knob",
+    ),
+    "nucleation_prefactor": _p(
+        "0.1 /(m*s)", "rate_per_length",
+        "F: order of magnitude chosen so that Li (T1) nucleates ~17 voids per 100 um early; not fitted further",
+        "F", "J0 of the interface nucleation rate J = J0 theta_trap exp(-B / mu^2)",
+    ),
+    "nucleation_barrier": _p(
+        1.0, "dimensionless", "F: nucleation sets in at a supersaturation of a few tenths of kT", "F",
+        "B (in kT^2) of the interface nucleation rate",
+    ),
+}
+
 PARAMETER_SETS: dict[str, ParameterSet] = {
     "Li": ParameterSet("Li", "metal", {
         **_LI_ELECTROCHEMISTRY,
         **_LI_MG_SYSTEM,
+        **_LI_CREEP,
         "magnesium_fraction": _p(0.0, "dimensionless", f"{SEED}, Methods (Li foil 99.9%)", "V",
                                  "bulk Mg mole fraction x_Mg of the foil"),
+        **_VACANCIES_AND_VOIDS,
+        "contact_angle": _p("93.6 deg", "angle", f"{SEED}: DFT W_adh = 0.39 J/m2 for Li/Li2S", "V",
+                            "Young's angle of the metal on the electrolyte, measured through the metal"),
     }),
     "Li0.97Mg0.03": ParameterSet(
         "Li0.97Mg0.03",
@@ -149,6 +225,14 @@ PARAMETER_SETS: dict[str, ParameterSet] = {
             "magnesium_fraction": _p(
                 0.03, "dimensionless", f"{SEED}, Methods (Li-Mg foil, 10 wt% Mg, Li0.97Mg0.03)", "V",
                 "bulk Mg mole fraction x_Mg of the foil",
+            ),
+            **_LI_CREEP,
+            "creep_alloy_factor": _p(
+                0.1, "dimensionless",
+                "assumption: solute strengthening by 3 at% Mg (no published creep data for dilute bcc Li-Mg "
+                "found); with n = 6.6 a factor 0.1 on the rate equals a 1.4x higher flow stress at a given "
+                "rate. n and Q taken as for Li", "U",
+                "factor on the creep rate at a given stress relative to pure Li",
             ),
         },
     ),

@@ -31,7 +31,15 @@ through the metal). Evolution (v: metal velocity from the coupler; non-conservat
     \partial_t c + \mathbf{v}\cdot\nabla c &= \nabla\cdot(M\nabla\mu) - k_s\,c_{eq}(e^{\mu} - 1)\,h(\phi),
         \quad -M\partial_n\mu = j_{inj}\ \text{on}\ \Gamma,
 
-with :math:`M = (D^*_{Li}/f)\,[h\,(c_{eq}/c^0_{eq})\,e^{\mu} + 1 - h]` and the injected vacancy flux
+where the phase driving force :math:`\omega_m - \omega_v` enters through the smooth limiter
+:math:`\alpha W\tanh[(\omega_m - \omega_v)/\alpha W]`, :math:`\alpha` = 0.5. At a diffuse
+width of ~0.5 um, W is ~500 times smaller than for the real (nm) interface, and a supersaturation
+of ~1 kT would make e0 mu exceed W and erase the barrier that keeps the supersaturated metal
+metastable (the whole window would turn to void at once). The limiter leaves equilibrium (Young's
+angle, Gibbs-Thomson, the tanh profile) unchanged, bounds the interface speed by ~alpha delta/(3 tau),
+which for tau ~ 1 s is still 100 times faster than the stripping speed, and turns off the exact
+gradient-flow structure only where |omega_m - omega_v| > alpha W. Further,
+:math:`M = (D^*_{Li}/f)\,[h\,(c_{eq}/c^0_{eq})\,e^{\mu} + 1 - h]` and the injected vacancy flux
 :math:`j_{inj} = \max(i, 0)\,\Omega/F` where the metal touches the electrolyte (i: local interface
 current density). Other boundaries: no flux. Time: backward Euler on (phi, c(mu, phi)) (so c is
 conserved by the discrete scheme when v = 0, no sinks and no injection). Newton on one mixed
@@ -61,6 +69,8 @@ from phasefield.physics.failures import BoundViolation, SolverFailure
 from phasefield.physics.vacancies import CORRELATION_FACTOR_BCC, VacancyProperties
 
 AVOGADRO = 6.02214076e23
+#: The phase driving force omega_m - omega_v is limited smoothly to +-DRIVING_LIMIT * W (see docstring).
+DRIVING_LIMIT = 0.5
 #: How far phi may overshoot [0, 1] (discretisation) before a step is refused.
 PHI_BOUND_TOLERANCE = 0.05
 
@@ -111,8 +121,9 @@ class VacancyVoidSystem:
         L = interface_mobility
         measure = mesh.comm.allreduce(fem.assemble_scalar(fem.form(1.0 * ufl.dx(domain=mesh))))
 
+        driving = DRIVING_LIMIT * self.well * ufl.tanh((omega_m - omega_v) / (DRIVING_LIMIT * self.well))
         phase = ((phi - phi_old) / self.dt * psi
-                 + L * (interpolation_derivative(phi) * (omega_m - omega_v)
+                 + L * (interpolation_derivative(phi) * driving
                         + self.well * double_well_derivative(phi)) * psi
                  + L * self.kappa * ufl.inner(ufl.grad(phi), ufl.grad(psi))) * ufl.dx \
             + L * self.wetting * boundary_step_derivative(phi) * psi * self.ds_interface
@@ -167,9 +178,14 @@ class VacancyVoidSystem:
         self.u.x.scatter_forward()
         self.u_old.x.array[:] = self.u.x.array
 
-    def set_injection_from_current(self, current_density: np.ndarray) -> None:
-        """j_inj = max(i, 0) Omega / F from nodal interface current densities (A/m^2)."""
-        self.injection.x.array[:] = np.maximum(current_density, 0.0) * self.molar_volume / FARADAY
+    def set_injection_from_current(self, current_density) -> None:
+        """j_inj = max(i, 0) Omega / F from the interface current density (A/m^2): a Function on the
+        metal mesh, or nodal values in the layout of ``injection``."""
+        if isinstance(current_density, fem.Function):
+            self.injection.interpolate(current_density)
+        else:
+            self.injection.x.array[:] = current_density
+        self.injection.x.array[:] = np.maximum(self.injection.x.array, 0.0) * self.molar_volume / FARADAY
 
     # -- stepping ----------------------------------------------------------------------------
     def step(self, dt: float) -> int:

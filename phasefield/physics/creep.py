@@ -1,0 +1,490 @@
+r"""Creep of the metal under stack pressure: quasi-static power-law (Norton) flow on the metal window.
+
+Constitutive law, Norton creep in von Mises form (SI):
+
+.. math::
+
+    \dot\varepsilon_{eq} = A_T\,\sigma_{eq}^n,\qquad A_T = A\,e^{-Q/RT}\quad(\mathrm{Pa^{-n}\,s^{-1}}),
+
+:math:`\sigma_{eq} = \sqrt{3/2\,\mathbf{s}:\mathbf{s}}` (Pa), :math:`\dot\varepsilon_{eq} =
+\sqrt{2/3\,\mathbf{D}':\mathbf{D}'}` (1/s), :math:`\mathbf{D} = \mathrm{sym}\nabla\mathbf{v}`,
+:math:`\mathbf{D}' = \mathbf{D} - \tfrac13\mathrm{tr}\mathbf{D}\,\mathbf{I}` (plane strain in 2-D:
+the out-of-plane rate is zero, :math:`\mathbf{D}':\mathbf{D}' = \mathbf{D}:\mathbf{D} -
+(\mathrm{tr}\mathbf{D})^2/3` in 2-D and 3-D). As a viscosity, :math:`\mathbf{s} = 2\eta\mathbf{D}'`
+with :math:`\eta_N = \sigma_{eq}/(3\dot\varepsilon_{eq}) = \tfrac13 A_T^{-1/n}
+\dot\varepsilon_{eq}^{(1-n)/n}` (Pa s). The parameter sets give :math:`A_T` as a rate at a reference
+stress and temperature (:meth:`NortonLaw.from_parameters`). Regularised (smooth caps):
+
+.. math::
+
+    \eta(\dot\varepsilon_{eq}) = \eta_{min} + \tfrac13 A_T^{-1/n}
+    \left(\dot\varepsilon_{eq}^2 + \dot\varepsilon_0^2\right)^{(1-n)/2n},
+
+with :math:`\dot\varepsilon_0` such that :math:`\eta(0) = \eta_{max}`. Defaults:
+:math:`\eta_{max} = 10^{16}` Pa s (the project notes ask for at least :math:`10^{15}`); for Li at
+25 C that is :math:`\dot\varepsilon_0 = 1.4\times10^{-12}` 1/s, :math:`\sigma_{eq}(\dot\varepsilon_0)
+= 0.04` MPa (Li0.97Mg0.03: :math:`2\times10^{-12}` 1/s, 0.06 MPa), below the lowest stack pressure
+(0.2 MPa); and :math:`\eta_{min} = 10^{-6}\eta_{ref}`, reached
+at :math:`\sigma_{eq} \approx 12\,\sigma_0` for n = 6.6 (:math:`\eta_{ref}` and :math:`\sigma_0` below).
+:meth:`PowerLawCreep.caps` states both for a given case. :math:`\dot\varepsilon_0 > 0` also makes
+:math:`\eta` differentiable at :math:`\mathbf{D} = 0`, which Newton's method needs.
+
+Momentum and mass balance of the metal (no inertia, no elasticity), for the velocity
+:math:`\mathbf{v}` (m/s) and the pressure :math:`p = -\mathrm{tr}\,\boldsymbol\sigma/3` (Pa):
+
+.. math::
+
+    -\nabla\cdot(2\eta\,\mathbf{D}' - p\,\mathbf{I}) = \mathbf{f},\qquad
+    \nabla\cdot\mathbf{v} = m(\phi)\,s - (1 - m(\phi))\,p/\eta_v,
+
+- :math:`\phi` the metal fraction (1 metal, 0 void), clipped to [0, 1];
+  :math:`h(\phi) = \phi^2(3 - 2\phi)`;
+- viscosity :math:`\eta = h(\phi)\,\eta_{metal}(\dot\varepsilon_{eq}) + (1 - h(\phi))\,\eta_v`;
+- void: a soft, compressible ersatz material, so that voids can close: shear and bulk viscosity
+  :math:`\eta_v` (default :math:`10^{-3}\eta_{ref}`, following the stack pressure, so the void
+  pressure :math:`p = -\eta_v\nabla\cdot\mathbf{v}` is about :math:`10^{-3}\sigma_0`: practically
+  traction free); the mass balance switches from incompressible metal to the compressible void over
+  the void half of the diffuse interface only, :math:`m(\phi) = h(\min(2\phi, 1))` (with :math:`m = h(\phi)`
+  the whole diffuse interface is compressible and the void closes by squeezing diffuse metal,
+  55% faster than a sharp hole for n = 6.6: docs/creep.md);
+- :math:`s` (1/s) the prescribed divergence, e.g. the vacancy sinks :math:`s = -k_s(c_v - c_v^{eq})`,
+  applied in the metal (weight m);
+- :math:`\mathbf{f}` a body force (N/m^3): zero in the battery, for verification.
+
+Boundary conditions (:class:`phasefield.mesh.FacetTag`):
+
+- ``METAL_TOP``: traction :math:`\boldsymbol\sigma\mathbf{n} = -p_{stack}\mathbf{n}`; bulk metal
+  enters freely through the top;
+- ``INTERFACE`` (n = 0): no penetration :math:`v_n = 0` on the contact facets (all interface facets
+  unless given: :meth:`PowerLawCreep.set_contact`), tangentially free slip (default: zero shear
+  traction) or stick (:math:`\mathbf{v} = 0`); interface facets out of contact are traction free;
+- ``LATERAL``: symmetry, :math:`v_x = 0` on x = const (and the other in-plane component on the
+  other pair of sides in 3-D), free slip; or a prescribed velocity (verification).
+
+Weak form, Taylor-Hood P2/P1, test functions :math:`(\mathbf{w}, q)`:
+
+.. math::
+
+    \int 2\eta\,(\mathbf{D}(\mathbf{v}):\mathbf{D}(\mathbf{w}) - \tfrac13\nabla\cdot\mathbf{v}\,
+    \nabla\cdot\mathbf{w}) - p\,\nabla\cdot\mathbf{w} - \mathbf{f}\cdot\mathbf{w}
+    - q\,(\nabla\cdot\mathbf{v} - m s + (1 - m)p/\eta_v)\,dx
+    + \int_{top} p_{stack}\,\mathbf{w}\cdot\mathbf{n}\,ds = 0 .
+
+Where :math:`\phi = 1`, q = 1 gives :math:`\int\nabla\cdot\mathbf{v} = \int s` to solver tolerance:
+the lattice sites removed by the sinks enter through the top. Residual and Jacobian use the same
+fixed quadrature degree (4), so the Newton matrix is the exact derivative of the discrete residual.
+
+Scaling: the unknowns are nondimensional, lengths in :math:`L_0` = 1 um, stresses in
+:math:`\sigma_0` (the stack pressure unless ``stress_scale`` is given), strain rates in
+:math:`\dot\varepsilon_r = A_T\sigma_0^n` (the creep rate at :math:`\sigma_0`), velocities in
+:math:`L_0\dot\varepsilon_r`, viscosities in :math:`\sigma_0/\dot\varepsilon_r = 3\eta_{ref}`
+(:math:`\eta_{ref} = \eta_N(\dot\varepsilon_r)`, the viscosity at :math:`\sigma_{eq} = \sigma_0`).
+Then :math:`\hat\eta = \tfrac13\hat{\dot\varepsilon}^{(1-n)/n}` for every n, pressures and
+velocities are of order one, and the SNES tolerances (absolute 1e-10, relative 1e-9, step 1e-10)
+mean the same at every pressure.
+
+Solver: Picard (Kacanov: the viscosity frozen at the previous iterate) then Newton. Why:
+Kacanov's iteration is a descent method for the convex dissipation potential of a shear-thinning
+law (:math:`\eta` non-increasing in the rate, n >= 1) and converges from any start, but only
+linearly (0.7-0.8 per iteration for n = 6.6 in the tests, where whole regions must stiffen from
+:math:`\eta_{ref}` to :math:`\eta_{max}`). Newton converges quadratically but its basin is small for
+large n: its tangent stiffness along the current rate direction is :math:`2\eta/n`, so in regions
+whose rate is still wrong by a factor it overshoots (in the power-law channel test, continuation
+in n with Newton stalled at n = 5 even from the converged n = 4 solution: rejected). Sequence:
+the Newtonian solve with :math:`\eta = \eta_{ref}`; Kacanov until the velocity changes by less than
+3e-2 (relative, max norm); Newton (SNES, critical-point line search, which suits a residual that is
+the gradient of a potential, MUMPS LU, at most 15 iterations); if it fails, Kacanov continues from
+its own last iterate to 1e-3, then 1e-5, with a Newton attempt after each. A later solve starts from
+the previous solution and tries Newton first. A failure raises :class:`SolverFailure` and restores
+the previous state.
+"""
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import basix.ufl
+import dolfinx.mesh as dmesh
+import numpy as np
+import ufl
+from dolfinx import fem
+from dolfinx.fem.petsc import NonlinearProblem
+from mpi4py import MPI
+from petsc4py import PETSc
+
+from phasefield.mesh import FacetTag, Subdomain
+from phasefield.physics.constants import GAS_CONSTANT
+from phasefield.physics.failures import SolverFailure
+
+log = logging.getLogger(__name__)
+
+#: Internal length unit (m): the equations are solved with lengths in micrometres.
+LENGTH_SCALE = 1e-6
+#: Default low-rate cap of the viscosity (Pa s), above the 1e15 Pa s floor of the project notes.
+DEFAULT_MAX_VISCOSITY = 1e16
+#: Default viscosity of the void ersatz material relative to eta_N at sigma_eq = stack pressure.
+VOID_VISCOSITY_RATIO = 1e-3
+#: Quadrature degree of the residual and its Jacobian (the same for both: an exact Newton matrix).
+QUADRATURE_DEGREE = 4
+#: Picard hands over to Newton when the velocity changes by less than the first of these (relative,
+#: max norm); each time Newton fails, Picard continues from there to the next one and Newton retries.
+PICARD_STAGES = (3e-2, 1e-3, 1e-5)
+#: Newton: critical-point line search (the residual is the gradient of a potential), MUMPS LU.
+NEWTON_OPTIONS = {
+    "snes_type": "newtonls", "snes_linesearch_type": "cp", "snes_rtol": 1e-9, "snes_atol": 1e-10,
+    "snes_stol": 1e-10, "snes_max_it": 15,
+    "ksp_type": "preonly", "pc_type": "lu", "pc_factor_mat_solver_type": "mumps",
+}
+#: One Picard iteration: the residual is linear in the unknowns, one LU solve.
+PICARD_OPTIONS = {"snes_type": "ksponly", "ksp_type": "preonly", "pc_type": "lu",
+                  "pc_factor_mat_solver_type": "mumps"}
+
+
+@dataclass(frozen=True)
+class NortonLaw:
+    """eps_dot_eq = A_T sigma_eq^n at one temperature; ``rate_factor`` A_T in Pa^-n s^-1."""
+
+    stress_exponent: float
+    rate_factor: float
+
+    @classmethod
+    def from_parameters(cls, metal: dict[str, float], temperature: float) -> "NortonLaw":
+        """A_T = f_alloy eps_ref / sigma_ref^n exp(-Q/R (1/T - 1/T_ref)) from a metal set (SI)."""
+        n = metal["creep_stress_exponent"]
+        rate = (metal["creep_alloy_factor"] * metal["creep_reference_strain_rate"]
+                * np.exp(-metal["creep_activation_energy"] / GAS_CONSTANT
+                         * (1.0 / temperature - 1.0 / metal["creep_reference_temperature"])))
+        return cls(n, rate / metal["creep_reference_stress"] ** n)
+
+    def strain_rate(self, stress: float) -> float:
+        """eps_dot_eq (1/s) at sigma_eq (Pa)."""
+        return self.rate_factor * stress**self.stress_exponent
+
+    def stress(self, strain_rate: float) -> float:
+        """sigma_eq (Pa) at eps_dot_eq (1/s)."""
+        return (strain_rate / self.rate_factor) ** (1.0 / self.stress_exponent)
+
+    def viscosity(self, strain_rate: float) -> float:
+        """eta_N = sigma_eq / (3 eps_dot_eq) (Pa s), unregularised."""
+        return self.stress(strain_rate) / (3.0 * strain_rate)
+
+
+@dataclass(frozen=True)
+class CreepScales:
+    """Units of the nondimensional unknowns: length, stress, strain rate; velocity and viscosity follow."""
+
+    length: float
+    stress: float
+    strain_rate: float
+
+    @property
+    def velocity(self) -> float:
+        return self.length * self.strain_rate
+
+    @property
+    def viscosity(self) -> float:
+        return self.stress / self.strain_rate
+
+
+def metal_weight(phi):
+    """h(phi) = phi^2 (3 - 2 phi) of phi clipped to [0, 1]: 1 in the metal, 0 in a void (the cubic,
+    with which the void-closure numbers of docs/creep.md were obtained)."""
+    phi = ufl.min_value(ufl.max_value(phi, 0.0), 1.0)
+    return phi**2 * (3.0 - 2.0 * phi)
+
+
+def _rate_tensor(velocity):
+    """D = sym grad v with lengths in um (the scaled rate of a scaled velocity)."""
+    return ufl.sym(LENGTH_SCALE * ufl.grad(velocity))
+
+
+def deviatoric_product(a, b):
+    """D'(a):D(b) for symmetric rates a, b (plane strain in 2-D: zero out-of-plane rate)."""
+    return ufl.inner(a, b) - ufl.tr(a) * ufl.tr(b) / 3.0
+
+
+class PowerLawCreep:
+    """The creep problem of the module docstring on the metal submesh ``metal``.
+
+    What the coupler passes: ``phi`` the metal fraction (a Function of any scalar space on
+    ``metal.mesh``; None: all metal), ``divergence`` s in 1/s (a UFL expression on ``metal.mesh``,
+    e.g. ``-k_s * (c_v - c_v_eq)``; None: zero), the stack pressure in Pa (changed between solves
+    with :meth:`set_stack_pressure`) and the contact facets (:meth:`set_contact`). The forms are
+    built once: update the values of ``phi`` and of the coefficients in ``divergence`` in place.
+    After :meth:`solve`, :attr:`velocity` (m/s, P2) and :attr:`pressure` (Pa, P1) hold the solution.
+    """
+
+    _instances = 0
+
+    def __init__(self, metal: Subdomain, law: NortonLaw, stack_pressure: float, *,
+                 phi: fem.Function | None = None, divergence: ufl.core.expr.Expr | None = None,
+                 interface: str = "slip", contact_facets: np.ndarray | None = None,
+                 lateral_velocity: Callable | None = None, body_force: ufl.core.expr.Expr | None = None,
+                 stress_scale: float | None = None, max_viscosity: float = DEFAULT_MAX_VISCOSITY,
+                 min_viscosity: float | None = None, void_viscosity: float | None = None,
+                 picard_iterations: int = 100):
+        """``interface``: "slip" (default) or "stick" on the contact; ``lateral_velocity``:
+        x -> v (m/s, shape (gdim, N)) prescribed on the lateral sides instead of symmetry;
+        ``body_force`` f (N/m^3); viscosities in Pa s (defaults in the module docstring);
+        ``picard_iterations`` bounds each Picard stage."""
+        if interface not in ("slip", "stick"):
+            raise ValueError(f"interface must be 'slip' or 'stick', not {interface!r}")
+        self.metal, self.law, self.interface = metal, law, interface
+        mesh = metal.mesh
+        self._comm = mesh.comm
+        sigma0 = stress_scale or (stack_pressure if stack_pressure > 0 else 1e6)
+        self.scales = CreepScales(LENGTH_SCALE, sigma0, law.strain_rate(sigma0))
+        reference = law.viscosity(self.scales.strain_rate)
+        self.max_viscosity = max_viscosity
+        self.min_viscosity = 1e-6 * reference if min_viscosity is None else min_viscosity
+        self._void_follows_pressure = void_viscosity is None
+        self.void_viscosity = VOID_VISCOSITY_RATIO * reference if void_viscosity is None else void_viscosity
+        if self.max_viscosity <= self.min_viscosity:
+            raise ValueError("max_viscosity must exceed min_viscosity")
+        self.picard_iterations = picard_iterations
+        self._lateral_velocity = lateral_velocity
+
+        gdim = mesh.geometry.dim
+        self.space = fem.functionspace(mesh, basix.ufl.mixed_element([
+            basix.ufl.element("Lagrange", mesh.basix_cell(), 2, shape=(gdim,)),
+            basix.ufl.element("Lagrange", mesh.basix_cell(), 1),
+        ]))
+        self.u = fem.Function(self.space, name="creep_state")
+        self._frozen = fem.Function(self.space, name="creep_picard_state")
+        self._saved = fem.Function(self.space)
+        velocity_space, self._velocity_dofs = self.space.sub(0).collapse()
+        pressure_space, self._pressure_dofs = self.space.sub(1).collapse()
+        self.velocity = fem.Function(velocity_space, name="velocity")
+        self.pressure = fem.Function(pressure_space, name="pressure")
+
+        self.phi = fem.Constant(mesh, PETSc.ScalarType(1.0)) if phi is None else phi
+        self.stack_pressure = fem.Constant(mesh, PETSc.ScalarType(stack_pressure / sigma0))
+        self.picard_blend = fem.Constant(mesh, PETSc.ScalarType(1.0))
+        self._coefficients = self._scaled_coefficients(mesh, divergence, body_force)
+        self.ds = ufl.Measure("ds", domain=mesh, subdomain_data=metal.facet_tags)
+        self._residual = self._scaled_residual(self.u)
+        self._picard_residual = self._scaled_residual(self._frozen)
+        self._warm = False
+        self.set_contact(contact_facets)
+        self._diagnostics = self._diagnostic_forms(mesh, divergence)
+
+    def _scaled_coefficients(self, mesh: dmesh.Mesh, divergence, body_force) -> dict:
+        """Nondimensional coefficients of the forms (constants updatable without recompiling)."""
+        n, sc = self.law.stress_exponent, self.scales
+        max_hat, min_hat = self.max_viscosity / sc.viscosity, self.min_viscosity / sc.viscosity
+        # eta_N(eps_0) = eta_max - eta_min; for n = 1 the viscosity is constant and eps_0 arbitrary
+        rate0 = 1.0 if n == 1.0 else (3.0 * (max_hat - min_hat)) ** (n / (1.0 - n))
+        self.cap_rate = rate0 * sc.strain_rate
+        scalar = lambda v: fem.Constant(mesh, PETSc.ScalarType(v))  # noqa: E731
+        return dict(
+            n=scalar(n), rate0=scalar(rate0), eta_min=scalar(min_hat),
+            eta_void=scalar(self.void_viscosity / sc.viscosity),
+            h=metal_weight(self.phi), solid=metal_weight(2.0 * self.phi),
+            s=None if divergence is None else divergence / sc.strain_rate,
+            f=None if body_force is None else body_force * (LENGTH_SCALE / sc.stress),
+        )
+
+    def _viscosity(self, velocity) -> ufl.core.expr.Expr:
+        """Nondimensional eta(phi, eps_dot_eq(velocity)); eta_ref = 1/3 while ``picard_blend`` = 0."""
+        c = self._coefficients
+        rate = _rate_tensor(velocity)
+        squared = 2.0 / 3.0 * deviatoric_product(rate, rate)
+        metal = c["eta_min"] + (squared + c["rate0"] ** 2) ** ((1.0 - c["n"]) / (2.0 * c["n"])) / 3.0
+        metal = self.picard_blend * metal + (1.0 - self.picard_blend) / 3.0
+        return c["h"] * metal + (1.0 - c["h"]) * c["eta_void"]
+
+    def _scaled_residual(self, viscosity_state: fem.Function) -> ufl.Form:
+        """The weak form in scaled units, viscosity at ``viscosity_state`` (self.u: Newton;
+        the frozen previous iterate: Picard)."""
+        c = self._coefficients
+        v, p = ufl.split(self.u)
+        w, q = ufl.TestFunctions(self.space)
+        gdim = self.metal.mesh.geometry.dim
+        volume, area = LENGTH_SCALE**-gdim, LENGTH_SCALE ** (1 - gdim)  # dx, ds in um^d, um^(d-1)
+        eta = self._viscosity(ufl.split(viscosity_state)[0])
+        dv, dw = _rate_tensor(v), _rate_tensor(w)
+        mass = ufl.tr(dv) + (1.0 - c["solid"]) * p / c["eta_void"]
+        if c["s"] is not None:
+            mass -= c["solid"] * c["s"]
+        integrand = 2.0 * eta * deviatoric_product(dv, dw) - p * ufl.tr(dw) - q * mass
+        if c["f"] is not None:
+            integrand -= ufl.dot(c["f"], w)
+        traction = self.stack_pressure * ufl.dot(w, ufl.FacetNormal(self.metal.mesh))
+        dx = ufl.dx(metadata={"quadrature_degree": QUADRATURE_DEGREE})
+        return volume * integrand * dx + area * traction * self.ds(int(FacetTag.METAL_TOP))
+
+    def _diagnostic_forms(self, mesh: dmesh.Mesh, divergence) -> dict[str, fem.Form]:
+        dx = ufl.dx(domain=mesh, metadata={"quadrature_degree": QUADRATURE_DEGREE})  # as the residual
+        n = ufl.FacetNormal(mesh)
+        source = 0.0 if divergence is None else self._coefficients["solid"] * divergence
+        return dict(
+            void_area=fem.form((1.0 - self.phi) * dx),
+            void_area_rate=fem.form(ufl.dot(self.velocity, ufl.grad(self.phi)) * dx),
+            divergence=fem.form(ufl.div(self.velocity) * dx),
+            source=fem.form(source * dx),
+            top_inflow=fem.form(-ufl.dot(self.velocity, n) * self.ds(int(FacetTag.METAL_TOP))),
+        )
+
+    # -- boundary conditions -------------------------------------------------------------------
+
+    def interface_facets(self) -> np.ndarray:
+        """All (local) facets of the metal mesh on the interface n = 0."""
+        return self.metal.facet_tags.find(int(FacetTag.INTERFACE))
+
+    def set_contact(self, facets: np.ndarray | None) -> None:
+        """Impose no penetration (and stick, if chosen) on ``facets``, local facet indices of
+        ``metal.mesh`` on the interface (None: all of them, :meth:`interface_facets`); the other
+        interface facets are traction free. Rebuilds the solvers (the forms are cached); the next
+        solve starts from the current state."""
+        self.contact_facets = self.interface_facets() if facets is None else np.asarray(facets, np.int32)
+        bcs = self._interface_bcs(self.contact_facets) + self._lateral_bcs()
+        PowerLawCreep._instances += 1
+        prefix = f"creep{PowerLawCreep._instances}_"
+        self._newton = NonlinearProblem(self._residual, self.u, bcs=bcs,
+                                        petsc_options_prefix=prefix + "newton_", petsc_options=NEWTON_OPTIONS)
+        self._picard = NonlinearProblem(self._picard_residual, self.u, bcs=bcs,
+                                        petsc_options_prefix=prefix + "picard_", petsc_options=PICARD_OPTIONS)
+
+    def _component_bc(self, component: int, facets: np.ndarray) -> fem.DirichletBC:
+        fdim = self.metal.mesh.topology.dim - 1
+        sub = self.space.sub(0).sub(component)
+        return fem.dirichletbc(PETSc.ScalarType(0.0), fem.locate_dofs_topological(sub, fdim, facets), sub)
+
+    def _interface_bcs(self, facets: np.ndarray) -> list[fem.DirichletBC]:
+        gdim = self.metal.mesh.geometry.dim
+        components = range(gdim) if self.interface == "stick" else [gdim - 1]
+        return [self._component_bc(i, facets) for i in components]
+
+    def _lateral_bcs(self) -> list[fem.DirichletBC]:
+        mesh = self.metal.mesh
+        fdim = mesh.topology.dim - 1
+        lateral = self.metal.facet_tags.find(int(FacetTag.LATERAL))
+        if self._lateral_velocity is not None:
+            sub = self.space.sub(0)
+            space, _ = sub.collapse()
+            prescribed = fem.Function(space)
+            prescribed.interpolate(lambda x: self._lateral_velocity(x) / self.scales.velocity)
+            dofs = fem.locate_dofs_topological((sub, space), fdim, lateral)
+            return [fem.dirichletbc(prescribed, dofs, sub)]
+        midpoints = dmesh.compute_midpoints(mesh, fdim, lateral)
+        bcs = []
+        for axis in range(mesh.geometry.dim - 1):
+            coordinate = mesh.geometry.x[:, axis]
+            low = self._comm.allreduce(float(np.min(coordinate, initial=np.inf)), op=MPI.MIN)
+            high = self._comm.allreduce(float(np.max(coordinate, initial=-np.inf)), op=MPI.MAX)
+            tol = 1e-9 * (high - low)
+            side = (np.abs(midpoints[:, axis] - low) < tol) | (np.abs(midpoints[:, axis] - high) < tol)
+            bcs.append(self._component_bc(axis, lateral[side]))
+        return bcs
+
+    # -- solution ------------------------------------------------------------------------------
+
+    def set_stack_pressure(self, pressure: float) -> None:
+        """The traction on the top of the window (Pa, compressive positive). The default void
+        viscosity follows it (VOID_VISCOSITY_RATIO times eta_N at sigma_eq = pressure), so that the
+        void stays equally soft relative to the metal around it."""
+        self.stack_pressure.value = pressure / self.scales.stress
+        if self._void_follows_pressure and pressure > 0:
+            self.void_viscosity = VOID_VISCOSITY_RATIO * self.law.viscosity(self.law.strain_rate(pressure))
+            self._coefficients["eta_void"].value = self.void_viscosity / self.scales.viscosity
+
+    def solve(self) -> tuple[int, int]:
+        """Solve for (v, p); returns the (Picard, Newton) iterations. On failure the state is
+        restored and SolverFailure raised."""
+        self._saved.x.array[:] = self.u.x.array
+        picard_total, newton_total = 0, 0
+        stages = [(False, None)] if self._warm else []
+        stages += [(k == 0, tolerance) for k, tolerance in enumerate(PICARD_STAGES)]
+        try:
+            for cold, tolerance in stages:
+                if tolerance is not None:
+                    picard_total += self._picard_iterate(self.picard_iterations, tolerance, restart=cold)
+                converged, iterations = self._newton_iterate()
+                newton_total += iterations
+                if converged:
+                    self._warm = True
+                    self._publish()
+                    log.debug("creep: %d Picard + %d Newton iterations", picard_total, newton_total)
+                    return picard_total, newton_total
+                log.debug("creep: Newton failed after %d Picard iterations", picard_total)
+        except SolverFailure:
+            self.u.x.array[:] = self._saved.x.array
+            raise
+        self.u.x.array[:] = self._saved.x.array
+        raise SolverFailure(f"creep solve failed after {picard_total} Picard and {newton_total} Newton "
+                            "iterations (SNES diverged)")
+
+    def _picard_iterate(self, iterations: int, tolerance: float, restart: bool) -> int:
+        """Kacanov iterations (viscosity of the previous iterate) until the velocity changes by less
+        than ``tolerance`` (relative, max norm); with ``restart`` the first one is the Newtonian
+        solve with eta = eta_ref."""
+        for k in range(iterations):
+            self.picard_blend.value = 0.0 if restart and k == 0 else 1.0
+            self._frozen.x.array[:] = self.u.x.array
+            self._picard.solve()
+            reason = self._picard.solver.getConvergedReason()
+            if reason <= 0 or not np.all(np.isfinite(self.u.x.array)):
+                self.picard_blend.value = 1.0
+                raise SolverFailure(f"creep Picard linear solve failed (SNES reason {reason})")
+            if (k > 0 or not restart) and self._relative_change() < tolerance:
+                break
+        self.picard_blend.value = 1.0
+        return k + 1
+
+    def _relative_change(self) -> float:
+        dofs = self._velocity_dofs
+        change = np.max(np.abs(self.u.x.array[dofs] - self._frozen.x.array[dofs]), initial=0.0)
+        size = np.max(np.abs(self.u.x.array[dofs]), initial=0.0)
+        change, size = (self._comm.allreduce(float(a), op=MPI.MAX) for a in (change, size))
+        return change / size if size > 0 else 0.0
+
+    def _newton_iterate(self) -> tuple[bool, int]:
+        self.picard_blend.value = 1.0
+        start = self.u.x.array.copy()
+        self._newton.solve()
+        snes = self._newton.solver
+        converged = snes.getConvergedReason() > 0 and bool(np.all(np.isfinite(self.u.x.array)))
+        if not converged:
+            self.u.x.array[:] = start
+        return converged, snes.getIterationNumber()
+
+    def _publish(self) -> None:
+        self.velocity.x.array[:] = self.scales.velocity * self.u.x.array[self._velocity_dofs]
+        self.pressure.x.array[:] = self.scales.stress * self.u.x.array[self._pressure_dofs]
+
+    # -- postprocessing ------------------------------------------------------------------------
+
+    def _integral(self, name: str) -> float:
+        return self._comm.allreduce(fem.assemble_scalar(self._diagnostics[name]))
+
+    def void_area(self) -> float:
+        """Integral of 1 - phi over the window (m^2 per depth in 2-D, m^3 in 3-D)."""
+        return self._integral("void_area")
+
+    def void_area_rate(self) -> float:
+        """d/dt of :meth:`void_area` when phi is advected by v: the integral of v . grad phi."""
+        return self._integral("void_area_rate")
+
+    def divergence_integral(self) -> float:
+        """Integral of div v over the window (m^2/s per depth in 2-D)."""
+        return self._integral("divergence")
+
+    def source_integral(self) -> float:
+        """Integral of m(phi) s: equals :meth:`divergence_integral` where phi = 1 everywhere."""
+        return self._integral("source")
+
+    def top_inflow(self) -> float:
+        """Volume of metal entering through the top per time, -integral of v.n (m^2/s in 2-D)."""
+        return self._integral("top_inflow")
+
+    def caps(self) -> dict[str, float]:
+        """The viscosity caps (Pa s) and where the law meets them (rate in 1/s, stress in Pa):
+        eta(0) = eta_max with eps_0 and sigma_eq(eps_0); eta_min, the rate and stress at which the
+        unregularised eta_N equals it; and the void viscosity."""
+        n, rate_factor = self.law.stress_exponent, self.law.rate_factor
+        high_rate = ((3.0 * self.min_viscosity * rate_factor ** (1.0 / n)) ** (n / (1.0 - n))
+                     if n > 1.0 else np.inf)
+        return dict(max_viscosity=self.max_viscosity, low_cap_rate=self.cap_rate,
+                    low_cap_stress=self.law.stress(self.cap_rate), min_viscosity=self.min_viscosity,
+                    high_cap_rate=high_rate, high_cap_stress=self.law.stress(high_rate),
+                    void_viscosity=self.void_viscosity)
