@@ -13,7 +13,7 @@ from phasefield.case.schema import Mesh
 from phasefield.mesh import build_interface_window
 from phasefield.physics.constants import FARADAY
 from phasefield.physics.vacancies import CORRELATION_FACTOR_BCC, EV, VacancyProperties
-from phasefield.physics.voids import VacancyVoidSystem
+from phasefield.physics.voids import DRIVING_LIMIT, VacancyVoidSystem
 
 OMEGA = 12.97e-6
 GAMMA = 0.42
@@ -158,10 +158,11 @@ def manufactured(cells, steps, horizon, discrete_time):
         dc = (interpolation_derivative(phi_e) * (props.equilibrium_fraction(0.0) * ufl.exp(mu_e) - 1 - mu_e / 10.0)
               * dphi + (h * props.equilibrium_fraction(0.0) * ufl.exp(mu_e) + (1 - h) / 10.0) * dmu)
     e0, L = probe.e0, 1e-5
+    limit = DRIVING_LIMIT * probe.well
     omega_m = -e0 * props.equilibrium_fraction(0.0) * (ufl.exp(mu_e) - 1)
     omega_v = -e0 * (mu_e + mu_e**2 / 20.0)
     phi_source = (dphi + ufl.dot(velocity, ufl.grad(phi_e))
-                  + L * (interpolation_derivative(phi_e) * (omega_m - omega_v)
+                  + L * (interpolation_derivative(phi_e) * limit * ufl.tanh((omega_m - omega_v) / limit)
                          + probe.well * double_well_derivative(phi_e) - probe.kappa * ufl.div(ufl.grad(phi_e))))
     h = interpolation(phi_e)
     mobility = (7e-15 / CORRELATION_FACTOR_BCC) * (h * ufl.exp(mu_e) + 1 - h)
@@ -170,7 +171,8 @@ def manufactured(cells, steps, horizon, discrete_time):
     system = VacancyVoidSystem(win.metal, props, OMEGA, GAMMA, 1e-6, np.pi / 2, L, velocity=velocity,
                                phi_source=phi_source, mu_source=mu_source)
     for sub, expression in ((0, phi_e), (1, mu_e)):
-        system.u_old.sub(sub).interpolate(fem.Expression(expression, system.space.sub(sub).element.interpolation_points))
+        points = system.space.sub(sub).element.interpolation_points
+        system.u_old.sub(sub).interpolate(fem.Expression(expression, points))
     system.u.x.array[:] = system.u_old.x.array
     dt = horizon / steps
     for k in range(1, steps + 1):
