@@ -126,3 +126,20 @@ def test_void_model_gives_the_same_curve_and_nucleation_on_two_ranks(tmp_path):
     for key in ("cell_voltage_V", "contact_fraction", "voids_per_100um", "max_void_width_um",
                 "interface_supersaturation_kT"):
         np.testing.assert_allclose(parallel[key], serial[key], rtol=1e-6, atol=1e-12)
+
+
+def test_fick_pile_up_past_one_ends_the_run_cleanly_without_retries(tmp_path):
+    """x_Mg > 1 is a model breakdown (no time step can fix it): exit 3, one line, results kept."""
+    text = (DATA / "small_limg.toml").read_text().replace('model = "full"', 'model = "full"\n\n[interdiffusion]\nmodel = "fick"')
+    case = tmp_path / "fick.toml"
+    case.write_text(text)
+    result = subprocess.run([sys.executable, "-m", "phasefield", "run", str(case), "-o", str(tmp_path / "out"), "-q"],
+                            capture_output=True, text=True, timeout=600)
+    assert result.returncode == 3
+    errors = [line for line in result.stderr.splitlines() if line.startswith("phasefield: error:")]
+    assert len(errors) == 1 and "x_Mg left [0, 1]" in errors[0] and "Traceback" not in result.stderr
+    meta = json.loads((tmp_path / "out" / "run.json").read_text())
+    assert meta["status"].startswith("failed at t =")
+    data = read_timeseries(tmp_path / "out" / "timeseries.csv")
+    assert data["rejected_steps"][-1] == 0 and data["max_x_Mg"][-1] <= 1.001
+    assert (tmp_path / "out" / "voltage_vs_capacity.png").exists()

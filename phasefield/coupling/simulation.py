@@ -40,7 +40,7 @@ from phasefield.output.line_scan import NormalLineScan
 from phasefield.output.timeseries import TimeSeriesWriter, write_table
 from phasefield.physics.constants import FARADAY
 from phasefield.physics.contact import PrescribedVoids, full_contact
-from phasefield.physics.failures import SolverFailure
+from phasefield.physics.failures import ModelBreakdown, SolverFailure
 from phasefield.physics.lattice_flow import PotentialLatticeFlow
 
 log = logging.getLogger(__name__)
@@ -318,7 +318,7 @@ class Simulation:
                 return row, rejected
             except SolverFailure as err:
                 self._restore(snapshot)
-                if attempt == self.case.time.max_retries:
+                if attempt == self.case.time.max_retries or isinstance(err, ModelBreakdown):
                     raise
                 rejected += 1
                 log.warning("step %d rejected (%s); retrying with dt = %.4g s", index, err, 0.5 * dt)

@@ -7,3 +7,8 @@ class SolverFailure(RuntimeError):
 
 class BoundViolation(SolverFailure):
     """A field left its physical range (e.g. x_Mg outside [0, 1])."""
+
+
+class ModelBreakdown(BoundViolation):
+    """The model itself leaves its range (e.g. a linear Fick model piling x_Mg past 1): a smaller time
+    step cannot help, so the step is not retried."""

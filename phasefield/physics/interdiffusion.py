@@ -40,7 +40,7 @@ from petsc4py import PETSc
 
 from phasefield.mesh import FacetTag, Subdomain
 from phasefield.physics.constants import GAS_CONSTANT
-from phasefield.physics.failures import BoundViolation, SolverFailure
+from phasefield.physics.failures import BoundViolation, ModelBreakdown, SolverFailure
 from phasefield.physics.thermodynamics import RedlichKister
 
 #: How far x_Mg may leave [0, 1] before the step is refused: discretisation undershoot in strongly
@@ -127,11 +127,14 @@ class MagnesiumTransport:
             self.x.x.array[:] = self.x_old.x.array
             raise SolverFailure(f"interdiffusion Newton failed (SNES reason {snes.getConvergedReason()})")
         low, high = self.extremes()
-        if low < -self.bound_tolerance or high > 1.0 + self.bound_tolerance:
+        if high > 1.0 + self.bound_tolerance:
             self.x.x.array[:] = self.x_old.x.array
-            raise BoundViolation(
+            raise ModelBreakdown(
                 f"x_Mg left [0, 1] (min {low:.4g}, max {high:.4g}): the diffusivity cannot carry away the "
                 "Mg that the moving metal brings to the interface (a linear Fick model does this)")
+        if low < -self.bound_tolerance:
+            self.x.x.array[:] = self.x_old.x.array
+            raise BoundViolation(f"x_Mg undershoots 0 (min {low:.4g}): unresolved front")
         self.x_old.x.array[:] = self.x.x.array
         return snes.getIterationNumber()
 

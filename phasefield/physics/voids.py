@@ -42,7 +42,16 @@ gradient-flow structure only where |omega_m - omega_v| > alpha W. Further,
 :math:`M = (D^*_{Li}/f)\,[h\,(c_{eq}/c^0_{eq})\,e^{\mu} + 1 - h]` and the injected vacancy flux
 :math:`j_{inj} = \max(i, 0)\,\Omega/F` where the metal touches the electrolyte (i: local interface
 current density). Other boundaries: no flux. Time: backward Euler on (phi, c(mu, phi)) (so c is
-conserved by the discrete scheme when v = 0, no sinks and no injection). Newton on one mixed
+conserved by the discrete scheme when v = 0, no sinks and no injection). The phase rows carry the linear
+stabilisation :math:`+L W S\,(\phi - \phi^{n})`, S = 4 (Xu & Tang 2006; Shen & Yang 2010), an
+O(dt) change to the backward-Euler phase equation (equilibria unchanged; first order kept): the local
+part :math:`W g + h\,\alpha W\tanh(\cdot)` is non-convex in phi (its second derivative reaches
+-3.9 W), so for dt > tau/4 (tau = 1/(L W)) the phase Jacobian :math:`1/dt + L f''` becomes
+indefinite inside a nucleus' diffuse edge and Newton stagnates (line-search failure) after the first
+nucleation even for dt ~ 0.5 s; with S >= 3.9 it is positive for any dt. The cost is that phi relaxes
+with an effective time :math:`\tau + S\,dt` per step: the limiter's speed bound drops to
+~alpha delta / (3 (tau + S dt)) (~1 nm/s at dt = 36 s), still above the injection-limited void growth
+(i Omega/F ~ 0.7 nm/s at 0.5 mA/cm^2, spread over the void perimeter). Newton on one mixed
 P1 x P1 space with MUMPS. Rows are scaled (phi rows by 1/(L W), mu rows by dt) over the window size.
 """
 
@@ -71,6 +80,9 @@ from phasefield.physics.vacancies import CORRELATION_FACTOR_BCC, VacancyProperti
 AVOGADRO = 6.02214076e23
 #: The phase driving force omega_m - omega_v is limited smoothly to +-DRIVING_LIMIT * W (see docstring).
 DRIVING_LIMIT = 0.5
+#: Linear stabilisation S of the phase rows, + L W S (phi - phi_old) (see docstring): S bounds the
+#: concave part of g + h * driving / W (g'' >= -1, |h''| DRIVING_LIMIT <= 2.9).
+STABILIZATION = 4.0
 #: How far phi may overshoot [0, 1] (discretisation) before a step is refused.
 PHI_BOUND_TOLERANCE = 0.05
 
@@ -125,7 +137,8 @@ class VacancyVoidSystem:
         phase = ((phi - phi_old) / self.dt * psi
                  + L * (interpolation_derivative(phi) * driving
                         + self.well * double_well_derivative(phi)) * psi
-                 + L * self.kappa * ufl.inner(ufl.grad(phi), ufl.grad(psi))) * ufl.dx \
+                 + L * self.kappa * ufl.inner(ufl.grad(phi), ufl.grad(psi))
+                 + L * self.well * STABILIZATION * (phi - phi_old) * psi) * ufl.dx \
             + L * self.wetting * boundary_step_derivative(phi) * psi * self.ds_interface
         vacancy = ((c - c_old) / self.dt * q + mobility * ufl.inner(ufl.grad(mu), ufl.grad(q))
                    + sink * q) * ufl.dx - self.injection * q * self.ds_interface
