@@ -130,7 +130,8 @@ def test_void_model_gives_the_same_curve_and_nucleation_on_two_ranks(tmp_path):
 
 def test_fick_pile_up_past_one_ends_the_run_cleanly_without_retries(tmp_path):
     """x_Mg > 1 is a model breakdown (no time step can fix it): exit 3, one line, results kept."""
-    text = (DATA / "small_limg.toml").read_text().replace('model = "full"', 'model = "full"\n\n[interdiffusion]\nmodel = "fick"')
+    fick = 'model = "full"\n\n[interdiffusion]\nmodel = "fick"'
+    text = (DATA / "small_limg.toml").read_text().replace('model = "full"', fick)
     case = tmp_path / "fick.toml"
     case.write_text(text)
     result = subprocess.run([sys.executable, "-m", "phasefield", "run", str(case), "-o", str(tmp_path / "out"), "-q"],
