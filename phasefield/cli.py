@@ -60,12 +60,31 @@ def command_check(args: argparse.Namespace) -> None:
           + "; ".join(step.text for step in case.protocol.steps))
 
 
+def _restart_point(resolved, output: Path | None) -> tuple[Path, Path]:
+    """The results directory and its latest checkpoint, for ``--restart`` of the same case."""
+    from phasefield.output.checkpoint import latest_checkpoint
+
+    output = output or Path("results") / resolved.path.stem
+    checkpoint = latest_checkpoint(output / "checkpoints") if output.is_dir() else None
+    if checkpoint is None:
+        _fail(f"--restart: no checkpoint in {output / 'checkpoints'} (run the case first, or drop --restart)",
+              USER_ERROR)
+    saved = _load(str(output / "case.toml"))
+    if saved.case.model_dump() != resolved.case.model_dump() or saved.materials != resolved.materials:
+        _fail(f"--restart: {resolved.path} differs from the case the results in {output} were made with "
+              f"({output / 'case.toml'})", USER_ERROR)
+    return output, checkpoint
+
+
 def command_run(args: argparse.Namespace) -> None:
     resolved = _load(args.case)
-    output = _prepare_output(resolved.path, args.output, args.overwrite)
+    if args.restart:
+        output, checkpoint = _restart_point(resolved, args.output)
+    else:
+        output, checkpoint = _prepare_output(resolved.path, args.output, args.overwrite), None
     from phasefield.coupling.run import run_case
 
-    run_case(resolved, output, progress=not args.quiet)
+    run_case(resolved, output, progress=not args.quiet, restart=checkpoint)
 
 
 def command_info(args: argparse.Namespace) -> None:
@@ -93,6 +112,8 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("case", help="case file (TOML)")
     run.add_argument("-o", "--output", type=Path, help="results directory (default results/<case>)")
     run.add_argument("--overwrite", action="store_true", help="replace an existing results directory")
+    run.add_argument("--restart", action="store_true",
+                     help="continue from the latest checkpoint in the results directory (any rank count)")
     run.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     run.set_defaults(func=command_run)
     check = verbs.add_parser("check", help="validate a case file without running it")

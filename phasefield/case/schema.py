@@ -159,6 +159,7 @@ class Output(Strict):
     fields_every: int = Field(default=10, ge=1)
     interface_profile_every: int = Field(default=10, ge=1)
     line_scan_every: int = Field(default=10, ge=1)
+    checkpoint_every: int = Field(default=25, ge=1)
     line_scan_at: Annotated[
         list[quantity("areal_capacity", gt=0.0)], AfterValidator(_non_decreasing)
     ] = []

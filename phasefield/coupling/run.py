@@ -46,22 +46,25 @@ def _progress_bar(resolved: ResolvedCase):
     return bar, update
 
 
-def run_case(resolved: ResolvedCase, output: Path, progress: bool = True) -> None:
-    """Run ``resolved`` into the (empty) directory ``output``; exits with 3 on solver failure."""
+def run_case(resolved: ResolvedCase, output: Path, progress: bool = True, restart: Path | None = None) -> None:
+    """Run ``resolved`` into the (empty) directory ``output``, or continue it from the checkpoint
+    ``restart``; exits with 3 on solver failure."""
     comm = MPI.COMM_WORLD
     if comm.rank == 0:
-        shutil.copyfile(resolved.path, output / "case.toml")
+        if restart is None:
+            shutil.copyfile(resolved.path, output / "case.toml")
         write_json(output / "run.json", run_metadata(
-            resolved, comm, status="running", sign_convention=SIGN_CONVENTION, columns=COLUMNS))
+            resolved, comm, status="running" if restart is None else f"running (restarted from {restart.name})",
+            sign_convention=SIGN_CONVENTION, columns=COLUMNS))
     simulation = Simulation(resolved, comm, output)
     bar, update = _progress_bar(resolved) if progress else (None, None)
     status, extra = "completed", {}
     try:
         if bar is not None:
             with bar:
-                summary = simulation.run(update)
+                summary = simulation.run(update, restart=restart)
         else:
-            summary = simulation.run()
+            summary = simulation.run(restart=restart)
         status = summary.status
         extra = dict(step_end_reasons=summary.step_end_reasons, steps=summary.steps,
                      wall_time_s=summary.wall_time_s, final=summary.final_row)

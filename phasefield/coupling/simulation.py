@@ -13,10 +13,11 @@ Per time step, in this order (the coupler is the only place that knows it):
 """
 
 import copy
+import dataclasses
 import gc
 import logging
 import time as wallclock
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -34,6 +35,7 @@ from phasefield.coupling.submodels import (
 )
 from phasefield.coupling.void_coupling import VoidCoupling
 from phasefield.mesh import build_interface_window
+from phasefield.output.checkpoint import checkpoint_path, prune_checkpoints, read_checkpoint, write_checkpoint
 from phasefield.output.fields import FieldWriter
 from phasefield.output.interface_profile import InterfaceProfile
 from phasefield.output.line_scan import NormalLineScan
@@ -50,6 +52,21 @@ VOID_COLUMNS = ("voids_per_100um", "mean_void_width_um", "max_void_width_um", "m
 STEP_GROWTH = 1.5
 TO_MAH_PER_CM2 = 1.0 / 36000.0  # (C/m^2) -> mAh/cm^2
 TO_MA_PER_CM2 = 0.1  # (A/m^2) -> mA/cm^2
+
+
+@dataclass
+class LoopCounters:
+    """Where the run loop stands (saved in checkpoints)."""
+
+    index: int = 0
+    protocol_index: int = 0
+    step_started: bool = False
+    profiles: int = 1
+    scans: int = 1
+    rejected: int = 0
+    checkpointed: int = -1
+    scans_at: list[float] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -240,67 +257,136 @@ class Simulation:
             write_table(self.output_dir / "line_scans" / f"x_Mg_{index:05d}.csv",
                         {"distance_um": self.line_scan.distance * 1e6, "x_Mg": means}, self._header())
 
-    def run(self, progress=None) -> RunSummary:
-        """March through the protocol; ``progress(row, protocol_index, step, state)`` per step."""
+    def run(self, progress=None, restart: Path | None = None) -> RunSummary:
+        """March through the protocol; ``progress(row, protocol_index, step, state)`` per step.
+
+        With ``restart`` (a checkpoint file), continue from it: the CSV keeps its rows up to the
+        checkpoint and is appended to, fields go to new ``*_restartNNNNN.pvd`` series.
+        """
         start = wallclock.perf_counter()
-        for folder in ("interface", "fields", "line_scans"):
+        for folder in ("interface", "fields", "line_scans", "checkpoints"):
             (self.output_dir / folder).mkdir(exist_ok=True)
-        csv = TimeSeriesWriter(self.output_dir / "timeseries.csv", self.comm)
-        writers = [FieldWriter(self.output_dir / "fields" / "electrolyte.pvd", [self.electrochemistry.psi]),
-                   FieldWriter(self.output_dir / "fields" / "metal.pvd", self._metal_fields())]
         output, steps = self.case.output, self.case.protocol.steps
-        scans_at = list(output.line_scan_at)
-        row = self.solve_step(0, 0, 0.0, steps[0].current_density)
-        row["rejected_steps"] = 0
-        csv.write(row)
-        self.write_profile(0)
-        self.write_line_scan(0)
-        for writer in writers:
-            writer.write(0.0)
-        reasons: list[str] = []
-        index, profiles, scans, rejected = 0, 1, 1, 0
+        if restart is None:
+            counters = LoopCounters(scans_at=list(output.line_scan_at))
+            csv = TimeSeriesWriter(self.output_dir / "timeseries.csv", self.comm)
+            writers = self._field_writers("")
+            row = self.solve_step(0, 0, 0.0, steps[0].current_density)
+            row["rejected_steps"] = 0
+            csv.write(row)
+            self.write_profile(0)
+            self.write_line_scan(0)
+            for writer in writers:
+                writer.write(0.0)
+        else:
+            counters, row = self.restore_checkpoint(restart)
+            csv = TimeSeriesWriter(self.output_dir / "timeseries.csv", self.comm, resume_after=counters.index)
+            writers = self._field_writers(f"_restart{counters.index:05d}")
         try:
-            for protocol_index, step in enumerate(steps):
-                self.state.start_step()
-                log.info("protocol step %d: %s", protocol_index, step.text)
+            while counters.protocol_index < len(steps):
+                step = steps[counters.protocol_index]
+                if not counters.step_started:
+                    self.state.start_step()
+                    counters.step_started = True
+                    log.info("protocol step %d: %s", counters.protocol_index, step.text)
                 reason = None
                 while reason is None:
-                    if index >= self.case.time.max_steps:
+                    if counters.index % output.checkpoint_every == 0 and counters.index != counters.checkpointed:
+                        self.write_checkpoint(counters)
+                    if counters.index >= self.case.time.max_steps:
                         status = f"stopped: max_steps = {self.case.time.max_steps} reached"
-                        return RunSummary(status, reasons, index, row, wallclock.perf_counter() - start)
-                    dt = min(next_time_step(step, self.state, self.case.time.dt_max, self.case.time.capacity_step),
-                             self.dt_limit)
-                    row, rejected = self._step_with_retries(index + 1, protocol_index, dt, step.current_density,
-                                                            rejected)
-                    index += 1
-                    csv.write(row)
-                    reason = finished_reason(step, self.state, row["cell_voltage_V"], row["overpotential_V"])
-                    last = reason is not None and protocol_index == len(steps) - 1
-                    if index % output.interface_profile_every == 0 or last:
-                        self.write_profile(profiles)
-                        profiles += 1
-                    passed = scans_at and abs(self.state.capacity) >= scans_at[0] * (1 - 1e-9)
-                    if index % output.line_scan_every == 0 or last or passed:
-                        self.write_line_scan(scans)
-                        scans += 1
-                        while scans_at and abs(self.state.capacity) >= scans_at[0] * (1 - 1e-9):
-                            scans_at.pop(0)
-                    if index % output.fields_every == 0 or last:
-                        for writer in writers:
-                            writer.write(self.state.time)
+                        return RunSummary(status, counters.reasons, counters.index, row,
+                                          wallclock.perf_counter() - start)
+                    row, reason = self._advance_one(counters, step, csv, writers)
                     if progress is not None:
-                        progress(row, protocol_index, step, self.state)
+                        progress(row, counters.protocol_index, step, self.state)
                 log.info("protocol step %d ended on %s at t = %.1f s",
-                         protocol_index, reason, self.state.time)
-                reasons.append(reason)
+                         counters.protocol_index, reason, self.state.time)
+                counters.reasons.append(reason)
+                counters.protocol_index += 1
+                counters.step_started = False
         except SolverFailure:
-            self.write_line_scan(scans)  # the last accepted state, for the post-mortem
+            self.write_line_scan(counters.scans)  # the last accepted state, for the post-mortem
             raise
         finally:
             csv.close()
             for writer in writers:
                 writer.close()
-        return RunSummary("completed", reasons, index, row, wallclock.perf_counter() - start)
+        self.write_checkpoint(counters)
+        return RunSummary("completed", counters.reasons, counters.index, row, wallclock.perf_counter() - start)
+
+    def _advance_one(self, counters: "LoopCounters", step, csv, writers) -> tuple[dict, str | None]:
+        """One accepted time step with its outputs; returns the row and why the protocol step ended."""
+        output, steps = self.case.output, self.case.protocol.steps
+        dt = min(next_time_step(step, self.state, self.case.time.dt_max, self.case.time.capacity_step),
+                 self.dt_limit)
+        row, counters.rejected = self._step_with_retries(counters.index + 1, counters.protocol_index, dt,
+                                                         step.current_density, counters.rejected)
+        counters.index += 1
+        index = counters.index
+        csv.write(row)
+        reason = finished_reason(step, self.state, row["cell_voltage_V"], row["overpotential_V"])
+        last = reason is not None and counters.protocol_index == len(steps) - 1
+        if index % output.interface_profile_every == 0 or last:
+            self.write_profile(counters.profiles)
+            counters.profiles += 1
+        passed = counters.scans_at and abs(self.state.capacity) >= counters.scans_at[0] * (1 - 1e-9)
+        if index % output.line_scan_every == 0 or last or passed:
+            self.write_line_scan(counters.scans)
+            counters.scans += 1
+            while counters.scans_at and abs(self.state.capacity) >= counters.scans_at[0] * (1 - 1e-9):
+                counters.scans_at.pop(0)
+        if index % output.fields_every == 0 or last:
+            for writer in writers:
+                writer.write(self.state.time)
+        return row, reason
+
+    def _field_writers(self, suffix: str) -> list[FieldWriter]:
+        return [FieldWriter(self.output_dir / "fields" / f"electrolyte{suffix}.pvd", [self.electrochemistry.psi]),
+                FieldWriter(self.output_dir / "fields" / f"metal{suffix}.pvd", self._metal_fields())]
+
+    # -- checkpoints -----------------------------------------------------------------------------
+    def _checkpoint_fields(self) -> dict[str, fem.Function]:
+        fields = {"electrolyte_potential": self.electrochemistry.psi}
+        if self.interdiffusion is not None:
+            fields["x_Mg"] = self.interdiffusion.x
+        if self.voids is not None:
+            fields["voids"] = self.voids.system.u
+            fields["lattice_potential"] = self.flow.potential
+        return fields
+
+    def write_checkpoint(self, counters: "LoopCounters") -> None:
+        """All fields and the stepper, protocol and random state (atomic; the last two are kept)."""
+        counters.checkpointed = counters.index
+        state = {"counters": dataclasses.asdict(counters), "clock": dataclasses.asdict(self.state),
+                 "plated_thickness": self.plated_thickness, "dt_limit": self.dt_limit,
+                 "metal_potential": float(self.electrochemistry.metal_potential.value)}
+        if self.voids is not None:
+            state["nucleation"] = self.voids.nucleation.state()
+        directory = self.output_dir / "checkpoints"
+        write_checkpoint(checkpoint_path(directory, counters.index), self._checkpoint_fields(), state, self.comm)
+        if self.comm.rank == 0:
+            prune_checkpoints(directory, keep=2)
+        self.comm.Barrier()
+
+    def restore_checkpoint(self, path: Path) -> tuple["LoopCounters", dict]:
+        """Fields and state from ``path``; re-solves the derived quantities; returns counters and row."""
+        state = read_checkpoint(path, self._checkpoint_fields(), self.comm)
+        counters = LoopCounters(**state["counters"])
+        self.state = ProtocolState(**state["clock"])
+        self.plated_thickness, self.dt_limit = state["plated_thickness"], state["dt_limit"]
+        self.electrochemistry.metal_potential.value = state["metal_potential"]
+        if self.interdiffusion is not None:
+            self.interdiffusion.x_old.x.array[:] = self.interdiffusion.x.x.array
+            self.transfer(self.interdiffusion.x, self.interface_mg)
+        if self.voids is not None:
+            self.voids.system.u_old.x.array[:] = self.voids.system.u.x.array
+            self.voids.restore_random_state(state["nucleation"])
+        step = self.case.protocol.steps[min(counters.protocol_index, len(self.case.protocol.steps) - 1)]
+        current = step.current_density if counters.step_started else 0.0
+        row = self.solve_step(counters.index, counters.protocol_index, 0.0, current)
+        log.info("restarted from %s at step %d, t = %.1f s", path, counters.index, self.state.time)
+        return counters, row
 
     def _step_with_retries(self, index: int, protocol_index: int, dt: float, current: float,
                            rejected: int) -> tuple[dict, int]:
@@ -314,7 +400,7 @@ class Simulation:
                 row = self.solve_step(index, protocol_index, dt, current)
                 row["rejected_steps"] = rejected
                 if attempt == 0:
-                    self.dt_limit = min(STEP_GROWTH * dt, self.case.time.dt_max)
+                    self.dt_limit = min(STEP_GROWTH * self.dt_limit, self.case.time.dt_max)
                 return row, rejected
             except SolverFailure as err:
                 self._restore(snapshot)

@@ -117,6 +117,9 @@ class VoidCoupling:
         self.system.u.x.array[:] = snapshot["u"]
         self.system.u_old.x.array[:] = snapshot["u"]
         self.flow.potential.x.array[:] = snapshot["potential"]
-        state = snapshot["nucleation"]
+        self.restore_random_state(snapshot["nucleation"])
+
+    def restore_random_state(self, state: dict) -> None:
+        """The nucleation stream and its counters, as saved by ``nucleation.state()``."""
         self.nucleation.rng.bit_generator.state = state["rng"]
         self.nucleation.events, self.nucleation.nucleated_volume = state["events"], state["nucleated_volume"]

@@ -40,13 +40,23 @@ COLUMNS: dict[str, str] = {
 class TimeSeriesWriter:
     """Appends rows of :data:`COLUMNS` to ``path``, flushing each row (a crash keeps the rows)."""
 
-    def __init__(self, path: Path, comm: MPI.Comm):
+    def __init__(self, path: Path, comm: MPI.Comm, resume_after: int | None = None):
+        """A new file, or with ``resume_after`` the existing one cut after that step and appended to."""
         self._rank = comm.rank
         self._stream = None
         if self._rank == 0:
-            self._stream = path.open("w", newline="")
-            self._writer = csv.DictWriter(self._stream, fieldnames=list(COLUMNS))
-            self._writer.writeheader()
+            if resume_after is None:
+                self._stream = path.open("w", newline="")
+                self._writer = csv.DictWriter(self._stream, fieldnames=list(COLUMNS))
+                self._writer.writeheader()
+            else:
+                lines = path.read_text().splitlines(keepends=True)
+                kept = [lines[0]] + [line for line in lines[1:] if int(line.split(",", 1)[0]) <= resume_after]
+                tmp = path.with_suffix(".csv.tmp")
+                tmp.write_text("".join(kept))
+                tmp.replace(path)
+                self._stream = path.open("a", newline="")
+                self._writer = csv.DictWriter(self._stream, fieldnames=list(COLUMNS))
 
     def write(self, row: dict[str, float | int]) -> None:
         if self._rank == 0:

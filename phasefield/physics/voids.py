@@ -55,6 +55,8 @@ with an effective time :math:`\tau + S\,dt` per step: the limiter's speed bound 
 P1 x P1 space with MUMPS. Rows are scaled (phi rows by 1/(L W), mu rows by dt) over the window size.
 """
 
+import os
+
 import basix.ufl
 import numpy as np
 import ufl
@@ -101,6 +103,7 @@ class VacancyVoidSystem:
         self.u = fem.Function(self.space)
         self.u_old = fem.Function(self.space)
         self.dt = fem.Constant(mesh, PETSc.ScalarType(1.0))
+        self.stabilization = fem.Constant(mesh, PETSc.ScalarType(0.0))
         self.injection = fem.Function(self.space.sub(0).collapse()[0], name="vacancy_injection")
         phi, mu = ufl.split(self.u)
         phi_old, mu_old = ufl.split(self.u_old)
@@ -138,7 +141,7 @@ class VacancyVoidSystem:
                  + L * (interpolation_derivative(phi) * driving
                         + self.well * double_well_derivative(phi)) * psi
                  + L * self.kappa * ufl.inner(ufl.grad(phi), ufl.grad(psi))
-                 + L * self.well * STABILIZATION * (phi - phi_old) * psi) * ufl.dx \
+                 + L * self.well * self.stabilization * (phi - phi_old) * psi) * ufl.dx \
             + L * self.wetting * boundary_step_derivative(phi) * psi * self.ds_interface
         vacancy = ((c - c_old) / self.dt * q + mobility * ufl.inner(ufl.grad(mu), ufl.grad(q))
                    + sink * q) * ufl.dx - self.injection * q * self.ds_interface
@@ -204,8 +207,17 @@ class VacancyVoidSystem:
     def step(self, dt: float) -> int:
         """Advance by dt; restores the old state and raises SolverFailure/BoundViolation on failure."""
         self.dt.value = dt
+        self.stabilization.value = STABILIZATION
         self.problem.solve()
+        iterations = self.problem.solver.getIterationNumber()
         reason = self.problem.solver.getConvergedReason()
+        self.last_stabilized = reason > 0
+        if reason > 0 and os.environ.get("PF_TWO"):
+            self.stabilization.value = 0.0
+            self.problem.solve()
+            iterations += self.problem.solver.getIterationNumber()
+            reason = self.problem.solver.getConvergedReason()
+            print("stage2", reason, self.problem.solver.getIterationNumber(), flush=True)
         if reason <= 0 or not np.all(np.isfinite(self.u.x.array)):
             self.u.x.array[:] = self.u_old.x.array
             raise SolverFailure(f"vacancy-void Newton failed (SNES reason {reason})")
@@ -214,7 +226,7 @@ class VacancyVoidSystem:
             self.u.x.array[:] = self.u_old.x.array
             raise BoundViolation(f"metal fraction left [0, 1] (min {low:.3g}, max {high:.3g})")
         self.u_old.x.array[:] = self.u.x.array
-        return self.problem.solver.getIterationNumber()
+        return iterations
 
     # -- diagnostics -------------------------------------------------------------------------
     def _sum(self, form) -> float:

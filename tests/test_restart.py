@@ -1,0 +1,89 @@
+"""Checkpoint and restart: a run killed with SIGKILL at a random step and restarted (also on another
+rank count) ends on the uninterrupted run's final CSV row."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+DATA = Path(__file__).parent / "data"
+MPIEXEC = str(Path(sys.executable).parent / "mpiexec")
+
+
+@pytest.fixture(scope="module")
+def case(tmp_path_factory) -> Path:
+    """The small Li-Mg case (interdiffusion, strip, rest, plate) with more steps and frequent checkpoints."""
+    text = (DATA / "small_limg.toml").read_text()
+    text = text.replace('capacity_step = "0.05 mAh/cm^2"', 'capacity_step = "0.01 mAh/cm^2"')
+    text = text.replace("interface_profile_every = 3", "interface_profile_every = 3\ncheckpoint_every = 4")
+    path = tmp_path_factory.mktemp("case") / "restart.toml"
+    path.write_text(text)
+    return path
+
+
+def command(case: Path, output: Path, ranks: int = 1, restart: bool = False) -> list[str]:
+    args = [sys.executable, "-m", "phasefield", "run", str(case), "-o", str(output), "-q"]
+    args += ["--restart"] if restart else []
+    return [MPIEXEC, "-n", str(ranks), *args] if ranks > 1 else args
+
+
+def rows(path: Path) -> int:
+    try:
+        return max(0, len(path.read_text().splitlines()) - 1)
+    except FileNotFoundError:
+        return 0
+
+
+@pytest.fixture(scope="module")
+def uninterrupted(case, tmp_path_factory) -> np.ndarray:
+    output = tmp_path_factory.mktemp("full") / "out"
+    subprocess.run(command(case, output), check=True, capture_output=True, timeout=600)
+    return np.genfromtxt(output / "timeseries.csv", delimiter=",", skip_header=1)
+
+
+def kill_at_row(cmd: list[str], csv: Path, row: int) -> None:
+    """Start ``cmd`` and SIGKILL its whole process group once the CSV has ``row`` data rows."""
+    process = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.monotonic() + 600
+    while rows(csv) < row and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_killed_run_restarts_to_the_uninterrupted_final_row(case, uninterrupted, tmp_path, seed):
+    kill_row = int(np.random.default_rng(seed).integers(6, len(uninterrupted) - 4))
+    output = tmp_path / "out"
+    kill_at_row(command(case, output), output / "timeseries.csv", kill_row)
+    assert rows(output / "timeseries.csv") < len(uninterrupted), "the run finished before it was killed"
+    result = subprocess.run(command(case, output, restart=True), capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr
+    restarted = np.genfromtxt(output / "timeseries.csv", delimiter=",", skip_header=1)
+    assert restarted.shape == uninterrupted.shape  # rows after the checkpoint are replaced, not duplicated
+    np.testing.assert_allclose(restarted[-1], uninterrupted[-1], rtol=1e-8, atol=1e-12, equal_nan=True)
+
+
+@pytest.mark.mpi
+def test_run_killed_on_two_ranks_restarts_on_one(case, uninterrupted, tmp_path):
+    output = tmp_path / "out"
+    kill_at_row(command(case, output, ranks=2), output / "timeseries.csv", 20)
+    result = subprocess.run(command(case, output, restart=True), capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr
+    restarted = np.genfromtxt(output / "timeseries.csv", delimiter=",", skip_header=1)
+    assert restarted.shape == uninterrupted.shape
+    np.testing.assert_allclose(restarted[-1], uninterrupted[-1], rtol=1e-8, atol=1e-12, equal_nan=True)
+
+
+def test_restart_of_a_different_case_is_refused(case, tmp_path):
+    output = tmp_path / "out"
+    subprocess.run(command(case, output), check=True, capture_output=True, timeout=600)
+    other = tmp_path / "other.toml"
+    other.write_text(case.read_text().replace('temperature = "25 degC"', 'temperature = "30 degC"'))
+    result = subprocess.run(command(other, output, restart=True), capture_output=True, text=True, timeout=600)
+    assert result.returncode == 2 and "differs from the case" in result.stderr
