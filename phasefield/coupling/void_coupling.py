@@ -17,7 +17,7 @@ from phasefield.output.void_statistics import VoidStatistics, void_statistics
 from phasefield.physics.lattice_flow import PotentialLatticeFlow
 from phasefield.physics.nucleation import InterfaceNucleation
 from phasefield.physics.vacancies import VacancyProperties
-from phasefield.physics.voids import VacancyVoidSystem
+from phasefield.physics.voids import STABILIZATION, VacancyVoidSystem
 
 
 class VoidCoupling:
@@ -37,7 +37,7 @@ class VoidCoupling:
         self.system = VacancyVoidSystem(
             window.metal, self.properties, metal["molar_volume"], metal["surface_energy"],
             settings.interface_width, metal["contact_angle"], 1.0 / (well * settings.relaxation_time),
-            x_mg=x_mg if x_mg is not None else 0.0, velocity=flow.velocity,
+            x_mg=x_mg if x_mg is not None else 0.0, velocity=flow.velocity, stabilization=STABILIZATION,
         )
         flow.set_divergence(-self.system.sink_rate)
         self.system.set_state(lambda x: np.ones(x.shape[1]), lambda x: np.zeros(x.shape[1]))

@@ -43,19 +43,24 @@ gradient-flow structure only where |omega_m - omega_v| > alpha W. Further,
 :math:`j_{inj} = \max(i, 0)\,\Omega/F` where the metal touches the electrolyte (i: local interface
 current density). Other boundaries: no flux. Time: backward Euler on (phi, c(mu, phi)) (so c is
 conserved by the discrete scheme when v = 0, no sinks and no injection). The phase rows carry the linear
-stabilisation :math:`+L W S\,(\phi - \phi^{n})`, S = 4 (Xu & Tang 2006; Shen & Yang 2010), an
+stabilisation :math:`+L W S\,(\phi - \phi^{n})` (Xu & Tang 2006; Shen & Yang 2010; parameter
+``stabilization``: 0, plain backward Euler, by default and in the verification tests; S = 4,
+``STABILIZATION``, in the coupled runs through :mod:`phasefield.coupling.void_coupling`), an
 O(dt) change to the backward-Euler phase equation (equilibria unchanged; first order kept): the local
 part :math:`W g + h\,\alpha W\tanh(\cdot)` is non-convex in phi (its second derivative reaches
--3.9 W), so for dt > tau/4 (tau = 1/(L W)) the phase Jacobian :math:`1/dt + L f''` becomes
-indefinite inside a nucleus' diffuse edge and Newton stagnates (line-search failure) after the first
-nucleation even for dt ~ 0.5 s; with S >= 3.9 it is positive for any dt. The cost is that phi relaxes
-with an effective time :math:`\tau + S\,dt` per step: the limiter's speed bound drops to
-~alpha delta / (3 (tau + S dt)) (~1 nm/s at dt = 36 s), still above the injection-limited void growth
-(i Omega/F ~ 0.7 nm/s at 0.5 mA/cm^2, spread over the void perimeter). Newton on one mixed
-P1 x P1 space with MUMPS. Rows are scaled (phi rows by 1/(L W), mu rows by dt) over the window size.
+-3.09 W at saturated driving, -1 W without), so for dt > tau/3 (tau = 1/(L W)) the phase Jacobian
+:math:`1/dt + L f''` becomes indefinite inside a nucleus' diffuse edge and Newton stagnates
+(line-search failure) after the first nucleation even for dt ~ 0.5 s; with S > 3.09 it is positive
+for any dt (S = 2 happened to work in a T1 trial at dt = 72 s, S = 1 did not). The cost is a
+splitting error: phi relaxes with an effective time ~tau + S dt per step, so the limiter's speed
+bound drops to ~alpha delta / (3 (tau + S dt)) (~0.3 nm/s at delta = 0.5 um, dt = 72 s), of the
+order of the injection-limited void growth (i Omega/F ~ 0.7 nm/s at 0.5 mA/cm^2). In the T1 trial
+(40 um, 0.5 mA/cm^2) the interface supersaturation after the first nucleation relaxes more slowly at
+dt = 72 s than at 18 s (1.26 vs 0.40 kT at 0.03 mAh/cm^2) and more voids nucleate (10 vs 5 per
+100 um at 0.05 mAh/cm^2): keep S dt / tau moderate (dt <~ 18 s) when calibrating nucleation.
+Newton on one mixed P1 x P1 space with MUMPS. Rows are scaled (phi rows by 1/(L W), mu rows by dt)
+over the window size.
 """
-
-import os
 
 import basix.ufl
 import numpy as np
@@ -82,8 +87,8 @@ from phasefield.physics.vacancies import CORRELATION_FACTOR_BCC, VacancyProperti
 AVOGADRO = 6.02214076e23
 #: The phase driving force omega_m - omega_v is limited smoothly to +-DRIVING_LIMIT * W (see docstring).
 DRIVING_LIMIT = 0.5
-#: Linear stabilisation S of the phase rows, + L W S (phi - phi_old) (see docstring): S bounds the
-#: concave part of g + h * driving / W (g'' >= -1, |h''| DRIVING_LIMIT <= 2.9).
+#: Linear stabilisation S of the phase rows, + L W S (phi - phi_old) (see docstring), as used by the
+#: coupled runs: S bounds the concave part of g + h * driving / W (min of g'' + DRIVING_LIMIT |h''| is -3.09).
 STABILIZATION = 4.0
 #: How far phi may overshoot [0, 1] (discretisation) before a step is refused.
 PHI_BOUND_TOLERANCE = 0.05
@@ -95,7 +100,8 @@ class VacancyVoidSystem:
     def __init__(self, metal: Subdomain, vacancies: VacancyProperties, molar_volume: float,
                  surface_energy: float, interface_width: float, contact_angle: float,
                  interface_mobility: float, x_mg=0.0, velocity=None, void_stiffness: float = 10.0,
-                 phi_source=None, mu_source=None, petsc_prefix: str = "voids_"):
+                 phi_source=None, mu_source=None, petsc_prefix: str = "voids_",
+                 stabilization: float = 0.0):
         mesh = metal.mesh
         self.vacancies = vacancies
         element = basix.ufl.element("Lagrange", mesh.basix_cell(), 1)
@@ -103,7 +109,7 @@ class VacancyVoidSystem:
         self.u = fem.Function(self.space)
         self.u_old = fem.Function(self.space)
         self.dt = fem.Constant(mesh, PETSc.ScalarType(1.0))
-        self.stabilization = fem.Constant(mesh, PETSc.ScalarType(0.0))
+        self.stabilization = fem.Constant(mesh, PETSc.ScalarType(stabilization))
         self.injection = fem.Function(self.space.sub(0).collapse()[0], name="vacancy_injection")
         phi, mu = ufl.split(self.u)
         phi_old, mu_old = ufl.split(self.u_old)
@@ -207,17 +213,9 @@ class VacancyVoidSystem:
     def step(self, dt: float) -> int:
         """Advance by dt; restores the old state and raises SolverFailure/BoundViolation on failure."""
         self.dt.value = dt
-        self.stabilization.value = STABILIZATION
         self.problem.solve()
         iterations = self.problem.solver.getIterationNumber()
         reason = self.problem.solver.getConvergedReason()
-        self.last_stabilized = reason > 0
-        if reason > 0 and os.environ.get("PF_TWO"):
-            self.stabilization.value = 0.0
-            self.problem.solve()
-            iterations += self.problem.solver.getIterationNumber()
-            reason = self.problem.solver.getConvergedReason()
-            print("stage2", reason, self.problem.solver.getIterationNumber(), flush=True)
         if reason <= 0 or not np.all(np.isfinite(self.u.x.array)):
             self.u.x.array[:] = self.u_old.x.array
             raise SolverFailure(f"vacancy-void Newton failed (SNES reason {reason})")
