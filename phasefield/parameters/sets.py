@@ -226,6 +226,9 @@ PARAMETER_SETS: dict[str, ParameterSet] = {
                 0.03, "dimensionless", f"{SEED}, Methods (Li-Mg foil, 10 wt% Mg, Li0.97Mg0.03)", "V",
                 "bulk Mg mole fraction x_Mg of the foil",
             ),
+            **_VACANCIES_AND_VOIDS,
+            "contact_angle": _p("87.1 deg", "angle", f"{SEED}, Suppl. Table 2: Li-Mg/Li2S", "V",
+                                "Young's angle of the metal on the electrolyte, measured through the metal"),
             **_LI_CREEP,
             "creep_alloy_factor": _p(
                 0.1, "dimensionless",
