@@ -124,3 +124,13 @@ def finish(args, record: dict, energies: dict[str, float], rank: int) -> None:
         print(f"{record['code']:>10s} {record['setting']:<28s} steps {record['steps']:5d} "
               f"nonlinear {record['nonlinear_iterations']:6d} wall {record['wall_time_s']:8.2f} s  "
               f"E({float(last):.2e}) = {energies[last]:.6f}  curve error {error}", flush=True)
+
+
+def fixed_step_schedule(args) -> tuple[float, list[float], list[int]]:
+    """(t_end, report times up to it, the step numbers that land on them) for a fixed ``args.dt``."""
+    t_end = end_time(args)
+    reports = [t for t in report_times(args.horizon) if t <= t_end * (1 + 1e-9)]
+    steps_at = [round(t / args.dt) for t in reports]
+    if any(abs(n * args.dt - t) > 1e-9 * t for n, t in zip(steps_at, reports, strict=True)):
+        raise SystemExit(f"dt = {args.dt:g} does not divide the report times")
+    return t_end, reports, steps_at

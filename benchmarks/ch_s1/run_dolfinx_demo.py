@@ -39,11 +39,7 @@ def main() -> None:
     parser.add_argument("--initial-mu", choices=["consistent", "zero"], default="consistent")
     args = parser.parse_args()
     comm = MPI.COMM_WORLD
-    t_end = common.end_time(args)
-    reports = [t for t in common.report_times(args.horizon) if t <= t_end * (1 + 1e-9)]
-    steps_at = [round(t / args.dt) for t in reports]
-    if any(abs(n * args.dt - t) > 1e-9 * t for n, t in zip(steps_at, reports, strict=True)):
-        raise SystemExit(f"dt = {args.dt:g} does not divide the report times")
+    t_end, reports, steps_at = common.fixed_step_schedule(args)
 
     start = time.perf_counter()
     msh = dmesh.create_unit_square(comm, args.cells, args.cells, dmesh.CellType.triangle)
