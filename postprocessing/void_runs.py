@@ -1,0 +1,51 @@
+"""T1/T2 (seed Fig 1a-c): overpotential, contact loss and void count against capacity for Li and Li-Mg.
+
+Usage: python postprocessing/void_runs.py RESULTS_DIR OUTPUT_PNG
+
+Reads ``RESULTS_DIR/t1_li_strip_voids`` and ``RESULTS_DIR/t2_limg_strip_voids`` (complete or still
+running: the CSV is read as it stands) and draws the measured features as reference lines.
+"""
+
+import sys
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+from phasefield.output.timeseries import read_timeseries  # noqa: E402
+
+RUNS = {"t1_li_strip_voids": ("Li", "C4"), "t2_limg_strip_voids": ("Li$_{0.97}$Mg$_{0.03}$", "C1")}
+
+
+def main(results: Path, png: Path) -> None:
+    fig, (eta, loss, count) = plt.subplots(3, 1, sharex=True, figsize=(6, 8), layout="constrained")
+    for name, (label, colour) in RUNS.items():
+        path = results / name / "timeseries.csv"
+        if not path.exists():
+            continue
+        data = read_timeseries(path)
+        q = data["capacity_mAh_per_cm2"]
+        eta.plot(q, [1e3 * v for v in data["overpotential_V"]], colour, label=f"{label} (model)")
+        loss.plot(q, [100 * (1 - c) for c in data["contact_fraction"]], colour, label=label)
+        count.plot(q, data["voids_per_100um"], colour, label=label)
+    eta.axvline(1.0, color="C4", ls=":", label="Li rise, measured (~1 mAh/cm$^2$)")
+    eta.axvline(3.0, color="C1", ls=":", label="Li-Mg rise, measured (~3 mAh/cm$^2$)")
+    eta.set_yscale("log")
+    eta.set_ylabel("overpotential (mV)")
+    eta.legend(fontsize=7)
+    loss.axhline(90, color="gray", ls="--", lw=0.8, label="90% (rise, measured)")
+    loss.set_ylabel("contact loss (%)")
+    loss.legend(fontsize=7)
+    count.axhspan(16, 18, color="C4", alpha=0.2, label="Li early, measured 16-18")
+    count.axhspan(2, 3, color="C1", alpha=0.2, label="Li-Mg, measured 2-3")
+    count.set_ylabel("voids per 100 um")
+    count.set_xlabel("stripped capacity (mAh cm$^{-2}$)")
+    count.legend(fontsize=7)
+    fig.suptitle("T1/T2, 0.5 mA/cm$^2$, 0.2 MPa, 25 C (uncalibrated: F-knobs at initial values)", fontsize=9)
+    fig.savefig(png, dpi=150)
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]), Path(sys.argv[2]))
