@@ -26,7 +26,7 @@ def window(width, height, nx, ny):
         cells_along_interface=nx, metal_cells=ny, electrolyte_cells=1, interface_cell_height=f"{height / ny} m")))
 
 
-def nodal(system, function_space_values):
+def nodal(system):
     """(coordinates, phi) of the owned phi dofs gathered on every rank."""
     owned = system.phi_space.dofmap.index_map.size_local
     xy = system.phi_space.tabulate_dof_coordinates()[:owned]
@@ -42,7 +42,7 @@ def test_flat_interface_has_the_tanh_profile_and_the_surface_plus_wetting_energy
     system.set_state(lambda x: 0.5 * (1 + np.tanh((2e-6 - x[1]) / (0.5 * delta))), lambda x: 0 * x[0])
     for dt in [1, 10, 100, 1e3, 1e4, 1e5]:
         system.step(dt)
-    xy, phi = nodal(system, None)
+    xy, phi = nodal(system)
     y, phi = xy[:, 1], phi
     order = np.argsort(y)
     y, phi = y[order], phi[order]
@@ -64,7 +64,7 @@ def test_single_void_takes_the_imposed_contact_angle(angle):
                      lambda x: 0 * x[0])
     for dt in [10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e8, 1e8]:
         system.step(dt)
-    xy, phi = nodal(system, None)
+    xy, phi = nodal(system)
     base = np.abs(xy[:, 1]) < 1e-12
     xb, pb = xy[base, 0], phi[base]
     left = np.argsort(xb)[: np.count_nonzero(xb[np.argsort(xb)] < width / 2)]
