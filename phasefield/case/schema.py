@@ -145,7 +145,8 @@ class Time(Strict):
 
 
 class Solver(Strict):
-    """Newton tolerances of the coupled solve."""
+    """Newton tolerances of the electrochemistry solve: relative to max(|i|, i0), and absolute as an
+    interface current density in A/m^2."""
 
     relative_tolerance: float = Field(default=1e-10, gt=0.0, lt=1.0)
     absolute_tolerance: float = Field(default=1e-12, gt=0.0)

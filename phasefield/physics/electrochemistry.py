@@ -191,9 +191,11 @@ class GalvanostaticElectrolyte:
         return self._scalar(self._contact_integral) / self.interface_area
 
     def solve(self, rtol: float = 1e-10, atol: float = 1e-12, max_iterations: int = 30):
-        """Newton on the bordered system; raises :class:`NewtonDivergence` when it fails."""
-        scale = max(abs(float(self.applied_current_density.value)),
-                    self.kinetics.exchange_current_density) * self.interface_area
+        """Newton on the bordered system until |(F, G)| <= (rtol max(|I|, i0) + atol) |interface|
+        (atol in A/m^2); raises :class:`NewtonDivergence` when it fails."""
+        scale = max(abs(float(self.applied_current_density.value)), self.kinetics.exchange_current_density)
+        # both parts are current densities times the area: the test means the same in 2-D and 3-D
+        tolerance = (rtol * scale + atol) * self.interface_area
         merit = self._merit()
         for iteration in range(1, max_iterations + 1):
             constraint = self._residuals()[1]
@@ -218,11 +220,11 @@ class GalvanostaticElectrolyte:
             merit = self._line_search(self._z, d_phi, merit)
             if not np.isfinite(merit):
                 raise NewtonDivergence("non-finite residual in the electrolyte solve")
-            if merit <= rtol * scale + atol:
+            if merit <= tolerance:
                 return GalvanostaticSolution(float(self.metal_potential.value), iteration, merit)
         raise NewtonDivergence(
             f"no convergence in {max_iterations} iterations (residual {merit:.3e} A, "
-            f"tolerance {rtol * scale + atol:.3e} A)"
+            f"tolerance {tolerance:.3e} A)"
         )
 
     def _line_search(self, d_psi: PETSc.Vec, d_phi: float, merit: float) -> float:

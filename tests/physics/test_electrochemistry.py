@@ -76,13 +76,15 @@ def test_manufactured_solution_converges_at_theoretical_rates(degree):
     assert errors[-1, 2] < errors[0, 2] / 10  # the metal potential converges too
 
 
+@pytest.mark.parametrize("dimension", [2, 3])
 @pytest.mark.parametrize("current_density", [0.5, 5.0, 50.0])  # A/m^2: 0.05, 0.5, 5 mA/cm^2
-def test_full_contact_matches_asinh_kinetics_plus_ohmic_drop(current_density):
-    window = build_interface_window(MPI.COMM_WORLD, uniform_window(8, 20e-6, 40e-6))
+def test_full_contact_matches_asinh_kinetics_plus_ohmic_drop(current_density, dimension):
+    cells = 8 if dimension == 2 else 3
+    window = build_interface_window(MPI.COMM_WORLD, uniform_window(cells, 20e-6, 40e-6, dimension=dimension))
     i0, pellet = 50.0, 500e-6
     resistance = series_resistance(pellet, 40e-6, SIGMA, 0.0)
     problem = GalvanostaticElectrolyte(window.electrolyte, ButlerVolmer(i0, 0.5, 0.5, T), SIGMA,
-                                       resistance, 20e-6)
+                                       resistance, window.interface_area)
     problem.applied_current_density.value = current_density
     solution = problem.solve()
     expected = (2 * thermal_voltage(T) * np.arcsinh(current_density / (2 * i0))
