@@ -187,11 +187,12 @@ _VACANCIES_AND_VOIDS = {
     ),
     "nucleation_prefactor": _p(
         "0.1 /(m*s)", "rate_per_length",
-        "F: order of magnitude chosen so that Li (T1) nucleates ~17 voids per 100 um early; not fitted further",
+        "F: initial guess from a back-of-envelope estimate (~17 voids per 100 um early in Li); NOT calibrated: "
+        "the first T1 run gives at most 6.7 (docs/voids.md)",
         "F", "J0 of the interface nucleation rate J = J0 theta_trap exp(-B / mu^2)",
     ),
     "nucleation_barrier": _p(
-        1.0, "dimensionless", "F: nucleation sets in at a supersaturation of a few tenths of kT", "F",
+        1.0, "dimensionless", "F: initial guess (nucleation sets in at a few tenths of kT of supersaturation); NOT calibrated", "F",
         "B (in kT^2) of the interface nucleation rate",
     ),
 }
