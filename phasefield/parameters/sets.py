@@ -192,7 +192,8 @@ _VACANCIES_AND_VOIDS = {
         "F", "J0 of the interface nucleation rate J = J0 theta_trap exp(-B / mu^2)",
     ),
     "nucleation_barrier": _p(
-        1.0, "dimensionless", "F: initial guess (nucleation sets in at a few tenths of kT of supersaturation); NOT calibrated", "F",
+        1.0, "dimensionless",
+        "F: initial guess (nucleation sets in at a few tenths of kT of supersaturation); NOT calibrated", "F",
         "B (in kT^2) of the interface nucleation rate",
     ),
 }
