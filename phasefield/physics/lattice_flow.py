@@ -18,7 +18,7 @@ Stokes-type flow with the same divergence. Linear, P1, solved with a Cholesky fa
 import numpy as np
 import ufl
 from dolfinx import fem
-from dolfinx.fem.petsc import LinearProblem
+from dolfinx.fem import petsc as fem_petsc
 from petsc4py import PETSc
 
 from phasefield.mesh import FacetTag, Subdomain
@@ -37,7 +37,6 @@ class PotentialLatticeFlow:
         self._space = fem.functionspace(metal.mesh, ("Lagrange", 1))
         self.potential = fem.Function(self._space, name="lattice_potential")
         self.velocity = ufl.grad(self.potential)
-        self._problem = None
 
     def set_divergence(self, divergence, plating_rate=None) -> None:
         metal, space = self._metal, self._space
@@ -50,13 +49,26 @@ class PotentialLatticeFlow:
         rhs = -divergence * w * ufl.dx
         if plating_rate is not None:
             rhs += plating_rate * w * ds(int(FacetTag.INTERFACE))
-        self._problem = LinearProblem(
-            ufl.inner(ufl.grad(phi_trial), ufl.grad(w)) * ufl.dx, rhs, bcs=[bc], u=self.potential,
-            petsc_options_prefix="lattice_flow_",
-            petsc_options={"ksp_type": "preonly", "pc_type": "cholesky", "pc_factor_mat_solver_type": "mumps"},
-        )
+        # the Laplacian is constant: assembled and factorised once, only the right-hand side changes
+        self._bcs = [bc]
+        self._rhs = fem.form(rhs)
+        matrix = fem_petsc.assemble_matrix(fem.form(ufl.inner(ufl.grad(phi_trial), ufl.grad(w)) * ufl.dx),
+                                           bcs=self._bcs)
+        matrix.assemble()
+        self._vector = fem_petsc.create_vector(space)
+        self._ksp = PETSc.KSP().create(mesh.comm)
+        self._ksp.setOperators(matrix)
+        self._ksp.setType("preonly")
+        self._ksp.getPC().setType("cholesky")
+        self._ksp.getPC().setFactorSolverType("mumps")
 
     def solve(self) -> None:
-        self._problem.solve()
-        if not np.all(np.isfinite(self.potential.x.array)):
+        with self._vector.localForm() as local:
+            local.set(0.0)
+        fem_petsc.assemble_vector(self._vector, self._rhs)
+        self._vector.ghostUpdate(PETSc.InsertMode.ADD, PETSc.ScatterMode.REVERSE)
+        fem_petsc.set_bc(self._vector, self._bcs)
+        self._ksp.solve(self._vector, self.potential.x.petsc_vec)
+        self.potential.x.scatter_forward()
+        if self._ksp.getConvergedReason() < 0 or not np.all(np.isfinite(self.potential.x.array)):
             raise SolverFailure("non-finite lattice velocity")
