@@ -1,4 +1,7 @@
-"""Helpers shared by tests: mesh specifications and observed convergence orders."""
+"""Helpers shared by tests: mesh specifications, observed convergence orders, the CLI command line."""
+
+import sys
+from pathlib import Path
 
 import numpy as np
 
@@ -22,3 +25,14 @@ def observed_orders(sizes: list[float], errors: list[float]) -> np.ndarray:
     """log(e_{k+1}/e_k) / log(h_{k+1}/h_k) for successive refinements."""
     h, e = np.asarray(sizes), np.asarray(errors)
     return np.log(e[1:] / e[:-1]) / np.log(h[1:] / h[:-1])
+
+
+DATA = Path(__file__).parent / "data"
+MPIEXEC = str(Path(sys.executable).parent / "mpiexec")
+
+
+def run_command(case: Path, output: Path, ranks: int = 1, restart: bool = False) -> list[str]:
+    """``phasefield run CASE -o OUTPUT -q`` with this interpreter, under mpiexec for ranks > 1."""
+    args = [sys.executable, "-m", "phasefield", "run", str(case), "-o", str(output), "-q"]
+    args += ["--restart"] if restart else []
+    return [MPIEXEC, "-n", str(ranks), *args] if ranks > 1 else args

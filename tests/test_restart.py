@@ -4,15 +4,12 @@ rank count) ends on the uninterrupted run's final CSV row."""
 import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import numpy as np
 import pytest
-
-DATA = Path(__file__).parent / "data"
-MPIEXEC = str(Path(sys.executable).parent / "mpiexec")
+from helpers import DATA, run_command
 
 
 @pytest.fixture(scope="module")
@@ -26,12 +23,6 @@ def case(tmp_path_factory) -> Path:
     return path
 
 
-def command(case: Path, output: Path, ranks: int = 1, restart: bool = False) -> list[str]:
-    args = [sys.executable, "-m", "phasefield", "run", str(case), "-o", str(output), "-q"]
-    args += ["--restart"] if restart else []
-    return [MPIEXEC, "-n", str(ranks), *args] if ranks > 1 else args
-
-
 def rows(path: Path) -> int:
     try:
         return max(0, len(path.read_text().splitlines()) - 1)
@@ -42,7 +33,7 @@ def rows(path: Path) -> int:
 @pytest.fixture(scope="module")
 def uninterrupted(case, tmp_path_factory) -> np.ndarray:
     output = tmp_path_factory.mktemp("full") / "out"
-    subprocess.run(command(case, output), check=True, capture_output=True, timeout=600)
+    subprocess.run(run_command(case, output), check=True, capture_output=True, timeout=600)
     return np.genfromtxt(output / "timeseries.csv", delimiter=",", skip_header=1)
 
 
@@ -60,9 +51,9 @@ def kill_at_row(cmd: list[str], csv: Path, row: int) -> None:
 def test_killed_run_restarts_to_the_uninterrupted_final_row(case, uninterrupted, tmp_path, seed):
     kill_row = int(np.random.default_rng(seed).integers(6, len(uninterrupted) - 4))
     output = tmp_path / "out"
-    kill_at_row(command(case, output), output / "timeseries.csv", kill_row)
+    kill_at_row(run_command(case, output), output / "timeseries.csv", kill_row)
     assert rows(output / "timeseries.csv") < len(uninterrupted), "the run finished before it was killed"
-    result = subprocess.run(command(case, output, restart=True), capture_output=True, text=True, timeout=600)
+    result = subprocess.run(run_command(case, output, restart=True), capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr
     restarted = np.genfromtxt(output / "timeseries.csv", delimiter=",", skip_header=1)
     assert restarted.shape == uninterrupted.shape  # rows after the checkpoint are replaced, not duplicated
@@ -72,8 +63,8 @@ def test_killed_run_restarts_to_the_uninterrupted_final_row(case, uninterrupted,
 @pytest.mark.mpi
 def test_run_killed_on_two_ranks_restarts_on_one(case, uninterrupted, tmp_path):
     output = tmp_path / "out"
-    kill_at_row(command(case, output, ranks=2), output / "timeseries.csv", 20)
-    result = subprocess.run(command(case, output, restart=True), capture_output=True, text=True, timeout=600)
+    kill_at_row(run_command(case, output, ranks=2), output / "timeseries.csv", 20)
+    result = subprocess.run(run_command(case, output, restart=True), capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr
     restarted = np.genfromtxt(output / "timeseries.csv", delimiter=",", skip_header=1)
     assert restarted.shape == uninterrupted.shape
@@ -82,8 +73,8 @@ def test_run_killed_on_two_ranks_restarts_on_one(case, uninterrupted, tmp_path):
 
 def test_restart_of_a_different_case_is_refused(case, tmp_path):
     output = tmp_path / "out"
-    subprocess.run(command(case, output), check=True, capture_output=True, timeout=600)
+    subprocess.run(run_command(case, output), check=True, capture_output=True, timeout=600)
     other = tmp_path / "other.toml"
     other.write_text(case.read_text().replace('temperature = "25 degC"', 'temperature = "30 degC"'))
-    result = subprocess.run(command(other, output, restart=True), capture_output=True, text=True, timeout=600)
+    result = subprocess.run(run_command(other, output, restart=True), capture_output=True, text=True, timeout=600)
     assert result.returncode == 2 and "differs from the case" in result.stderr

@@ -2,24 +2,18 @@
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
+from helpers import DATA, run_command
 
 from phasefield.output.timeseries import COLUMNS, read_timeseries
 from phasefield.physics.constants import FARADAY, thermal_voltage
 
-DATA = Path(__file__).parent / "data"
-MPIEXEC = str(Path(sys.executable).parent / "mpiexec")
-
 
 def run(case: Path, output: Path, ranks: int = 1) -> subprocess.CompletedProcess:
-    command = [sys.executable, "-m", "phasefield", "run", str(case), "-o", str(output), "-q"]
-    if ranks > 1:
-        command = [MPIEXEC, "-n", str(ranks), *command]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=600)
+    result = subprocess.run(run_command(case, output, ranks), capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr
     return result
 
@@ -134,8 +128,7 @@ def test_fick_pile_up_past_one_ends_the_run_cleanly_without_retries(tmp_path):
     text = (DATA / "small_limg.toml").read_text().replace('model = "full"', fick)
     case = tmp_path / "fick.toml"
     case.write_text(text)
-    result = subprocess.run([sys.executable, "-m", "phasefield", "run", str(case), "-o", str(tmp_path / "out"), "-q"],
-                            capture_output=True, text=True, timeout=600)
+    result = subprocess.run(run_command(case, tmp_path / "out"), capture_output=True, text=True, timeout=600)
     assert result.returncode == 3
     errors = [line for line in result.stderr.splitlines() if line.startswith("phasefield: error:")]
     assert len(errors) == 1 and "x_Mg left [0, 1]" in errors[0] and "Traceback" not in result.stderr

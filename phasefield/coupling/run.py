@@ -71,7 +71,7 @@ def run_case(resolved: ResolvedCase, output: Path, progress: bool = True, restar
     except SolverFailure as err:
         state = simulation.state
         status = (f"failed at t = {state.time:.6g} s, capacity {state.capacity / 36000.0:.4g} mAh/cm2: "
-                  f"{err}")
+                  f"{err}; last accepted state in {simulation.last_checkpoint}")
     simulation.close()
     if comm.rank == 0:
         write_json(output / "run.json", run_metadata(

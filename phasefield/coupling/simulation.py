@@ -129,6 +129,8 @@ class Simulation:
         self.plated_thickness = 0.0
         #: largest dt allowed after recent rejections (grows by STEP_GROWTH per accepted step)
         self.dt_limit = case.time.dt_max
+        #: the newest checkpoint written (None before the first)
+        self.last_checkpoint: Path | None = None
 
     def _contact_model(self):
         contact = self.case.contact
@@ -306,7 +308,10 @@ class Simulation:
                 counters.protocol_index += 1
                 counters.step_started = False
         except SolverFailure:
-            self.write_line_scan(counters.scans)  # the last accepted state, for the post-mortem
+            # the last accepted state, for the post-mortem: line scan and a final checkpoint
+            self.write_line_scan(counters.scans)
+            if counters.checkpointed != counters.index:
+                self.write_checkpoint(counters)
             raise
         finally:
             csv.close()
@@ -364,7 +369,8 @@ class Simulation:
         if self.voids is not None:
             state["nucleation"] = self.voids.nucleation.state()
         directory = self.output_dir / "checkpoints"
-        write_checkpoint(checkpoint_path(directory, counters.index), self._checkpoint_fields(), state, self.comm)
+        self.last_checkpoint = checkpoint_path(directory, counters.index)
+        write_checkpoint(self.last_checkpoint, self._checkpoint_fields(), state, self.comm)
         if self.comm.rank == 0:
             prune_checkpoints(directory, keep=2)
         self.comm.Barrier()
@@ -404,8 +410,11 @@ class Simulation:
                 return row, rejected
             except SolverFailure as err:
                 self._restore(snapshot)
-                if attempt == self.case.time.max_retries or isinstance(err, ModelBreakdown):
+                if isinstance(err, ModelBreakdown):
                     raise
+                if attempt == self.case.time.max_retries:
+                    raise SolverFailure(f"{err}; gave up after {attempt} retries, the last at dt = {dt:.4g} s "
+                                        "(raise [time] max_retries or lower [time] dt_max)") from err
                 rejected += 1
                 log.warning("step %d rejected (%s); retrying with dt = %.4g s", index, err, 0.5 * dt)
                 dt *= 0.5
