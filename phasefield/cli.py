@@ -1,4 +1,4 @@
-"""Command line: ``phasefield run CASE [-o DIR]``, ``phasefield check CASE``, ``phasefield info``.
+"""Command line: ``phasefield run CASE [-o DIR]``, ``sweep CASE``, ``check CASE``, ``verify``, ``info``.
 
 User errors (a bad case file, an existing output directory) print one line and exit with 2;
 a solver failure prints one line and exits with 3. Nothing is written before the case is valid.
@@ -58,6 +58,9 @@ def command_check(args: argparse.Namespace) -> None:
     print(f"{resolved.path}: valid ({case.meta.description})")
     print(f"  protocol: {len(case.protocol.steps)} step(s): "
           + "; ".join(step.text for step in case.protocol.steps))
+    if case.sweep is not None:
+        _, members = _sweep_members(args.case)
+        print(f"  sweep over {case.sweep.parameter}: " + ", ".join(member.label for member in members))
 
 
 def _restart_point(resolved, output: Path | None) -> tuple[Path, Path]:
@@ -78,6 +81,8 @@ def _restart_point(resolved, output: Path | None) -> tuple[Path, Path]:
 
 def command_run(args: argparse.Namespace) -> None:
     resolved = _load(args.case)
+    if resolved.case.sweep is not None:
+        _fail(f"{resolved.path}: [sweep]: a sweep case runs with `phasefield sweep {args.case}`", USER_ERROR)
     if args.restart:
         output, checkpoint = _restart_point(resolved, args.output)
     else:
@@ -85,6 +90,36 @@ def command_run(args: argparse.Namespace) -> None:
     from phasefield.coupling.run import run_case
 
     run_case(resolved, output, progress=not args.quiet, restart=checkpoint)
+
+
+def _sweep_members(path: str):
+    from phasefield.case.sweep import sweep_members
+
+    resolved = _load(path)
+    try:
+        return resolved, sweep_members(resolved)
+    except CaseError as err:
+        _fail(str(err), USER_ERROR)
+
+
+def command_sweep(args: argparse.Namespace) -> None:
+    """Run every member of a sweep case; collect sweep.csv and the figure; exit 3 if one failed."""
+    resolved, members = _sweep_members(args.case)
+    if args.resume:
+        output = args.output or Path("results") / resolved.path.stem
+    else:
+        output = _prepare_output(resolved.path, args.output, args.overwrite)
+    if MPI.COMM_WORLD.rank != 0:
+        return
+    from phasefield.coupling.sweep import run_sweep
+
+    statuses = run_sweep(members, resolved.case.sweep.parameter, output, args.jobs, args.ranks, args.resume)
+    for label, status in statuses.items():
+        print(f"{label}: {status}")
+    print(f"sweep results in {output}: sweep.csv, sweep.json, overpotential_vs_capacity.png")
+    failed = [label for label, status in statuses.items() if status != "completed"]
+    if failed:
+        _fail(f"sweep members not completed: {', '.join(failed)} (logs in {output / 'logs'})", SOLVER_ERROR)
 
 
 def command_info(args: argparse.Namespace) -> None:
@@ -104,6 +139,51 @@ def command_info(args: argparse.Namespace) -> None:
     print(f"{'scalar':>12}: {PETSc.ScalarType.__name__}")
 
 
+def _print_orders(table_rows: list[dict[str, str]], title: str) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=title)
+    for column in ("study", "norm", "expected", "observed", "all orders", "verdict"):
+        table.add_column(column, no_wrap=column in ("study", "expected", "observed", "verdict"))
+    for row in table_rows:
+        style = {"pass": "green", "MISS": "bold red"}.get(row["verdict"], "")
+        table.add_row(row["study"], row["norm"], row["expected_order"], row["observed_order"], row["orders"],
+                      f"[{style}]{row['verdict']}[/]" if style else row["verdict"])
+    Console().print(table)
+
+
+def command_verify(args: argparse.Namespace) -> None:
+    """Run the convergence studies, print and write their orders; exit 1 if one misses theory."""
+    from phasefield.verification import ORDER_TOLERANCE, run_study
+    from phasefield.verification.report import rows, write_report
+    from phasefield.verification.studies import STUDIES
+
+    unknown = sorted(set(args.only or ()) - set(STUDIES))
+    if unknown:
+        _fail(f"unknown study {', '.join(unknown)}; expected one of {', '.join(STUDIES)}", USER_ERROR)
+    if not args.verbose:
+        logging.getLogger("phasefield.coupling").setLevel(logging.WARNING)  # the coupled runs' step log
+    resolution_set = "full" if args.full else "fast"
+    results = []
+    for name in args.only or STUDIES:
+        resolutions = getattr(STUDIES[name], resolution_set)
+        log.info("%s at %s", name, resolutions)
+        results.append(run_study(STUDIES[name], resolutions))
+    if MPI.COMM_WORLD.rank != 0:
+        return
+    write_report(results, args.output, resolution_set)
+    table_rows = rows(results)
+    _print_orders(table_rows, f"observed orders ({resolution_set} resolutions, pass within {ORDER_TOLERANCE})")
+    print(f"report: {args.output / 'orders.md'}, {args.output / 'orders.csv'} and {len(results)} figure(s)")
+    missed = [row for row in table_rows if row["verdict"] == "MISS"]
+    for row in missed:
+        print(f"phasefield verify: {row['study']} {row['norm']}: observed orders {row['orders']}, "
+              f"expected {row['expected_order']} +- {ORDER_TOLERANCE}", file=sys.stderr)
+    if missed:
+        sys.exit(1)
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="phasefield", description=__doc__.splitlines()[0])
     top.add_argument("-v", "--verbose", action="store_true", help="log debugging detail")
@@ -119,8 +199,23 @@ def parser() -> argparse.ArgumentParser:
     check = verbs.add_parser("check", help="validate a case file without running it")
     check.add_argument("case")
     check.set_defaults(func=command_check)
+    sweep = verbs.add_parser("sweep", help="run every member of a case with a [sweep] table, collect one CSV")
+    sweep.add_argument("case", help="case file (TOML) with a [sweep] table")
+    sweep.add_argument("-o", "--output", type=Path, help="results directory (default results/<case>)")
+    sweep.add_argument("--overwrite", action="store_true", help="replace an existing results directory")
+    sweep.add_argument("--resume", action="store_true",
+                       help="keep completed members, restart the others from their checkpoints")
+    sweep.add_argument("-j", "--jobs", type=int, default=1, help="members run at the same time (default 1)")
+    sweep.add_argument("--ranks", type=int, default=1, help="MPI ranks per member (default 1)")
+    sweep.set_defaults(func=command_sweep)
     info = verbs.add_parser("info", help="versions, MPI and PETSc configuration")
     info.set_defaults(func=command_info)
+    verify = verbs.add_parser("verify", help="convergence studies of every sub-model: observed vs theoretical orders")
+    verify.add_argument("--full", action="store_true", help="the full (finer, slow) resolutions, not the fast ones")
+    verify.add_argument("--only", nargs="+", metavar="NAME", help="run only these studies")
+    verify.add_argument("-o", "--output", type=Path, default=Path("results") / "verification",
+                        help="report directory (default results/verification)")
+    verify.set_defaults(func=command_verify)
     return top
 
 

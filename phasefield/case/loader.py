@@ -126,6 +126,12 @@ def load_case(path: str | Path) -> ResolvedCase:
     path = Path(path)
     raw = _read_toml(path, "(file)")
     _include_mesh(path, raw)
+    return resolve(path, raw)
+
+
+def resolve(path: Path, raw: dict[str, Any]) -> ResolvedCase:
+    """Validate the case ``raw`` (a TOML document read from ``path``, mesh included) and resolve
+    its parameter sets; raises :class:`CaseError` naming ``path``."""
     try:
         case = Case.model_validate(raw)
     except ValidationError as err:
@@ -137,4 +143,7 @@ def load_case(path: str | Path) -> ResolvedCase:
         if loc and loc[0] in MATERIAL_ROLES:
             loc = loc[:2]  # `[metal] key`, without the union member pydantic appends
         raise CaseError(path, _key_path(loc), _message(first), given) from None
+    if case.creep.model != "none" and case.contact.model != "phase_field":
+        raise CaseError(path, "[creep] model", f'creep moves the voids of [contact] model = "phase_field" '
+                        f'(got [contact] model = "{case.contact.model}")', case.creep.model)
     return ResolvedCase(path=path, case=case, materials=_materials(path, case), raw=raw)

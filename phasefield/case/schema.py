@@ -94,6 +94,18 @@ class Voids(Strict):
     seed: int = Field(default=1, ge=0)
 
 
+class Creep(Strict):
+    """How the metal flows (``[contact] model = "phase_field"``).
+
+    ``none``: the potential lattice flow of the vacancy sinks alone (no stack pressure acts);
+    ``power_law``: Norton creep under the stack pressure of ``[cell]`` (parameters from the metal
+    set), no penetration on the contact, free (``slip``) or no (``stick``) tangential motion there.
+    """
+
+    model: Literal["none", "power_law"] = "none"
+    interface: Literal["slip", "stick"] = "slip"
+
+
 def _non_decreasing(values: list[float]) -> list[float]:
     if any(b < a for a, b in zip(values, values[1:], strict=False)):
         raise ValueError("capacities must not decrease")
@@ -135,13 +147,15 @@ class Protocol(Strict):
 
 
 class Time(Strict):
-    """Time-step bounds: a step never exceeds ``dt_max`` nor passes ``capacity_step`` of charge; a
-    failed step is retried with half the step up to ``max_retries`` times."""
+    """Time-step bounds: a step never exceeds ``dt_max`` nor passes ``capacity_step`` of charge, nor,
+    with a moving metal (phase-field contact), ``courant_number`` x smallest metal cell / largest metal
+    speed of the last step; a failed step is retried with half the step up to ``max_retries`` times."""
 
     dt_max: quantity("time", gt=0.0) = to_si("10 min", "time")
     capacity_step: quantity("areal_capacity", gt=0.0) = to_si("0.025 mAh/cm^2", "areal_capacity")
     max_steps: int = Field(default=100_000, ge=1)
     max_retries: int = Field(default=6, ge=0, le=30)
+    courant_number: float = Field(default=0.25, gt=0.0, le=1000.0)
 
 
 class Solver(Strict):
@@ -166,6 +180,14 @@ class Output(Strict):
     ] = []
 
 
+class Sweep(Strict):
+    """A parameter study: the case is run once per value of ``parameter`` (``"table.key"``, e.g.
+    ``"cell.stack_pressure"``), each value written as it would be in that table."""
+
+    parameter: str = Field(pattern=r"^[a-z_]+\.[a-z_]+$")
+    values: list[str | float | int] = Field(min_length=1, max_length=1000)
+
+
 class Case(Strict):
     """A whole case file after validation. Material overrides are checked by the loader."""
 
@@ -178,7 +200,9 @@ class Case(Strict):
     contact: Contact = Contact()
     interdiffusion: Interdiffusion = Interdiffusion()
     voids: Voids = Voids()
+    creep: Creep = Creep()
     protocol: Protocol
     time: Time = Time()
     solver: Solver = Solver()
     output: Output = Output()
+    sweep: Sweep | None = None

@@ -42,13 +42,16 @@ from phasefield.output.line_scan import NormalLineScan
 from phasefield.output.timeseries import TimeSeriesWriter, write_table
 from phasefield.physics.constants import FARADAY
 from phasefield.physics.contact import PrescribedVoids, full_contact
+from phasefield.physics.creep import NortonLaw
+from phasefield.physics.creep_flow import CreepFlow
 from phasefield.physics.failures import ModelBreakdown, SolverFailure
 from phasefield.physics.lattice_flow import PotentialLatticeFlow
 
 log = logging.getLogger(__name__)
 
 VOID_COLUMNS = ("voids_per_100um", "mean_void_width_um", "max_void_width_um", "max_void_height_um", "gap",
-                "nucleation_events", "interface_supersaturation_kT", "void_newton_iterations")
+                "nucleation_events", "interface_supersaturation_kT", "void_newton_iterations", "creep_iterations",
+                "max_metal_speed_um_per_h")
 STEP_GROWTH = 1.5
 TO_MAH_PER_CM2 = 1.0 / 36000.0  # (C/m^2) -> mAh/cm^2
 TO_MA_PER_CM2 = 0.1  # (A/m^2) -> mA/cm^2
@@ -94,7 +97,7 @@ class Simulation:
         thermodynamics = li_mg_thermodynamics(metal, case.cell.temperature)
 
         phase_field = case.contact.model == "phase_field"
-        self.flow = PotentialLatticeFlow(self.window.metal) if phase_field else None
+        self.flow = self._metal_flow(metal) if phase_field else None
         self.velocity = self.flow.velocity if phase_field else mass_balance_velocity(self.window)
         self.interdiffusion = build_interdiffusion(resolved, self.window, self.velocity)
         self.metal_space = fem.functionspace(self.window.metal.mesh, ("Lagrange", 1))
@@ -129,8 +132,28 @@ class Simulation:
         self.plated_thickness = 0.0
         #: largest dt allowed after recent rejections (grows by STEP_GROWTH per accepted step)
         self.dt_limit = case.time.dt_max
+        mesh = self.window.metal.mesh
+        cells = np.arange(mesh.topology.index_map(mesh.topology.dim).size_local, dtype=np.int32)
+        self.smallest_metal_cell = comm.allreduce(float(np.min(mesh.h(mesh.topology.dim, cells), initial=np.inf)),
+                                                  op=MPI.MIN)
+        #: largest metal speed (m/s) of the last solved step (phase-field contact)
+        self.metal_speed = 0.0
         #: the newest checkpoint written (None before the first)
         self.last_checkpoint: Path | None = None
+
+    def _metal_flow(self, metal: dict[str, float]):
+        """The velocity of the metal: creep under the stack pressure, or the potential lattice flow."""
+        if self.case.creep.model == "power_law":
+            law = NortonLaw.from_parameters(metal, self.case.cell.temperature)
+            return CreepFlow(self.window.metal, law, self.case.cell.stack_pressure, self.case.creep.interface)
+        return PotentialLatticeFlow(self.window.metal)
+
+    def courant_limit(self) -> float:
+        """courant_number x smallest metal cell / largest metal speed of the last step (inf without
+        a moving metal): the void front moves by at most about a cell per step."""
+        if self.voids is None or self.metal_speed <= 0.0:
+            return np.inf
+        return self.case.time.courant_number * self.smallest_metal_cell / self.metal_speed
 
     def _contact_model(self):
         contact = self.case.contact
@@ -206,6 +229,7 @@ class Simulation:
         if self.voids is None:
             return {key: 0.0 for key in VOID_COLUMNS}
         stats = self.voids.statistics()
+        self.metal_speed = self.voids.max_metal_speed()
         return {
             "voids_per_100um": stats.per_100um,
             "mean_void_width_um": float(np.mean(stats.widths)) * 1e6 if stats.count else 0.0,
@@ -215,6 +239,8 @@ class Simulation:
             "nucleation_events": float(nucleated),
             "interface_supersaturation_kT": self.voids.interface_supersaturation(),
             "void_newton_iterations": float(iterations),
+            "creep_iterations": float(self.voids.flow_iterations),
+            "max_metal_speed_um_per_h": self.metal_speed * 1e6 * 3600.0,
         }
 
     def _magnesium_columns(self) -> dict[str, float]:
@@ -324,7 +350,7 @@ class Simulation:
         """One accepted time step with its outputs; returns the row and why the protocol step ended."""
         output, steps = self.case.output, self.case.protocol.steps
         dt = min(next_time_step(step, self.state, self.case.time.dt_max, self.case.time.capacity_step),
-                 self.dt_limit)
+                 self.dt_limit, self.courant_limit())
         row, counters.rejected = self._step_with_retries(counters.index + 1, counters.protocol_index, dt,
                                                          step.current_density, counters.rejected)
         counters.index += 1
@@ -357,7 +383,7 @@ class Simulation:
             fields["x_Mg"] = self.interdiffusion.x
         if self.voids is not None:
             fields["voids"] = self.voids.system.u
-            fields["lattice_potential"] = self.flow.potential
+            fields["metal_flow"] = self.flow.state
         return fields
 
     def write_checkpoint(self, counters: "LoopCounters") -> None:
@@ -388,6 +414,7 @@ class Simulation:
         if self.voids is not None:
             self.voids.system.u_old.x.array[:] = self.voids.system.u.x.array
             self.voids.restore_random_state(state["nucleation"])
+            self.flow.restore(self.flow.state.x.array.copy())
         step = self.case.protocol.steps[min(counters.protocol_index, len(self.case.protocol.steps) - 1)]
         current = step.current_density if counters.step_started else 0.0
         row = self.solve_step(counters.index, counters.protocol_index, 0.0, current)
@@ -456,5 +483,5 @@ class Simulation:
         if self.interdiffusion is not None:
             fields.append(self.interdiffusion.x)
         if self.voids is not None:
-            fields.append(self.voids.vacancy_potential)
+            fields += [self.voids.vacancy_potential, self.voids.metal_velocity]
         return fields

@@ -7,6 +7,7 @@ Built from the case and the metal parameter set; the coupler calls, per step, :m
 
 import numpy as np
 from dolfinx import fem
+from mpi4py import MPI
 
 from phasefield.case import ResolvedCase
 from phasefield.coupling.submodels import tracer_diffusivities
@@ -14,7 +15,6 @@ from phasefield.generic.free_energy import well_and_gradient_coefficients
 from phasefield.mesh import InterfaceWindow
 from phasefield.output.interface_profile import InterfaceProfile
 from phasefield.output.void_statistics import VoidStatistics, void_statistics
-from phasefield.physics.lattice_flow import PotentialLatticeFlow
 from phasefield.physics.nucleation import InterfaceNucleation
 from phasefield.physics.vacancies import VacancyProperties
 from phasefield.physics.voids import STABILIZATION, VacancyVoidSystem
@@ -24,7 +24,7 @@ class VoidCoupling:
     """Owns the void sub-models of one run."""
 
     def __init__(self, resolved: ResolvedCase, window: InterfaceWindow, metal_space: fem.FunctionSpace,
-                 flow: PotentialLatticeFlow, x_mg):
+                 flow, x_mg):
         case, metal = resolved.case, resolved.parameters("metal")
         settings, temperature = case.voids, case.cell.temperature
         self.window, self.flow, self.x_mg = window, flow, x_mg
@@ -39,12 +39,18 @@ class VoidCoupling:
             settings.interface_width, metal["contact_angle"], 1.0 / (well * settings.relaxation_time),
             x_mg=x_mg if x_mg is not None else 0.0, velocity=flow.velocity, stabilization=STABILIZATION,
         )
-        flow.set_divergence(-self.system.sink_rate)
         self.system.set_state(lambda x: np.ones(x.shape[1]), lambda x: np.zeros(x.shape[1]))
+        flow.bind(-self.system.sink_rate, self.system.phi)
         self.nucleation = InterfaceNucleation(
             case.mesh.width, metal["nucleation_prefactor"], metal["nucleation_barrier"],
             settings.nucleus_radius, 0.5 * settings.interface_width, settings.seed,
         )
+        gdim = window.metal.mesh.geometry.dim
+        self.metal_velocity = fem.Function(fem.functionspace(window.metal.mesh, ("Lagrange", 1, (gdim,))),
+                                           name="metal_velocity")
+        self._velocity_expression = fem.Expression(
+            flow.velocity, self.metal_velocity.function_space.element.interpolation_points)
+        self.flow_iterations = 0
         self._phi = fem.Function(metal_space, name="metal_fraction")
         self._mu = fem.Function(metal_space, name="vacancy_chemical_potential_kT")
         self.vacancy_potential = self._mu
@@ -60,11 +66,21 @@ class VoidCoupling:
         self.last_statistics: VoidStatistics | None = None
 
     def step(self, dt: float) -> int:
-        """Vacancy-void step with the injection of ``self.current``, then the lattice velocity."""
+        """Vacancy-void step with the injection of ``self.current``, then the metal velocity
+        (``flow``: a PotentialLatticeFlow or a CreepFlow)."""
         self.system.set_injection_from_current(self.current)
         iterations = self.system.step(dt)
-        self.flow.solve()
+        self.flow_iterations = sum(self.flow.solve() or ())
         return iterations
+
+    def max_metal_speed(self) -> float:
+        """Largest |v| (m/s) at the vertices; also updates :attr:`metal_velocity` (P1, for output)."""
+        self.metal_velocity.interpolate(self._velocity_expression)
+        owned = self.metal_velocity.function_space.dofmap.index_map.size_local
+        gdim = self.window.metal.mesh.geometry.dim
+        values = self.metal_velocity.x.array.reshape(-1, gdim)[:owned]
+        local = float(np.max(np.linalg.norm(values, axis=1), initial=0.0))
+        return self._comm.allreduce(local, op=MPI.MAX)
 
     def metal_fraction(self) -> fem.Function:
         self._phi.interpolate(self.system.phi)
@@ -110,13 +126,13 @@ class VoidCoupling:
         return self.last_statistics
 
     def snapshot(self) -> dict:
-        return {"u": self.system.u.x.array.copy(), "potential": self.flow.potential.x.array.copy(),
+        return {"u": self.system.u.x.array.copy(), "flow": self.flow.state.x.array.copy(),
                 "nucleation": self.nucleation.state()}
 
     def restore(self, snapshot: dict) -> None:
         self.system.u.x.array[:] = snapshot["u"]
         self.system.u_old.x.array[:] = snapshot["u"]
-        self.flow.potential.x.array[:] = snapshot["potential"]
+        self.flow.restore(snapshot["flow"])
         self.restore_random_state(snapshot["nucleation"])
 
     def restore_random_state(self, state: dict) -> None:

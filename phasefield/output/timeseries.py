@@ -33,6 +33,8 @@ COLUMNS: dict[str, str] = {
     "nucleation_events": "voids nucleated in this step",
     "interface_supersaturation_kT": "mean vacancy chemical potential on the interface (kT)",
     "void_newton_iterations": "Newton iterations of the vacancy-void solve",
+    "creep_iterations": "Picard plus Newton iterations of the creep solve (0 without creep)",
+    "max_metal_speed_um_per_h": "largest metal speed in the window (creep or lattice flow)",
     "rejected_steps": "time steps rejected so far (failed solve or bound violation; retried with dt/2)",
 }
 

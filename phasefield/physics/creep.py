@@ -114,7 +114,7 @@ from petsc4py import PETSc
 
 from phasefield.mesh import FacetTag, Subdomain
 from phasefield.physics.constants import GAS_CONSTANT
-from phasefield.physics.failures import SolverFailure
+from phasefield.physics.failures import SolverFailure, guarded_solve
 
 log = logging.getLogger(__name__)
 
@@ -421,7 +421,7 @@ class PowerLawCreep:
         for k in range(iterations):
             self.picard_blend.value = 0.0 if restart and k == 0 else 1.0
             self._frozen.x.array[:] = self.u.x.array
-            self._picard.solve()
+            guarded_solve(self._picard, "creep Picard")
             reason = self._picard.solver.getConvergedReason()
             if reason <= 0 or not np.all(np.isfinite(self.u.x.array)):
                 self.picard_blend.value = 1.0
@@ -441,12 +441,23 @@ class PowerLawCreep:
     def _newton_iterate(self) -> tuple[bool, int]:
         self.picard_blend.value = 1.0
         start = self.u.x.array.copy()
-        self._newton.solve()
+        try:
+            guarded_solve(self._newton, "creep Newton")
+        except SolverFailure:
+            self.u.x.array[:] = start
+            return False, self._newton.solver.getIterationNumber()
         snes = self._newton.solver
         converged = snes.getConvergedReason() > 0 and bool(np.all(np.isfinite(self.u.x.array)))
         if not converged:
             self.u.x.array[:] = start
         return converged, snes.getIterationNumber()
+
+    def restore(self, values: np.ndarray) -> None:
+        """Set the scaled unknowns (a local array of :attr:`u`, e.g. from a checkpoint) and the
+        published velocity and pressure; a nonzero state is the warm start of the next solve."""
+        self.u.x.array[:] = values
+        self._warm = self._comm.allreduce(bool(np.any(values != 0.0)), op=MPI.LOR)
+        self._publish()
 
     def _publish(self) -> None:
         self.velocity.x.array[:] = self.scales.velocity * self.u.x.array[self._velocity_dofs]

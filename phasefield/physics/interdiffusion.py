@@ -40,7 +40,7 @@ from petsc4py import PETSc
 
 from phasefield.mesh import FacetTag, Subdomain
 from phasefield.physics.constants import GAS_CONSTANT
-from phasefield.physics.failures import BoundViolation, ModelBreakdown, SolverFailure
+from phasefield.physics.failures import BoundViolation, ModelBreakdown, SolverFailure, guarded_solve
 from phasefield.physics.thermodynamics import RedlichKister
 
 #: How far x_Mg may leave [0, 1] before the step is refused: discretisation undershoot in strongly
@@ -121,7 +121,11 @@ class MagnesiumTransport:
     def step(self, dt: float) -> int:
         """Advance by ``dt`` from ``x_old``; returns the Newton iterations. Accepts the new state."""
         self.dt.value = dt
-        self.problem.solve()
+        try:
+            guarded_solve(self.problem, "interdiffusion Newton")
+        except SolverFailure:
+            self.x.x.array[:] = self.x_old.x.array
+            raise
         snes = self.problem.solver
         if snes.getConvergedReason() <= 0 or not np.all(np.isfinite(self.x.x.array)):
             self.x.x.array[:] = self.x_old.x.array

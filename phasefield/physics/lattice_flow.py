@@ -26,7 +26,7 @@ from phasefield.physics.failures import SolverFailure
 
 
 class PotentialLatticeFlow:
-    """v = grad(Phi); :meth:`set_divergence` gives div v and the plating inflow, then :meth:`solve`.
+    """v = grad(Phi); :meth:`bind` gives div v and the plating inflow, then :meth:`solve`.
 
     The velocity (a UFL expression) exists from construction, so that the sub-models it advects
     can be built before the one that sets its divergence.
@@ -38,7 +38,18 @@ class PotentialLatticeFlow:
         self.potential = fem.Function(self._space, name="lattice_potential")
         self.velocity = ufl.grad(self.potential)
 
-    def set_divergence(self, divergence, plating_rate=None) -> None:
+    @property
+    def state(self) -> fem.Function:
+        """The potential Phi (for checkpoints and step snapshots)."""
+        return self.potential
+
+    def restore(self, values: np.ndarray) -> None:
+        """Set the potential (local array of :attr:`state`) and with it the velocity."""
+        self.potential.x.array[:] = values
+
+    def bind(self, divergence, metal_fraction=None, plating_rate=None) -> None:
+        """div v = ``divergence`` (1/s, UFL); the potential flow does not depend on the metal fraction
+        (accepted for the interface shared with the creep flow)."""
         metal, space = self._metal, self._space
         mesh = metal.mesh
         phi_trial, w = ufl.TrialFunction(space), ufl.TestFunction(space)

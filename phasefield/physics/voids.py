@@ -81,7 +81,7 @@ from phasefield.generic.free_energy import (
 )
 from phasefield.mesh import FacetTag, Subdomain
 from phasefield.physics.constants import FARADAY
-from phasefield.physics.failures import BoundViolation, SolverFailure
+from phasefield.physics.failures import BoundViolation, SolverFailure, guarded_solve
 from phasefield.physics.vacancies import CORRELATION_FACTOR_BCC, VacancyProperties
 
 AVOGADRO = 6.02214076e23
@@ -166,6 +166,8 @@ class VacancyVoidSystem:
                 "snes_type": "newtonls", "snes_linesearch_type": "bt",
                 "snes_rtol": 1e-9, "snes_atol": 1e-13, "snes_stol": 1e-12, "snes_max_it": 30,
                 "ksp_type": "preonly", "pc_type": "lu", "pc_factor_mat_solver_type": "mumps",
+                # room for the fill of delayed pivots where fast metal flow makes the matrix non-symmetric
+                "mat_mumps_icntl_14": 200,
             },
         )
         phi_h, mu_h = self.u.sub(0), self.u.sub(1)
@@ -213,7 +215,11 @@ class VacancyVoidSystem:
     def step(self, dt: float) -> int:
         """Advance by dt; restores the old state and raises SolverFailure/BoundViolation on failure."""
         self.dt.value = dt
-        self.problem.solve()
+        try:
+            guarded_solve(self.problem, "vacancy-void Newton")
+        except SolverFailure:
+            self.u.x.array[:] = self.u_old.x.array
+            raise
         iterations = self.problem.solver.getIterationNumber()
         reason = self.problem.solver.getConvergedReason()
         if reason <= 0 or not np.all(np.isfinite(self.u.x.array)):

@@ -1,0 +1,59 @@
+"""One CSV for a sweep (every member's time series, labelled) and its overpotential figure."""
+
+import csv
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+from phasefield.output.timeseries import COLUMNS  # noqa: E402
+
+
+def write_sweep_table(path: Path, members: list[tuple[str, object, Path]], parameter: str) -> None:
+    """Stack the members' ``timeseries.csv`` (label, swept value as written, then the usual columns);
+    members without a time series are left out."""
+    with path.open("w", newline="") as stream:
+        writer = csv.writer(stream)
+        writer.writerow(["member", parameter, *COLUMNS])
+        for label, value, directory in members:
+            series = directory / "timeseries.csv"
+            if not series.exists():
+                continue
+            with series.open() as rows:
+                reader = csv.reader(rows)
+                next(reader)
+                for row in reader:
+                    writer.writerow([label, value, *row])
+
+
+def read_sweep_table(path: Path) -> dict[str, dict[str, list[float]]]:
+    """The sweep CSV back as {label: {column: values}} plus the swept value under ``"value"``."""
+    members: dict[str, dict[str, list]] = {}
+    with path.open() as stream:
+        reader = csv.reader(stream)
+        header = next(reader)
+        for row in reader:
+            data = members.setdefault(row[0], {"value": row[1], **{key: [] for key in header[2:]}})
+            for key, text in zip(header[2:], row[2:], strict=True):
+                data[key].append(float(text))
+    return members
+
+
+def plot_sweep(csv_path: Path, png_path: Path, parameter: str) -> None:
+    """Overpotential and contact loss against stripped capacity, one curve per member (Fig 3l/3m)."""
+    members = read_sweep_table(csv_path)
+    fig, (top, bottom) = plt.subplots(2, 1, sharex=True, figsize=(6, 5.5), layout="constrained")
+    for data in members.values():
+        name = f"{parameter.split('.')[-1]} = {data['value']}"
+        top.plot(data["capacity_mAh_per_cm2"], [1e3 * v for v in data["overpotential_V"]], label=name)
+        bottom.plot(data["capacity_mAh_per_cm2"], [100 * (1 - c) for c in data["contact_fraction"]], label=name)
+    top.set_ylabel("overpotential (mV)")
+    top.legend(fontsize=7)
+    top.grid(alpha=0.3)
+    bottom.set_ylabel("contact loss (%)")
+    bottom.set_xlabel("stripped capacity (mAh cm$^{-2}$)")
+    bottom.grid(alpha=0.3)
+    fig.savefig(png_path, dpi=150)
+    plt.close(fig)

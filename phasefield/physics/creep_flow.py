@@ -1,0 +1,81 @@
+r"""The metal velocity of a coupled run from power-law creep under the stack pressure.
+
+In the role of :class:`phasefield.physics.lattice_flow.PotentialLatticeFlow` (same interface:
+``velocity`` exists from construction, :meth:`bind` gives the divergence, :meth:`solve` per step),
+but the velocity is the creep flow of :class:`phasefield.physics.creep.PowerLawCreep`:
+
+.. math::
+
+    -\nabla\cdot(2\eta(\phi, \dot\varepsilon)\mathbf{D}' - p\mathbf{I}) = 0,\qquad
+    \nabla\cdot\mathbf{v} = m(\phi)\,s - (1 - m(\phi))\,p/\eta_v,
+
+with the vacancy-sink divergence :math:`s` of the void model, the stack pressure as a traction on
+the window top, and no penetration :math:`v_n = 0` on the interface facets in contact: those whose
+metal fraction at the midpoint (the mean of the P1 vertex values) is at least 1/2. The other
+interface facets are traction free, so metal above a void can move down and re-establish contact.
+The contact set is updated before each solve; the creep solvers are rebuilt only when it changes
+(on every rank together). One velocity (P2, m/s) advects the void phase field, the vacancies and
+the Mg fraction.
+"""
+
+import numpy as np
+from dolfinx import fem
+from mpi4py import MPI
+
+from phasefield.mesh import FacetTag, Subdomain
+from phasefield.physics.creep import NortonLaw, PowerLawCreep
+
+#: an interface facet is in contact when its midpoint metal fraction is at least this
+CONTACT_THRESHOLD = 0.5
+
+
+class CreepFlow:
+    """Creep velocity of the metal window; :meth:`bind` with the void model, then :meth:`solve`."""
+
+    def __init__(self, metal: Subdomain, law: NortonLaw, stack_pressure: float, interface: str = "slip"):
+        self._metal, self._law, self._pressure, self._interface = metal, law, stack_pressure, interface
+        mesh = metal.mesh
+        space = fem.functionspace(mesh, ("Lagrange", 2, (mesh.geometry.dim,)))
+        self.velocity = fem.Function(space, name="velocity")
+        self._phi = fem.Function(fem.functionspace(mesh, ("Lagrange", 1)), name="creep_metal_fraction")
+        fdim = mesh.topology.dim - 1
+        self._facets = metal.facet_tags.find(int(FacetTag.INTERFACE))
+        space = self._phi.function_space  # the vertex dofs of each facet (local: no communication)
+        self._facet_dofs = np.array([fem.locate_dofs_topological(space, fdim, [facet], remote=False)
+                                     for facet in self._facets], dtype=np.int32).reshape(len(self._facets), fdim + 1)
+        self.creep: PowerLawCreep | None = None
+
+    def bind(self, divergence, metal_fraction) -> None:
+        """Build the creep problem with div v = ``divergence`` (1/s, UFL) and the void model's
+        ``metal_fraction`` (a scalar field on the metal mesh, read at every solve)."""
+        self._source = metal_fraction
+        self._phi.interpolate(metal_fraction)
+        self.creep = PowerLawCreep(self._metal, self._law, self._pressure, phi=self._phi, divergence=divergence,
+                                   interface=self._interface, contact_facets=self.contact_facets())
+
+    @property
+    def state(self) -> fem.Function:
+        """The creep unknowns (scaled v, p): the warm start of the next solve, for checkpoints."""
+        return self.creep.u
+
+    def restore(self, values: np.ndarray) -> None:
+        """Set the creep unknowns (local array of :attr:`state`) and the velocity from them."""
+        self.creep.restore(values)
+        self.velocity.interpolate(self.creep.velocity)
+
+    def contact_facets(self) -> np.ndarray:
+        """Local interface facets whose midpoint metal fraction is at least CONTACT_THRESHOLD."""
+        midpoint = np.mean(self._phi.x.array[self._facet_dofs], axis=1) if self._facets.size else np.zeros(0)
+        return self._facets[midpoint >= CONTACT_THRESHOLD]
+
+    def solve(self) -> tuple[int, int]:
+        """Contact from the current metal fraction, then the creep flow; returns (Picard, Newton)."""
+        self._phi.interpolate(self._source)
+        facets = self.contact_facets()
+        current = self.creep.contact_facets
+        changed = facets.size != current.size or not np.array_equal(facets, current)
+        if self._metal.mesh.comm.allreduce(changed, op=MPI.LOR):
+            self.creep.set_contact(facets)
+        iterations = self.creep.solve()
+        self.velocity.interpolate(self.creep.velocity)
+        return iterations
