@@ -3,64 +3,19 @@ and energy decay from a random field, fixed and adaptive steps."""
 
 import numpy as np
 import pytest
-import ufl
-from dolfinx import fem
-from dolfinx import mesh as dmesh
 from fields import pseudo_random
-from helpers import observed_orders
-from mpi4py import MPI
 
 from phasefield.generic.allen_cahn import AllenCahn
 from phasefield.generic.free_energy import double_well
-
-KAPPA = 1e-2
-
-
-def unit_square(cells: int):
-    return dmesh.create_unit_square(MPI.COMM_WORLD, cells, cells, dmesh.CellType.triangle)
-
-
-def manufactured_errors(cells: int) -> tuple[float, float]:
-    """Relative L2 and H1-seminorm errors at t = 0.02 of phi = 0.5 + 0.25 cos(pi x) cos(pi y)(1 + 10 t)
-    (no flux on the boundary; linear in t, so the error is spatial), with L(phi) = 1 + phi^2."""
-    mesh = unit_square(cells)
-    x = ufl.SpatialCoordinate(mesh)
-
-    def kinetic(phi):
-        return 1.0 + phi**2
-
-    def exact(t):
-        return 0.5 + 0.25 * ufl.cos(ufl.pi * x[0]) * ufl.cos(ufl.pi * x[1]) * (1 + 10 * t)
-
-    def source(fields):
-        phi = exact(fields.time)
-        phi_var = ufl.variable(phi)
-        rate = 2.5 * ufl.cos(ufl.pi * x[0]) * ufl.cos(ufl.pi * x[1])
-        s = rate + kinetic(phi) * (ufl.diff(double_well(phi_var), phi_var) - KAPPA * ufl.div(ufl.grad(phi)))
-        return -s * fields.w * fields.dx
-
-    model = AllenCahn(mesh, double_well, KAPPA, kinetic, extra_residual=source)
-    model.set_initial_condition(exact(0.0))
-    for _ in range(2):
-        assert model.step(0.01).converged
-    phi_exact = exact(model.t)
-    dx = ufl.dx(domain=mesh, metadata={"quadrature_degree": 8})
-
-    def norm(form):
-        return np.sqrt(mesh.comm.allreduce(fem.assemble_scalar(fem.form(form * dx))))
-
-    error = model.phi - phi_exact
-    return (norm(error**2) / norm(phi_exact**2),
-            norm(ufl.inner(ufl.grad(error), ufl.grad(error))) / norm(ufl.inner(ufl.grad(phi_exact),
-                                                                                ufl.grad(phi_exact))))
+from phasefield.verification import run_study
+from phasefield.verification.allen_cahn import ALLEN_CAHN_SPACE
+from phasefield.verification.windows import unit_square
 
 
 def test_manufactured_solution_converges_at_second_order_in_l2_and_first_in_h1():
-    cells = [8, 16, 32, 64]
-    errors = np.array([manufactured_errors(n) for n in cells])
-    l2 = observed_orders([1 / n for n in cells], errors[:, 0])
-    h1 = observed_orders([1 / n for n in cells], errors[:, 1])
-    print(f"AC P1: relative L2 errors {errors[:, 0]}, orders {l2}; H1 orders {h1}")
+    result = run_study(ALLEN_CAHN_SPACE, ALLEN_CAHN_SPACE.fast)
+    l2, h1 = result.orders(0), result.orders(1)
+    print(f"AC P1: relative L2 errors {result.errors[:, 0]}, orders {l2}; H1 orders {h1}")
     assert np.all(np.abs(l2[-3:] - 2) < 0.1)
     assert np.all(np.abs(h1[-2:] - 1) < 0.1)
 

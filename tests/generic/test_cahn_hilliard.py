@@ -3,68 +3,19 @@ conservation, restore-on-failure, adaptive stepping, and the unsupported periodi
 
 import numpy as np
 import pytest
-import ufl
-from dolfinx import fem
-from dolfinx import mesh as dmesh
 from fields import pseudo_random
-from helpers import observed_orders
-from mpi4py import MPI
 
 from phasefield.generic.cahn_hilliard import CahnHilliard
 from phasefield.generic.free_energy import double_well
-
-KAPPA = 1e-2
-
-
-def unit_square(cells: int):
-    return dmesh.create_unit_square(MPI.COMM_WORLD, cells, cells, dmesh.CellType.triangle)
-
-
-def global_norm(mesh, integrand) -> float:
-    dx = ufl.dx(domain=mesh, metadata={"quadrature_degree": 8})
-    return np.sqrt(mesh.comm.allreduce(fem.assemble_scalar(fem.form(integrand * dx))))
-
-
-def manufactured_errors(cells: int) -> tuple[float, float]:
-    """L2 errors of c and mu at t = 0.02 for c = 0.5 + 0.2 cos(pi x) cos(pi y)(1 + 10 t), which
-    satisfies both no-flux conditions; linear in t, so BDF is exact in time and the error is spatial.
-    Mobility M(c) = 1 + c^2 exercises a c-dependent mobility."""
-    mesh = unit_square(cells)
-    x = ufl.SpatialCoordinate(mesh)
-
-    def mobility(c):
-        return 1.0 + c**2
-
-    def exact(t):
-        return 0.5 + 0.2 * ufl.cos(ufl.pi * x[0]) * ufl.cos(ufl.pi * x[1]) * (1 + 10 * t)
-
-    def chemical_potential(c):
-        c_var = ufl.variable(c)
-        return ufl.diff(double_well(c_var), c_var) - KAPPA * ufl.div(ufl.grad(c))
-
-    def source(fields):
-        c_exact = exact(fields.time)
-        rate = 2.0 * ufl.cos(ufl.pi * x[0]) * ufl.cos(ufl.pi * x[1])
-        s = rate - ufl.div(mobility(c_exact) * ufl.grad(chemical_potential(c_exact)))
-        return -s * fields.q * fields.dx
-
-    model = CahnHilliard(mesh, double_well, KAPPA, mobility, extra_residual=source, linear_solver="mumps")
-    model.set_initial_condition(exact(0.0))
-    for _ in range(2):
-        assert model.step(0.01).converged
-    c, mu = ufl.split(model.u)
-    c_exact = exact(model.t)
-    return (global_norm(mesh, (c - c_exact) ** 2) / global_norm(mesh, c_exact**2),
-            global_norm(mesh, (mu - chemical_potential(c_exact)) ** 2)
-            / global_norm(mesh, chemical_potential(c_exact) ** 2))
+from phasefield.verification import run_study
+from phasefield.verification.cahn_hilliard import CAHN_HILLIARD_SPACE, KAPPA
+from phasefield.verification.windows import unit_square
 
 
 def test_manufactured_solution_converges_at_second_order_in_space():
-    cells = [8, 16, 32, 64]
-    errors = np.array([manufactured_errors(n) for n in cells])
-    orders_c = observed_orders([1 / n for n in cells], errors[:, 0])
-    orders_mu = observed_orders([1 / n for n in cells], errors[:, 1])
-    print(f"CH P1: relative L2 errors of c {errors[:, 0]}, orders {orders_c}; of mu orders {orders_mu}")
+    result = run_study(CAHN_HILLIARD_SPACE, CAHN_HILLIARD_SPACE.fast)
+    orders_c, orders_mu = result.orders(0), result.orders(1)
+    print(f"CH P1: relative L2 errors of c {result.errors[:, 0]}, orders {orders_c}; of mu orders {orders_mu}")
     assert np.all(np.abs(orders_c[-3:] - 2) < 0.1)
     assert np.all(np.abs(orders_mu[-2:] - 2) < 0.1)
 

@@ -4,11 +4,11 @@ import numpy as np
 import pytest
 import ufl
 from dolfinx import fem
-from helpers import uniform_window
 from mpi4py import MPI
 
 from phasefield.case.schema import Mesh
 from phasefield.mesh import CellTag, FacetTag, build_interface_window, graded_coordinate
+from phasefield.verification.windows import uniform_window
 
 
 def test_geometric_grading_has_the_requested_first_cell_and_total_height():

@@ -15,7 +15,6 @@ import numpy as np
 import pytest
 from basix.ufl import element, mixed_element
 from dolfinx import fem
-from helpers import uniform_window
 from mpi4py import MPI
 from scipy.spatial import cKDTree
 
@@ -30,6 +29,7 @@ from phasefield.output.checkpoint import (
     read_checkpoint,
     write_checkpoint,
 )
+from phasefield.verification.windows import uniform_window
 
 COMM = MPI.COMM_WORLD
 MPIEXEC = str(Path(sys.executable).parent / "mpiexec")

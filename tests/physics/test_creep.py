@@ -8,25 +8,19 @@ import numpy as np
 import pytest
 import ufl
 from dolfinx import fem
-from helpers import observed_orders
 from mpi4py import MPI
 
-from phasefield.case.schema import Mesh
-from phasefield.mesh import FacetTag, Subdomain, build_interface_window
-from phasefield.parameters import PARAMETER_SETS
+from phasefield.mesh import FacetTag, Subdomain
 from phasefield.physics.creep import NortonLaw, PowerLawCreep
+from phasefield.verification import run_study
+from phasefield.verification.creep import CREEP_CHANNEL, CREEP_NEWTONIAN, LI, ROOT3
+from phasefield.verification.norms import integral
+from phasefield.verification.windows import metal_window
 
-LI = NortonLaw.from_parameters(PARAMETER_SETS["Li"].si(), 298.15)
-ROOT3 = np.sqrt(3.0)
-DX8 = ufl.dx(metadata={"quadrature_degree": 8})
 
-
-def square(cells: int, width: float = 10e-6, height: float = 10e-6):
+def square(cells: int, size: float = 10e-6):
     """A uniform metal window of ``cells`` x ``cells`` (over a one-cell electrolyte)."""
-    return build_interface_window(MPI.COMM_WORLD, Mesh.model_validate(dict(
-        width=f"{width} m", metal_height=f"{height} m", electrolyte_height=f"{height / cells} m",
-        cells_along_interface=cells, metal_cells=cells, electrolyte_cells=1,
-        interface_cell_height=f"{height / cells} m")))
+    return metal_window(size, size, cells, cells)
 
 
 def holed_square(radius: float, size: float, cells: int) -> Subdomain:
@@ -57,23 +51,6 @@ def holed_square(radius: float, size: float, cells: int) -> Subdomain:
     return Subdomain(mesh, dmesh.meshtags(mesh, fdim, facets[order], values[order]), None)
 
 
-def integral(form) -> float:
-    return MPI.COMM_WORLD.allreduce(fem.assemble_scalar(fem.form(form)))
-
-
-def norm(form) -> float:
-    return np.sqrt(integral(form))
-
-
-def relative_errors(model: PowerLawCreep, exact_velocity) -> tuple[float, float]:
-    """(L2, H1 seminorm) errors of the velocity relative to the norms of the exact velocity."""
-    dx = ufl.dx(metadata={"quadrature_degree": 10})
-    e = model.velocity - exact_velocity
-    u, grad = exact_velocity, ufl.grad
-    return (norm(ufl.inner(e, e) * dx) / norm(ufl.inner(u, u) * dx),
-            norm(ufl.inner(grad(e), grad(e)) * dx) / norm(ufl.inner(grad(u), grad(u)) * dx))
-
-
 def hollow_cylinder_rate(law: NortonLaw, pressure: float, inner: float, outer: float) -> float:
     """-(dA/dt)/A of a cylindrical hole of radius ``inner`` in a power-law annulus of outer radius
     ``outer``, plane strain, traction free inside, -pressure outside: the exact solution
@@ -89,59 +66,19 @@ def hollow_cylinder_rate(law: NortonLaw, pressure: float, inner: float, outer: f
 def test_newtonian_limit_converges_at_optimal_order_to_a_manufactured_stokes_solution():
     """n = 1, free slip everywhere, stack pressure on the top, a compressible manufactured velocity
     (the divergence is prescribed): P2 velocity at order 3 in L2 and 2 in H1, P1 pressure at 2."""
-    viscosity, stack, size = 1e12, 1e6, 10e-6
-    law = NortonLaw(1.0, 1.0 / (3.0 * viscosity))
-    speed = 1e-6 * stack / viscosity
-    errors, pressure_errors = [], []
-    for cells in (8, 16, 32):
-        window = square(cells, size, size)
-        x = ufl.SpatialCoordinate(window.metal.mesh)
-        k = ufl.pi / size
-        sc, cs = ufl.sin(k * x[0]) * ufl.cos(k * x[1]), ufl.cos(k * x[0]) * ufl.sin(k * x[1])
-        velocity = speed * ufl.as_vector((0.7 * sc, -1.3 * cs))  # div-free (1, -1) + gradient (-0.3, -0.3)
-        rate = ufl.sym(ufl.grad(velocity))
-        deviator = rate - ufl.tr(rate) / 3.0 * ufl.Identity(2)
-        pressure = stack + 2.0 * viscosity * deviator[1, 1]  # sigma_yy = -stack everywhere
-        stress = 2.0 * viscosity * deviator - pressure * ufl.Identity(2)
-        model = PowerLawCreep(window.metal, law, stack, divergence=ufl.div(velocity),
-                              body_force=-ufl.div(stress))
-        model.solve()
-        errors.append(relative_errors(model, velocity))
-        pressure_errors.append(norm((model.pressure - pressure) ** 2 * DX8))
-    sizes = [1 / 8, 1 / 16, 1 / 32]
-    l2, h1 = np.array(errors).T
-    assert np.allclose(observed_orders(sizes, l2), 3.0, atol=0.1)
-    assert np.allclose(observed_orders(sizes, h1), 2.0, atol=0.1)
-    assert np.all(observed_orders(sizes, pressure_errors) > 1.9)
+    result = run_study(CREEP_NEWTONIAN, CREEP_NEWTONIAN.fast)
+    assert np.allclose(result.orders(0), 3.0, atol=0.1)
+    assert np.allclose(result.orders(1), 2.0, atol=0.1)
+    assert np.all(result.orders(2) > 1.9)
 
 
 def test_power_law_channel_flow_matches_the_analytic_profile_at_optimal_order():
-    """Li (n = 6.6): a body force G along x drives flow over a stick wall (y = 0) under a shear-free
-    top (the channel's mid-plane, loaded by the stack pressure); inflow/outflow carry the profile.
-    tau = G (H - y), sigma_eq = sqrt3 tau, du/dy = sqrt3 A (sqrt3 G)^n (H - y)^n, so
-    u(y) = sqrt3 A (sqrt3 G)^n [H^(n+1) - (H - y)^(n+1)] / (n + 1). Observed orders 3 (L2), 2 (H1)."""
-    n, height, stack = LI.stress_exponent, 10e-6, 1e6
-    force = stack / (ROOT3 * height)  # wall stress sigma_eq = stack pressure
-    factor = ROOT3 * LI.rate_factor * (ROOT3 * force) ** n / (n + 1)
-
-    def profile(x):
-        depth = np.maximum(height - x[1], 0.0)
-        return np.stack([factor * (height ** (n + 1) - depth ** (n + 1)), 0.0 * x[0]])
-
-    errors = []
-    for cells in (8, 16, 32):
-        window = square(cells, height, height)
-        x = ufl.SpatialCoordinate(window.metal.mesh)
-        model = PowerLawCreep(window.metal, LI, stack, interface="stick", lateral_velocity=profile,
-                              body_force=ufl.as_vector((force, 0.0)))
-        model.solve()
-        exact = ufl.as_vector((factor * (height ** (n + 1) - (height - x[1]) ** (n + 1)), 0.0))
-        errors.append(relative_errors(model, exact))
-    l2, h1 = np.array(errors).T
-    sizes = [1 / 8, 1 / 16, 1 / 32]
-    assert np.allclose(observed_orders(sizes, l2), 3.0, atol=0.1)
-    assert np.allclose(observed_orders(sizes, h1), 2.0, atol=0.1)
-    assert l2[-1] < 5e-5
+    """Li (n = 6.6) channel flow over a stick wall under a shear-free top, driven by a body force
+    (:func:`phasefield.verification.creep.channel_errors`). Observed orders 3 (L2), 2 (H1)."""
+    result = run_study(CREEP_CHANNEL, CREEP_CHANNEL.fast)
+    assert np.allclose(result.orders(0), 3.0, atol=0.1)
+    assert np.allclose(result.orders(1), 2.0, atol=0.1)
+    assert result.errors[-1, 0] < 5e-5
 
 
 @pytest.mark.parametrize("exponent", [1.0, 6.6])
@@ -163,7 +100,7 @@ def test_void_closes_at_the_hollow_cylinder_rate(exponent):
     assert sharp_rate / hollow_cylinder_rate(law, stack, np.sqrt(4 * hole_area / np.pi), outer) == (
         pytest.approx(1.0, abs=0.07))
 
-    window = square(32, size, size)
+    window = square(32, size)
     phi = fem.Function(fem.functionspace(window.metal.mesh, ("Lagrange", 1)))
     phi.interpolate(lambda x: 0.5 * (1.0 + np.tanh((np.hypot(x[0], x[1]) - radius) / (2.0 * delta))))
     diffuse = PowerLawCreep(window.metal, law, stack, phi=phi)
@@ -193,7 +130,7 @@ def test_warm_restart_after_a_pressure_change_needs_no_picard_and_scales_as_the_
     """After a converged solve, a doubled stack pressure is solved by Newton alone, and the void
     closes 2^n faster (the default void viscosity follows the pressure; the caps do not matter)."""
     radius, size, stack = 2e-6, 8e-6, 1e6
-    window = square(16, size, size)
+    window = square(16, size)
     phi = fem.Function(fem.functionspace(window.metal.mesh, ("Lagrange", 1)))
     phi.interpolate(lambda x: 0.5 * (1.0 + np.tanh((np.hypot(x[0], x[1]) - radius) / 0.8e-6)))
     model = PowerLawCreep(window.metal, LI, stack, phi=phi)

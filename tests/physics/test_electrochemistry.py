@@ -3,9 +3,7 @@ and current crowding at the edge of a void."""
 
 import numpy as np
 import pytest
-import ufl
 from dolfinx import fem
-from helpers import observed_orders, uniform_window
 from mpi4py import MPI
 
 from phasefield.mesh import build_interface_window
@@ -17,59 +15,23 @@ from phasefield.physics.electrochemistry import (
     electrolyte_conductivity,
     series_resistance,
 )
+from phasefield.verification import run_study
+from phasefield.verification.electrochemistry import (
+    ELECTROCHEMISTRY_P1,
+    ELECTROCHEMISTRY_P2,
+    SIGMA,
+)
+from phasefield.verification.electrochemistry import TEMPERATURE as T
+from phasefield.verification.windows import uniform_window
 
-T = 298.15
-SIGMA = 0.35  # S/m, 3.5 mS/cm
-WIDTH = HEIGHT = 10e-6
-
-
-def manufactured_error(cells: int, degree: int) -> tuple[float, float, float]:
-    """L2 and H1-seminorm errors of psi and the error of Phi_m for the manufactured solution
-
-    psi = V0 (1 + cos(pi x / L) / 2) (1 + s / H + s^2 / (2 H^2)), s = y + H,
-
-    which meets the lateral no-flux and the bottom Robin condition (sigma R = H) exactly; the
-    body source and an interface flux source make it the solution with Phi_m = 0.03 V and the
-    applied current that the exact fields carry.
-    """
-    window = build_interface_window(MPI.COMM_WORLD, uniform_window(cells, WIDTH, HEIGHT))
-    mesh = window.electrolyte.mesh
-    x = ufl.SpatialCoordinate(mesh)
-    s = x[1] + HEIGHT
-    v0, phi_exact = 0.01, 0.03
-    psi_exact = v0 * (1 + 0.5 * ufl.cos(ufl.pi * x[0] / WIDTH)) * (1 + s / HEIGHT + s**2 / (2 * HEIGHT**2))
-    contact_exact = 0.5 + 0.4 * ufl.cos(2 * ufl.pi * x[0] / WIDTH)
-    kinetics = ButlerVolmer(50.0, 0.6, 0.4, T)
-    normal = ufl.FacetNormal(mesh)
-    flux_exact = SIGMA * ufl.dot(ufl.grad(psi_exact), normal)
-    bv_exact = contact_exact * kinetics.current_density(phi_exact - psi_exact)
-    problem = GalvanostaticElectrolyte(
-        window.electrolyte, kinetics, SIGMA, HEIGHT / SIGMA, WIDTH, degree=degree,
-        source=-ufl.div(SIGMA * ufl.grad(psi_exact)), interface_source=flux_exact - bv_exact,
-    )
-    problem.contact.interpolate(
-        lambda p: 0.5 + 0.4 * np.cos(2 * np.pi * p[0] / WIDTH)
-    )
-    precise = {"quadrature_degree": 10}
-    total = fem.assemble_scalar(fem.form(bv_exact * problem.ds_interface(metadata=precise)))
-    problem.applied_current_density.value = MPI.COMM_WORLD.allreduce(total, op=MPI.SUM) / WIDTH
-    problem.solve(rtol=1e-11, atol=0.0)
-    error = problem.psi - psi_exact
-    dx = ufl.dx(metadata=precise)
-
-    def norm(form):
-        return np.sqrt(MPI.COMM_WORLD.allreduce(fem.assemble_scalar(fem.form(form)), op=MPI.SUM))
-
-    return (norm(error**2 * dx), norm(ufl.inner(ufl.grad(error), ufl.grad(error)) * dx),
-            abs(float(problem.metal_potential.value) - phi_exact))
+STUDIES = {1: ELECTROCHEMISTRY_P1, 2: ELECTROCHEMISTRY_P2}
 
 
 @pytest.mark.parametrize("degree", [1, 2])
 def test_manufactured_solution_converges_at_theoretical_rates(degree):
-    cells = [8, 16, 32, 64]
-    errors = np.array([manufactured_error(n, degree) for n in cells])
-    sizes = [1.0 / n for n in cells]
-    l2, h1 = observed_orders(sizes, errors[:, 0]), observed_orders(sizes, errors[:, 1])
+    """The fast resolutions of the verification study."""
+    result = run_study(STUDIES[degree], STUDIES[degree].fast)
+    errors, l2, h1 = result.errors, result.orders(0), result.orders(1)
     print(f"P{degree}: L2 errors {errors[:, 0]}, orders {l2}; H1 orders {h1}; Phi errors {errors[:, 2]}")
     assert abs(l2[-1] - (degree + 1)) < 0.1 and abs(l2[-2] - (degree + 1)) < 0.1
     assert abs(h1[-1] - degree) < 0.1 and abs(h1[-2] - degree) < 0.1

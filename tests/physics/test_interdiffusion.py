@@ -2,25 +2,27 @@
 and the steady pile-up against the analytic (Fick) and ODE (Darken) boundary layers."""
 
 import numpy as np
-import ufl
 from dolfinx import fem
-from helpers import observed_orders
 from mpi4py import MPI
 from scipy.integrate import solve_ivp
 from scipy.optimize import brentq
 
 from phasefield.case.schema import Mesh
-from phasefield.coupling.submodels import li_mg_thermodynamics, tracer_diffusivities
+from phasefield.coupling.submodels import tracer_diffusivities
 from phasefield.mesh import build_interface_window
 from phasefield.output.line_scan import NormalLineScan
-from phasefield.parameters import PARAMETER_SETS
 from phasefield.physics.constants import FARADAY
-from phasefield.physics.interdiffusion import MagnesiumTransport, darken_interdiffusivity, fick_diffusivity
+from phasefield.physics.interdiffusion import MagnesiumTransport, fick_diffusivity
+from phasefield.verification import observed_orders, run_study
+from phasefield.verification.interdiffusion import (
+    DARKEN,
+    INTERDIFFUSION_SPACE,
+    INTERDIFFUSION_TIME,
+    METAL,
+    TEMPERATURE,
+)
 
-METAL = PARAMETER_SETS["Li0.97Mg0.03"].si()
-T = 298.15
-D_LI, D_MG = tracer_diffusivities(METAL, T)
-DARKEN = darken_interdiffusivity(li_mg_thermodynamics(METAL, T), D_LI, D_MG)
+D_LI, D_MG = tracer_diffusivities(METAL, TEMPERATURE)
 STRIP_SPEED = 5.0 * METAL["molar_volume"] / FARADAY  # 0.5 mA/cm^2 -> 0.67 nm/s
 
 
@@ -31,73 +33,17 @@ def column(height: float, cells: int, first: float):
         cells_along_interface=1, metal_cells=cells, electrolyte_cells=1, interface_cell_height=f"{first} m")))
 
 
-def square(cells: int, size: float = 10e-6):
-    return build_interface_window(MPI.COMM_WORLD, Mesh.model_validate(dict(
-        width=f"{size} m", metal_height=f"{size} m", electrolyte_height=f"{size / cells} m",
-        cells_along_interface=cells, metal_cells=cells, electrolyte_cells=1,
-        interface_cell_height=f"{size / cells} m")))
-
-
-def manufactured(window, degree: int, time_factor, steps: int, horizon: float):
-    """Errors (L2, H1) at t = horizon of x = 0.2 + 0.1 cos(pi x/L) cos(pi y/L) f(t) under
-    v = V0 (sin(pi x/L), sin(pi y/L)) (zero normal velocity on the boundary, so J.n = 0 there)
-    and the Darken diffusivity; the source term makes it exact."""
-    mesh = window.metal.mesh
-    size, v0 = 10e-6, 2e-9
-    p = ufl.SpatialCoordinate(mesh)
-    t = fem.Constant(mesh, 0.0)
-    velocity = v0 * ufl.as_vector((ufl.sin(ufl.pi * p[0] / size), ufl.sin(ufl.pi * p[1] / size)))
-    x_exact = 0.2 + 0.1 * ufl.cos(ufl.pi * p[0] / size) * ufl.cos(ufl.pi * p[1] / size) * time_factor(t)
-    source = (time_factor.derivative(t) * 0.1 * ufl.cos(ufl.pi * p[0] / size) * ufl.cos(ufl.pi * p[1] / size)
-              + ufl.div(velocity * x_exact - DARKEN(x_exact) * ufl.grad(x_exact)))
-    model = MagnesiumTransport(window.metal, DARKEN, 0.2, velocity, degree=degree, source=source,
-                               closed_top=True)
-    model.x_old.interpolate(fem.Expression(x_exact, model.space.element.interpolation_points))
-    dt = horizon / steps
-    for k in range(1, steps + 1):
-        t.value = k * dt
-        model.step(dt)
-    error = model.x - x_exact
-    dx = ufl.dx(metadata={"quadrature_degree": 8})
-    norm = lambda form: np.sqrt(mesh.comm.allreduce(fem.assemble_scalar(fem.form(form))))  # noqa: E731
-    return norm(error**2 * dx), norm(ufl.inner(ufl.grad(error), ufl.grad(error)) * dx)
-
-
-class Linear:
-    """f(t) = 1 + t / 1000 s: backward Euler is exact in time for it."""
-
-    def __call__(self, t):
-        return 1 + t / 1000.0
-
-    def derivative(self, t):
-        return 1 / 1000.0
-
-
-class Decay:
-    """f(t) = exp(-t / 200 s)."""
-
-    def __call__(self, t):
-        return ufl.exp(-t / 200.0)
-
-    def derivative(self, t):
-        return -ufl.exp(-t / 200.0) / 200.0
-
-
 def test_manufactured_solution_converges_in_space_at_theoretical_rates():
-    cells = [8, 16, 32, 64]
-    errors = np.array([manufactured(square(n), 1, Linear(), 2, 400.0) for n in cells])
-    l2, h1 = observed_orders([1 / n for n in cells], errors[:, 0]), observed_orders([1 / n for n in cells],
-                                                                                   errors[:, 1])
-    print(f"interdiffusion P1 space: L2 {errors[:, 0]} orders {l2}; H1 orders {h1}")
+    result = run_study(INTERDIFFUSION_SPACE, INTERDIFFUSION_SPACE.fast)
+    l2, h1 = result.orders(0), result.orders(1)
+    print(f"interdiffusion P1 space: L2 {result.errors[:, 0]} orders {l2}; H1 orders {h1}")
     assert np.all(np.abs(l2[-2:] - 2) < 0.1) and np.all(np.abs(h1[-2:] - 1) < 0.1)
 
 
 def test_manufactured_solution_converges_in_time_at_first_order():
-    window = square(24)
-    steps = [4, 8, 16, 32]
-    errors = np.array([manufactured(window, 2, Decay(), n, 400.0)[0] for n in steps])
-    orders = observed_orders([1 / n for n in steps], errors)
-    print(f"interdiffusion backward Euler: L2 {errors} orders {orders}")
+    result = run_study(INTERDIFFUSION_TIME, INTERDIFFUSION_TIME.fast)
+    orders = result.orders(0)
+    print(f"interdiffusion backward Euler: L2 {result.errors[:, 0]} orders {orders}")
     assert np.all(np.abs(orders[-2:] - 1) < 0.1)
 
 

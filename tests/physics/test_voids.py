@@ -4,26 +4,16 @@ manufactured-solution convergence in space and time."""
 
 import numpy as np
 import pytest
-import ufl
-from dolfinx import fem
-from helpers import observed_orders
 from mpi4py import MPI
 
-from phasefield.case.schema import Mesh
-from phasefield.mesh import build_interface_window
 from phasefield.physics.constants import FARADAY
 from phasefield.physics.vacancies import CORRELATION_FACTOR_BCC, EV, VacancyProperties
-from phasefield.physics.voids import DRIVING_LIMIT, VacancyVoidSystem
+from phasefield.physics.voids import VacancyVoidSystem
+from phasefield.verification import run_study
+from phasefield.verification.voids import GAMMA, OMEGA, VOIDS_SPACE, VOIDS_TIME
+from phasefield.verification.windows import metal_window
 
-OMEGA = 12.97e-6
-GAMMA = 0.42
 NO_SINKS = VacancyProperties(298.15, 1e-4, 7e-15, 1.0, 0.03 * EV, 0.22 * EV, 0.51 * EV)
-
-
-def window(width, height, nx, ny):
-    return build_interface_window(MPI.COMM_WORLD, Mesh.model_validate(dict(
-        width=f"{width} m", metal_height=f"{height} m", electrolyte_height=f"{height / ny} m",
-        cells_along_interface=nx, metal_cells=ny, electrolyte_cells=1, interface_cell_height=f"{height / ny} m")))
 
 
 def nodal(system):
@@ -37,7 +27,7 @@ def nodal(system):
 
 def test_flat_interface_has_the_tanh_profile_and_the_surface_plus_wetting_energy():
     delta, theta = 0.2e-6, np.deg2rad(93.6)
-    win = window(0.1e-6, 4e-6, 1, 200)
+    win = metal_window(0.1e-6, 4e-6, 1, 200)
     system = VacancyVoidSystem(win.metal, NO_SINKS, OMEGA, GAMMA, delta, theta, 1e-5)
     system.set_state(lambda x: 0.5 * (1 + np.tanh((2e-6 - x[1]) / (0.5 * delta))), lambda x: 0 * x[0])
     for dt in [1, 10, 100, 1e3, 1e4, 1e5]:
@@ -58,7 +48,7 @@ def test_flat_interface_has_the_tanh_profile_and_the_surface_plus_wetting_energy
 @pytest.mark.parametrize("angle", [93.6, 87.1, 60.0, 120.0])
 def test_single_void_takes_the_imposed_contact_angle(angle):
     width, height, n, delta, radius = 8e-6, 4e-6, 40, 0.3e-6, 2e-6
-    win = window(width, height, 2 * n, n)
+    win = metal_window(width, height, 2 * n, n)
     system = VacancyVoidSystem(win.metal, NO_SINKS, OMEGA, GAMMA, delta, np.deg2rad(angle), 1e-5)
     system.set_state(lambda x: 0.5 * (1 + np.tanh((np.hypot(x[0] - width / 2, x[1]) - radius) / delta)),
                      lambda x: 0 * x[0])
@@ -80,7 +70,7 @@ def test_single_void_takes_the_imposed_contact_angle(angle):
 
 def test_free_energy_decreases_in_a_closed_system_from_a_random_field():
     rng = np.random.default_rng(7)
-    win = window(4e-6, 4e-6, 24, 24)
+    win = metal_window(4e-6, 4e-6, 24, 24)
     system = VacancyVoidSystem(win.metal, NO_SINKS, OMEGA, GAMMA, 0.4e-6, np.deg2rad(93.6), 1e-5)
     owned = system.phi_space.dofmap.index_map.size_local
     values = 0.5 + 0.3 * (rng.random(system.phi_dofs.size) - 0.5)
@@ -100,7 +90,7 @@ def test_free_energy_decreases_in_a_closed_system_from_a_random_field():
 def test_injected_vacancies_form_the_analytic_sink_boundary_layer():
     """Metal only (phi = 1), injection j at y = 0, sinks k_s: c - c_eq = (j l / D_v) exp(-y / l)."""
     props = VacancyProperties(298.15, 1e-4, 7e-15, 2e-6, 0.03 * EV, 0.22 * EV, 0.51 * EV)
-    win = window(0.1e-6, 20e-6, 1, 400)
+    win = metal_window(0.1e-6, 20e-6, 1, 400)
     system = VacancyVoidSystem(win.metal, props, OMEGA, GAMMA, 0.2e-6, np.deg2rad(93.6), 1e-5)
     system.set_state(lambda x: 1 + 0 * x[0], lambda x: 0 * x[0])
     current = 5.0  # A/m^2
@@ -123,81 +113,17 @@ def test_injected_vacancies_form_the_analytic_sink_boundary_layer():
     assert np.isclose(CORRELATION_FACTOR_BCC * props.reference_fraction * props.vacancy_diffusivity, 7e-15)
 
 
-def manufactured(cells, steps, horizon, discrete_time):
-    """Errors (L2 phi, L2 mu) of phi = 0.5 + 0.3 C(x, y) a(t), mu = 0.01 C(x, y) a(t),
-    C = cos(pi x/L) cos(pi y/L), under v = V0 (sin(pi x/L), sin(pi y/L)), 90 degree wetting,
-    no injection: all boundary fluxes vanish, the sources make it exact. With
-    ``discrete_time`` the time derivative in the source is the backward difference (spatial error only)."""
-    size = 4e-6
-    win = window(size, size, cells, cells)
-    mesh = win.metal.mesh
-    p = ufl.SpatialCoordinate(mesh)
-    t, t_old = fem.Constant(mesh, 0.0), fem.Constant(mesh, 0.0)
-    shape = ufl.cos(ufl.pi * p[0] / size) * ufl.cos(ufl.pi * p[1] / size)
-
-    def amplitude(time):
-        return ufl.exp(-time / 100.0)
-
-    def exact(time):
-        return 0.5 + 0.3 * shape * amplitude(time), 0.01 * shape * amplitude(time)
-
-    velocity = 1e-9 * ufl.as_vector((ufl.sin(ufl.pi * p[0] / size), ufl.sin(ufl.pi * p[1] / size)))
-    props = VacancyProperties(298.15, 1e-4, 7e-15, 5e-6, 0.03 * EV, 0.22 * EV, 0.51 * EV)
-    probe = VacancyVoidSystem(win.metal, props, OMEGA, GAMMA, 1e-6, np.pi / 2, 1e-5, velocity=velocity,
-                              petsc_prefix="probe_")
-    phi_e, mu_e = exact(t)
-    phi_o, mu_o = exact(t_old)
-    from phasefield.generic.free_energy import double_well_derivative, interpolation, interpolation_derivative
-    c_e, c_o = probe.vacancy_fraction(phi_e, mu_e), probe.vacancy_fraction(phi_o, mu_o)
-    if discrete_time:
-        dphi, dc = (phi_e - phi_o) / (t - t_old), (c_e - c_o) / (t - t_old)
-    else:
-        dphi = -0.3 * shape * amplitude(t) / 100.0
-        dmu = -0.01 * shape * amplitude(t) / 100.0
-        h = interpolation(phi_e)
-        dc = (interpolation_derivative(phi_e) * (props.equilibrium_fraction(0.0) * ufl.exp(mu_e) - 1 - mu_e / 10.0)
-              * dphi + (h * props.equilibrium_fraction(0.0) * ufl.exp(mu_e) + (1 - h) / 10.0) * dmu)
-    e0, L = probe.e0, 1e-5
-    limit = DRIVING_LIMIT * probe.well
-    omega_m = -e0 * props.equilibrium_fraction(0.0) * (ufl.exp(mu_e) - 1)
-    omega_v = -e0 * (mu_e + mu_e**2 / 20.0)
-    phi_source = (dphi + ufl.dot(velocity, ufl.grad(phi_e))
-                  + L * (interpolation_derivative(phi_e) * limit * ufl.tanh((omega_m - omega_v) / limit)
-                         + probe.well * double_well_derivative(phi_e) - probe.kappa * ufl.div(ufl.grad(phi_e))))
-    h = interpolation(phi_e)
-    mobility = (7e-15 / CORRELATION_FACTOR_BCC) * (h * ufl.exp(mu_e) + 1 - h)
-    sink = props.sink_strength * props.equilibrium_fraction(0.0) * (ufl.exp(mu_e) - 1) * h
-    mu_source = dc + ufl.dot(velocity, ufl.grad(c_e)) - ufl.div(mobility * ufl.grad(mu_e)) + sink
-    system = VacancyVoidSystem(win.metal, props, OMEGA, GAMMA, 1e-6, np.pi / 2, L, velocity=velocity,
-                               phi_source=phi_source, mu_source=mu_source)
-    for sub, expression in ((0, phi_e), (1, mu_e)):
-        points = system.space.sub(sub).element.interpolation_points
-        system.u_old.sub(sub).interpolate(fem.Expression(expression, points))
-    system.u.x.array[:] = system.u_old.x.array
-    dt = horizon / steps
-    for k in range(1, steps + 1):
-        t_old.value, t.value = (k - 1) * dt, k * dt
-        system.step(dt)
-    dx = ufl.dx(metadata={"quadrature_degree": 6})
-    norm = lambda e: np.sqrt(mesh.comm.allreduce(fem.assemble_scalar(fem.form(e**2 * dx))))  # noqa: E731
-    return norm(system.u.sub(0) - phi_e), norm(system.u.sub(1) - mu_e), system.u.x.array.copy()
-
-
 def test_manufactured_solution_converges_in_space():
-    cells = [8, 16, 32, 64]
-    errors = np.array([manufactured(n, 2, 20.0, True)[:2] for n in cells])
-    phi_orders = observed_orders([1 / n for n in cells], errors[:, 0])
-    mu_orders = observed_orders([1 / n for n in cells], errors[:, 1])
-    print(f"voids MMS space: phi L2 {errors[:, 0]} orders {phi_orders}; mu orders {mu_orders}")
+    result = run_study(VOIDS_SPACE, VOIDS_SPACE.fast)
+    phi_orders, mu_orders = result.orders(0), result.orders(1)
+    print(f"voids MMS space: phi L2 {result.errors[:, 0]} orders {phi_orders}; mu orders {mu_orders}")
     assert np.all(np.abs(phi_orders[-2:] - 2) < 0.1) and np.all(np.abs(mu_orders[-2:] - 2) < 0.1)
 
 
 def test_manufactured_solution_converges_in_time():
     """Backward Euler: errors against a run with 1/16 of the smallest step on the same mesh,
     so that the spatial error cancels."""
-    reference = manufactured(8, 512, 80.0, False)[2]
-    steps = [4, 8, 16, 32]
-    errors = np.array([np.linalg.norm(manufactured(8, n, 80.0, False)[2] - reference) for n in steps])
-    orders = observed_orders([1 / n for n in steps], errors)
-    print(f"voids backward Euler: errors {errors} orders {orders}")
+    result = run_study(VOIDS_TIME, VOIDS_TIME.fast)
+    orders = result.orders(0)
+    print(f"voids backward Euler: errors {result.errors[:, 0]} orders {orders}")
     assert np.all(np.abs(orders[-2:] - 1) < 0.1)
