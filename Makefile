@@ -13,7 +13,7 @@ PYTHON ?= $(shell for p in "$$(pyenv root 2>/dev/null)"/versions/3.12*/bin/pytho
 DEMO_CASE := cases/li_prescribed_contact.toml
 DEMO_OUT := results/demo
 
-.PHONY: venv demo test test-all lint clean
+.PHONY: venv demo test test-all lint clean verify reproduce reproduce-quick
 
 $(VENV)/.installed: pyproject.toml
 	@if [ -z "$(PYTHON)" ]; then \
@@ -35,6 +35,37 @@ test: venv
 
 test-all: venv
 	$(PY) -m pytest -q
+
+# Convergence studies of every sub-model and of the coupled model at the full resolutions (~20 min):
+# observed vs theoretical orders in docs/verification (orders.md, orders.csv, one PNG per study).
+verify: venv
+	$(VENV)/bin/phasefield verify --full -o docs/verification
+
+# The seed paper's targets T1-T6: every case, then the report (postprocessing/report.py; results only).
+# Single runs go two at a time, sweep members two at a time; a run that fails or stops is a result, reported
+# with its status, and the report is built in any case. Wall times on 2 cores: README, "Reproducing the paper".
+PF := $(VENV)/bin/phasefield
+FULL_RUNS := $(basename $(notdir $(wildcard cases/t[1256]_*.toml)))
+QUICK_RUNS := $(patsubst %_quick,%,$(basename $(notdir $(wildcard cases/quick/t[1256]_*_quick.toml))))
+# $(1): case folder, $(2): case-name suffix, $(3): results folder, $(4): run names
+define reproduce_runs
+	@mkdir -p $(3)/logs
+	@printf '%s\n' $(4) | xargs -P 2 -I{} sh -c '$(PF) run $(1)/{}$(2).toml -o $(3)/{} --overwrite -q \
+	  > $(3)/logs/{}.log 2>&1 && echo "{}: completed" || echo "{}: not completed (see $(3)/{}/run.json)"'
+	-$(PF) sweep $(1)/t3_li_pressure_sweep$(2).toml -o $(3)/t3_li_pressure_sweep --overwrite -j 2
+	-$(PF) sweep $(1)/t4_limg_pressure_sweep$(2).toml -o $(3)/t4_limg_pressure_sweep --overwrite -j 2
+endef
+
+# Every full case and sweep into results/ (many hours), then docs/reproduction.md with its figures.
+reproduce: venv
+	$(call reproduce_runs,cases,,results,$(FULL_RUNS))
+	$(PY) postprocessing/report.py results docs --figures figures/reproduction
+
+# The quick set (cases/quick: coarser windows, larger steps, shorter protocols) into results/quick/,
+# then results/quick/report/reproduction.md.
+reproduce-quick: venv
+	$(call reproduce_runs,cases/quick,_quick,results/quick,$(QUICK_RUNS))
+	$(PY) postprocessing/report.py results/quick results/quick/report --quick
 
 lint: venv
 	$(PY) -m ruff check .

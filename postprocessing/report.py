@@ -1,0 +1,717 @@
+"""Reproduction report: the seed's targets T1-T6, measured against predicted, from results directories only.
+
+Usage: python postprocessing/report.py RESULTS_DIR OUTPUT_DIR [--quick] [--figures SUBDIR]
+
+Reads the run directories that ``phasefield run`` / ``phasefield sweep`` write for the cases of the same
+names (``RESULTS_DIR/t1_li_strip_voids``, ``t2_limg_strip_voids``, the sweeps ``t3_li_pressure_sweep`` and
+``t4_limg_pressure_sweep`` with one directory per member, ``t5_*``, ``t6_*``), complete or not, and
+writes ``OUTPUT_DIR/reproduction.md`` with the figures under ``OUTPUT_DIR/SUBDIR`` (default ``figures``).
+It never runs the solver: a missing run is reported as "not run".
+
+Definitions used in the table (stated again in the report):
+- rise of the overpotential: the first capacity at which it exceeds both RISE_FACTOR x its initial value
+  and its initial value + RISE_MIN_V (the seed's rises are hundreds of mV; a few mV of alloy potential
+  U(x_Mg) at 0.05 mA/cm2 would otherwise count);
+- relative miss: (predicted - measured) / measured, where a measured range counts as met anywhere
+  inside it (0%) and otherwise against its nearer end; a predicted lower bound (no rise up to the end of
+  a run) gives a bound on the miss;
+- void counts and widths: runs of contact < 0.5 along the interface in the written interface profiles
+  (a gap over the whole width is not a void), as the seed counts voids in SEM.
+"""
+
+import argparse
+import json
+import math
+import os
+import platform
+import subprocess
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import interdiffusion_targets as mg_targets  # noqa: E402 - sibling script (postprocessing/ is not a package)
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import snapshots  # noqa: E402
+import void_runs  # noqa: E402
+
+from phasefield.output.timeseries import read_timeseries  # noqa: E402
+from phasefield.output.void_statistics import interface_voids  # noqa: E402
+from phasefield.parameters.sets import PARAMETER_SETS  # noqa: E402 - the one source of truth, no solver
+
+RISE_FACTOR = 2.0
+RISE_MIN_V = 0.05
+SEM_FRAME = 0.125  # mAh/cm2: one SEM image every 15 min at 0.5 mA/cm2 (seed, Methods)
+EARLY_CAPACITY = SEM_FRAME  # "initially" in the seed: up to the first SEM frame (coalescence by 0.25)
+WIDTH_DROP = 0.1  # a drop of the largest void width: by more than 10% from one SEM frame to the next
+C_PER_M2 = 36000.0  # 1 mAh/cm2 in C/m2
+NOT_RUN = "not run"
+T1, T2 = "t1_li_strip_voids", "t2_limg_strip_voids"
+T3, T4 = "t3_li_pressure_sweep", "t4_limg_pressure_sweep"
+T5_FAST, T5_SLOW = "t5_limg_strip_0p5_darken", "t5_limg_strip_0p05_darken"
+KNOBS = ("vacancy_sink_spacing", "nucleation_prefactor", "nucleation_barrier", "creep_reference_strain_rate",
+         "creep_alloy_factor", "exchange_current_density")
+
+
+# -- comparing numbers ---------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Span:
+    """A number (lo == hi) or an interval; hi = inf is a lower bound."""
+
+    lo: float
+    hi: float
+
+    @classmethod
+    def point(cls, value: float) -> "Span":
+        return cls(value, value)
+
+    @classmethod
+    def at_least(cls, value: float) -> "Span":
+        return cls(value, math.inf)
+
+
+def miss(value: float, measured: Span) -> float:
+    """Relative miss of ``value``: 0 inside the measured span, else against its nearer end."""
+    if value < measured.lo:
+        return (value - measured.lo) / measured.lo
+    if value > measured.hi:
+        return (value - measured.hi) / measured.hi
+    return 0.0
+
+
+def percent(fraction: float) -> str:
+    return "0%" if abs(fraction) < 5e-3 else f"{100 * fraction:+.0f}%"
+
+
+def miss_text(predicted: Span | None, measured: Span | None) -> str:
+    """The miss as a number, a bound (predicted lower bound) or a range (predicted interval)."""
+    if predicted is None or measured is None:
+        return "-"
+    low = miss(predicted.lo, measured)
+    if predicted.hi == predicted.lo:
+        return percent(low)
+    if math.isinf(predicted.hi):
+        return f">= {percent(low)}"
+    return f"{percent(low)} to {percent(miss(predicted.hi, measured))}"
+
+
+@dataclass(frozen=True)
+class Row:
+    target: str
+    quantity: str
+    measured: str
+    predicted: str
+    miss: str
+    run: str
+
+
+def row(target: str, quantity: str, measured: tuple[str, Span | None], predicted: tuple[str, Span | None] | None,
+        run: str) -> Row:
+    """A table row; ``predicted`` None means the run is missing."""
+    if predicted is None:
+        return Row(target, quantity, measured[0], NOT_RUN, "-", run)
+    return Row(target, quantity, measured[0], predicted[0], miss_text(predicted[1], measured[1]), run)
+
+
+# -- reading runs --------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Run:
+    path: Path
+    data: dict[str, np.ndarray]
+    info: dict
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    @property
+    def status(self) -> str:
+        return self.info.get("status", "unknown")
+
+    @property
+    def capacity(self) -> np.ndarray:
+        return self.data["capacity_mAh_per_cm2"]
+
+    @property
+    def protocol_end(self) -> float:
+        """Capacity limit of the first protocol step (mAh/cm2), inf without one."""
+        limit = self.info["case"]["protocol"]["steps"][0].get("capacity_limit")
+        return math.inf if limit is None else limit / C_PER_M2
+
+    @property
+    def finished(self) -> bool:
+        return self.status == "completed"
+
+
+def load_run(path: Path) -> Run | None:
+    """The run in ``path``, or None when it has no time-series row yet."""
+    if not (path / "timeseries.csv").exists() or not (path / "run.json").exists():
+        return None
+    data = {key: np.array(values) for key, values in read_timeseries(path / "timeseries.csv").items()}
+    if data["step"].size == 0:
+        return None
+    return Run(path, data, json.loads((path / "run.json").read_text()))
+
+
+def sweep_members(sweep: Path) -> list[tuple[float, Run]]:
+    """(stack pressure in MPa, run) of every member directory of a sweep that has a time series."""
+    runs = [load_run(d) for d in sorted(sweep.iterdir()) if d.is_dir()] if sweep.is_dir() else []
+    return sorted(((r.info["case"]["cell"]["stack_pressure"] / 1e6, r) for r in runs if r is not None),
+                  key=lambda member: member[0])
+
+
+def rise(run: Run, window: float = math.inf) -> Span:
+    """Capacity of the first overpotential above RISE_FACTOR x and RISE_MIN_V over its initial value
+    (within ``window``), or without one the capacity reached as a lower bound."""
+    eta, q = run.data["overpotential_V"], run.capacity
+    threshold = max(RISE_FACTOR * eta[0], eta[0] + RISE_MIN_V)
+    over = (eta > threshold) & (q <= window * (1 + 1e-9))
+    if over.any():
+        return Span.point(float(q[np.argmax(over)]))
+    return Span.at_least(float(min(q.max(), window)))
+
+
+def rise_text(span: Span) -> str:
+    return f"{span.lo:.2f}" if span.hi == span.lo else f"no rise to {span.lo:.2f}"
+
+
+def interface_profiles(run: Path) -> list[tuple[float, np.ndarray, np.ndarray]]:
+    """(capacity, x in um, contact) of every interface profile of a 2-D run, in order."""
+    profiles = []
+    for path in sorted((run / "interface").glob("profile_*.csv")):
+        with path.open() as stream:
+            header = dict(item.split("=") for item in stream.readline().lstrip("# ").split())
+            names = stream.readline().strip().split(",")
+        table = np.loadtxt(path, delimiter=",", skiprows=2, ndmin=2)
+        if "z_um" in names or table.shape[0] < 2:
+            continue
+        columns = dict(zip(names, table.T, strict=True))
+        profiles.append((float(header["capacity_mAh_per_cm2"]), columns["x_um"], columns["contact"]))
+    return profiles
+
+
+def void_widths(x: np.ndarray, contact: np.ndarray) -> np.ndarray:
+    """Widths (um) of the interface voids; a gap over the whole interface is not counted as a void."""
+    span = x[-1] - x[0]
+    return np.array([end - start for start, end in interface_voids(x, contact)
+                     if end - start < span * (1 - 1e-9)])
+
+
+@dataclass(frozen=True)
+class VoidSample:
+    capacity: float
+    per_100um: float
+    widths: np.ndarray
+
+
+def void_samples(run: Path) -> list[VoidSample]:
+    return [VoidSample(q, 100.0 * w.size / (x[-1] - x[0]), w)
+            for q, x, contact in interface_profiles(run) for w in [void_widths(x, contact)]]
+
+
+def early(samples: list[VoidSample]) -> list[VoidSample]:
+    return [s for s in samples if 0 < s.capacity <= EARLY_CAPACITY * (1 + 1e-9)]
+
+
+def early_state(samples: list[VoidSample]) -> VoidSample | None:
+    """The early profile with the most voids (the first of equals): before coalescence."""
+    first = early(samples)
+    return max(first, key=lambda s: s.per_100um) if first else None
+
+
+def width_drops(run: Run, window: float) -> list[float]:
+    """Capacities (at the SEM frame interval) where the largest void width drops by > WIDTH_DROP."""
+    q, widest, gap = run.capacity, run.data["max_void_width_um"], run.data["gap"]
+    frames = np.arange(SEM_FRAME, min(window, q.max()) + 1e-9, SEM_FRAME)
+    sampled = [0.0 if gap[k] else widest[k] for k in (int(np.argmin(np.abs(q - f))) for f in frames)]
+    return [float(frames[k]) for k in range(1, len(frames))
+            if sampled[k - 1] > 0 and sampled[k] < (1 - WIDTH_DROP) * sampled[k - 1]]
+
+
+# -- T1, T2 --------------------------------------------------------------------------------------------
+def contact_loss_at(run: Run, r: Span) -> tuple[str, Span | None]:
+    """Contact loss (%) at the rise, or the loss at the end when the run has not risen."""
+    if r.hi > r.lo:
+        return f"no rise (at {run.capacity[-1]:.2f}: {100 * (1 - run.data['contact_fraction'][-1]):.0f})", None
+    value = float(100 * (1 - run.data["contact_fraction"][np.argmax(run.capacity >= r.lo)]))
+    return f"{value:.0f}", Span.point(value)
+
+
+def gap_capacity(run: Run) -> tuple[str, Span]:
+    gaps = run.data["gap"] > 0.5
+    if gaps.any():
+        value = float(run.capacity[np.argmax(gaps)])
+        return f"{value:.2f}", Span.point(value)
+    return f"no gap to {run.capacity[-1]:.2f}", Span.at_least(float(run.capacity[-1]))
+
+
+def t1_rows(results: Path) -> list[Row]:
+    run = load_run(results / T1)
+    rise_ = loss = count = width = gap = None
+    if run is not None:
+        r = rise(run)
+        rise_, loss, gap = (rise_text(r), r), contact_loss_at(run, r), gap_capacity(run)
+        count, width = early_statistics(results / T1)
+    return [
+        row("T1", "capacity at the overpotential rise, mAh/cm2", ("~1 (Fig 1a)", Span.point(1.0)),
+            rise_, T1),
+        row("T1", "contact loss at the rise, %", ("~90 (Fig 1b)", Span.point(90.0)), loss, T1),
+        row("T1", f"early voids per 100 um (profile with the most, 0-{EARLY_CAPACITY} mAh/cm2)",
+            ("16-18 (Fig 1c, f)", Span(16.0, 18.0)), count, T1),
+        row("T1", "early void width in that profile, mean +- sd, um",
+            ("2.2 +- 1.3 (Fig 1f)", Span.point(2.2)), width, T1),
+        row("T1", "capacity at which one gap spans the interface, mAh/cm2",
+            ("~1.25 (Suppl. Fig 4)", Span.point(1.25)), gap, T1),
+    ]
+
+
+def early_statistics(run: Path) -> tuple[tuple[str, Span | None], tuple[str, Span | None]]:
+    """(largest early count per 100 um, early widths mean +- sd) as (text, span) pairs."""
+    state = early_state(void_samples(run))
+    if state is None:
+        return (f"no profile in 0-{EARLY_CAPACITY}", None), (f"no profile in 0-{EARLY_CAPACITY}", None)
+    at = f"at {state.capacity:.3f}"
+    if state.widths.size == 0:
+        return (f"0 ({at})", Span.point(0.0)), (f"no voids ({at})", None)
+    mean = float(state.widths.mean())
+    return ((f"{state.per_100um:.1f} ({at})", Span.point(state.per_100um)),
+            (f"{mean:.1f} +- {state.widths.std():.1f} (n = {state.widths.size}, {at})", Span.point(mean)))
+
+
+def t2_rows(results: Path) -> list[Row]:
+    run = load_run(results / T2)
+    if run is None:
+        rise_, count, width, widest, drops = None, None, None, None, None
+    else:
+        r = rise(run)
+        rise_ = (rise_text(r), r)
+        count, width = early_statistics(results / T2)
+        opened = run.data["max_void_width_um"][run.data["gap"] < 0.5]
+        w = float(opened.max()) if opened.size else 0.0
+        widest = (f"{w:.1f} (to {run.capacity[-1]:.2f} mAh/cm2)", Span.point(w) if run.finished else Span.at_least(w))
+        window = min(4.0, run.protocol_end) if run.finished else float(run.capacity[-1])
+        found = width_drops(run, window)
+        seen = [q for q in (0.625, 1.0, 2.375) if q <= window + 1e-9]
+        drops = (f"{len(found)} within {window:.2f}" + (f" (at {', '.join(f'{q:g}' for q in found)})" if found else ""),
+                 Span.point(len(found)))
+    drop_measured = ("3 within 4 (at 0.625, 1, 2.375; Fig 1d)", Span.point(3.0))
+    if run is not None:
+        drop_measured = (f"{len(seen)} within {window:.2f} (of 0.625, 1, 2.375; Fig 1d)", Span.point(len(seen)))
+    return [
+        row("T2", "capacity at the overpotential rise, mAh/cm2",
+            ("3-3.5 (Fig 1a)", Span(3.0, 3.5)), rise_, T2),
+        row("T2", f"early voids per 100 um (profile with the most, 0-{EARLY_CAPACITY} mAh/cm2)",
+            ("2-3 (Fig 1c, g)", Span(2.0, 3.0)), count, T2),
+        row("T2", "early void width in that profile, mean +- sd, um",
+            ("3.8 +- 1.0 (Fig 1g)", Span.point(3.8)), width, T2),
+        row("T2", "largest void width before splitting/collapse, um", ("~20 (Fig 1d, g)", Span.point(20.0)),
+            widest, T2),
+        row("T2", f"drops of the largest void width (> {WIDTH_DROP:.0%} between SEM frames, every {SEM_FRAME})",
+            drop_measured, drops, T2),
+    ]
+
+
+MEASURED_VOIDS = {T1: ((16, 18), (2.2, 1.3)), T2: ((2, 3), (3.8, 1.0))}  # per 100 um; width mean, sd (um)
+
+
+def void_figures(results: Path, figures: Path) -> list[tuple[str, Path]]:
+    """Fig 1a-c (reused from void_runs.py) and the void count and width box plots (Fig 1c-d)."""
+    runs = [(name, label, colour) for name, label, colour in
+            ((T1, "Li", "C4"), (T2, "Li-Mg", "C1")) if (results / name / "timeseries.csv").exists()]
+    if not runs:
+        return []
+    curves = figures / "t1_t2_overpotential_contact_count.png"
+    void_runs.main(results, curves)
+    plt.close("all")
+    fig, axes = plt.subplots(2, 2, figsize=(10, 7), layout="constrained")
+    (count_ax, width_ax), evolutions = axes
+    for k, (name, label, colour) in enumerate(runs):
+        samples = void_samples(results / name)
+        state = early_state(samples)
+        (lo, hi), (mean, sd) = MEASURED_VOIDS[name]
+        box = {"patch_artist": True, "widths": 0.6, "boxprops": {"facecolor": colour, "alpha": 0.5}}
+        count_ax.boxplot([[s.per_100um for s in early(samples)] or [np.nan]], positions=[2 * k + 1], **box)
+        count_ax.bar(2 * k + 1.8, hi - lo, bottom=lo, width=0.5, color="0.5")
+        widths = state.widths if state is not None and state.widths.size else [np.nan]
+        width_ax.boxplot([widths], positions=[2 * k + 1], **box)
+        width_ax.errorbar(2 * k + 1.8, mean, yerr=sd, fmt="s", color="k", capsize=4)
+        evolution = evolutions[0 if name == T1 else 1]
+        shown = [s for s in samples if s.capacity > 0 and s.widths.size]
+        if shown:
+            spacing = np.median(np.diff([s.capacity for s in shown])) if len(shown) > 1 else SEM_FRAME
+            evolution.boxplot([s.widths for s in shown], positions=[s.capacity for s in shown],
+                              widths=0.6 * spacing, manage_ticks=False)
+        else:
+            evolution.text(0.5, 0.5, "no voids in the written profiles", transform=evolution.transAxes,
+                           ha="center")
+        evolution.axhspan(mean - sd, mean + sd, color=colour, alpha=0.2, label=f"measured early: {mean} +- {sd} um")
+        evolution.set_xlim(0, max(s.capacity for s in samples) + SEM_FRAME / 2 if samples else 1)
+        evolution.set_ylim(0, max([mean + 2 * sd] + [float(s.widths.max()) * 1.05 for s in shown]))
+        evolution.set_title(f"{label}: void widths in every interface profile (model; Fig 1d style)", fontsize=9)
+        evolution.set_xlabel("stripped capacity (mAh cm$^{-2}$)")
+        evolution.set_ylabel("void width (um)")
+        evolution.legend(fontsize=7)
+    ticks = [tick for k, (_, label, _) in enumerate(runs) for tick in ((2 * k + 1, f"{label}\nmodel"),
+                                                                         (2 * k + 1.8, f"{label}\nmeasured"))]
+    count_ax.set_title(f"voids per 100 um, profiles in 0-{EARLY_CAPACITY} mAh/cm$^2$ (box) vs measured range",
+                       fontsize=8)
+    count_ax.set_ylabel("voids per 100 um")
+    width_ax.set_title("widths in the early profile with the most voids (box) vs measured mean +- sd", fontsize=8)
+    width_ax.set_ylabel("void width (um)")
+    for ax in (count_ax, width_ax):
+        ax.set_xticks([t for t, _ in ticks], [text for _, text in ticks], fontsize=8)
+    fig.suptitle("Void statistics from the interface profiles (runs of contact < 0.5) vs the seed (Fig 1c-g)",
+                 fontsize=9)
+    boxes = figures / "t1_t2_void_boxplots.png"
+    fig.savefig(boxes, dpi=130)
+    plt.close(fig)
+    return [("T1/T2: overpotential, contact loss and void count vs capacity (Fig 1a-c axes)", curves),
+            ("T1/T2: void count and width, model boxes next to the measured (Fig 1c-g)", boxes)]
+
+
+def snapshot_figures(results: Path, figures: Path) -> list[tuple[str, Path]]:
+    """SEM-like snapshots of T1/T2 at the capacities the seed shows, and an animation of T1 (or T2)."""
+    out = []
+    for name in (T1, T2):
+        run = results / name
+        if not (run / "timeseries.csv").exists() or not snapshots.field_outputs(run):
+            continue
+        chosen = snapshots.nearest_outputs(snapshots.field_outputs(run), list(snapshots.PAPER_CAPACITIES))
+        png = snapshots.snapshot_figure(run, chosen, figures / f"{name}_snapshots.png",
+                                        f"{name}: interface at the capacities of the seed's Fig 1f-g text")
+        out.append((f"{name}: SEM-like snapshots at {', '.join(map(str, snapshots.PAPER_CAPACITIES))} mAh/cm2",
+                    png))
+    if out:
+        first = results / out[0][1].name.removesuffix("_snapshots.png")
+        out.append((f"{first.name}: animation of every field output",
+                    snapshots.animation(first, figures / f"{first.name}_animation.gif")))
+    return out
+
+
+# -- T3, T4 --------------------------------------------------------------------------------------------
+T3_MEASURED = {0.2: ("rise within 4 (Fig 3l)", Span(0.0, 4.0)), 1.0: ("rise within 4 (Fig 3l)", Span(0.0, 4.0)),
+               1.5: ("no rise to 4 (Fig 3l)", Span.at_least(4.0)), 7.0: ("no rise to 4 (Fig 3l)", Span.at_least(4.0))}
+T4_MEASURED = ("no rise within 3 (Fig 3m)", Span.at_least(3.0))
+
+
+def critical_pressure(members: list[tuple[float, Span, bool]]) -> tuple[str, Span | None]:
+    """Lowest pressure without a rise within the window, from (pressure, rise, reached the window end)."""
+    quiet = [p for p, r, reached in members if r.hi > r.lo and reached]
+    rising = [p for p, r, _ in members if r.hi == r.lo]
+    if not quiet:
+        return (f"> {max(rising):g} (every member rises)", Span.at_least(max(rising))) if rising \
+            else ("undetermined (no member reached the window end)", None)
+    lowest = min(quiet)
+    below = [p for p in rising if p < lowest]
+    unknown = [p for p, r, reached in members if p < lowest and r.hi > r.lo and not reached]
+    text = f"{lowest:g}" + (f" (rises at {max(below):g})" if below else "")
+    if unknown:
+        return text + f"; undetermined at {', '.join(f'{p:g}' for p in unknown)}", Span(0.0, lowest)
+    return text, Span.point(lowest)
+
+
+def sweep_rows(results: Path) -> list[Row]:
+    rows = []
+    for target, name, window_max, pressures in (("T3", T3, 4.0, (0.2, 1.0, 1.5, 7.0)),
+                                                ("T4", T4, 3.0, (0.2, 1.0, 14.0, 50.0))):
+        members = sweep_members(results / name)
+        found = {}
+        for pressure, run in members:
+            window = min(window_max, run.protocol_end)
+            r = rise(run, window)
+            found[pressure] = (r, window, run.finished or run.capacity[-1] >= window * (1 - 1e-6))
+        for pressure in pressures:
+            measured = T3_MEASURED[pressure] if target == "T3" else T4_MEASURED
+            label = f"capacity at the overpotential rise at {pressure:g} MPa, mAh/cm2"
+            member = f"{name}/{next((run.name for p, run in members if p == pressure), '-')}"
+            if pressure not in found:
+                rows.append(row(target, label, measured, None, member))
+                continue
+            r, window, reached = found[pressure]
+            text = rise_text(r) + ("" if reached or r.hi == r.lo else " (stopped early)")
+            rows.append(row(target, label, measured, (text, r), member))
+        if target == "T3":
+            predicted = critical_pressure([(p, r, reached) for p, (r, _, reached) in found.items()]) \
+                if found else None
+            windows = sorted({w for _, w, _ in found.values()})
+            rows.append(row("T3", "critical stack pressure (lowest without a rise within "
+                                  f"{', '.join(f'{w:g}' for w in windows) or '4'} mAh/cm2), MPa",
+                            ("between 1 and 1.5 (Fig 3l)", Span(1.0, 1.5)), predicted, name))
+    return rows
+
+
+def sweep_figure(results: Path, figures: Path) -> list[tuple[str, Path]]:
+    """Fig 3l/3m style: overpotential vs capacity per stack pressure, and the rise capacity vs pressure."""
+    if not any((results / name).is_dir() for name in (T3, T4)):
+        return []
+    fig, axes = plt.subplots(1, 3, figsize=(14, 4.2), layout="constrained")
+    notes = {T3: "measured (Fig 3l): rise at 0.2 and 1 MPa;\nflat to 4 mAh/cm$^2$ at 1.5 and 7 MPa",
+             T4: "measured (Fig 3m): no rise within 3 mAh/cm$^2$\nat 0.2, 1, 14, 50 MPa; rise at larger\n"
+                 "capacities gone at 14 and 50 MPa"}
+    for ax, name, title, limit, marker in ((axes[0], T3, "Li (T3, Fig 3l)", 4.0, "o"),
+                                           (axes[1], T4, "Li-Mg (T4, Fig 3m)", 3.0, "s")):
+        members = sweep_members(results / name)
+        for pressure, run in members:
+            line, = ax.plot(run.capacity, 1e3 * run.data["overpotential_V"],
+                            label=f"{pressure:g} MPa ({run.status[:9]})")
+            r = rise(run, min(4.0, run.protocol_end))
+            if r.hi == r.lo:
+                ax.plot(r.lo, 1e3 * run.data["overpotential_V"][np.argmax(run.capacity >= r.lo)], "x",
+                        color=line.get_color(), ms=9)
+                axes[2].plot(pressure, r.lo, marker, color="C4" if name == T3 else "C1")
+            else:
+                axes[2].annotate("", (pressure, r.lo + 0.4), (pressure, r.lo),
+                                 arrowprops={"arrowstyle": "->", "color": "C4" if name == T3 else "C1"})
+                axes[2].plot(pressure, r.lo, marker, mfc="none", color="C4" if name == T3 else "C1")
+        if members:
+            initial = members[0][1].data["overpotential_V"][0]
+            ax.axhline(1e3 * max(RISE_FACTOR * initial, initial + RISE_MIN_V), color="gray", ls=":", lw=0.8,
+                       label=f"rise: > x{RISE_FACTOR:g} and +{1e3 * RISE_MIN_V:g} mV")
+        else:
+            ax.text(0.5, 0.5, NOT_RUN, transform=ax.transAxes, ha="center")
+        ax.axvline(limit, color="k", ls="--", lw=0.6)
+        ax.set_xlim(0, 4.2)
+        ax.text(0.02, 0.97, notes[name], transform=ax.transAxes, va="top", fontsize=7,
+                bbox={"facecolor": "white", "alpha": 0.8, "lw": 0})
+        ax.set_yscale("log")
+        ax.set_title(title, fontsize=9)
+        ax.set_xlabel("stripped capacity (mAh cm$^{-2}$)")
+        ax.set_ylabel("overpotential (mV)")
+        if members:
+            ax.legend(fontsize=7, loc="lower right")
+    axes[2].axvspan(1.0, 1.5, color="C4", alpha=0.2, label="Li critical pressure, measured 1-1.5 MPa")
+    axes[2].axhline(4.0, color="C4", ls="--", lw=0.6, label="Li: flat to 4 above it (measured)")
+    axes[2].axhline(3.0, color="C1", ls="--", lw=0.6, label="Li-Mg: flat to 3 at all pressures (measured)")
+    axes[2].set_xscale("log")
+    pressures = [0.2, 1, 1.5, 7, 14, 50]
+    axes[2].set_xticks(pressures, [f"{p:g}" for p in pressures])
+    axes[2].minorticks_off()
+    axes[2].set_ylim(0, 4.6)
+    axes[2].set_xlabel("stack pressure (MPa)")
+    axes[2].set_ylabel("capacity at the rise (mAh cm$^{-2}$)")
+    axes[2].set_title("model: Li (circles), Li-Mg (squares); open + arrow: no rise up to", fontsize=9)
+    axes[2].legend(fontsize=7)
+    png = figures / "t3_t4_pressure_sweeps.png"
+    fig.savefig(png, dpi=130)
+    plt.close(fig)
+    return [("T3/T4: overpotential vs capacity per stack pressure (Fig 3l, 3m) and the rise vs pressure", png)]
+
+
+# -- T5, T6 (reusing interdiffusion_targets.py) ---------------------------------------------------------
+def interface_peak(run: Run) -> float:
+    """EDS-convolved (1 um) peak of x_Mg at the end of the run, relative to the bulk 0.03."""
+    _, distance, x_mg = mg_targets.final_scan(run.path)
+    grid, seen = mg_targets.eds_convolved(distance, x_mg)
+    return float(seen[grid >= 0].max() / 0.03)
+
+
+def t5_rows(results: Path) -> list[Row]:
+    fast, slow = load_run(results / T5_FAST), load_run(results / T5_SLOW)
+    peaks = {run.name: interface_peak(run) for run in (fast, slow) if run is not None}
+    rows = []
+    if fast is None:
+        rows.append(row("T5", "foil mean x_Mg after 4 mAh/cm2 from 90 um (0.5 mA/cm2)",
+                        ("0.04 (Li0.96Mg0.04, Fig 3 caption)", Span.point(0.04)), None, T5_FAST))
+    else:
+        value, reached = float(fast.data["foil_mean_x_Mg"][-1]), fast.capacity.max() >= 4.0 * (1 - 1e-6)
+        predicted = (f"{value:.4f}", Span.point(value)) if reached else \
+            (f"{value:.4f} at {fast.capacity[-1]:.2f} mAh/cm2 (4 not reached: not compared)", None)
+        rows.append(row("T5", "foil mean x_Mg after 4 mAh/cm2 from 90 um (0.5 mA/cm2)",
+                        ("0.04 (Li0.96Mg0.04, Fig 3 caption; mass balance gives 0.0382)", Span.point(0.04)),
+                        predicted, T5_FAST))
+    for run, name, rate in ((fast, T5_FAST, "0.5"), (slow, T5_SLOW, "0.05")):
+        rows.append(row("T5", f"interface Mg / bulk seen by a 1 um EDS probe, {rate} mA/cm2",
+                        ("> 1, 'slightly higher' (Fig 3j-k; no number in the text)", None),
+                        None if run is None else (f"{peaks[name]:.2f} (at {run.capacity[-1]:.2f} mAh/cm2)", None),
+                        name))
+    ratio = (f"{peaks[T5_FAST] / peaks[T5_SLOW]:.2f}", Span.point(peaks[T5_FAST] / peaks[T5_SLOW])) \
+        if len(peaks) == 2 else None
+    rows.append(row("T5", "rate dependence: EDS interface peak at 0.5 / at 0.05 mA/cm2",
+                    ("~1, 'no strong dependence on stripping rates' (a reading)", Span.point(1.0)), ratio,
+                    f"{T5_FAST}, {T5_SLOW}"))
+    for run, name, rate, measured in ((fast, T5_FAST, "0.5", ("~3 (Fig 3b)", Span.point(3.0))),
+                                      (slow, T5_SLOW, "0.05", ("no rise to 4 (Fig 3b)", Span.at_least(4.0)))):
+        rows.append(row("T5", f"capacity at the overpotential rise, {rate} mA/cm2, 1 MPa",
+                        measured, None if run is None else (rise_text(r := rise(run, 4.0)), r), name))
+    return rows
+
+
+T6_VARIANTS = {"darken": "Darken, D*_Mg from DFT", "darken_entropy": "Darken, D*_Mg x20 (vacancy entropy; stated)",
+               "fick": "Fick, D*_Mg from DFT"}
+
+
+def t6_rows(results: Path) -> list[Row]:
+    rows = []
+    for temperature, measured in mg_targets.MEASURED_PLATED.items():
+        primary = f"t6_limg_plate_{temperature}C_darken"
+        names = [primary] + sorted(p.name for p in results.glob(f"t6_limg_*_{temperature}C_*") if p.name != primary)
+        for name in names:
+            run = load_run(results / name)
+            kind = name.split(f"_{temperature}C_")[-1]
+            how = ("strip then plate, " if "strip_plate" in name else "") + T6_VARIANTS.get(kind, kind)
+            value = None if run is None else float(run.data["plated_layer_relative_Mg"][-1])
+            rows.append(row("T6", f"Mg in the plated 2.6 mAh/cm2 / bulk, {temperature} C ({how})",
+                            (f"{measured:.2f} (Fig 4f)", Span.point(measured)),
+                            None if run is None else (f"{value:.3f}", Span.point(value)), name))
+    return rows
+
+
+def interdiffusion_figures(results: Path, figures: Path) -> tuple[list[tuple[str, Path]], str]:
+    """The T5/T6 figures and detail tables of interdiffusion_targets.py, for the runs that exist."""
+    out, tables = [], []
+    t5, fig5 = mg_targets.t5_rows(results)
+    t6, fig6 = (mg_targets.t6_rows(results) if any(results.glob("t6_limg_*/timeseries.csv"))
+                else ([], plt.figure()))
+    if t5:
+        fig5.savefig(figures / "t5_mg_line_scans.png", dpi=130)
+        out.append(("T5: Mg line scans after stripping, EDS-convolved (Fig 3i-k)", figures / "t5_mg_line_scans.png"))
+        tables += ["| target | run | capacity (mAh/cm2) | foil mean x_Mg | interface x_Mg | EDS-convolved peak / "
+                   "bulk | status |", "|---|---|---|---|---|---|---|", *t5, ""]
+    if t6:
+        fig6.savefig(figures / "t6_plated_layer_mg.png", dpi=130)
+        out.append(("T6: Mg in the plated layer (Fig 4f)", figures / "t6_plated_layer_mg.png"))
+        tables += ["| target | run | T | predicted plated-layer Mg / bulk | measured | relative miss |",
+                   "|---|---|---|---|---|---|", *t6, ""]
+    plt.close("all")
+    return out, "\n".join(tables)
+
+
+# -- provenance and calibration ------------------------------------------------------------------------
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        cpu = next((line.split(":", 1)[1].strip() for line in cpuinfo.read_text().splitlines()
+                    if line.startswith("model name")), cpu)
+    return f"{platform.platform()}, {cpu}, {os.cpu_count()} CPUs"
+
+
+def git_revision() -> str:
+    root = Path(__file__).resolve().parent.parent
+    try:
+        return subprocess.run(["git", "describe", "--always", "--dirty", "--abbrev=12"], cwd=root,
+                              capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown (not a git checkout)"
+
+
+def all_runs(results: Path) -> list[Run]:
+    names = [T1, T2, *sorted(p.name for p in results.glob("t[56]_*"))]
+    runs = [load_run(results / name) for name in names]
+    runs += [run for name in (T3, T4) for _, run in sweep_members(results / name)]
+    return [run for run in runs if run is not None]
+
+
+def provenance_table(results: Path, runs: list[Run]) -> list[str]:
+    lines = ["| run | status | capacity reached (mAh/cm2) | steps | written at | git revision | machine | ranks |",
+             "|---|---|---|---|---|---|---|---|"]
+    for run in runs:
+        name = run.path.relative_to(results)
+        status = "running or killed (partial)" if run.status == "running" else run.status[:80]
+        lines.append(f"| {name} | {status} | {run.capacity[-1]:.3f} | {int(run.data['step'][-1])} | "
+                     f"{run.info.get('written_at', '?')[:19]} | {str(run.info.get('git_revision', '?'))[:12]} | "
+                     f"{run.info.get('machine', '?')} | {run.info.get('mpi_ranks', '?')} |")
+    return lines
+
+
+def calibration(runs: list[Run]) -> list[str]:
+    """The knobs as the parameter sets state them (the one source of truth), with the values the runs
+    recorded in their run.json where those differ (runs made at another revision)."""
+    recorded: dict[tuple[str, str], set[str]] = {}
+    for run in runs:
+        metal = run.info.get("parameters", {}).get("metal", {})
+        for key in KNOBS:
+            if key in metal:
+                recorded.setdefault((metal.get("set", "?"), key), set()).add(str(metal[key]["value"]))
+    lines = ["| parameter | metal set | value | standing | calibrated on | source (parameter set) | "
+             "other values used by these runs |", "|---|---|---|---|---|---|---|"]
+    calibrated = []
+    for name in ("Li", "Li0.97Mg0.03"):
+        for key in KNOBS:
+            p = PARAMETER_SETS[name].parameters[key]
+            fitted = p.standing == "F" and "not calibrated" not in p.source.lower()
+            calibrated += [f"{key} ({name})"] if fitted else []
+            other = sorted(recorded.get((name, key), set()) - {str(p.text)})
+            lines.append(f"| {key} | {name} | {p.text} | {p.standing} | {'see source' if fitted else 'none'} | "
+                         f"{p.source.replace('|', '/')} | {', '.join(other) or '-'} |")
+    if calibrated:
+        summary = (f"Calibrated (standing F, source not saying 'NOT calibrated'): {', '.join(calibrated)}; the "
+                   "source says on which case. Every other number in the table is a prediction.")
+    else:
+        summary = ("**Calibrated: nothing.** No parameter has been fitted to any target. The F-standing void "
+                   "knobs nucleation_prefactor and nucleation_barrier are initial guesses (vacancy_sink_spacing "
+                   "is the seed's grain size), creep_reference_strain_rate is the U-standing log-midpoint of "
+                   "the literature range and creep_alloy_factor a stated assumption: every predicted number "
+                   "above comes from sourced or guessed values, none is a fit. The plan stated in the case "
+                   "files: calibrate the void knobs on T1 and creep_reference_strain_rate on T3; T2, T4 (and "
+                   "T5, T6, which use none of these knobs) are then predictions.")
+    return [summary, "", *lines]
+
+
+# -- the report ----------------------------------------------------------------------------------------
+def table(rows: list[Row]) -> list[str]:
+    lines = ["| target | quantity | measured (seed) | predicted | relative miss | run |", "|---|---|---|---|---|---|"]
+    return lines + [f"| {r.target} | {r.quantity} | {r.measured} | {r.predicted} | {r.miss} | {r.run} |"
+                    for r in rows]
+
+
+def build(results: Path, output: Path, quick: bool, figures_dir: str = "figures") -> Path:
+    """Write ``output/reproduction.md`` and its figures; returns the Markdown path."""
+    figures = output / figures_dir
+    figures.mkdir(parents=True, exist_ok=True)
+    rows = t1_rows(results) + t2_rows(results) + sweep_rows(results) + t5_rows(results) + t6_rows(results)
+    figure_list = void_figures(results, figures) + snapshot_figures(results, figures) + sweep_figure(results, figures)
+    mg_figures, mg_tables = interdiffusion_figures(results, figures)
+    figure_list += mg_figures
+    runs = all_runs(results)
+    kind = ("the quick set of `make reproduce-quick`: coarser windows, larger steps, shorter protocols; numbers "
+            "indicative only") if quick else "the full set of `make reproduce`"
+    text = [
+        "# Reproduction of the seed paper's targets (T1-T6)", "",
+        f"Built {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {machine()}, git {git_revision()}, by "
+        f"`postprocessing/report.py` from `{results}`, {kind}. Post-processing only: the runs' own dates, "
+        "machines and revisions are listed under Runs.", "",
+        "## Measured vs predicted", "",
+        *table(rows), "",
+        f"Definitions. *Rise*: the first capacity at which the overpotential exceeds both {RISE_FACTOR:g}x its "
+        f"initial value and the initial value + {1e3 * RISE_MIN_V:g} mV (T3: within 4 mAh/cm2, or the protocol's "
+        "end if shorter; T4: within 3); \"no rise to X\" is a "
+        "lower bound. *Critical pressure*: the lowest swept pressure without a rise. *Relative miss*: "
+        "(predicted - measured) / measured; inside a measured range it is 0%, outside it is taken against the "
+        "nearer end; a predicted lower bound gives a bound on the miss (\">=\"); \"-\" where the seed gives no "
+        "number or the run is missing. *Voids*: runs of contact < 0.5 along the interface in the written "
+        "interface profiles (a gap over the whole width is not a void), per 100 um of the model's window; "
+        f"*early*: the interface profile with the most voids in 0-{EARLY_CAPACITY} mAh/cm2 (the first SEM frame "
+        "is at 15 min = 0.125 mAh/cm2; the seed reports coalescence by 0.25). *Drops of the largest void "
+        f"width*: sampled every {SEM_FRAME} mAh/cm2 (one SEM frame), a fall by more than {WIDTH_DROP:.0%}. "
+        "\"not run\": no results directory (nothing is invented).", "",
+        "## Calibration", "", *calibration(runs), "",
+        "## Figures", "",
+    ]
+    for caption, path in figure_list:
+        link = path.relative_to(output).as_posix()
+        shown = f"[{caption}]({link})" if path.suffix == ".gif" else f"![{caption}]({link})"
+        text += [f"### {caption}", "", shown, ""]
+    if mg_tables:
+        text += ["## T5/T6 details (interdiffusion_targets.py)", "", mg_tables]
+    text += ["## Runs", "", *provenance_table(results, runs), ""]
+    markdown = output / "reproduction.md"
+    markdown.write_text("\n".join(text))
+    return markdown
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("results", type=Path)
+    parser.add_argument("output", type=Path)
+    parser.add_argument("--quick", action="store_true", help="label the report as built from the quick set")
+    parser.add_argument("--figures", default="figures", help="figure folder inside OUTPUT_DIR")
+    args = parser.parse_args(argv)
+    print(build(args.results, args.output, args.quick, args.figures))
+
+
+if __name__ == "__main__":
+    main()

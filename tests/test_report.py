@@ -1,0 +1,68 @@
+"""postprocessing/report.py builds the reproduction report from results directories alone (issue 7).
+
+Requirement: the report's table covers T1-T6 with numbers where a run exists and "not run" where it
+does not (nothing invented), and every figure the report links exists. Two small real runs stand in
+for T1 (the tiny void window) and T5 (the small Li-Mg column), named like the cases the report reads.
+"""
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from helpers import DATA, run_command
+
+REPORT = Path(__file__).resolve().parent.parent / "postprocessing" / "report.py"
+PRESENT, MISSING = {"T1", "T5"}, {"T2", "T3", "T4", "T6"}
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory) -> Path:
+    results = tmp_path_factory.mktemp("results")
+    runs = [subprocess.Popen(run_command(DATA / case, results / name), stdout=subprocess.DEVNULL,
+                             stderr=subprocess.PIPE, text=True)
+            for case, name in (("tiny_phase_field.toml", "t1_li_strip_voids"),
+                               ("small_limg.toml", "t5_limg_strip_0p5_darken"))]
+    for run in runs:
+        assert run.wait(timeout=300) == 0, run.stderr.read()
+    output = tmp_path_factory.mktemp("report")
+    built = subprocess.run([sys.executable, str(REPORT), str(results), str(output), "--quick"],
+                           capture_output=True, text=True, timeout=300)
+    assert built.returncode == 0, built.stderr
+    return output / "reproduction.md"
+
+
+def table_rows(markdown: Path) -> dict[str, list[list[str]]]:
+    """Cells of the measured-vs-predicted table by target."""
+    rows: dict[str, list[list[str]]] = {}
+    for line in markdown.read_text().splitlines():
+        cells = [cell.strip() for cell in line.strip("|").split("|")]
+        if re.fullmatch(r"T[1-6]", cells[0]) and len(cells) == 6:
+            rows.setdefault(cells[0], []).append(cells)
+    return rows
+
+
+def test_table_has_rows_for_t1_to_t6_and_the_header_names_date_machine_and_revision(report):
+    rows = table_rows(report)
+    assert set(rows) == PRESENT | MISSING
+    header = report.read_text().splitlines()[2]
+    assert re.search(r"Built \d{4}-\d\d-\d\d \d\d:\d\d UTC on .+ CPUs, git \S+", header)
+
+
+def test_missing_targets_are_not_run_and_present_ones_carry_numbers(report):
+    rows = table_rows(report)
+    for target in MISSING:
+        assert all(cells[3] == "not run" and cells[4] == "-" for cells in rows[target]), rows[target]
+    for target in PRESENT:
+        predicted = [cells[3] for cells in rows[target]]
+        assert "not run" not in predicted[:1] and any(re.search(r"\d", text) for text in predicted), predicted
+    assert any(re.fullmatch(r"(>= )?[+-]?\d+%", cells[4]) for cells in rows["T1"] + rows["T5"])
+
+
+def test_every_linked_figure_exists_including_t1_snapshots_and_animation(report):
+    links = re.findall(r"\]\(([^)]+)\)", report.read_text())
+    assert any(link.endswith("t1_li_strip_voids_snapshots.png") for link in links)
+    assert any(link.endswith("t1_li_strip_voids_animation.gif") for link in links)
+    missing = [link for link in links if not (report.parent / link).is_file()]
+    assert not missing
