@@ -103,12 +103,14 @@ class Simulation:
         self.metal_space = fem.functionspace(self.window.metal.mesh, ("Lagrange", 1))
         self.metal_fraction = fem.Function(self.metal_space, name="metal_fraction")
         electrolyte_space = fem.functionspace(self.window.electrolyte.mesh, ("Lagrange", 1))
-        self.transfer = InterfaceTransfer(self.metal_space, electrolyte_space, self.window.electrolyte)
+        self.transfer = InterfaceTransfer(self.metal_space, self.window.metal, electrolyte_space,
+                                          self.window.electrolyte)
         self.voids = None
         if phase_field:
             x_mg = self.interdiffusion.x if self.interdiffusion is not None else None
             self.voids = VoidCoupling(resolved, self.window, self.metal_space, self.flow, x_mg)
-            self.current_to_metal = InterfaceTransfer(electrolyte_space, self.metal_space, self.window.metal)
+            self.current_to_metal = InterfaceTransfer(electrolyte_space, self.window.electrolyte, self.metal_space,
+                                                      self.window.metal)
 
         if self.interdiffusion is None:
             self.interface_mg, equilibrium_potential = None, 0.0

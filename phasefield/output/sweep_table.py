@@ -50,7 +50,8 @@ def plot_sweep(csv_path: Path, png_path: Path, parameter: str) -> None:
         top.plot(data["capacity_mAh_per_cm2"], [1e3 * v for v in data["overpotential_V"]], label=name)
         bottom.plot(data["capacity_mAh_per_cm2"], [100 * (1 - c) for c in data["contact_fraction"]], label=name)
     top.set_ylabel("overpotential (mV)")
-    top.legend(fontsize=7)
+    if members:
+        top.legend(fontsize=7)
     top.grid(alpha=0.3)
     bottom.set_ylabel("contact loss (%)")
     bottom.set_xlabel("stripped capacity (mAh cm$^{-2}$)")

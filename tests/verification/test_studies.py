@@ -10,12 +10,6 @@ from phasefield.verification import ORDER_TOLERANCE, run_study
 from phasefield.verification.coupled import COUPLED_SPACE, COUPLED_TIME
 from phasefield.verification.studies import STUDIES
 
-#: Why the voltage misses: the metal -> electrolyte transfer of x_Mg at an interface vertex can pick a
-#: thin neighbouring cell that does not hold the vertex and extrapolate from it; which cell is picked
-#: changes with the mesh, so the error in U(x_Mg) is irregular (docs/verification/README.md).
-TRANSFER_DEFECT = "InterfaceTransfer extrapolates x_Mg at an interface vertex from a thin neighbouring cell"
-KNOWN_MISSES = {"coupled_space": TRANSFER_DEFECT}
-
 
 def test_final_interface_mg_and_voltage_converge_at_first_order_in_time():
     result = run_study(COUPLED_TIME, COUPLED_TIME.fast)
@@ -33,7 +27,6 @@ def test_final_interface_mg_converges_at_second_order_in_space(space_result):
     assert space_result.matches(0)
 
 
-@pytest.mark.xfail(strict=True, reason=TRANSFER_DEFECT)
 def test_final_cell_voltage_converges_at_second_order_in_space(space_result):
     orders = space_result.orders(1)
     print(f"coupled space: voltage differences {space_result.errors[:, 1]}, orders {orders}")
@@ -41,9 +34,7 @@ def test_final_cell_voltage_converges_at_second_order_in_space(space_result):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", [
-    pytest.param(name, marks=pytest.mark.xfail(strict=True, reason=KNOWN_MISSES[name])) if name in KNOWN_MISSES
-    else name for name in STUDIES])
+@pytest.mark.parametrize("name", list(STUDIES))
 def test_full_study_matches_the_theoretical_orders(name):
     result = run_study(STUDIES[name], STUDIES[name].full)
     for k, measure in enumerate(result.study.measures):

@@ -1,0 +1,148 @@
+"""The headline benchmark (issue #8): wall time, steps, iterations, memory and where the time goes.
+
+Runs ``headline_li.toml`` (or ``--case``) in process under cProfile and the PETSc event log, optionally
+stopped early (``--capacity``, mAh/cm2), and writes JSON with the machine, date and versions:
+
+- wall time, accepted and rejected steps, Newton iterations (electrochemistry, voids, creep), linear
+  solves (KSPSolve events), peak resident memory (max over ranks);
+- the share of wall time in: assembly (DOLFINx assemble_* calls), linear solves and factorisations
+  (PETSc KSPSolve, PCSetUp), output (CSV, profiles, fields, checkpoints), and the Python interpreter
+  (see :func:`interpreter_time`); "compiled" is the rest. The JSON also lists the CPU time of the
+  process: on a loaded machine wall time exceeds it and the shares are of wall time.
+
+    OMP_NUM_THREADS=1 .venv/bin/python benchmarks/headline/profile_headline.py --capacity 0.1 \
+        --output benchmarks/headline/headline_profile_1rank.json
+"""
+
+import argparse  # noqa: I001 - mpi4py must be imported before petsc4py / dolfinx
+import cProfile
+import os
+import platform
+import pstats
+import re
+import resource
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from mpi4py import MPI
+
+from petsc4py import PETSc
+
+from phasefield.case.loader import load_case, resolve
+from phasefield.coupling.simulation import Simulation
+from phasefield.output.metadata import versions, write_json
+from phasefield.output.timeseries import read_timeseries
+
+HERE = Path(__file__).parent
+OUTPUT_FILES = ("output/timeseries.py", "output/fields.py", "output/checkpoint.py", "output/interface_profile.py",
+                "output/line_scan.py")
+
+
+def shortened(path: Path, capacity: float | None):
+    """The case, with its strip stopped at ``capacity`` mAh/cm2 if given."""
+    resolved = load_case(path)
+    if capacity is None:
+        return resolved
+    raw = resolved.raw
+    raw["protocol"]["steps"] = [re.sub(r"until [0-9.]+ mAh/cm\^2", f"until {capacity} mAh/cm^2", step)
+                                for step in raw["protocol"]["steps"]]
+    return resolve(path, raw)
+
+
+#: Python files whose own time (tottime) is compiled code: thin wrappers around C++ (pybind11) and
+#: Cython (petsc4py) calls that cProfile cannot see into.
+COMPILED_WRAPPERS = ("/dolfinx/", "/petsc4py/", "/mpi4py/")
+
+
+def interpreter_time(stats: pstats.Stats) -> float:
+    """Seconds in the Python interpreter: the tottime of Python functions, except the DOLFINx,
+    petsc4py and mpi4py wrappers (whose tottime is the C++/Cython call they wrap); C functions
+    (filename "~", numpy included) are compiled code. UFL and FFCx (form compilation) count as Python."""
+    return sum(tottime for (filename, _, _), (_, _, tottime, _, _) in stats.stats.items()
+               if filename != "~" and not any(part in filename for part in COMPILED_WRAPPERS))
+
+
+def cumulative(stats: pstats.Stats, match) -> float:
+    """Sum of the cumulative time of the functions (filename, name) selected by ``match``."""
+    return sum(cum for (filename, _, name), (_, _, _, cum, _) in stats.stats.items() if match(filename, name))
+
+
+def petsc_events() -> dict[str, dict[str, float]]:
+    """Time (s) and count of the PETSc events that matter, summed over the run (this rank)."""
+    events = {}
+    for name in ("KSPSolve", "PCSetUp", "MatLUFactorNum", "MatCholFctrNum", "MatLUFactorSym", "SNESSolve",
+                 "SNESFunctionEval", "SNESJacobianEval", "MatAssemblyEnd", "VecScatterBegin"):
+        try:
+            info = PETSc.Log.Event(name).getPerfInfo()
+        except Exception:  # noqa: BLE001 - an event that never occurred has no record
+            continue
+        events[name] = {"time_s": info["time"], "count": info["count"]}
+    return events
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--case", type=Path, default=HERE / "headline_li.toml")
+    parser.add_argument("--capacity", type=float, help="stop the strip at this capacity (mAh/cm2)")
+    parser.add_argument("--output", type=Path, required=True)
+    args = parser.parse_args()
+    comm = MPI.COMM_WORLD
+    PETSc.Log.begin()
+    resolved = shortened(args.case, args.capacity)
+    directory = Path(tempfile.mkdtemp(prefix="headline_")) if comm.rank == 0 else None
+    directory = Path(comm.bcast(str(directory) if directory else None, root=0))
+    profiler = cProfile.Profile()
+    start = time.perf_counter()
+    profiler.enable()
+    simulation = Simulation(resolved, comm, directory)
+    setup = time.perf_counter() - start
+    summary = simulation.run()
+    profiler.disable()
+    wall = time.perf_counter() - start
+    simulation.close()
+    stats = pstats.Stats(profiler)
+    output_time = cumulative(stats, lambda f, n: f.endswith("coupling/simulation.py") and n in (
+        "write_profile", "write_line_scan", "write_checkpoint")) + cumulative(
+        stats, lambda f, n: any(f.endswith(o) for o in OUTPUT_FILES) and n == "write")
+    events = petsc_events()
+    solve_time = events.get("KSPSolve", {}).get("time_s", 0.0) + events.get("PCSetUp", {}).get("time_s", 0.0)
+    assembly_time = cumulative(stats, lambda f, n: "dolfinx/fem" in f and n in (
+        "assemble_matrix", "assemble_vector", "assemble_scalar", "assemble_jacobian", "assemble_residual"))
+    python = interpreter_time(stats)
+    peak = comm.allreduce(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0, op=MPI.MAX)
+    if comm.rank != 0:
+        return
+    data = read_timeseries(directory / "timeseries.csv")
+    stats.sort_stats("tottime")
+    top = [{"function": f"{Path(f).name}:{line}({name})", "tottime_s": tt, "cumtime_s": ct, "calls": nc}
+           for (f, line, name), (_, nc, tt, ct, _) in sorted(stats.stats.items(), key=lambda kv: -kv[1][2])[:15]]
+    write_json(args.output, {
+        "benchmark": "headline (issue #8)", "case": str(args.case), "stopped_at_mAh_per_cm2": args.capacity,
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": {"platform": platform.platform(), "processor": platform.processor(),
+                    "cpu_count": os.cpu_count()},
+        "versions": versions(), "ranks": comm.size, "status": summary.status,
+        "wall_time_s": wall, "process_cpu_time_s": time.process_time(), "setup_s": setup,
+        "accepted_steps": summary.steps,
+        "rejected_steps": int(data["rejected_steps"][-1]),
+        "final_capacity_mAh_per_cm2": data["capacity_mAh_per_cm2"][-1],
+        "newton_iterations": {key: int(sum(data[key])) for key in
+                              ("newton_iterations", "void_newton_iterations", "creep_iterations")},
+        "linear_solves": int(events.get("KSPSolve", {}).get("count", 0)),
+        "peak_memory_MiB": peak,
+        "time_shares": {
+            "linear_solves_and_factorisations (PETSc KSPSolve + PCSetUp)": solve_time / wall,
+            "assembly (DOLFINx assemble_*)": assembly_time / wall,
+            "output (CSV, profiles, fields, checkpoints)": output_time / wall,
+            "python_interpreter (cProfile tottime of Python functions)": python / wall,
+            "compiled (1 - python_interpreter)": 1.0 - python / wall,
+        },
+        "petsc_events": events, "top_functions_by_tottime": top,
+    })
+    print(f"{summary.steps} steps in {wall:.1f} s; shares written to {args.output}")
+
+
+if __name__ == "__main__":
+    main()
