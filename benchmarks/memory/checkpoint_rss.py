@@ -36,14 +36,7 @@ from phasefield.output.checkpoint import (
     write_checkpoint,
 )
 from phasefield.output.metadata import versions, write_json
-
-
-def resident_mib() -> float:
-    """The current resident set size of this process (MiB), from /proc."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024.0
-    raise RuntimeError("no VmRSS in /proc/self/status")
+from rss import resident_mib  # benchmarks/memory/rss.py, next to this script
 
 
 def window_fields(comm: MPI.Comm, cells: int):

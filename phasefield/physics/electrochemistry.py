@@ -160,6 +160,9 @@ class GalvanostaticElectrolyte:
         self._b_vec = fem_petsc.create_vector(self.function_space)
         self._J_mat = fem_petsc.create_matrix(self._J)
         self._z, self._w = self._F_vec.duplicate(), self._F_vec.duplicate()
+        #: the line search's start point, allocated once (a copy per iteration was never freed in
+        #: parallel runs: +60% resident memory over 4900 steps on 2 ranks, benchmarks/memory)
+        self._psi0 = self.psi.x.petsc_vec.duplicate()
         self._ksp = PETSc.KSP().create(mesh.comm)
         self._ksp.setType("preonly")
         pc = self._ksp.getPC()
@@ -229,7 +232,8 @@ class GalvanostaticElectrolyte:
 
     def _line_search(self, d_psi: PETSc.Vec, d_phi: float, merit: float) -> float:
         """Backtracking on |(F, G)|: take the largest of 1, 1/2, ... that lowers it."""
-        psi0 = self.psi.x.petsc_vec.copy()
+        psi0 = self._psi0
+        self.psi.x.petsc_vec.copy(psi0)
         phi0 = float(self.metal_potential.value)
         step = 1.0
         for _ in range(12):
