@@ -184,14 +184,28 @@ def command_verify(args: argparse.Namespace) -> None:
         sys.exit(1)
 
 
+def _case_and_output(verb: argparse.ArgumentParser, case_help: str) -> None:
+    verb.add_argument("case", help=case_help)
+    verb.add_argument("-o", "--output", type=Path, help="results directory (default results/<case>)")
+    verb.add_argument("--overwrite", action="store_true", help="replace an existing results directory")
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive whole number, got {text!r}")
+    return value
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="phasefield", description=__doc__.splitlines()[0])
     top.add_argument("-v", "--verbose", action="store_true", help="log debugging detail")
     verbs = top.add_subparsers(dest="command", required=True)
     run = verbs.add_parser("run", help="run a case file")
-    run.add_argument("case", help="case file (TOML)")
-    run.add_argument("-o", "--output", type=Path, help="results directory (default results/<case>)")
-    run.add_argument("--overwrite", action="store_true", help="replace an existing results directory")
+    _case_and_output(run, "case file (TOML)")
     run.add_argument("--restart", action="store_true",
                      help="continue from the latest checkpoint in the results directory (any rank count)")
     run.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
@@ -200,13 +214,11 @@ def parser() -> argparse.ArgumentParser:
     check.add_argument("case")
     check.set_defaults(func=command_check)
     sweep = verbs.add_parser("sweep", help="run every member of a case with a [sweep] table, collect one CSV")
-    sweep.add_argument("case", help="case file (TOML) with a [sweep] table")
-    sweep.add_argument("-o", "--output", type=Path, help="results directory (default results/<case>)")
-    sweep.add_argument("--overwrite", action="store_true", help="replace an existing results directory")
+    _case_and_output(sweep, "case file (TOML) with a [sweep] table")
     sweep.add_argument("--resume", action="store_true",
                        help="keep completed members, restart the others from their checkpoints")
-    sweep.add_argument("-j", "--jobs", type=int, default=1, help="members run at the same time (default 1)")
-    sweep.add_argument("--ranks", type=int, default=1, help="MPI ranks per member (default 1)")
+    sweep.add_argument("-j", "--jobs", type=_positive, default=1, help="members run at the same time (default 1)")
+    sweep.add_argument("--ranks", type=_positive, default=1, help="MPI ranks per member (default 1)")
     sweep.set_defaults(func=command_sweep)
     info = verbs.add_parser("info", help="versions, MPI and PETSc configuration")
     info.set_defaults(func=command_info)

@@ -52,6 +52,13 @@ def test_run_refuses_a_sweep_case_and_names_the_verb(tmp_path):
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.parametrize("option", [("-j", "0"), ("--ranks", "-2"), ("-j", "two")])
+def test_sweep_refuses_a_non_positive_job_or_rank_count(tmp_path, option):
+    result = phasefield("sweep", str(sweep_case(tmp_path)), "-o", str(tmp_path / "out"), *option)
+    assert result.returncode == 2 and "expected a positive whole number" in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
 def test_sweep_runs_the_members_and_collects_one_csv_then_resumes_without_rerunning(tmp_path):
     """Both members complete; sweep.csv holds each member's time series exactly; under 7 MPa the
     metal creeps faster than under 0.2 MPa once a void has nucleated (Norton: rate ~ p^6.6)."""
