@@ -144,6 +144,6 @@ def resolve(path: Path, raw: dict[str, Any]) -> ResolvedCase:
             loc = loc[:2]  # `[metal] key`, without the union member pydantic appends
         raise CaseError(path, _key_path(loc), _message(first), given) from None
     if case.creep.model != "none" and case.contact.model != "phase_field":
-        raise CaseError(path, "[creep] model", f'creep moves the voids of [contact] model = "phase_field" '
-                        f'(got [contact] model = "{case.contact.model}")', case.creep.model)
+        raise CaseError(path, "[creep] model", f'creep moves the voids of [contact] model = "phase_field", '
+                        f'not of "{case.contact.model}"', case.creep.model)
     return ResolvedCase(path=path, case=case, materials=_materials(path, case), raw=raw)

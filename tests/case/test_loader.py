@@ -244,6 +244,8 @@ BAD = [
                  id="temperature-out-of-range"),
     pytest.param(edit('"0.2 MPa"', '"1e6 MPa"'), "[cell] stack_pressure", "less than or equal to 1000000000",
                  "1e6 MPa", id="stack-pressure-out-of-range"),
+    pytest.param(edit("[contact]", '[creep]\nmodel = "power_law"\n\n[contact]'), "[creep] model",
+                 'creep moves the voids of [contact] model = "phase_field"', "power_law", id="creep-without-voids"),
     pytest.param(edit(INCLUDE_LINE, f'{INCLUDE_LINE}\nwidth = "-5 um"'), "[mesh] width", "greater than 0",
                  "-5 um", id="negative-mesh-size"),
     pytest.param(edit(INCLUDE_LINE, f'{INCLUDE_LINE}\ninterface_cell_height = "0 um"'),
