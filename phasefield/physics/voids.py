@@ -90,6 +90,12 @@ DRIVING_LIMIT = 0.5
 #: Linear stabilisation S of the phase rows, + L W S (phi - phi_old) (see docstring), as used by the
 #: coupled runs: S bounds the concave part of g + h * driving / W (min of g'' + DRIVING_LIMIT |h''| is -3.09).
 STABILIZATION = 4.0
+#: Quadrature degree of every integral (12 points per triangle): exact for the polynomial parts of the P1
+#: residual (h'(phi) psi is degree 5), with room for the exp/tanh factors; at degree 4 Newton's line
+#: search failed in the contact-angle test. Set on the measures: FFCx 0.11 ignores
+#: ``form_compiler_options["quadrature_degree"]``, and UFL's estimate (159 points per triangle) made the
+#: Jacobian cost 27 mass-matrix assemblies.
+QUADRATURE_DEGREE = 6
 #: How far phi may overshoot [0, 1] (discretisation) before a step is refused.
 PHI_BOUND_TOLERANCE = 0.05
 
@@ -136,7 +142,9 @@ class VacancyVoidSystem:
             interpolation(phi) * (c_eq / vacancies.reference_fraction) * ufl.exp(mu) + 1 - interpolation(phi))
         sink = vacancies.sink_strength * c_eq * (ufl.exp(mu) - 1) * interpolation(phi)
         self.sink_rate = sink
-        ds = ufl.Measure("ds", domain=mesh, subdomain_data=metal.facet_tags)
+        quadrature = {"quadrature_degree": QUADRATURE_DEGREE}
+        dx = ufl.Measure("dx", domain=mesh, metadata=quadrature)
+        ds = ufl.Measure("ds", domain=mesh, subdomain_data=metal.facet_tags, metadata=quadrature)
         self.ds_interface = ds(int(FacetTag.INTERFACE))
         c, c_old = vacancy_fraction(phi, mu), vacancy_fraction(phi_old, mu_old)
         L = interface_mobility
@@ -147,21 +155,20 @@ class VacancyVoidSystem:
                  + L * (interpolation_derivative(phi) * driving
                         + self.well * double_well_derivative(phi)) * psi
                  + L * self.kappa * ufl.inner(ufl.grad(phi), ufl.grad(psi))
-                 + L * self.well * self.stabilization * (phi - phi_old) * psi) * ufl.dx \
+                 + L * self.well * self.stabilization * (phi - phi_old) * psi) * dx \
             + L * self.wetting * boundary_step_derivative(phi) * psi * self.ds_interface
         vacancy = ((c - c_old) / self.dt * q + mobility * ufl.inner(ufl.grad(mu), ufl.grad(q))
-                   + sink * q) * ufl.dx - self.injection * q * self.ds_interface
+                   + sink * q) * dx - self.injection * q * self.ds_interface
         if velocity is not None:
-            phase += ufl.dot(velocity, ufl.grad(phi)) * psi * ufl.dx
-            vacancy += ufl.dot(velocity, ufl.grad(c)) * q * ufl.dx
+            phase += ufl.dot(velocity, ufl.grad(phi)) * psi * dx
+            vacancy += ufl.dot(velocity, ufl.grad(c)) * q * dx
         if phi_source is not None:
-            phase -= phi_source * psi * ufl.dx
+            phase -= phi_source * psi * dx
         if mu_source is not None:
-            vacancy -= mu_source * q * ufl.dx
+            vacancy -= mu_source * q * dx
         residual = (1.0 / (L * self.well * measure)) * phase + (self.dt / measure) * vacancy
         self.problem = NonlinearProblem(
             residual, self.u, petsc_options_prefix=petsc_prefix,
-            form_compiler_options={"quadrature_degree": 4},
             petsc_options={
                 "snes_type": "newtonls", "snes_linesearch_type": "bt",
                 "snes_rtol": 1e-9, "snes_atol": 1e-13, "snes_stol": 1e-12, "snes_max_it": 30,
@@ -171,15 +178,15 @@ class VacancyVoidSystem:
             },
         )
         phi_h, mu_h = self.u.sub(0), self.u.sub(1)
-        self._vacancy_amount = fem.form(vacancy_fraction(phi_h, mu_h) * ufl.dx)
+        self._vacancy_amount = fem.form(vacancy_fraction(phi_h, mu_h) * dx)
         self._energy = fem.form(
             (interpolation(phi_h) * (-self.e0 * c_eq * (ufl.exp(mu_h) - 1))
              + (1 - interpolation(phi_h)) * (-self.e0 * (mu_h + mu_h**2 / (2 * void_stiffness)))
              + self.e0 * mu_h * vacancy_fraction(phi_h, mu_h)
              + self.well * double_well(phi_h) + 0.5 * self.kappa * ufl.inner(ufl.grad(phi_h), ufl.grad(phi_h)))
-            * ufl.dx + self.wetting * boundary_step(phi_h) * self.ds_interface)
+            * dx + self.wetting * boundary_step(phi_h) * self.ds_interface)
         self._contact = fem.form(phi_h * self.ds_interface)
-        self._sink_total = fem.form(sink * ufl.dx)
+        self._sink_total = fem.form(sink * dx)
         self._comm = mesh.comm
         self.molar_volume = molar_volume
         self.phi_space, dofs = self.space.sub(0).collapse()
