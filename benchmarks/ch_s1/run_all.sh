@@ -3,6 +3,7 @@
 #
 #   benchmarks/ch_s1/run_all.sh [OUTPUT_DIR]             full comparison (default results/ch_s1);
 #                                                        several hours on a quiet 2-core machine
+#   benchmarks/ch_s1/run_all.sh --budget [OUTPUT_DIR]    the short horizon on a coarser grid (about 1.5 h)
 #   benchmarks/ch_s1/run_all.sh --validate [OUTPUT_DIR]  48 x 48 cells up to t = 2e-5 (a few minutes)
 #
 # Steps: install FiPy 4 if missing; the converged reference (reference.py); the sweep of settings of
@@ -14,8 +15,9 @@ export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1
 PY=.venv/bin/python
 HERE=benchmarks/ch_s1
 
-validate=0
+validate=0 budget=0
 if [ "${1:-}" = "--validate" ]; then validate=1; shift; fi
+if [ "${1:-}" = "--budget" ]; then budget=1; shift; fi
 OUT=${1:-results/ch_s1}
 [ "$validate" = 1 ] && [ -z "${1:-}" ] && OUT=results/ch_s1_validation
 
@@ -24,6 +26,9 @@ mkdir -p "$OUT"
 if [ "$validate" = 1 ]; then
     $PY $HERE/reference.py --output-dir "$OUT" --cells 48 64 --tolerances 1e-5 3e-6 --degree 1 --t-end 2e-5
     $PY $HERE/sweep.py --output "$OUT" --validate --horizons short
+elif [ "$budget" = 1 ]; then
+    $PY $HERE/reference.py --output-dir "$OUT" --ranks 2 --t-end 2e-4
+    $PY $HERE/sweep.py --output "$OUT" --budget
 else
     $PY $HERE/reference.py --output-dir "$OUT" --ranks 2
     $PY $HERE/sweep.py --output "$OUT"

@@ -40,14 +40,21 @@ OUTPUT_FILES = ("output/timeseries.py", "output/fields.py", "output/checkpoint.p
                 "output/line_scan.py")
 
 
-def shortened(path: Path, capacity: float | None):
-    """The case, with its strip stopped at ``capacity`` mAh/cm2 if given."""
+def shortened(path: Path, capacity: float | None, width_fraction: float = 1.0):
+    """The case, with its strip stopped at ``capacity`` mAh/cm2 if given, and its window narrowed to
+    ``width_fraction`` of its width at the same cell size (weak scaling)."""
     resolved = load_case(path)
-    if capacity is None:
+    if capacity is None and width_fraction == 1.0:
         return resolved
     raw = resolved.raw
-    raw["protocol"]["steps"] = [re.sub(r"until [0-9.]+ mAh/cm\^2", f"until {capacity} mAh/cm^2", step)
-                                for step in raw["protocol"]["steps"]]
+    if capacity is not None:
+        raw["protocol"]["steps"] = [re.sub(r"until [0-9.]+ mAh/cm\^2", f"until {capacity} mAh/cm^2", step)
+                                    for step in raw["protocol"]["steps"]]
+    if width_fraction != 1.0:
+        mesh = raw["mesh"]
+        width, unit = mesh["width"].split()
+        mesh["width"] = f"{float(width) * width_fraction:g} {unit}"
+        mesh["cells_along_interface"] = round(mesh["cells_along_interface"] * width_fraction)
     return resolve(path, raw)
 
 
@@ -82,15 +89,30 @@ def petsc_events() -> dict[str, dict[str, float]]:
     return events
 
 
+def unknown_spaces(simulation: Simulation) -> dict:
+    """The function spaces of the sub-models' unknowns, by sub-model."""
+    spaces = {"electrochemistry": simulation.electrochemistry.function_space}
+    if simulation.voids is not None:
+        spaces["voids"] = simulation.voids.system.space
+    if simulation.interdiffusion is not None:
+        spaces["interdiffusion"] = simulation.interdiffusion.space
+    creep = getattr(simulation.flow, "creep", None)
+    if creep is not None:
+        spaces["creep"] = creep.space
+    return spaces
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--case", type=Path, default=HERE / "headline_li.toml")
     parser.add_argument("--capacity", type=float, help="stop the strip at this capacity (mAh/cm2)")
+    parser.add_argument("--width-fraction", type=float, default=1.0,
+                        help="narrow the window to this fraction of its width, same cells (weak scaling)")
     parser.add_argument("--output", type=Path, required=True)
     args = parser.parse_args()
     comm = MPI.COMM_WORLD
     PETSc.Log.begin()
-    resolved = shortened(args.case, args.capacity)
+    resolved = shortened(args.case, args.capacity, args.width_fraction)
     directory = Path(tempfile.mkdtemp(prefix="headline_")) if comm.rank == 0 else None
     directory = Path(comm.bcast(str(directory) if directory else None, root=0))
     profiler = cProfile.Profile()
@@ -98,6 +120,8 @@ def main() -> None:
     profiler.enable()
     simulation = Simulation(resolved, comm, directory)
     setup = time.perf_counter() - start
+    dofs = {name: space.dofmap.index_map.size_global * space.dofmap.index_map_bs
+            for name, space in unknown_spaces(simulation).items()}
     summary = simulation.run()
     profiler.disable()
     wall = time.perf_counter() - start
@@ -120,6 +144,7 @@ def main() -> None:
            for (f, line, name), (_, nc, tt, ct, _) in sorted(stats.stats.items(), key=lambda kv: -kv[1][2])[:15]]
     write_json(args.output, {
         "benchmark": "headline (issue #8)", "case": str(args.case), "stopped_at_mAh_per_cm2": args.capacity,
+        "width_fraction": args.width_fraction, "dofs": dofs,
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": {"platform": platform.platform(), "processor": platform.processor(),
                     "cpu_count": os.cpu_count()},
