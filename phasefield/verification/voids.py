@@ -15,6 +15,7 @@ from collections.abc import Sequence
 import numpy as np
 import ufl
 from dolfinx import fem
+from petsc4py import PETSc
 
 from phasefield.generic.free_energy import double_well_derivative, interpolation, interpolation_derivative
 from phasefield.physics.vacancies import CORRELATION_FACTOR_BCC, EV, VacancyProperties
@@ -28,6 +29,14 @@ GAMMA = 0.42  # J/m^2
 SIZE = 4e-6
 #: Time-study reference: this many times the finest number of steps, on the same mesh.
 REFERENCE_REFINEMENT = 16
+
+
+def forget_probe_options() -> None:
+    """The probe system only lends its expressions and is never solved: drop its solver options,
+    which PETSc would otherwise report as unused when the process ends."""
+    options = PETSc.Options()
+    for key in [k for k in options.getAll() if k.startswith("probe_")]:
+        options.delValue(key)
 
 
 def manufactured(cells: int, steps: int, horizon: float, discrete_time: bool
@@ -69,6 +78,7 @@ def manufactured(cells: int, steps: int, horizon: float, discrete_time: bool
     phi_source = (dphi + ufl.dot(velocity, ufl.grad(phi_e))
                   + L * (interpolation_derivative(phi_e) * limit * ufl.tanh((omega_m - omega_v) / limit)
                          + probe.well * double_well_derivative(phi_e) - probe.kappa * ufl.div(ufl.grad(phi_e))))
+    forget_probe_options()
     h = interpolation(phi_e)
     mobility = (7e-15 / CORRELATION_FACTOR_BCC) * (h * ufl.exp(mu_e) + 1 - h)
     sink = props.sink_strength * props.equilibrium_fraction(0.0) * (ufl.exp(mu_e) - 1) * h
