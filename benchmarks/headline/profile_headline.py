@@ -110,6 +110,8 @@ def main() -> None:
                         help="narrow the window to this fraction of its width, same cells (weak scaling)")
     parser.add_argument("--output", type=Path, required=True)
     args = parser.parse_args()
+    if not 0.0 < args.width_fraction <= 1.0:
+        parser.error(f"--width-fraction: expected a number in (0, 1], got {args.width_fraction}")
     comm = MPI.COMM_WORLD
     PETSc.Log.begin()
     resolved = shortened(args.case, args.capacity, args.width_fraction)

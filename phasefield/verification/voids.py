@@ -31,11 +31,15 @@ SIZE = 4e-6
 REFERENCE_REFINEMENT = 16
 
 
+#: PETSc options prefix of the probe system that lends its expressions to the manufactured sources.
+PROBE_PREFIX = "probe_"
+
+
 def forget_probe_options() -> None:
     """The probe system only lends its expressions and is never solved: drop its solver options,
     which PETSc would otherwise report as unused when the process ends."""
     options = PETSc.Options()
-    for key in [k for k in options.getAll() if k.startswith("probe_")]:
+    for key in [k for k in options.getAll() if k.startswith(PROBE_PREFIX)]:
         options.delValue(key)
 
 
@@ -59,7 +63,7 @@ def manufactured(cells: int, steps: int, horizon: float, discrete_time: bool
     velocity = 1e-9 * ufl.as_vector((ufl.sin(ufl.pi * p[0] / SIZE), ufl.sin(ufl.pi * p[1] / SIZE)))
     props = VacancyProperties(298.15, 1e-4, 7e-15, 5e-6, 0.03 * EV, 0.22 * EV, 0.51 * EV)
     probe = VacancyVoidSystem(win.metal, props, OMEGA, GAMMA, 1e-6, np.pi / 2, 1e-5, velocity=velocity,
-                              petsc_prefix="probe_")
+                              petsc_prefix=PROBE_PREFIX)
     phi_e, mu_e = exact(t)
     phi_o, mu_o = exact(t_old)
     c_e, c_o = probe.vacancy_fraction(phi_e, mu_e), probe.vacancy_fraction(phi_o, mu_o)
