@@ -13,7 +13,7 @@ PYTHON ?= $(shell for p in "$$(pyenv root 2>/dev/null)"/versions/3.12*/bin/pytho
 DEMO_CASE := cases/li_prescribed_contact.toml
 DEMO_OUT := results/demo
 
-.PHONY: venv demo test test-all lint clean verify reproduce reproduce-quick
+.PHONY: venv demo test test-all lint clean verify reproduce reproduce-quick calibration
 
 $(VENV)/.installed: pyproject.toml
 	@if [ -z "$(PYTHON)" ]; then \
@@ -66,6 +66,14 @@ reproduce: venv
 reproduce-quick: venv
 	$(call reproduce_runs,cases/quick,_quick,results/quick,$(QUICK_RUNS))
 	$(PY) postprocessing/report.py results/quick results/quick/report --quick
+
+# The T1 calibration study of the void knobs (cases/calibration: three sweeps, ~1 h on 2 cores), then its
+# table and figure in docs/calibration/ (postprocessing/calibration.py); discussed in docs/calibration.md.
+CALIBRATION := t1_sink_spacing t1_nucleation_barrier t1_nucleation_prefactor
+calibration: venv
+	-for study in $(CALIBRATION); do \
+	  $(PF) sweep cases/calibration/$$study.toml -o results/calibration/$$study --overwrite -j 2; done
+	$(PY) postprocessing/calibration.py $(addprefix results/calibration/,$(CALIBRATION)) --output docs/calibration
 
 lint: venv
 	$(PY) -m ruff check .

@@ -1,5 +1,7 @@
-"""`phasefield sweep`: one case file with a [sweep] table runs every member and collects one CSV."""
+"""`phasefield sweep`: one case file with a [sweep] table runs every member and collects one CSV;
+`postprocessing/calibration.py` tabulates the members of a sweep (the calibration studies)."""
 
+import csv
 import json
 import subprocess
 import sys
@@ -14,6 +16,7 @@ from phasefield.case.sweep import member_label, sweep_members
 from phasefield.output.sweep_table import read_sweep_table
 from phasefield.output.timeseries import read_timeseries
 
+CALIBRATION = Path(__file__).resolve().parent.parent / "postprocessing" / "calibration.py"
 SWEEP = '\n[sweep]\nparameter = "cell.stack_pressure"\nvalues = ["0.2 MPa", "7 MPa"]\n'
 
 
@@ -83,3 +86,21 @@ def test_sweep_runs_the_members_and_collects_one_csv_then_resumes_without_rerunn
     again = phasefield("sweep", str(case), "-o", str(output), "--resume")
     assert again.returncode == 0 and again.stderr.count("completed already, kept") == 2
     assert (output / "stack_pressure_7MPa" / "timeseries.csv").stat().st_mtime_ns == before
+    tabulated = subprocess.run([sys.executable, str(CALIBRATION), str(output), "--output", str(tmp_path / "cal")],
+                               capture_output=True, text=True, timeout=300)
+    assert tabulated.returncode == 0, tabulated.stderr
+    with (tmp_path / "cal" / "calibration.csv").open() as stream:
+        rows = {row["value"]: row for row in csv.DictReader(stream)}
+    assert set(rows) == {"0.2 MPa", "7 MPa"}
+    for value, row in rows.items():
+        capacity = table[member_label("stack_pressure", value)]["capacity_mAh_per_cm2"]
+        assert float(row["capacity_reached_mAh_per_cm2"]) == pytest.approx(capacity[-1], abs=1e-3)
+        assert row["parameter"] == "cell.stack_pressure" and row["status"] == "completed"
+    assert (tmp_path / "cal" / "calibration.png").stat().st_size > 10_000
+
+
+def test_calibration_table_refuses_a_directory_that_is_not_a_sweep(tmp_path):
+    result = subprocess.run([sys.executable, str(CALIBRATION), str(tmp_path), "--output", str(tmp_path / "cal")],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2 and "no sweep.json" in result.stderr
+    assert not (tmp_path / "cal").exists()

@@ -183,17 +183,19 @@ _VACANCIES_AND_VOIDS = {
     ),
     "vacancy_sink_spacing": _p(
         "100 um", "length", f"{SEED}, Methods (grain size ~100 um of Li and Li-Mg)", "V",
-        "spacing d_s of vacancy sinks (grain boundaries): k_s = 15 D_v / d_s^2; calibration knob",
+        "spacing d_s of vacancy sinks (grain boundaries): k_s = 15 D_v / d_s^2; calibration knob, left at the "
+        "grain size by the T1 study (docs/calibration.md)",
     ),
     "nucleation_prefactor": _p(
         "0.1 /(m*s)", "rate_per_length",
         "F: initial guess from a back-of-envelope estimate (~17 voids per 100 um early in Li); NOT calibrated: "
-        "the first T1 run gives at most 6.7 (docs/voids.md)",
+        "in the T1 study (docs/calibration.md) more early voids come with an earlier rise, no value gives both",
         "F", "J0 of the interface nucleation rate J = J0 theta_trap exp(-B / mu^2)",
     ),
     "nucleation_barrier": _p(
         1.0, "dimensionless",
-        "F: initial guess (nucleation sets in at a few tenths of kT of supersaturation); NOT calibrated", "F",
+        "F: initial guess (nucleation sets in at a few tenths of kT of supersaturation); NOT calibrated: the "
+        "T1 study (docs/calibration.md) finds no value that gives T1's early voids and late rise together", "F",
         "B (in kT^2) of the interface nucleation rate",
     ),
 }
