@@ -67,8 +67,9 @@ reproduce-quick: venv
 	$(call reproduce_runs,cases/quick,_quick,results/quick,$(QUICK_RUNS))
 	$(PY) postprocessing/report.py results/quick results/quick/report --quick
 
-# The T1 calibration study of the void knobs (cases/calibration: three sweeps, ~1 h on 2 cores), then its
-# table and figure in docs/calibration/ (postprocessing/calibration.py); discussed in docs/calibration.md.
+# The T1 calibration study of the void knobs (cases/calibration: three sweeps, 13 members; 34 min one at a
+# time on a shared 2-core machine), then its table and figure in docs/calibration/
+# (postprocessing/calibration.py); discussed in docs/calibration.md.
 CALIBRATION := t1_sink_spacing t1_nucleation_barrier t1_nucleation_prefactor
 calibration: venv
 	-for study in $(CALIBRATION); do \
