@@ -51,9 +51,8 @@ COLUMNS = ("study", "parameter", "value", *(key for key, _, _ in QUANTITIES))
 
 
 def peak_early_count(run) -> float:
-    """Most voids per 100 um in any step up to EARLY_CAPACITY (the time series, between profiles too; a gap
-    over the whole interface is no void, as in the report)."""
-    early = (run.capacity <= EARLY_CAPACITY * (1 + 1e-9)) & (run.data["gap"] < 0.5)
+    """Most voids per 100 um in any step up to EARLY_CAPACITY (the time series, between profiles too)."""
+    early = run.capacity <= EARLY_CAPACITY * (1 + 1e-9)
     return float(run.data["voids_per_100um"][early].max(initial=0.0))
 
 

@@ -29,9 +29,7 @@ def main(results: Path, png: Path) -> None:
         q = data["capacity_mAh_per_cm2"]
         eta.plot(q, [1e3 * v for v in data["overpotential_V"]], colour, label=f"{label} (model)")
         loss.plot(q, [100 * (1 - c) for c in data["contact_fraction"]], colour, label=label)
-        # a gap over the whole window is one run of phi < 0.5 in the CSV but no void (as the report counts)
-        voids = [0.0 if gap > 0.5 else n for n, gap in zip(data["voids_per_100um"], data["gap"], strict=True)]
-        count.plot(q, voids, colour, label=label)
+        count.plot(q, data["voids_per_100um"], colour, label=label)
     eta.axvline(1.0, color="C4", ls=":", label="Li rise, measured (~1 mAh/cm$^2$)")
     eta.axvline(3.0, color="C1", ls=":", label="Li-Mg rise, measured (~3 mAh/cm$^2$)")
     eta.set_yscale("log")

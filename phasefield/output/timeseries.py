@@ -25,7 +25,8 @@ COLUMNS: dict[str, str] = {
     "max_x_Mg": "largest Mg mole fraction in the metal window",
     "foil_mean_x_Mg": "mean Mg mole fraction of the remaining foil (window plus bulk above it)",
     "plated_layer_relative_Mg": "mean x_Mg in the plated layer next to the interface / bulk x_Mg",
-    "voids_per_100um": "interface voids (runs of phi < 0.5 along the interface) per 100 um",
+    "voids_per_100um": "interface voids (runs of phi < 0.5 along the interface; a gap over the whole "
+                       "interface counts 0) per 100 um",
     "mean_void_width_um": "mean width of the interface voids",
     "max_void_width_um": "largest interface void width",
     "max_void_height_um": "largest void height above the interface",

@@ -30,6 +30,7 @@ def test_a_continuous_gap_is_detected():
     points, phi = grid_field([(0.0, 100e-6, 1e-6)])
     stats = void_statistics(points, phi, 1, 100e-6)
     assert stats.gap and stats.count == 1
+    assert stats.per_100um == 0.0  # a gap is no void, as the seed counts them
 
 
 def test_crossings_are_interpolated_linearly():
