@@ -119,6 +119,8 @@ def main(argv: list[str] | None = None) -> None:
     missing = [str(s) for s in args.sweeps if not (s / "sweep.json").is_file()]
     if missing:
         parser.error(f"not a sweep output (no sweep.json): {', '.join(missing)}")
+    if args.output.exists() and not args.output.is_dir():
+        parser.error(f"--output: expected a directory, got the file {args.output}")
     studies = {sweep.name: member_rows(sweep) for sweep in args.sweeps}
     args.output.mkdir(parents=True, exist_ok=True)
     write_table([r for rows in studies.values() for r in rows], args.output)
