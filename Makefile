@@ -47,24 +47,27 @@ verify: venv
 PF := $(VENV)/bin/phasefield
 FULL_RUNS := $(basename $(notdir $(wildcard cases/t[1256]_*.toml)))
 QUICK_RUNS := $(patsubst %_quick,%,$(basename $(notdir $(wildcard cases/quick/t[1256]_*_quick.toml))))
-# $(1): case folder, $(2): case-name suffix, $(3): results folder, $(4): run names
+# The full T3 sweep runs on the 20 um window (t3_li_pressure_sweep_small_window): the 60 um one
+# (cases/t3_li_pressure_sweep.toml) takes many hours per member (docs/creep.md); make T3_SWEEP=... to change.
+T3_SWEEP := t3_li_pressure_sweep_small_window
+# $(1): case folder, $(2): case-name suffix, $(3): results folder, $(4): run names, $(5): T3 sweep name
 define reproduce_runs
 	@mkdir -p $(3)/logs
 	@printf '%s\n' $(4) | xargs -P 2 -I{} sh -c '$(PF) run $(1)/{}$(2).toml -o $(3)/{} --overwrite -q \
 	  > $(3)/logs/{}.log 2>&1 && echo "{}: completed" || echo "{}: not completed (see $(3)/{}/run.json)"'
-	-$(PF) sweep $(1)/t3_li_pressure_sweep$(2).toml -o $(3)/t3_li_pressure_sweep --overwrite -j 2
+	-$(PF) sweep $(1)/$(5)$(2).toml -o $(3)/$(5) --overwrite -j 2
 	-$(PF) sweep $(1)/t4_limg_pressure_sweep$(2).toml -o $(3)/t4_limg_pressure_sweep --overwrite -j 2
 endef
 
 # Every full case and sweep into results/ (many hours), then docs/reproduction.md with its figures.
 reproduce: venv
-	$(call reproduce_runs,cases,,results,$(FULL_RUNS))
+	$(call reproduce_runs,cases,,results,$(FULL_RUNS),$(T3_SWEEP))
 	$(PY) postprocessing/report.py results docs --figures figures/reproduction
 
 # The quick set (cases/quick: coarser windows, larger steps, shorter protocols) into results/quick/,
 # then results/quick/report/reproduction.md.
 reproduce-quick: venv
-	$(call reproduce_runs,cases/quick,_quick,results/quick,$(QUICK_RUNS))
+	$(call reproduce_runs,cases/quick,_quick,results/quick,$(QUICK_RUNS),t3_li_pressure_sweep)
 	$(PY) postprocessing/report.py results/quick results/quick/report --quick
 
 # The T1 calibration study of the void knobs (cases/calibration: three sweeps, 13 members; 34 min one at a

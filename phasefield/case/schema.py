@@ -149,9 +149,13 @@ class Protocol(Strict):
 class Time(Strict):
     """Time-step bounds: a step never exceeds ``dt_max`` nor passes ``capacity_step`` of charge, nor,
     with a moving metal (phase-field contact), ``courant_number`` x smallest metal cell / largest metal
-    speed of the last step; a failed step is retried with half the step up to ``max_retries`` times."""
+    speed of the last step; a failed step is retried with half the step up to ``max_retries`` times.
+    A run whose step limit (after rejections, or the Courant limit) falls below ``dt_min`` has
+    stalled: it stops as failed instead of creeping on at vanishing steps. A protocol step's own end
+    may still be reached with a shorter step."""
 
     dt_max: quantity("time", gt=0.0) = to_si("10 min", "time")
+    dt_min: quantity("time", gt=0.0) = to_si("1 us", "time")
     capacity_step: quantity("areal_capacity", gt=0.0) = to_si("0.025 mAh/cm^2", "areal_capacity")
     max_steps: int = Field(default=100_000, ge=1)
     max_retries: int = Field(default=6, ge=0, le=30)

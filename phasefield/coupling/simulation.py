@@ -351,8 +351,11 @@ class Simulation:
     def _advance_one(self, counters: "LoopCounters", step, csv, writers) -> tuple[dict, str | None]:
         """One accepted time step with its outputs; returns the row and why the protocol step ended."""
         output, steps = self.case.output, self.case.protocol.steps
-        dt = min(next_time_step(step, self.state, self.case.time.dt_max, self.case.time.capacity_step),
-                 self.dt_limit, self.courant_limit())
+        limit = min(self.dt_limit, self.courant_limit())
+        if limit < self.case.time.dt_min:
+            raise SolverFailure(f"time step collapsed: the step limit {limit:.4g} s is below [time] dt_min = "
+                                f"{self.case.time.dt_min:.4g} s (the Courant limit is {self.courant_limit():.4g} s)")
+        dt = min(next_time_step(step, self.state, self.case.time.dt_max, self.case.time.capacity_step), limit)
         row, counters.rejected = self._step_with_retries(counters.index + 1, counters.protocol_index, dt,
                                                          step.current_density, counters.rejected)
         counters.index += 1
@@ -444,6 +447,9 @@ class Simulation:
                 if attempt == self.case.time.max_retries:
                     raise SolverFailure(f"{err}; gave up after {attempt} retries, the last at dt = {dt:.4g} s "
                                         "(raise [time] max_retries or lower [time] dt_max)") from err
+                if 0.5 * dt < self.case.time.dt_min:
+                    raise SolverFailure(f"{err}; time step collapsed: the retry would use dt = {0.5 * dt:.4g} s, "
+                                        f"below [time] dt_min = {self.case.time.dt_min:.4g} s") from err
                 rejected += 1
                 log.warning("step %d rejected (%s); retrying with dt = %.4g s", index, err, 0.5 * dt)
                 dt *= 0.5

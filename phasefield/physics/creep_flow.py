@@ -13,6 +13,8 @@ with the vacancy-sink divergence :math:`s` of the void model, the stack pressure
 the window top, and no penetration :math:`v_n = 0` on the interface facets in contact: those whose
 metal fraction at the midpoint (the mean of the P1 vertex values) is at least 1/2. The other
 interface facets are traction free, so metal above a void can move down and re-establish contact.
+When no facet reaches 1/2 (a gap over the whole window), the facets at the largest metal fraction
+keep v_n = 0: the metal rests there.
 The contact set is updated before each solve; the creep solvers are rebuilt only when it changes
 (on every rank together). One velocity (P2, m/s) advects the void phase field, the vacancies and
 the Mg fraction.
@@ -27,6 +29,8 @@ from phasefield.physics.creep import NortonLaw, PowerLawCreep
 
 #: an interface facet is in contact when its midpoint metal fraction is at least this
 CONTACT_THRESHOLD = 0.5
+#: in a gap, the facets whose midpoint metal fraction is within this of the largest carry the metal
+GAP_SUPPORT_TOLERANCE = 1e-3
 
 
 class CreepFlow:
@@ -64,9 +68,16 @@ class CreepFlow:
         self.velocity.interpolate(self.creep.velocity)
 
     def contact_facets(self) -> np.ndarray:
-        """Local interface facets whose midpoint metal fraction is at least CONTACT_THRESHOLD."""
+        """Local interface facets whose midpoint metal fraction is at least CONTACT_THRESHOLD; if no
+        facet of the window reaches it (a gap), the facets at the largest midpoint metal fraction: the
+        metal rests on its lowest points instead of floating on the void material, whose nearly
+        singular creep matrix MUMPS cannot factorise (docs/creep.md, "Coupled runs")."""
         midpoint = np.mean(self._phi.x.array[self._facet_dofs], axis=1) if self._facets.size else np.zeros(0)
-        return self._facets[midpoint >= CONTACT_THRESHOLD]
+        comm = self._metal.mesh.comm
+        if comm.allreduce(int(np.count_nonzero(midpoint >= CONTACT_THRESHOLD)), op=MPI.SUM) > 0:
+            return self._facets[midpoint >= CONTACT_THRESHOLD]
+        highest = comm.allreduce(float(np.max(midpoint, initial=-np.inf)), op=MPI.MAX)
+        return self._facets[midpoint >= highest - GAP_SUPPORT_TOLERANCE]
 
     def solve(self) -> tuple[int, int]:
         """Contact from the current metal fraction, then the creep flow; returns (Picard, Newton)."""

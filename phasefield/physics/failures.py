@@ -2,6 +2,8 @@
 
 from petsc4py import PETSc
 
+from phasefield.physics.direct_solver import reset_factorisation
+
 
 class SolverFailure(RuntimeError):
     """A sub-model could not produce a valid state for the step."""
@@ -17,9 +19,14 @@ class ModelBreakdown(BoundViolation):
 
 
 def guarded_solve(problem, what: str) -> None:
-    """``problem.solve()`` with a PETSc error (e.g. a failed MUMPS factorisation that leaves the
-    solver unusable) raised as :class:`SolverFailure`, so that the step is rejected and retried."""
+    """``problem.solve()`` with a PETSc error raised as :class:`SolverFailure`, so that the step is
+    rejected and retried. After a failed solve (an error, or SNES not converged) the factorisation is
+    discarded: a failed MUMPS factorisation otherwise leaves the preconditioner unusable, and every
+    retry of the step failed with PETSc errors 76 and 101 at time steps that succeed from scratch."""
     try:
         problem.solve()
     except PETSc.Error as err:
+        reset_factorisation(problem)
         raise SolverFailure(f"{what}: PETSc error {err.ierr} in the solve") from err
+    if problem.solver.getConvergedReason() <= 0:
+        reset_factorisation(problem)

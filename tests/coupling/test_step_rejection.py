@@ -89,3 +89,18 @@ def test_exhausted_retries_stop_with_one_message_and_a_final_checkpoint(tmp_path
     assert checkpoint is not None and str(checkpoint) in errors[0]
     data = read_timeseries(output / "timeseries.csv")
     assert len(data["step"]) == 1 and np.isclose(data["interface_x_Mg"][0], 0.03)
+
+
+def test_a_collapsing_time_step_stops_at_dt_min(tmp_path):
+    """Halving below [time] dt_min stops the run (exit 3, one error line naming dt_min) instead of
+    stepping on at vanishing steps: the diverging first step (28800 s) may not retry at 14400 s when
+    dt_min is 10 h. Without dt_min the same case recovers (the test above)."""
+    case = strip_case(tmp_path, "4 mAh/cm^2", max_retries=10)
+    case.write_text(case.read_text().replace("max_retries = 10", 'max_retries = 10\ndt_min = "10 h"'))
+    output = tmp_path / "out"
+    result = subprocess.run(run_command(case, output), capture_output=True, text=True, timeout=600)
+    assert result.returncode == 3, result.stderr
+    errors = [line for line in result.stderr.splitlines() if line.startswith("phasefield: error:")]
+    assert len(errors) == 1 and "time step collapsed" in errors[0] and "dt_min = 3.6e+04 s" in errors[0]
+    assert "rejected" not in result.stderr  # it stopped at the first failure, without a retry
+    assert json.loads((output / "run.json").read_text())["status"].startswith("failed")
