@@ -7,6 +7,7 @@ a solver failure prints one line and exits with 3. Nothing is written before the
 import argparse
 import logging
 import shutil
+import signal
 import sys
 from pathlib import Path
 
@@ -232,6 +233,8 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> None:
+    if hasattr(signal, "SIGPIPE"):  # `phasefield check CASE | head`: end quietly, as other tools do
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     args = parser().parse_args(argv)
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.INFO,

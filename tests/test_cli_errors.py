@@ -471,3 +471,17 @@ def test_run_refuses_a_case_file_that_does_not_exist(tmp_path, results, capsys):
     assert code == cli.USER_ERROR and out == ""
     assert err == f"{PREFIX}{missing}: (file): file not found\n"
     assert tree(results) == EXPECTED_TREE
+
+
+def test_output_piped_into_a_reader_that_stops_early_ends_without_a_traceback(tmp_path):
+    """`phasefield check CASE | head -1`: the reader has gone before check writes (a pipe whose read
+    end is closed), so the write fails with SIGPIPE / EPIPE every time."""
+    case = Path(__file__).resolve().parent.parent / "cases" / "t4_limg_pressure_sweep.toml"
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        result = subprocess.run([sys.executable, "-m", "phasefield", "check", str(case)], stdout=write_end,
+                                stderr=subprocess.PIPE, text=True, timeout=120, cwd=tmp_path)
+    finally:
+        os.close(write_end)
+    assert "Traceback" not in result.stderr and "BrokenPipeError" not in result.stderr, result.stderr

@@ -78,3 +78,16 @@ def test_t3_rows_come_from_the_small_window_sweep_when_the_full_one_is_absent(re
     one = rows["capacity at the overpotential rise at 1 MPa, mAh/cm2"]
     assert one[5] == "t3_li_pressure_sweep_small_window/stack_pressure_1MPa" and re.search(r"\d", one[3])
     assert rows["capacity at the overpotential rise at 7 MPa, mAh/cm2"][3] == "not run"
+
+
+def test_the_critical_pressure_is_a_bound_while_members_are_unfinished(monkeypatch):
+    """(pressure, rise, reached the window end): a rise is a point span, no rise a lower bound."""
+    monkeypatch.syspath_prepend(str(REPORT.parent))
+    report = __import__("report")
+    rise, none = report.Span.point, report.Span.at_least
+    text, span = report.critical_pressure([(0.2, rise(0.3), False), (1.0, none(1.2), False), (7.0, none(0.1), False)])
+    assert text.startswith(">= 1 (rises at 0.2; 1, 7 stopped early)") and span == none(1.0)
+    text, span = report.critical_pressure([(0.2, rise(0.3), False), (1.0, none(4.0), True), (7.0, none(4.0), True)])
+    assert text == "1 (rises at 0.2)" and span == rise(1.0)
+    text, span = report.critical_pressure([(0.2, rise(0.3), False), (1.0, rise(2.0), False)])
+    assert text == "> 1 (every member rises)" and span == none(1.0)

@@ -1,7 +1,8 @@
 """MUMPS settings that the PETSc options of a DOLFINx problem cannot carry.
 
-DOLFINx 0.11 applies ``petsc_options`` to the SNES and KSP only; the factor matrix that MUMPS works on
-is created later and never sees them (PETSc reports ``mat_mumps_icntl_*`` as unused). So ICNTL values
+DOLFINx 0.11 applies ``petsc_options`` to the SNES and KSP only and then deletes them from the options
+database; the factor matrix that MUMPS works on often does not exist yet and then never sees them
+(PETSc reported ``voids_mat_mumps_icntl_14`` as unused, and MUMPS ran with its default). So ICNTL values
 are set on the factor matrix itself, the pattern of the DOLFINx demos.
 """
 
