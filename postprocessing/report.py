@@ -165,6 +165,11 @@ def sweep_members(sweep: Path) -> list[tuple[float, Run]]:
                   key=lambda member: member[0])
 
 
+def stopped_or(status: str) -> str:
+    """A run killed while running keeps "running" in its run.json: it stopped."""
+    return "stopped" if status.startswith("running") else status
+
+
 def t3_sweep(results: Path) -> str:
     """The T3 sweep reported: the full-window one if it has members, else the small-window one if it has."""
     if not sweep_members(results / T3) and sweep_members(results / T3_SMALL):
@@ -473,7 +478,7 @@ def sweep_figure(results: Path, figures: Path) -> list[tuple[str, Path]]:
         members = sweep_members(results / name)
         for pressure, run in members:
             line, = ax.plot(run.capacity, 1e3 * run.data["overpotential_V"],
-                            label=f"{pressure:g} MPa ({run.status[:9]})")
+                            label=f"{pressure:g} MPa ({stopped_or(run.status)[:9]})")
             r = rise(run, min(4.0, run.protocol_end))
             if r.hi == r.lo:
                 ax.plot(r.lo, 1e3 * run.data["overpotential_V"][np.argmax(run.capacity >= r.lo)], "x",
