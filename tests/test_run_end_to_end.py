@@ -140,3 +140,21 @@ def test_fick_pile_up_past_one_ends_the_run_cleanly_without_retries(tmp_path):
     data = read_timeseries(tmp_path / "out" / "timeseries.csv")
     assert data["rejected_steps"][-1] == 0 and data["max_x_Mg"][-1] <= 1.001
     assert (tmp_path / "out" / "voltage_vs_capacity.png").exists()
+
+
+def test_run_json_keeps_the_revision_the_run_started_with(tmp_path, monkeypatch):
+    """The final run.json names the code that ran, not the checkout at the end (a long run outlives
+    commits): git_revision is read once, at the start."""
+    from mpi4py import MPI  # noqa: F401, I001 - before dolfinx
+
+    import phasefield.output.metadata as metadata
+    from phasefield.case import load_case
+    from phasefield.coupling.run import run_case
+
+    revisions = iter(["at-start", "at-end", "at-end"])
+    monkeypatch.setattr(metadata, "git_revision", lambda: next(revisions))
+    output = tmp_path / "out"
+    output.mkdir()
+    run_case(load_case(DATA / "small_prescribed.toml"), output, progress=False)
+    info = json.loads((output / "run.json").read_text())
+    assert info["status"] == "completed" and info["git_revision"] == "at-start"

@@ -50,12 +50,15 @@ def run_case(resolved: ResolvedCase, output: Path, progress: bool = True, restar
     """Run ``resolved`` into the (empty) directory ``output``, or continue it from the checkpoint
     ``restart``; exits with 3 on solver failure."""
     comm = MPI.COMM_WORLD
+    revision = None  # the code that runs: read at the start, kept for the final run.json
     if comm.rank == 0:
         if restart is None:
             shutil.copyfile(resolved.path, output / "case.toml")
-        write_json(output / "run.json", run_metadata(
+        started = run_metadata(
             resolved, comm, status="running" if restart is None else f"running (restarted from {restart.name})",
-            sign_convention=SIGN_CONVENTION, columns=COLUMNS))
+            sign_convention=SIGN_CONVENTION, columns=COLUMNS)
+        revision = started["git_revision"]
+        write_json(output / "run.json", started)
     simulation = Simulation(resolved, comm, output)
     bar, update = _progress_bar(resolved) if progress else (None, None)
     status, extra = "completed", {}
@@ -75,7 +78,8 @@ def run_case(resolved: ResolvedCase, output: Path, progress: bool = True, restar
     simulation.close()
     if comm.rank == 0:
         write_json(output / "run.json", run_metadata(
-            resolved, comm, status=status, sign_convention=SIGN_CONVENTION, columns=COLUMNS, **extra))
+            resolved, comm, status=status, sign_convention=SIGN_CONVENTION, columns=COLUMNS,
+            git_revision=revision, **extra))
         plot_voltage_curve(output / "timeseries.csv", output / "voltage_vs_capacity.png",
                            resolved.case.meta.description)
         if any((output / "line_scans").glob("*.csv")):
