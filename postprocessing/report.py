@@ -131,7 +131,10 @@ class Run:
 
     @property
     def status(self) -> str:
-        return self.info.get("status", "unknown")
+        """run.json's status; a run killed while running keeps "running ..." there, so that reads as
+        stopped (partial)."""
+        status = self.info.get("status", "unknown")
+        return f"stopped, partial (run.json: {status})" if status.startswith("running") else status
 
     @property
     def capacity(self) -> np.ndarray:
@@ -163,11 +166,6 @@ def sweep_members(sweep: Path) -> list[tuple[float, Run]]:
     runs = [load_run(d) for d in sorted(sweep.iterdir()) if d.is_dir()] if sweep.is_dir() else []
     return sorted(((r.info["case"]["cell"]["stack_pressure"] / 1e6, r) for r in runs if r is not None),
                   key=lambda member: member[0])
-
-
-def stopped_or(status: str) -> str:
-    """A run killed while running keeps "running" in its run.json: it stopped."""
-    return "stopped" if status.startswith("running") else status
 
 
 def t3_sweep(results: Path) -> str:
@@ -478,7 +476,7 @@ def sweep_figure(results: Path, figures: Path) -> list[tuple[str, Path]]:
         members = sweep_members(results / name)
         for pressure, run in members:
             line, = ax.plot(run.capacity, 1e3 * run.data["overpotential_V"],
-                            label=f"{pressure:g} MPa ({stopped_or(run.status)[:9]})")
+                            label=f"{pressure:g} MPa ({run.status.split(',')[0][:9]})")
             r = rise(run, min(4.0, run.protocol_end))
             if r.hi == r.lo:
                 ax.plot(r.lo, 1e3 * run.data["overpotential_V"][np.argmax(run.capacity >= r.lo)], "x",
@@ -632,7 +630,7 @@ def provenance_table(results: Path, runs: list[Run]) -> list[str]:
              "|---|---|---|---|---|---|---|---|"]
     for run in runs:
         name = run.path.relative_to(results)
-        status = "running or killed (partial)" if run.status == "running" else run.status[:80]
+        status = run.status[:80]
         lines.append(f"| {name} | {status} | {run.capacity[-1]:.3f} | {int(run.data['step'][-1])} | "
                      f"{run.info.get('written_at', '?')[:19]} | {str(run.info.get('git_revision', '?'))[:12]} | "
                      f"{run.info.get('machine', '?')} | {run.info.get('mpi_ranks', '?')} |")
