@@ -147,7 +147,8 @@ class Simulation:
         """The velocity of the metal: creep under the stack pressure, or the potential lattice flow."""
         if self.case.creep.model == "power_law":
             law = NortonLaw.from_parameters(metal, self.case.cell.temperature)
-            return CreepFlow(self.window.metal, law, self.case.cell.stack_pressure, self.case.creep.interface)
+            creep = self.case.creep
+            return CreepFlow(self.window.metal, law, self.case.cell.stack_pressure, creep.interface, creep.contact)
         return PotentialLatticeFlow(self.window.metal)
 
     def courant_limit(self) -> float:

@@ -10,11 +10,19 @@ but the velocity is the creep flow of :class:`phasefield.physics.creep.PowerLawC
     \nabla\cdot\mathbf{v} = m(\phi)\,s - (1 - m(\phi))\,p/\eta_v,
 
 with the vacancy-sink divergence :math:`s` of the void model, the stack pressure as a traction on
-the window top, and no penetration :math:`v_n = 0` on the interface facets in contact: those whose
-metal fraction at the midpoint (the mean of the P1 vertex values) is at least 1/2. The other
-interface facets are traction free, so metal above a void can move down and re-establish contact.
-When no facet reaches 1/2 (a gap over the whole window), the facets at the largest metal fraction
-keep v_n = 0: the metal rests there.
+the window top, and no penetration :math:`v_n = 0` on the interface facets in contact. Which facets
+those are is the contact rule (``[creep] contact``):
+
+- ``"metal_fraction"`` (default): those whose metal fraction at the midpoint (the mean of the P1
+  vertex values) is at least 1/2. The other interface facets are traction free, so metal above a
+  void can move down through them and re-establish contact. When no facet reaches 1/2 (a gap over
+  the whole window), the facets at the largest metal fraction keep v_n = 0: the metal rests there.
+  A facet just below 1/2 is half metal, and the metal above it is pushed out through it into the
+  electrolyte until the advected metal fraction is back at 1/2 (docs/creep.md, "restart probes").
+- ``"impenetrable"``: every interface facet: the electrolyte is rigid everywhere, and a void on the
+  interface closes by compression of the void material and by metal sliding in along the interface
+  (free slip), never by metal leaving the window.
+
 The contact set is updated before each solve; the creep solvers are rebuilt only when it changes
 (on every rank together). One velocity (P2, m/s) advects the void phase field, the vacancies and
 the Mg fraction.
@@ -31,13 +39,19 @@ from phasefield.physics.creep import NortonLaw, PowerLawCreep
 CONTACT_THRESHOLD = 0.5
 #: in a gap, the facets whose midpoint metal fraction is within this of the largest carry the metal
 GAP_SUPPORT_TOLERANCE = 1e-3
+#: the contact rules of the module docstring
+CONTACT_RULES = ("metal_fraction", "impenetrable")
 
 
 class CreepFlow:
     """Creep velocity of the metal window; :meth:`bind` with the void model, then :meth:`solve`."""
 
-    def __init__(self, metal: Subdomain, law: NortonLaw, stack_pressure: float, interface: str = "slip"):
+    def __init__(self, metal: Subdomain, law: NortonLaw, stack_pressure: float, interface: str = "slip",
+                 contact: str = "metal_fraction"):
+        if contact not in CONTACT_RULES:
+            raise ValueError(f"contact must be one of {CONTACT_RULES}, not {contact!r}")
         self._metal, self._law, self._pressure, self._interface = metal, law, stack_pressure, interface
+        self._contact = contact
         mesh = metal.mesh
         space = fem.functionspace(mesh, ("Lagrange", 2, (mesh.geometry.dim,)))
         self.velocity = fem.Function(space, name="velocity")
@@ -68,10 +82,13 @@ class CreepFlow:
         self.velocity.interpolate(self.creep.velocity)
 
     def contact_facets(self) -> np.ndarray:
-        """Local interface facets whose midpoint metal fraction is at least CONTACT_THRESHOLD; if no
-        facet of the window reaches it (a gap), the facets at the largest midpoint metal fraction: the
-        metal rests on its lowest points instead of floating on the void material, whose nearly
-        singular creep matrix MUMPS cannot factorise (docs/creep.md, "Coupled runs")."""
+        """The local interface facets with v_n = 0. ``impenetrable``: all of them. ``metal_fraction``:
+        those whose midpoint metal fraction is at least CONTACT_THRESHOLD; if no facet of the window
+        reaches it (a gap), the facets at the largest midpoint metal fraction: the metal rests on its
+        lowest points instead of floating on the void material, whose nearly singular creep matrix
+        MUMPS cannot factorise (docs/creep.md, "Coupled runs")."""
+        if self._contact == "impenetrable":
+            return self._facets
         midpoint = np.mean(self._phi.x.array[self._facet_dofs], axis=1) if self._facets.size else np.zeros(0)
         comm = self._metal.mesh.comm
         if comm.allreduce(int(np.count_nonzero(midpoint >= CONTACT_THRESHOLD)), op=MPI.SUM) > 0:

@@ -1,0 +1,132 @@
+"""Why the high-pressure T3 members are expensive: a few coupled steps from one of their checkpoints.
+
+Restarts a member of the T3 sweep (``phasefield sweep cases/t3_li_pressure_sweep_small_window.toml``)
+from a checkpoint and takes ``--steps`` steps with the run's own step rule (the capacity step, the
+Courant limit of the last metal velocity, halving and retrying a failed step, regrowth by 1.5x),
+writing per step: dt, capacity, overpotential, contact fraction, creep iterations, wall time, and
+where the metal moves fastest (its speed, position and metal fraction), the fastest speed inside
+the metal (phi > 0.9), how many interface facets keep v_n = 0 (the creep contact set) and the
+volume flux of metal out through the interface facets that do not (um^2/h per unit depth). The
+summary gives steps and wall time per 0.01 mAh/cm2. Nothing is written into the member's results.
+
+``--contact impenetrable`` takes the steps with that ``[creep] contact`` rule instead of the
+member's (v_n = 0 on every interface facet, none released).
+
+    OMP_NUM_THREADS=1 .venv/bin/python benchmarks/creep_closure/restart_probe.py \
+        --member results/t3_small/stack_pressure_7MPa --checkpoint checkpoint_00000075.h5 --steps 16 \
+        --output benchmarks/creep_closure/probe_7MPa_metal_fraction.json
+"""
+
+import argparse  # noqa: I001 - mpi4py must be imported before petsc4py / dolfinx
+import os
+import platform
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from mpi4py import MPI
+
+import numpy as np
+import ufl
+from dolfinx import fem
+
+from phasefield.case.loader import load_case, resolve
+from phasefield.coupling.protocol_clock import next_time_step
+from phasefield.coupling.simulation import TO_MAH_PER_CM2, Simulation
+from phasefield.mesh import FacetTag
+from phasefield.output.metadata import versions, write_json
+from phasefield.physics.creep_flow import CONTACT_RULES
+
+M_PER_S_TO_UM_PER_H = 3.6e9
+
+
+class FlowProbe:
+    """Where the metal of a coupled run moves fastest, and how much leaves through released facets."""
+
+    def __init__(self, simulation: Simulation):
+        self.flow = simulation.flow
+        creep = self.flow.creep
+        mesh = creep.metal.mesh
+        self.gdim = mesh.geometry.dim
+        self.coordinates = creep.velocity.function_space.tabulate_dof_coordinates()
+        self.phi = fem.Function(fem.functionspace(mesh, ("Lagrange", 2)))  # on the velocity's nodes
+        normal = ufl.FacetNormal(mesh)
+        # outward normal of the metal on the interface points into the electrolyte
+        self.outflow = fem.form(ufl.max_value(ufl.dot(creep.velocity, normal), 0.0)
+                                * creep.ds(int(FacetTag.INTERFACE)))
+
+    def __call__(self) -> dict:
+        self.phi.interpolate(self.flow._phi)
+        velocity = self.flow.creep.velocity.x.array.reshape(-1, self.gdim)
+        speed = np.linalg.norm(velocity, axis=1) * M_PER_S_TO_UM_PER_H
+        phi = self.phi.x.array
+        fastest = int(np.argmax(speed))
+        return {
+            "max_speed_um_per_h": float(speed[fastest]),
+            "fastest_at_um": [float(c * 1e6) for c in self.coordinates[fastest, :self.gdim]],
+            "phi_at_fastest": float(phi[fastest]),
+            "max_speed_in_metal_um_per_h": float(np.max(speed[phi > 0.9], initial=0.0)),
+            "contact_facets": int(self.flow.creep.contact_facets.size),
+            "interface_facets": int(self.flow._facets.size),
+            "outflow_um2_per_h": float(fem.assemble_scalar(self.outflow)) * M_PER_S_TO_UM_PER_H * 1e6,
+        }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--member", type=Path, required=True, help="results directory of a T3 member")
+    parser.add_argument("--checkpoint", required=True, help="file name in the member's checkpoints/")
+    parser.add_argument("--steps", type=int, default=14)
+    parser.add_argument("--contact", choices=CONTACT_RULES, help="[creep] contact rule (default: the member's)")
+    parser.add_argument("--output", type=Path, required=True)
+    args = parser.parse_args()
+    comm = MPI.COMM_WORLD
+    if comm.size != 1:
+        raise SystemExit("the probe runs on one rank")
+    resolved = load_case(args.member / "case.toml")
+    if args.contact is not None:
+        raw = dict(resolved.raw, creep={**resolved.raw.get("creep", {}), "contact": args.contact})
+        resolved = resolve(resolved.path, raw)
+    with tempfile.TemporaryDirectory() as scratch:
+        simulation = Simulation(resolved, comm, Path(scratch))
+        for folder in ("interface", "fields", "line_scans", "checkpoints"):
+            (Path(scratch) / folder).mkdir()
+        counters, _ = simulation.restore_checkpoint(args.member / "checkpoints" / args.checkpoint)
+        probe = FlowProbe(simulation)
+        case, step = resolved.case, resolved.case.protocol.steps[counters.protocol_index]
+        start_capacity = simulation.state.capacity
+        rows, start, rejected = [], time.perf_counter(), 0
+        for k in range(args.steps):
+            dt = min(next_time_step(step, simulation.state, case.time.dt_max, case.time.capacity_step),
+                     simulation.dt_limit, simulation.courant_limit())
+            began = time.perf_counter()
+            # the run's own step: halved and retried on a failed solve, dt_limit regrown after
+            row, rejected = simulation._step_with_retries(counters.index + 1 + k, counters.protocol_index, dt,
+                                                          step.current_density, rejected)
+            rows.append({"dt_s": row["dt_s"], "rejected_steps": rejected,
+                         "capacity_mAh_per_cm2": row["capacity_mAh_per_cm2"],
+                         "overpotential_mV": row["overpotential_V"] * 1e3, "contact_fraction": row["contact_fraction"],
+                         "creep_iterations": row["creep_iterations"], "wall_s": time.perf_counter() - began,
+                         **probe()})
+            print({key: round(value, 5) if isinstance(value, float) else value for key, value in rows[-1].items()},
+                  flush=True)
+        wall = time.perf_counter() - start
+        simulation.close()
+    advanced = (simulation.state.capacity - start_capacity) * TO_MAH_PER_CM2
+    write_json(args.output, {
+        "member": str(args.member), "checkpoint": args.checkpoint,
+        "stack_pressure_Pa": case.cell.stack_pressure, "contact_rule": case.creep.contact,
+        "steps": args.steps, "capacity_advanced_mAh_per_cm2": advanced, "wall_time_s": wall,
+        "steps_per_0.01_mAh_per_cm2": args.steps / (advanced / 0.01) if advanced > 0 else None,
+        "wall_s_per_0.01_mAh_per_cm2": wall / (advanced / 0.01) if advanced > 0 else None,
+        "rows": rows,
+        "machine": {"platform": platform.platform(), "cpu_count": os.cpu_count(),
+                    "date": datetime.now(UTC).isoformat(timespec="seconds"),
+                    "load_average": list(os.getloadavg())},
+        "versions": versions(),
+    })
+
+
+if __name__ == "__main__":
+    main()
