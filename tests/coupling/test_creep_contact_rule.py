@@ -1,0 +1,32 @@
+"""The case key ``[creep] contact`` reaches the creep flow of a coupled run: with a void layer under
+part of the interface, the default rule releases the facets below a metal fraction of 1/2 and the
+``impenetrable`` rule keeps v_n = 0 on every interface facet."""
+
+import tomllib
+
+import numpy as np
+import pytest
+from helpers import DATA
+from mpi4py import MPI
+
+from phasefield.case.loader import resolve
+from phasefield.coupling.simulation import Simulation
+
+
+@pytest.mark.parametrize("rule", ["metal_fraction", "impenetrable"])
+def test_case_contact_rule_sets_the_creep_contact_facets(rule, tmp_path):
+    path = DATA / "tiny_creep.toml"
+    raw = tomllib.loads(path.read_text())
+    raw["creep"]["contact"] = rule
+    simulation = Simulation(resolve(path, raw), MPI.COMM_WORLD, tmp_path)
+    void_under_left_half = lambda x: np.where((x[1] < 0.9e-6) & (x[0] < 10.1e-6), 0.05, 1.0)  # noqa: E731
+    simulation.voids.system.set_state(void_under_left_half, lambda x: np.zeros(x.shape[1]))
+    simulation.flow.solve()
+    creep = simulation.flow.creep
+    in_contact = MPI.COMM_WORLD.allreduce(creep.contact_facets.size)
+    interface = MPI.COMM_WORLD.allreduce(creep.interface_facets().size)
+    simulation.close()
+    if rule == "impenetrable":
+        assert in_contact == interface
+    else:  # the 30 facets of x < 10 um released (the next one, half in the void, has 0.525)
+        assert in_contact == interface // 2
