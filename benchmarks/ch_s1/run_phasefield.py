@@ -23,6 +23,9 @@ from dolfinx import mesh as dmesh  # noqa: E402
 from phasefield.generic.cahn_hilliard import CahnHilliard  # noqa: E402
 from phasefield.output.metadata import versions  # noqa: E402
 
+#: name of the time integrator of each --order
+SCHEMES = {1: "backward Euler", 2: "BDF2", 3: "BDF3"}
+
 
 def main() -> None:
     parser = common.base_parser(__doc__)
@@ -33,7 +36,7 @@ def main() -> None:
     parser.add_argument("--dt-min", type=float, default=1e-10)
     parser.add_argument("--dt-max", type=float, default=1e-4)
     parser.add_argument("--degree", type=int, default=1)
-    parser.add_argument("--order", type=int, default=2, help="1: backward Euler, 2: BDF2")
+    parser.add_argument("--order", type=int, default=2, choices=sorted(SCHEMES), help=str(SCHEMES))
     parser.add_argument("--linear-solver", choices=["gmres", "mumps"], default="gmres")
     parser.add_argument("--quadrature-degree", type=int, help="default: 2 x degree")
     parser.add_argument("--land-on-reports", action="store_true")
@@ -81,7 +84,7 @@ def main() -> None:
     record = {
         "code": args.label, "setting": setting, "ranks": comm.size, "cells": args.cells,
         "mesh": f"unit square, {args.cells} x {args.cells} x 2 triangles, P{args.degree} x P{args.degree}",
-        "scheme": f"{'BDF2' if args.order == 2 else 'backward Euler'}, monolithic Newton (SNES), "
+        "scheme": f"{SCHEMES[args.order]}, monolithic Newton (SNES), "
                   f"{args.linear_solver}", "controller": controller, "t_end": t_end, "steps": steps,
         "rejected_steps": rejected, "failed_steps": failed, "nonlinear_iterations": iterations,
         "setup_time_s": comm.allreduce(setup, op=MPI.MAX), "loop_time_s": comm.allreduce(loop, op=MPI.MAX),
