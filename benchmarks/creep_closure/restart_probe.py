@@ -57,7 +57,7 @@ class FlowProbe:
                                 * creep.ds(int(FacetTag.INTERFACE)))
 
     def __call__(self) -> dict:
-        self.phi.interpolate(self.flow._phi)
+        self.phi.interpolate(self.flow.creep.phi)
         velocity = self.flow.creep.velocity.x.array.reshape(-1, self.gdim)
         speed = np.linalg.norm(velocity, axis=1) * M_PER_S_TO_UM_PER_H
         phi = self.phi.x.array
@@ -68,7 +68,7 @@ class FlowProbe:
             "phi_at_fastest": float(phi[fastest]),
             "max_speed_in_metal_um_per_h": float(np.max(speed[phi > 0.9], initial=0.0)),
             "contact_facets": int(self.flow.creep.contact_facets.size),
-            "interface_facets": int(self.flow._facets.size),
+            "interface_facets": int(self.flow.creep.interface_facets().size),
             "outflow_um2_per_h": float(fem.assemble_scalar(self.outflow)) * M_PER_S_TO_UM_PER_H * 1e6,
         }
 
