@@ -83,24 +83,26 @@ Then :math:`\hat\eta = \tfrac13\hat{\dot\varepsilon}^{(1-n)/n}` for every n, pre
 velocities are of order one, and the SNES tolerances (absolute 1e-10, relative 1e-9, step 1e-10)
 mean the same at every pressure.
 
-Solver: Picard (Kacanov: the viscosity frozen at the previous iterate) then Newton. Why:
-Kacanov's iteration is a descent method for the convex dissipation potential of a shear-thinning
-law (:math:`\eta` non-increasing in the rate, n >= 1) and converges from any start, but only
-linearly (0.7-0.8 per iteration for n = 6.6 in the tests, where whole regions must stiffen from
+Solver: Picard (Kacanov: the viscosity frozen at the previous iterate) then Newton. Why: Kacanov's
+iteration is a descent method for the convex dissipation potential of a shear-thinning law
+(:math:`\eta` non-increasing in the rate, n >= 1) and converges from any start, but only linearly
+(0.7-0.8 per iteration for n = 6.6 in the tests, where whole regions must stiffen from
 :math:`\eta_{ref}` to :math:`\eta_{max}`). Newton converges quadratically but its basin is small for
 large n: its tangent stiffness along the current rate direction is :math:`2\eta/n`, so in regions
-whose rate is still wrong by a factor it overshoots (in the power-law channel test, continuation
-in n with Newton stalled at n = 5 even from the converged n = 4 solution: rejected). Sequence:
-the Newtonian solve with :math:`\eta = \eta_{ref}`; Kacanov until the velocity changes by less than
-3e-2 (relative, max norm); Newton (SNES, backtracking line search on the residual norm, MUMPS LU,
-at most 40 iterations); if it fails, Kacanov continues from its own last iterate to 1e-3, then 1e-5,
-with a Newton attempt after each. A later solve starts from the previous solution and tries Newton
-first. A failure raises :class:`SolverFailure` and restores the previous state. Why backtracking: the
-residual is the gradient of a saddle (convex in v, concave in p) Lagrangian, not of a convex
-potential, and from the warm start after a step in which voids grew the critical-point line search
-let the residual norm stagnate and grow (15 iterations wasted per step, then the cold Kacanov
-restart); backtracking decreases it monotonically and converges from there in 18-40 iterations
-(docs/creep.md, "Solver").
+whose rate is still wrong by a factor it overshoots (in the power-law channel test, continuation in
+n with Newton stalled at n = 5 even from the converged n = 4 solution: rejected). Sequence: the
+Newtonian solve with :math:`\eta = \eta_{ref}`; Kacanov until the velocity changes by less than 3e-2
+(relative, max norm); Newton (SNES, backtracking line search on the residual norm, MUMPS LU, at most
+40 iterations); if it fails, Kacanov continues from its own last iterate to 1e-3, then 1e-5, with a
+Newton attempt after each. A later solve starts from the previous solution with Kacanov to 1e-2,
+then Newton (Newton straight from the previous solution crawled: after a void step its backtracking
+took steps of 0.3-0.45 for 40 iterations and failed, then paid the cold sequence; a few Kacanov
+iterations first halved the creep time of coupled T3 steps, docs/creep.md). A failure raises
+:class:`SolverFailure` and restores the previous state. Why backtracking: the residual is the
+gradient of a saddle (convex in v, concave in p) Lagrangian, not of a convex potential, and from the
+warm start after a step in which voids grew the critical-point line search let the residual norm
+stagnate and grow (15 iterations wasted per step, then the cold Kacanov restart); backtracking
+decreases it monotonically and converges from there in 18-40 iterations (docs/creep.md, "Solver").
 """
 
 import logging
@@ -134,6 +136,9 @@ QUADRATURE_DEGREE = 4
 #: Picard hands over to Newton when the velocity changes by less than the first of these (relative,
 #: max norm); each time Newton fails, Picard continues from there to the next one and Newton retries.
 PICARD_STAGES = (3e-2, 1e-3, 1e-5)
+#: A warm solve (from the previous solution) starts with Kacanov from there to this velocity change,
+#: then Newton; if that fails, the cold sequence of PICARD_STAGES follows (module docstring: why).
+WARM_PICARD_TOLERANCE = 1e-2
 #: Newton: backtracking line search on the residual norm, MUMPS LU (module docstring: why).
 NEWTON_OPTIONS = {
     "snes_type": "newtonls", "snes_linesearch_type": "bt", "snes_rtol": 1e-9, "snes_atol": 1e-10,
@@ -389,7 +394,14 @@ class PowerLawCreep:
     def set_stack_pressure(self, pressure: float) -> None:
         """The traction on the top of the window (Pa, compressive positive). The default void
         viscosity follows it (VOID_VISCOSITY_RATIO times eta_N at sigma_eq = pressure), so that the
-        void stays equally soft relative to the metal around it."""
+        void stays equally soft relative to the metal around it. A warm start is rescaled as the
+        creep law scales a solution, v by (p_new / p_old)^n and p by p_new / p_old (exact without
+        the caps), so that the next solve starts close to its solution."""
+        old = float(self.stack_pressure.value) * self.scales.stress
+        if self._warm and old > 0 and pressure > 0:
+            ratio = pressure / old
+            self.u.x.array[self._velocity_dofs] *= ratio**self.law.stress_exponent
+            self.u.x.array[self._pressure_dofs] *= ratio
         self.stack_pressure.value = pressure / self.scales.stress
         if self._void_follows_pressure and pressure > 0:
             self.void_viscosity = VOID_VISCOSITY_RATIO * self.law.viscosity(self.law.strain_rate(pressure))
@@ -400,12 +412,11 @@ class PowerLawCreep:
         restored and SolverFailure raised."""
         self._saved.x.array[:] = self.u.x.array
         picard_total, newton_total = 0, 0
-        stages = [(False, None)] if self._warm else []
+        stages = [(False, WARM_PICARD_TOLERANCE)] if self._warm else []
         stages += [(k == 0, tolerance) for k, tolerance in enumerate(PICARD_STAGES)]
         try:
             for cold, tolerance in stages:
-                if tolerance is not None:
-                    picard_total += self._picard_iterate(self.picard_iterations, tolerance, restart=cold)
+                picard_total += self._picard_iterate(self.picard_iterations, tolerance, restart=cold)
                 converged, iterations = self._newton_iterate()
                 newton_total += iterations
                 if converged:

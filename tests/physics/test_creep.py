@@ -127,9 +127,11 @@ def test_prescribed_divergence_is_reproduced_and_enters_through_the_top():
     assert model.top_inflow() == pytest.approx(-expected, rel=1e-8, abs=0.0)
 
 
-def test_warm_restart_after_a_pressure_change_needs_no_picard_and_scales_as_the_creep_law():
-    """After a converged solve, a doubled stack pressure is solved by Newton alone, and the void
-    closes 2^n faster (the default void viscosity follows the pressure; the caps do not matter)."""
+def test_warm_restart_after_a_pressure_change_is_cheap_and_scales_as_the_creep_law():
+    """After a converged solve, a doubled stack pressure is solved from the rescaled solution with
+    one Kacanov iteration and a few Newton iterations (a cold solve of this void cell takes 18 + 8),
+    and the void closes 2^n faster (the default void viscosity follows the pressure; the caps do not
+    matter)."""
     radius, size, stack = 2e-6, 8e-6, 1e6
     window = square(16, size)
     phi = fem.Function(fem.functionspace(window.metal.mesh, ("Lagrange", 1)))
@@ -139,7 +141,7 @@ def test_warm_restart_after_a_pressure_change_needs_no_picard_and_scales_as_the_
     before = model.void_area_rate()
     model.set_stack_pressure(2.0 * stack)
     picard, newton = model.solve()
-    assert picard == 0 and newton > 0
+    assert picard == 1 and 0 < newton <= 4
     assert model.void_area_rate() / before == pytest.approx(2.0**LI.stress_exponent, rel=1e-3)
 
 
