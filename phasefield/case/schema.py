@@ -100,14 +100,14 @@ class Creep(Strict):
     ``none``: the potential lattice flow of the vacancy sinks alone (no stack pressure acts);
     ``power_law``: Norton creep under the stack pressure of ``[cell]`` (parameters from the metal
     set), no penetration on the contact, free (``slip``) or no (``stick``) tangential motion there.
-    ``contact``: which interface facets have no penetration: ``metal_fraction``, those at a metal
-    fraction of at least 1/2 (the others are traction free), or ``impenetrable``, all of them
-    (:mod:`phasefield.physics.creep_flow`).
+    ``contact``: which interface facets have no penetration: ``impenetrable`` (default), all of
+    them, or ``metal_fraction``, those at a metal fraction of at least 1/2 (the others are traction
+    free; the default until 2026-11-26) (:mod:`phasefield.physics.creep_flow`).
     """
 
     model: Literal["none", "power_law"] = "none"
     interface: Literal["slip", "stick"] = "slip"
-    contact: Literal["metal_fraction", "impenetrable"] = "metal_fraction"
+    contact: Literal["impenetrable", "metal_fraction"] = "impenetrable"
 
 
 def _non_decreasing(values: list[float]) -> list[float]:

@@ -13,15 +13,16 @@ with the vacancy-sink divergence :math:`s` of the void model, the stack pressure
 the window top, and no penetration :math:`v_n = 0` on the interface facets in contact. Which facets
 those are is the contact rule (``[creep] contact``):
 
-- ``"metal_fraction"`` (default): those whose metal fraction at the midpoint (the mean of the P1
-  vertex values) is at least 1/2. The other interface facets are traction free, so metal above a
-  void can move down through them and re-establish contact. When no facet reaches 1/2 (a gap over
-  the whole window), the facets at the largest metal fraction keep v_n = 0: the metal rests there.
-  A facet just below 1/2 is half metal, and the metal above it is pushed out through it into the
-  electrolyte until the advected metal fraction is back at 1/2 (docs/creep.md, "restart probes").
-- ``"impenetrable"``: every interface facet: the electrolyte is rigid everywhere, and a void on the
-  interface closes by compression of the void material and by metal sliding in along the interface
-  (free slip), never by metal leaving the window.
+- ``"impenetrable"`` (default since 2026-11-26): every interface facet: the electrolyte is rigid
+  everywhere, and a void on the interface closes by compression of the void material and by metal
+  sliding in along the interface (free slip), never by metal leaving the window.
+- ``"metal_fraction"`` (the default before): those whose metal fraction at the midpoint (the mean of
+  the P1 vertex values) is at least 1/2. The other interface facets are traction free, so metal
+  above a void can move down through them. When no facet reaches 1/2 (a gap over the whole window),
+  the facets at the largest metal fraction keep v_n = 0: the metal rests there. But a facet just
+  below 1/2 is half metal, and the metal above it is pushed out through it into the electrolyte
+  until the advected metal fraction is back at 1/2: at 1.5 MPa at up to 3e7 um/h, holding the step
+  at microseconds (docs/creep.md, "Restart probes"), which is why it is no longer the default.
 
 The contact set is updated before each solve; the creep solvers are rebuilt only when it changes
 (on every rank together). One velocity (P2, m/s) advects the void phase field, the vacancies and
@@ -47,7 +48,7 @@ class CreepFlow:
     """Creep velocity of the metal window; :meth:`bind` with the void model, then :meth:`solve`."""
 
     def __init__(self, metal: Subdomain, law: NortonLaw, stack_pressure: float, interface: str = "slip",
-                 contact: str = "metal_fraction"):
+                 contact: str = "impenetrable"):
         if contact not in CONTACT_RULES:
             raise ValueError(f"contact must be one of {CONTACT_RULES}, not {contact!r}")
         self._metal, self._law, self._pressure, self._interface = metal, law, stack_pressure, interface

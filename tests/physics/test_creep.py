@@ -166,14 +166,15 @@ def test_contact_region_limits_no_penetration_to_the_contact_facets():
 
 def test_in_a_gap_the_metal_rests_on_its_highest_metal_fraction_and_moves_down_elsewhere():
     """A void layer under the whole interface (metal fraction 0.1 to 0.3 < 1/2 on every interface
-    facet, largest at x = 2.5 um): the coupled flow keeps no penetration on the facets at the largest
-    metal fraction instead of letting the metal float (no contact facet: a nearly singular matrix, on
-    which MUMPS failed in the T3 sweep), and the metal beside them moves down into the gap."""
+    facet, largest at x = 2.5 um): the coupled flow with the "metal_fraction" contact rule keeps no
+    penetration on the facets at the largest metal fraction instead of letting the metal float (no
+    contact facet: a nearly singular matrix, on which MUMPS failed in the T3 sweep), and the metal
+    beside them moves down into the gap."""
     window = square(8)
     mesh = window.metal.mesh
     phi = fem.Function(fem.functionspace(mesh, ("Lagrange", 1)))
     phi.interpolate(lambda x: np.where(x[1] < 0.7e-6, 0.1 + 0.2 * np.exp(-((x[0] - 2.5e-6) / 0.5e-6) ** 2), 1.0))
-    flow = CreepFlow(window.metal, LI, 1e6)
+    flow = CreepFlow(window.metal, LI, 1e6, contact="metal_fraction")
     flow.bind(None, phi)
     facets = flow.contact_facets()
     midpoints = dmesh.compute_midpoints(mesh, mesh.topology.dim - 1, facets)
