@@ -121,7 +121,7 @@ from petsc4py import PETSc
 from phasefield.mesh import FacetTag, Subdomain
 from phasefield.physics.constants import GAS_CONSTANT
 from phasefield.physics.direct_solver import enlarge_mumps_workspace
-from phasefield.physics.failures import SolverFailure, guarded_solve
+from phasefield.physics.failures import SolverFailure, at_round_off_floor, guarded_solve
 
 log = logging.getLogger(__name__)
 
@@ -145,9 +145,11 @@ NEWTON_OPTIONS = {
     "snes_stol": 1e-10, "snes_max_it": 40,
     "ksp_type": "preonly", "pc_type": "lu", "pc_factor_mat_solver_type": "mumps",
 }
-#: Newton at a round-off floor, accepted as converged (:meth:`PowerLawCreep._at_round_off_floor`): the
-#: residual norm fell by this factor from the start of the attempt and then stalled over this many
-#: iterations. Seen in the power-law channel at 64 cells (n = 6.6, a rigid core): 1.5e-3 -> 3.4e-7 in
+#: Newton at a round-off floor, accepted as converged (:func:`.failures.at_round_off_floor`): the
+#: residual norm fell by this factor from the start of the attempt and then stalled within 1% over
+#: this many iterations (the backtracking search finds no descent in the round-off of nearly rigid
+#: regions; a Newton still converging, even damped, lowers the norm by several % per iteration).
+#: Seen in the power-law channel at 64 cells (n = 6.6, a rigid core): 1.5e-3 -> 3.4e-7 in
 #: 3 full Newton steps after Kacanov to 1e-5, then 3.41e-7 for 37 iterations.
 ROUND_OFF_DROP = 1e-3
 ROUND_OFF_STALL = 5
@@ -472,22 +474,11 @@ class PowerLawCreep:
             self.u.x.array[:] = start
             return False, self._newton.solver.getIterationNumber()
         snes = self._newton.solver
-        converged = ((snes.getConvergedReason() > 0 or self._at_round_off_floor())
+        converged = ((snes.getConvergedReason() > 0 or at_round_off_floor(snes, ROUND_OFF_DROP, ROUND_OFF_STALL))
                      and bool(np.all(np.isfinite(self.u.x.array))))
         if not converged:
             self.u.x.array[:] = start
         return converged, snes.getIterationNumber()
-
-    def _at_round_off_floor(self) -> bool:
-        """The last Newton solve fell by at least ROUND_OFF_DROP and then stalled: its last
-        ROUND_OFF_STALL residual norms lie within 1% of each other (the backtracking search finds
-        no descent in the round-off of nearly rigid regions; a Newton still converging, even
-        damped, lowers the norm by several % per iteration)."""
-        norms, _ = self._newton.solver.getConvergenceHistory()
-        if len(norms) <= ROUND_OFF_STALL or norms[-1] > ROUND_OFF_DROP * norms[0]:
-            return False
-        tail = norms[-ROUND_OFF_STALL:]
-        return bool(np.max(tail) <= 1.01 * np.min(tail))
 
     def restore(self, values: np.ndarray) -> None:
         """Set the scaled unknowns (a local array of :attr:`u`, e.g. from a checkpoint) and the

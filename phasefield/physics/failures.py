@@ -18,6 +18,16 @@ class ModelBreakdown(BoundViolation):
     step cannot help, so the step is not retried."""
 
 
+def at_round_off_floor(solver: PETSc.SNES, drop: float, stall: int = 0) -> bool:
+    """The residual norms of the last SNES solve (its convergence history, reset per solve) fell
+    by at least ``drop`` and, with ``stall`` > 0, their last ``stall`` values lie within 1% of each
+    other: the Newton has reached the round-off floor of its residual rather than failed."""
+    norms, _ = solver.getConvergenceHistory()
+    if len(norms) <= max(stall, 1) or norms[-1] > drop * norms[0]:
+        return False
+    return stall == 0 or bool(max(norms[-stall:]) <= 1.01 * min(norms[-stall:]))
+
+
 def guarded_solve(problem, what: str) -> None:
     """``problem.solve()`` with a PETSc error raised as :class:`SolverFailure`, so that the step is
     rejected and retried. After a failed solve (an error, or SNES not converged) the factorisation is

@@ -82,7 +82,7 @@ from phasefield.generic.free_energy import (
 from phasefield.mesh import FacetTag, Subdomain
 from phasefield.physics.constants import FARADAY
 from phasefield.physics.direct_solver import enlarge_mumps_workspace
-from phasefield.physics.failures import BoundViolation, SolverFailure, guarded_solve
+from phasefield.physics.failures import BoundViolation, SolverFailure, at_round_off_floor, guarded_solve
 from phasefield.physics.vacancies import CORRELATION_FACTOR_BCC, VacancyProperties
 
 AVOGADRO = 6.02214076e23
@@ -235,7 +235,8 @@ class VacancyVoidSystem:
             raise
         iterations = self.problem.solver.getIterationNumber()
         reason = self.problem.solver.getConvergedReason()
-        if reason == PETSc.SNES.ConvergedReason.DIVERGED_LINE_SEARCH and self._at_round_off_floor():
+        if (reason == PETSc.SNES.ConvergedReason.DIVERGED_LINE_SEARCH
+                and at_round_off_floor(self.problem.solver, ROUND_OFF_FLOOR)):
             reason = PETSc.SNES.ConvergedReason.CONVERGED_FNORM_ABS
         if reason <= 0 or not np.all(np.isfinite(self.u.x.array)):
             self.u.x.array[:] = self.u_old.x.array
@@ -246,11 +247,6 @@ class VacancyVoidSystem:
             raise BoundViolation(f"metal fraction left [0, 1] (min {low:.3g}, max {high:.3g})")
         self.u_old.x.array[:] = self.u.x.array
         return iterations
-
-    def _at_round_off_floor(self) -> bool:
-        """The residual norm of the last Newton solve fell below ROUND_OFF_FLOOR x its initial value."""
-        norms, _ = self.problem.solver.getConvergenceHistory()
-        return len(norms) > 1 and norms[-1] <= ROUND_OFF_FLOOR * norms[0]
 
     # -- diagnostics -------------------------------------------------------------------------
     def _sum(self, form) -> float:
