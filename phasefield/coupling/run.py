@@ -13,7 +13,7 @@ from phasefield.output.line_scan_plot import plot_line_scans
 from phasefield.output.metadata import run_metadata, write_json
 from phasefield.output.timeseries import COLUMNS
 from phasefield.output.voltage_plot import plot_voltage_curve
-from phasefield.physics.failures import SolverFailure
+from phasefield.solvers.failures import SolverFailure
 
 log = logging.getLogger(__name__)
 

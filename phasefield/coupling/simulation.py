@@ -44,7 +44,7 @@ from phasefield.physics.constants import FARADAY
 from phasefield.physics.contact import PrescribedVoids, full_contact
 from phasefield.physics.creep import NortonLaw
 from phasefield.physics.creep_flow import CreepFlow
-from phasefield.physics.failures import ModelBreakdown, SolverFailure
+from phasefield.solvers.failures import ModelBreakdown, SolverFailure
 from phasefield.physics.lattice_flow import PotentialLatticeFlow
 
 log = logging.getLogger(__name__)

@@ -29,7 +29,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from phasefield.physics.failures import SolverFailure
+from phasefield.solvers.failures import SolverFailure
 
 logger = logging.getLogger(__name__)
 
@@ -148,7 +148,7 @@ class AdaptiveTimeStepper:
         """Advance ``stepper`` from t_start to exactly t_end, landing on every stop time on the way.
 
         ``on_accept(t, dt, outcome)`` is called after each accepted step with the new time. Raises
-        :class:`~phasefield.physics.failures.SolverFailure` when a step below dt_min fails."""
+        :class:`~phasefield.solvers.failures.SolverFailure` when a step below dt_min fails."""
         stops = sorted({*(s for s in stop_times if t_start < s < t_end), t_end})
         stats = RunStatistics(time=t_start)
         t = t_start

@@ -120,8 +120,8 @@ from petsc4py import PETSc
 
 from phasefield.mesh import FacetTag, Subdomain
 from phasefield.physics.constants import GAS_CONSTANT
-from phasefield.physics.direct_solver import enlarge_mumps_workspace
-from phasefield.physics.failures import SolverFailure, at_round_off_floor, guarded_solve
+from phasefield.solvers.direct_solver import enlarge_mumps_workspace
+from phasefield.solvers.failures import SolverFailure, at_round_off_floor, guarded_solve
 
 log = logging.getLogger(__name__)
 

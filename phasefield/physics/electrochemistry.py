@@ -39,7 +39,7 @@ from petsc4py import PETSc
 
 from phasefield.mesh import FacetTag, Subdomain
 from phasefield.physics.constants import BOLTZMANN, FARADAY, GAS_CONSTANT
-from phasefield.physics.failures import SolverFailure
+from phasefield.solvers.failures import SolverFailure
 
 
 def electrolyte_conductivity(

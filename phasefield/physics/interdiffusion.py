@@ -40,7 +40,7 @@ from petsc4py import PETSc
 
 from phasefield.mesh import FacetTag, Subdomain
 from phasefield.physics.constants import GAS_CONSTANT
-from phasefield.physics.failures import BoundViolation, ModelBreakdown, SolverFailure, guarded_solve
+from phasefield.solvers.failures import BoundViolation, ModelBreakdown, SolverFailure, guarded_solve
 from phasefield.physics.thermodynamics import RedlichKister
 
 #: How far x_Mg may leave [0, 1] before the step is refused: discretisation undershoot in strongly

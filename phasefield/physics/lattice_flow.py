@@ -22,7 +22,7 @@ from dolfinx.fem import petsc as fem_petsc
 from petsc4py import PETSc
 
 from phasefield.mesh import FacetTag, Subdomain
-from phasefield.physics.failures import SolverFailure
+from phasefield.solvers.failures import SolverFailure
 
 
 class PotentialLatticeFlow:

@@ -81,8 +81,8 @@ from phasefield.generic.free_energy import (
 )
 from phasefield.mesh import FacetTag, Subdomain
 from phasefield.physics.constants import FARADAY
-from phasefield.physics.direct_solver import enlarge_mumps_workspace
-from phasefield.physics.failures import BoundViolation, SolverFailure, at_round_off_floor, guarded_solve
+from phasefield.solvers.direct_solver import enlarge_mumps_workspace
+from phasefield.solvers.failures import BoundViolation, SolverFailure, at_round_off_floor, guarded_solve
 from phasefield.physics.vacancies import CORRELATION_FACTOR_BCC, VacancyProperties
 
 AVOGADRO = 6.02214076e23

@@ -13,7 +13,7 @@ from phasefield.generic.time_step import (
     extrapolation_weights,
     milne_factor,
 )
-from phasefield.physics.failures import SolverFailure
+from phasefield.solvers.failures import SolverFailure
 
 
 @pytest.mark.parametrize("order", [1, 2, 3])

@@ -2,7 +2,7 @@
 
 from petsc4py import PETSc
 
-from phasefield.physics.direct_solver import reset_factorisation
+from phasefield.solvers.direct_solver import reset_factorisation
 
 
 class SolverFailure(RuntimeError):

@@ -11,7 +11,7 @@ from helpers import DATA
 
 from phasefield.case.loader import load_case
 from phasefield.coupling.simulation import Simulation
-from phasefield.physics.direct_solver import WORKSPACE_INCREASE, enlarge_mumps_workspace
+from phasefield.solvers.direct_solver import WORKSPACE_INCREASE, enlarge_mumps_workspace
 
 LU = {"snes_type": "newtonls", "ksp_type": "preonly", "pc_type": "lu", "pc_factor_mat_solver_type": "mumps"}
 
