@@ -45,8 +45,8 @@ Momentum and mass balance of the metal (no inertia, no elasticity), for the velo
   pressure :math:`p = -\eta_v\nabla\cdot\mathbf{v}` is about :math:`10^{-3}\sigma_0`: practically
   traction free); the mass balance switches from incompressible metal to the compressible void over
   the void half of the diffuse interface only, :math:`m(\phi) = h(\min(2\phi, 1))` (with :math:`m = h(\phi)`
-  the whole diffuse interface is compressible and the void closes by squeezing diffuse metal,
-  55% faster than a sharp hole for n = 6.6: docs/creep.md);
+  the whole diffuse interface would be compressible and the void would close by squeezing diffuse
+  metal, much faster than a sharp hole: docs/creep.md, "Equations");
 - :math:`s` (1/s) the prescribed divergence, e.g. the vacancy sinks :math:`s = -k_s(c_v - c_v^{eq})`,
   applied in the metal (weight m);
 - :math:`\mathbf{f}` a body force (N/m^3): zero in the battery, for verification.
@@ -86,23 +86,19 @@ mean the same at every pressure.
 Solver: Picard (Kacanov: the viscosity frozen at the previous iterate) then Newton. Why: Kacanov's
 iteration is a descent method for the convex dissipation potential of a shear-thinning law
 (:math:`\eta` non-increasing in the rate, n >= 1) and converges from any start, but only linearly
-(0.7-0.8 per iteration for n = 6.6 in the tests, where whole regions must stiffen from
-:math:`\eta_{ref}` to :math:`\eta_{max}`). Newton converges quadratically but its basin is small for
-large n: its tangent stiffness along the current rate direction is :math:`2\eta/n`, so in regions
-whose rate is still wrong by a factor it overshoots (in the power-law channel test, continuation in
-n with Newton stalled at n = 5 even from the converged n = 4 solution: rejected). Sequence: the
-Newtonian solve with :math:`\eta = \eta_{ref}`; Kacanov until the velocity changes by less than 3e-2
-(relative, max norm); Newton (SNES, backtracking line search on the residual norm, MUMPS LU, at most
-40 iterations); if it fails, Kacanov continues from its own last iterate to 1e-3, then 1e-5, with a
-Newton attempt after each. A later solve starts from the previous solution with Kacanov to 1e-2,
-then Newton (Newton straight from the previous solution crawled: after a void step its backtracking
-took steps of 0.3-0.45 for 40 iterations and failed, then paid the cold sequence; a few Kacanov
-iterations first halved the creep time of coupled T3 steps, docs/creep.md). A failure raises
-:class:`SolverFailure` and restores the previous state. Why backtracking: the residual is the
-gradient of a saddle (convex in v, concave in p) Lagrangian, not of a convex potential, and from the
-warm start after a step in which voids grew the critical-point line search let the residual norm
-stagnate and grow (15 iterations wasted per step, then the cold Kacanov restart); backtracking
-decreases it monotonically and converges from there in 18-40 iterations (docs/creep.md, "Solver").
+(regions that are nearly rigid must stiffen from :math:`\eta_{ref}` to :math:`\eta_{max}`). Newton
+converges quadratically but its basin is small for large n: its tangent stiffness along the current
+rate direction is :math:`2\eta/n`, so in regions whose rate is still wrong by a factor it overshoots.
+Sequence: the Newtonian solve with :math:`\eta = \eta_{ref}`; Kacanov until the velocity changes by
+less than 3e-2 (relative, max norm); Newton (SNES, backtracking line search on the residual norm,
+MUMPS LU, at most 40 iterations); if it fails, Kacanov continues from its own last iterate to 1e-3,
+then 1e-5, with a Newton attempt after each. A later solve starts from the previous solution with
+Kacanov to 1e-2, then Newton (Newton straight from the previous solution crawls after a void
+step). A failure raises :class:`SolverFailure` and restores the previous state. The
+line search is backtracking because the residual is the gradient of a saddle (convex in v, concave
+in p) Lagrangian, not of a convex potential: backtracking decreases its norm monotonically. A Newton
+that stalls at the round-off floor of the residual is accepted (``ROUND_OFF_DROP``). Measurements and
+the alternatives tried: docs/creep.md, "Solver strategy, and why" and "Design history and trials".
 """
 
 import logging
@@ -149,8 +145,7 @@ NEWTON_OPTIONS = {
 #: residual norm fell by this factor from the start of the attempt and then stalled within 1% over
 #: this many iterations (the backtracking search finds no descent in the round-off of nearly rigid
 #: regions; a Newton still converging, even damped, lowers the norm by several % per iteration).
-#: Seen in the power-law channel at 64 cells (n = 6.6, a rigid core): 1.5e-3 -> 3.4e-7 in
-#: 3 full Newton steps after Kacanov to 1e-5, then 3.41e-7 for 37 iterations.
+#: The case that needed it: docs/creep.md, "Design history and trials", "Round-off floor".
 ROUND_OFF_DROP = 1e-3
 ROUND_OFF_STALL = 5
 #: One Picard iteration: the residual is linear in the unknowns, one LU solve.

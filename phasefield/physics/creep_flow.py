@@ -13,16 +13,16 @@ with the vacancy-sink divergence :math:`s` of the void model, the stack pressure
 the window top, and no penetration :math:`v_n = 0` on the interface facets in contact. Which facets
 those are is the contact rule (``[creep] contact``):
 
-- ``"impenetrable"`` (default since 2026-11-26): every interface facet: the electrolyte is rigid
-  everywhere, and a void on the interface closes by compression of the void material and by metal
-  sliding in along the interface (free slip), never by metal leaving the window.
-- ``"metal_fraction"`` (the default before): those whose metal fraction at the midpoint (the mean of
-  the P1 vertex values) is at least 1/2. The other interface facets are traction free, so metal
+- ``"impenetrable"`` (default): every interface facet: the electrolyte is rigid everywhere, and a
+  void on the interface closes by compression of the void material and by metal sliding in along
+  the interface (free slip), never by metal leaving the window.
+- ``"metal_fraction"`` (kept as a sensitivity): those whose metal fraction at the midpoint (the mean
+  of the P1 vertex values) is at least 1/2. The other interface facets are traction free, so metal
   above a void can move down through them. When no facet reaches 1/2 (a gap over the whole window),
-  the facets at the largest metal fraction keep v_n = 0: the metal rests there. But a facet just
-  below 1/2 is half metal, and the metal above it is pushed out through it into the electrolyte
-  until the advected metal fraction is back at 1/2: at 1.5 MPa at up to 3e7 um/h, holding the step
-  at microseconds (docs/creep.md, "Restart probes"), which is why it is no longer the default.
+  the facets at the largest metal fraction keep v_n = 0: the metal rests there. A facet just below
+  1/2 is half metal, yet the metal above it is pushed out through it into the electrolyte until the
+  advected metal fraction is back at 1/2, which holds the time step at the Courant limit: hence not
+  the default (measurements and history: docs/creep.md, "Restart probes" and "Coupled runs").
 
 The contact set is updated before each solve; the creep solvers are rebuilt only when it changes
 (on every rank together). One velocity (P2, m/s) advects the void phase field, the vacancies and

@@ -160,8 +160,8 @@ class GalvanostaticElectrolyte:
         self._b_vec = fem_petsc.create_vector(self.function_space)
         self._J_mat = fem_petsc.create_matrix(self._J)
         self._z, self._w = self._F_vec.duplicate(), self._F_vec.duplicate()
-        #: the line search's start point, allocated once (a copy per iteration was never freed in
-        #: parallel runs: +60% resident memory over 4900 steps on 2 ranks, benchmarks/memory)
+        #: the line search's start point, allocated once per solver, not once per iteration (a copy per
+        #: iteration leaked memory in parallel runs: docs/performance.md, "Performance work driven by these numbers")
         self._psi0 = self.psi.x.petsc_vec.duplicate()
         self._ksp = PETSc.KSP().create(mesh.comm)
         self._ksp.setType("preonly")

@@ -18,10 +18,11 @@ solution (:mod:`phasefield.physics.thermodynamics`). Boundary conditions:
   (plating); ``closed_top`` sets this flux to zero (a verification problem);
 - lateral sides: no flux.
 
-Until the creep sub-model provides v, the coupler gives the mass-balance velocity
-:math:`\mathbf{v} = -(i\,\Omega/F)\,\mathbf{e}_n` (the lattice moves towards the interface at the
-stripping rate). The weak form is conservative: with w = 1 it states
-:math:`d/dt \int x = -\int_{top} \mathbf{J}\cdot\mathbf{n}` exactly, so Mg is conserved to the solver
+The coupler gives v (m/s): without the void model (full or prescribed contact) the mass-balance
+velocity :math:`\mathbf{v} = -(i\,\Omega/F)\,\mathbf{e}_n` (the lattice moves towards the interface
+at the stripping rate); with the void model the metal velocity of :mod:`.lattice_flow` or, under
+``[creep] model = "power_law"``, of :mod:`.creep_flow`. The weak form is conservative: with w = 1 it
+states :math:`d/dt \int x = -\int_{top} \mathbf{J}\cdot\mathbf{n}` exactly, so Mg is conserved to the solver
 tolerance. No stabilisation: the mesh is graded so that the cell Peclet number v h / D stays below ~1 where
 x_Mg varies (the pile-up layer); where it does not (strongly depleted regions on coarse cells),
 undershoots of up to BOUND_TOLERANCE are accepted.
@@ -40,8 +41,8 @@ from petsc4py import PETSc
 
 from phasefield.mesh import FacetTag, Subdomain
 from phasefield.physics.constants import GAS_CONSTANT
-from phasefield.solvers.failures import BoundViolation, ModelBreakdown, SolverFailure, guarded_solve
 from phasefield.physics.thermodynamics import RedlichKister
+from phasefield.solvers.failures import BoundViolation, ModelBreakdown, SolverFailure, guarded_solve
 
 #: How far x_Mg may leave [0, 1] before the step is refused: discretisation undershoot in strongly
 #: depleted regions (steep fronts on coarse cells) stays below it; a model that drives x_Mg past 1

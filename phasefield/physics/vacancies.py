@@ -31,7 +31,6 @@ the trap is :math:`\Delta E_{trap,eff} = (1 - \theta_{Mg})\,0.22\ \mathrm{eV} - 
 from dataclasses import dataclass
 
 import numpy as np
-import ufl
 
 from phasefield.physics.constants import BOLTZMANN, ELEMENTARY_CHARGE
 
@@ -79,11 +78,6 @@ class VacancyProperties:
         coverage = self.mg_interface_coverage(x_mg)
         energy = (1.0 - coverage) * self.interface_trap_energy - coverage * self.mg_neighbour_energy
         return np.exp(energy / self.kt)
-
-
-def metal_vacancy_fraction(properties: VacancyProperties, mu, x_mg):
-    """c_m = c_eq(x) exp(mu) (UFL)."""
-    return properties.equilibrium_fraction(x_mg) * ufl.exp(mu)
 
 
 def nucleation_rate(prefactor: float, barrier: float, trap_factor, supersaturation):

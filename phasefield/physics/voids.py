@@ -46,18 +46,14 @@ conserved by the discrete scheme when v = 0, no sinks and no injection). The pha
 stabilisation :math:`+L W S\,(\phi - \phi^{n})` (Xu & Tang 2006; Shen & Yang 2010; parameter
 ``stabilization``: 0, plain backward Euler, by default and in the verification tests; S = 4,
 ``STABILIZATION``, in the coupled runs through :mod:`phasefield.coupling.void_coupling`), an
-O(dt) change to the backward-Euler phase equation (equilibria unchanged; first order kept): the local
-part :math:`W g + h\,\alpha W\tanh(\cdot)` is non-convex in phi (its second derivative reaches
+O(dt) change to the backward-Euler phase equation (equilibria unchanged; first order kept). Why: the
+local part :math:`W g + h\,\alpha W\tanh(\cdot)` is non-convex in phi (its second derivative reaches
 -3.09 W at saturated driving, -1 W without), so for dt > tau/3 (tau = 1/(L W)) the phase Jacobian
-:math:`1/dt + L f''` becomes indefinite inside a nucleus' diffuse edge and Newton stagnates
-(line-search failure) after the first nucleation even for dt ~ 0.5 s; with S > 3.09 it is positive
-for any dt (S = 2 happened to work in a T1 trial at dt = 72 s, S = 1 did not). The cost is a
-splitting error: phi relaxes with an effective time ~tau + S dt per step, so the limiter's speed
-bound drops to ~alpha delta / (3 (tau + S dt)) (~0.3 nm/s at delta = 0.5 um, dt = 72 s), of the
-order of the injection-limited void growth (i Omega/F ~ 0.7 nm/s at 0.5 mA/cm^2). In the T1 trial
-(40 um, 0.5 mA/cm^2) the interface supersaturation after the first nucleation relaxes more slowly at
-dt = 72 s than at 18 s (1.26 vs 0.40 kT at 0.03 mAh/cm^2) and more voids nucleate (10 vs 5 per
-100 um at 0.05 mAh/cm^2): keep S dt / tau moderate (dt <~ 18 s) when calibrating nucleation.
+:math:`1/dt + L f''` becomes indefinite inside a nucleus' diffuse edge and Newton stagnates; with
+S > 3.09 it is positive for any dt. The cost is a splitting error: phi relaxes with an effective time
+~tau + S dt per step, so the limiter's speed bound drops to ~alpha delta / (3 (tau + S dt)); keep
+S dt / tau moderate (dt <~ 18 s) when calibrating nucleation. Trials and numbers: docs/voids.md,
+"Design history and trials".
 Newton on one mixed P1 x P1 space with MUMPS. Rows are scaled (phi rows by 1/(L W), mu rows by dt)
 over the window size.
 """
@@ -81,9 +77,9 @@ from phasefield.generic.free_energy import (
 )
 from phasefield.mesh import FacetTag, Subdomain
 from phasefield.physics.constants import FARADAY
+from phasefield.physics.vacancies import CORRELATION_FACTOR_BCC, VacancyProperties
 from phasefield.solvers.direct_solver import enlarge_mumps_workspace
 from phasefield.solvers.failures import BoundViolation, SolverFailure, at_round_off_floor, guarded_solve
-from phasefield.physics.vacancies import CORRELATION_FACTOR_BCC, VacancyProperties
 
 AVOGADRO = 6.02214076e23
 #: The phase driving force omega_m - omega_v is limited smoothly to +-DRIVING_LIMIT * W (see docstring).
@@ -92,15 +88,14 @@ DRIVING_LIMIT = 0.5
 #: coupled runs: S bounds the concave part of g + h * driving / W (min of g'' + DRIVING_LIMIT |h''| is -3.09).
 STABILIZATION = 4.0
 #: Quadrature degree of every integral (12 points per triangle): exact for the polynomial parts of the P1
-#: residual (h'(phi) psi is degree 5), with room for the exp/tanh factors; at degree 4 Newton's line
-#: search failed in the contact-angle test. Set on the measures: FFCx 0.11 ignores
-#: ``form_compiler_options["quadrature_degree"]``, and UFL's estimate (159 points per triangle) made the
-#: Jacobian cost 27 mass-matrix assemblies.
+#: residual (h'(phi) psi is degree 5), with room for the exp/tanh factors. Set on the measures: FFCx 0.11
+#: ignores ``form_compiler_options["quadrature_degree"]`` (lower and estimated degrees: docs/voids.md,
+#: "Design history and trials").
 QUADRATURE_DEGREE = 6
 #: How far phi may overshoot [0, 1] (discretisation) before a step is refused.
 PHI_BOUND_TOLERANCE = 0.05
 #: A Newton whose line search fails after the residual fell by this factor has reached its round-off
-#: floor (seen at steps of microseconds: 7.6e-5 -> 7e-13, then no decrease): accepted as converged.
+#: floor (at steps of microseconds: docs/voids.md, "Design history and trials"): accepted as converged.
 ROUND_OFF_FLOOR = 1e-7
 
 
@@ -132,7 +127,6 @@ class VacancyVoidSystem:
         self.void_stiffness = void_stiffness
         self.x_mg = x_mg
         c_eq = vacancies.equilibrium_fraction(x_mg)
-        self._c_eq = c_eq
 
         def vacancy_fraction(phi_, mu_):
             h = interpolation(phi_)
@@ -141,7 +135,6 @@ class VacancyVoidSystem:
         self.vacancy_fraction = vacancy_fraction
         omega_m = -self.e0 * c_eq * (ufl.exp(mu) - 1)
         omega_v = -self.e0 * (mu + mu**2 / (2 * void_stiffness))
-        self.omega = interpolation(phi) * omega_m + (1 - interpolation(phi)) * omega_v
         mobility = (vacancies.self_diffusivity / CORRELATION_FACTOR_BCC) * (
             interpolation(phi) * (c_eq / vacancies.reference_fraction) * ufl.exp(mu) + 1 - interpolation(phi))
         sink = vacancies.sink_strength * c_eq * (ufl.exp(mu) - 1) * interpolation(phi)
@@ -175,7 +168,7 @@ class VacancyVoidSystem:
             residual, self.u, petsc_options_prefix=petsc_prefix,
             petsc_options={
                 "snes_type": "newtonls", "snes_linesearch_type": "bt",
-                # 50 iterations: after a gap reopened under creep (T3, 1 MPa) a 1 s step needed 31
+                # at most 50 iterations: docs/voids.md, "Design history and trials"
                 "snes_rtol": 1e-9, "snes_atol": 1e-13, "snes_stol": 1e-12, "snes_max_it": 50,
                 "ksp_type": "preonly", "pc_type": "lu", "pc_factor_mat_solver_type": "mumps",
             },
@@ -192,7 +185,6 @@ class VacancyVoidSystem:
              + self.well * double_well(phi_h) + 0.5 * self.kappa * ufl.inner(ufl.grad(phi_h), ufl.grad(phi_h)))
             * dx + self.wetting * boundary_step(phi_h) * self.ds_interface)
         self._contact = fem.form(phi_h * self.ds_interface)
-        self._sink_total = fem.form(sink * dx)
         self._comm = mesh.comm
         self.molar_volume = molar_volume
         self.phi_space, dofs = self.space.sub(0).collapse()
@@ -268,7 +260,3 @@ class VacancyVoidSystem:
     def contact_fraction(self, area: float) -> float:
         """Mean of phi on the interface."""
         return self._sum(self._contact) / area
-
-    def sink_total(self) -> float:
-        """Integral of the sink rate (site fraction x volume per s)."""
-        return self._sum(self._sink_total)

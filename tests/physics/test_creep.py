@@ -82,6 +82,25 @@ def test_power_law_channel_flow_matches_the_analytic_profile_at_optimal_order():
     assert result.errors[-1, 0] < 5e-5
 
 
+def test_viscosity_caps_are_where_the_docs_state():
+    """PowerLawCreep.caps() for Li at 25 C against the caps table of docs/creep.md: eta_max = 1e16 Pa s
+    met at 1.4e-12 1/s and 0.04 MPa at any stack pressure; eta_min = 1e-6 eta_ref, 1.6e6 Pa s at
+    0.2 MPa (met at 0.49 1/s, 2.4 MPa) and 196 Pa s at 1 MPa (2e4 1/s, 12 MPa)."""
+    window = square(2)
+    low, high = (PowerLawCreep(window.metal, LI, p).caps() for p in (0.2e6, 1e6))
+    for caps in (low, high):
+        assert caps["max_viscosity"] == 1e16
+        assert caps["low_cap_rate"] == pytest.approx(1.4e-12, rel=0.01)
+        assert caps["low_cap_stress"] == pytest.approx(0.042e6, rel=0.01)
+    assert low["min_viscosity"] == pytest.approx(1.61e6, rel=0.01)
+    assert low["high_cap_rate"] == pytest.approx(0.49, rel=0.01)
+    assert low["high_cap_stress"] == pytest.approx(2.36e6, rel=0.01)
+    assert high["min_viscosity"] == pytest.approx(196.1, rel=0.01)
+    assert high["high_cap_rate"] == pytest.approx(2.0e4, rel=0.01)
+    assert high["high_cap_stress"] == pytest.approx(11.8e6, rel=0.01)
+    assert high["void_viscosity"] == pytest.approx(1e3 * high["min_viscosity"], rel=1e-12)
+
+
 @pytest.mark.parametrize("exponent", [1.0, 6.6])
 def test_void_closes_at_the_hollow_cylinder_rate(exponent):
     """A quarter void (radius 2 um, on the interface at a lateral side: with the symmetry planes a
