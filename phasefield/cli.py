@@ -74,7 +74,10 @@ def _restart_point(resolved, output: Path | None) -> tuple[Path, Path]:
         _fail(f"--restart: no checkpoint in {output / 'checkpoints'} (run the case first, or drop --restart)",
               USER_ERROR)
     saved = _load(str(output / "case.toml"))
-    if saved.case.model_dump() != resolved.case.model_dump() or saved.materials != resolved.materials:
+    def content(case):
+        return case.case.model_dump(), case.materials, case.extensions
+
+    if content(saved) != content(resolved):
         _fail(f"--restart: {resolved.path} differs from the case the results in {output} were made with "
               f"({output / 'case.toml'})", USER_ERROR)
     return output, checkpoint
@@ -90,7 +93,9 @@ def command_run(args: argparse.Namespace) -> None:
         output, checkpoint = _prepare_output(resolved.path, args.output, args.overwrite), None
     from phasefield.coupling.run import run_case
 
-    run_case(resolved, output, progress=not args.quiet, restart=checkpoint)
+    status = run_case(resolved, output, progress=not args.quiet, restart=checkpoint)
+    if status.startswith("failed"):
+        _fail(f"solver {status}", SOLVER_ERROR)
 
 
 def _sweep_members(path: str):

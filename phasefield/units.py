@@ -121,6 +121,12 @@ def to_si(text: str | float | int, dimension: str) -> float:
     return value
 
 
+@cache
+def si_factor(si_unit: str, unit: str) -> float:
+    """The factor that turns a value in ``si_unit`` into ``unit`` (for output columns and tables)."""
+    return float(registry().Quantity(1.0, si_unit).to(unit).magnitude)
+
+
 def si_to(value: float, dimension: str, unit: str) -> float:
     """Convert an SI value of ``dimension`` to ``unit`` (for reports and plots)."""
     ureg = registry()

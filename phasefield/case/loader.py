@@ -5,14 +5,15 @@ expected and what was given, in one line.
 """
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from phasefield.case.schema import Case
 from phasefield.parameters import ParameterSet, resolve_parameter_set
+from phasefield.submodels import registry
 from phasefield.units import UnitError
 
 MATERIAL_ROLES = ("metal", "electrolyte", "counter_electrode")
@@ -30,12 +31,14 @@ class CaseError(ValueError):
 
 @dataclass(frozen=True)
 class ResolvedCase:
-    """A validated case: the schema values (SI), the parameter sets, and the text it came from."""
+    """A validated case: the schema values (SI), the parameter sets, the text it came from, and the
+    settings of the extension sections (those that registered sub-models bring, by section)."""
 
     path: Path
     case: Case
     materials: dict[str, ParameterSet]
     raw: dict[str, Any]
+    extensions: dict[str, BaseModel] = field(default_factory=dict)
 
     def parameters(self, role: str) -> dict[str, float]:
         """SI values of the parameter set of ``role`` (``metal``, ``electrolyte``, ...)."""
@@ -132,18 +135,30 @@ def load_case(path: str | Path) -> ResolvedCase:
 def resolve(path: Path, raw: dict[str, Any]) -> ResolvedCase:
     """Validate the case ``raw`` (a TOML document read from ``path``, mesh included) and resolve
     its parameter sets; raises :class:`CaseError` naming ``path``."""
+    schemas = {name: schema for name, schema in registry.section_schemas().items() if name not in Case.model_fields}
     try:
-        case = Case.model_validate(raw)
+        case = Case.model_validate({key: value for key, value in raw.items() if key not in schemas})
     except ValidationError as err:
-        first = err.errors()[0]
-        given = first.get("input")
-        if first["type"] in ("missing", "extra_forbidden") or isinstance(given, dict):
-            given = None  # nothing given, or a whole table (its check says what is wrong)
-        loc = first["loc"]
-        if loc and loc[0] in MATERIAL_ROLES:
-            loc = loc[:2]  # `[metal] key`, without the union member pydantic appends
-        raise CaseError(path, _key_path(loc), _message(first), given) from None
+        raise _case_error(path, err.errors()[0]) from None
+    extensions = {}
+    for name in sorted(schemas.keys() & raw.keys()):
+        try:
+            extensions[name] = schemas[name].model_validate(raw[name])
+        except ValidationError as err:
+            first = err.errors()[0]
+            raise _case_error(path, {**first, "loc": (name, *first["loc"])}) from None
     if case.creep.model != "none" and case.contact.model != "phase_field":
         raise CaseError(path, "[creep] model", f'creep moves the voids of [contact] model = "phase_field", '
                         f'not of "{case.contact.model}"', case.creep.model)
-    return ResolvedCase(path=path, case=case, materials=_materials(path, case), raw=raw)
+    return ResolvedCase(path=path, case=case, materials=_materials(path, case), raw=raw, extensions=extensions)
+
+
+def _case_error(path: Path, first: dict) -> CaseError:
+    """The one-line error of pydantic's first ``ValidationError`` entry."""
+    given = first.get("input")
+    if first["type"] in ("missing", "extra_forbidden") or isinstance(given, dict):
+        given = None  # nothing given, or a whole table (its check says what is wrong)
+    loc = first["loc"]
+    if loc and loc[0] in MATERIAL_ROLES:
+        loc = loc[:2]  # `[metal] key`, without the union member pydantic appends
+    return CaseError(path, _key_path(loc), _message(first), given)

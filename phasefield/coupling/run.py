@@ -1,4 +1,7 @@
-"""Run one case end to end: metadata, simulation with progress, final metadata and figure."""
+"""Run one case end to end: metadata, simulation with progress, final metadata and figure.
+
+Returns the run's status; a failed run is a result (its status says why), never an exit.
+"""
 
 import logging
 import shutil
@@ -11,9 +14,9 @@ from phasefield.case import ResolvedCase
 from phasefield.coupling.simulation import Simulation
 from phasefield.output.line_scan_plot import plot_line_scans
 from phasefield.output.metadata import run_metadata, write_json
-from phasefield.output.timeseries import COLUMNS
 from phasefield.output.voltage_plot import plot_voltage_curve
 from phasefield.solvers.failures import SolverFailure
+from phasefield.units import si_to
 
 log = logging.getLogger(__name__)
 
@@ -46,22 +49,22 @@ def _progress_bar(resolved: ResolvedCase):
     return bar, update
 
 
-def run_case(resolved: ResolvedCase, output: Path, progress: bool = True, restart: Path | None = None) -> None:
+def run_case(resolved: ResolvedCase, output: Path, progress: bool = True, restart: Path | None = None) -> str:
     """Run ``resolved`` into the (empty) directory ``output``, or continue it from the checkpoint
-    ``restart``; exits with 3 on solver failure."""
+    ``restart``; returns the run's status (``"completed"``, ``"stopped: ..."`` or ``"failed ..."``)."""
     comm = MPI.COMM_WORLD
+    if comm.rank == 0 and restart is None:
+        shutil.copyfile(resolved.path, output / "case.toml")
+    simulation = Simulation(resolved, comm, output)
     revision = None  # the code that runs: read at the start, kept for the final run.json
     if comm.rank == 0:
-        if restart is None:
-            shutil.copyfile(resolved.path, output / "case.toml")
         started = run_metadata(
             resolved, comm, status="running" if restart is None else f"running (restarted from {restart.name})",
-            sign_convention=SIGN_CONVENTION, columns=COLUMNS)
+            sign_convention=SIGN_CONVENTION, columns=simulation.columns)
         revision = started["git_revision"]
         write_json(output / "run.json", started)
-    simulation = Simulation(resolved, comm, output)
     bar, update = _progress_bar(resolved) if progress else (None, None)
-    status, extra = "completed", {}
+    extra = {}
     try:
         if bar is not None:
             with bar:
@@ -72,13 +75,15 @@ def run_case(resolved: ResolvedCase, output: Path, progress: bool = True, restar
         extra = dict(step_end_reasons=summary.step_end_reasons, steps=summary.steps,
                      wall_time_s=summary.wall_time_s, final=summary.final_row)
     except SolverFailure as err:
-        state = simulation.state
-        status = (f"failed at t = {state.time:.6g} s, capacity {state.capacity / 36000.0:.4g} mAh/cm2: "
+        clock = simulation.clock
+        capacity = si_to(clock.capacity, "areal_capacity", "mAh/cm^2")
+        status = (f"failed at t = {clock.time:.6g} s, capacity {capacity:.4g} mAh/cm2: "
                   f"{err}; last accepted state in {simulation.last_checkpoint}")
+    columns = simulation.columns
     simulation.close()
     if comm.rank == 0:
         write_json(output / "run.json", run_metadata(
-            resolved, comm, status=status, sign_convention=SIGN_CONVENTION, columns=COLUMNS,
+            resolved, comm, status=status, sign_convention=SIGN_CONVENTION, columns=columns,
             git_revision=revision, **extra))
         plot_voltage_curve(output / "timeseries.csv", output / "voltage_vs_capacity.png",
                            resolved.case.meta.description)
@@ -86,7 +91,4 @@ def run_case(resolved: ResolvedCase, output: Path, progress: bool = True, restar
             plot_line_scans(output / "line_scans", output / "mg_line_scans.png",
                             resolved.case.meta.description)
         log.info("%s; results in %s", status, output)
-    if status.startswith("failed"):
-        if comm.rank == 0:
-            print(f"phasefield: error: solver {status}", file=sys.stderr)
-        sys.exit(3)
+    return status

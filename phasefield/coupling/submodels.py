@@ -1,79 +1,53 @@
-"""Build the sub-models of a case from its SI parameters (no time stepping here)."""
+"""Build the sub-models of a case: one per role, looked up in the registry, plus the extensions.
 
-import numpy as np
-from dolfinx import fem
-from petsc4py import PETSc
+Roles and the case sections that choose them: the metal ``flow`` (``[creep] model``), ``interdiffusion``
+(``[interdiffusion] model``; none for pure Li), ``contact`` (``[contact] model``) and the
+``electrochemistry``; then one extension per extra case section registered with its own schema
+(:mod:`phasefield.submodels.registry`). Built in that order, since each uses what the one before
+provides: the contact is advected by the flow and reads x_Mg, the flow's divergence comes from the
+contact's vacancy sinks, and the electrochemistry's U(x_Mg) from the interdiffusion.
+"""
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 
 from phasefield.case import ResolvedCase
-from phasefield.mesh import InterfaceWindow
-from phasefield.physics.electrochemistry import (
-    ButlerVolmer,
-    GalvanostaticElectrolyte,
-    electrolyte_conductivity,
-    series_resistance,
-)
-from phasefield.physics.interdiffusion import (
-    MagnesiumTransport,
-    arrhenius,
-    arrhenius_from_reference,
-    darken_interdiffusivity,
-    fick_diffusivity,
-)
-from phasefield.physics.thermodynamics import RedlichKister
+from phasefield.submodels import registry
+from phasefield.submodels.base import InterfaceFields, SubModel
+from phasefield.submodels.electrochemistry import Electrochemistry
+from phasefield.submodels.metal import li_mg_thermodynamics
 
 
-def li_mg_thermodynamics(metal: dict[str, float], temperature: float) -> RedlichKister:
-    """The Redlich-Kister description of the metal set at ``temperature``."""
-    return RedlichKister(
-        (metal["rk_L0_a"], metal["rk_L1_a"], metal["rk_L2_a"]),
-        (metal["rk_L0_b"], metal["rk_L1_b"], metal["rk_L2_b"]),
-        temperature,
-    )
+@dataclass
+class SubModels:
+    """The sub-models of one run, by role."""
+
+    flow: SubModel
+    interdiffusion: SubModel
+    contact: SubModel
+    electrochemistry: Electrochemistry
+    extensions: list[SubModel] = field(default_factory=list)
+
+    def __iter__(self) -> Iterator[SubModel]:
+        """Every sub-model, in the order of their CSV columns, checkpoint entries and outputs."""
+        yield from (self.electrochemistry, self.interdiffusion, self.contact, self.flow, *self.extensions)
 
 
-def tracer_diffusivities(metal: dict[str, float], temperature: float) -> tuple[float, float]:
-    """(D*_Li, D*_Mg) in m^2/s at ``temperature``."""
-    li = arrhenius_from_reference(metal["li_tracer_diffusivity"], metal["li_tracer_reference_temperature"],
-                                  metal["li_tracer_activation_energy"], temperature)
-    mg = arrhenius(metal["mg_tracer_prefactor"], metal["mg_tracer_activation_energy"], temperature)
-    return li, mg
-
-
-def build_electrochemistry(resolved: ResolvedCase, window: InterfaceWindow,
-                           equilibrium_potential) -> GalvanostaticElectrolyte:
+def build_submodels(resolved: ResolvedCase, interface: InterfaceFields) -> SubModels:
+    """The sub-models of ``resolved`` on the window of ``interface``."""
     case = resolved.case
-    metal, electrolyte = resolved.parameters("metal"), resolved.parameters("electrolyte")
-    counter = resolved.parameters("counter_electrode")
-    conductivity = electrolyte_conductivity(
-        electrolyte["conductivity"], electrolyte["conductivity_reference_temperature"],
-        electrolyte["conductivity_activation_energy"], case.cell.temperature,
-    )
-    kinetics = ButlerVolmer(metal["exchange_current_density"], metal["anodic_transfer_coefficient"],
-                            metal["cathodic_transfer_coefficient"], case.cell.temperature)
-    return GalvanostaticElectrolyte(
-        window.electrolyte, kinetics, conductivity,
-        series_resistance(electrolyte["pellet_thickness"], case.mesh.electrolyte_height, conductivity,
-                          counter["area_specific_resistance"]),
-        window.interface_area, contact_floor=case.solver.contact_floor,
-        equilibrium_potential=equilibrium_potential,
-    )
-
-
-def mass_balance_velocity(window: InterfaceWindow) -> fem.Constant:
-    """The uniform metal velocity v = -(i Omega / F) e_n, set by the coupler each step."""
-    return fem.Constant(window.metal.mesh, np.zeros(window.parent.geometry.dim, dtype=PETSc.ScalarType))
-
-
-def build_interdiffusion(resolved: ResolvedCase, window: InterfaceWindow,
-                         velocity) -> MagnesiumTransport | None:
-    """Mg transport for an alloy (None for pure Li, where x_Mg = 0 throughout)."""
+    contact_class = registry.lookup("contact", case.contact.model)
+    flow = registry.lookup("creep", case.creep.model)(resolved, interface, moves_metal=contact_class.moves_metal)
+    interdiffusion = registry.lookup("interdiffusion", case.interdiffusion.model)(resolved, interface, flow.velocity)
+    contact = contact_class.build(resolved, interface, flow, interdiffusion)
+    flow.bind(contact)
     metal = resolved.parameters("metal")
-    if metal["magnesium_fraction"] == 0.0:
-        return None
-    temperature = resolved.case.cell.temperature
-    li, mg = tracer_diffusivities(metal, temperature)
-    if resolved.case.interdiffusion.model == "darken":
-        diffusivity = darken_interdiffusivity(li_mg_thermodynamics(metal, temperature), li, mg)
-    else:
-        diffusivity = fick_diffusivity(mg)
-    return MagnesiumTransport(window.metal, diffusivity, metal["magnesium_fraction"], velocity)
+    bulk_potential = float(li_mg_thermodynamics(metal, case.cell.temperature)
+                           .equilibrium_potential(metal["magnesium_fraction"]))
+    electrochemistry = Electrochemistry.build(resolved, interface, interdiffusion.equilibrium_potential,
+                                              bulk_potential)
+    models = SubModels(flow, interdiffusion, contact, electrochemistry)
+    classes = registry.extensions()
+    for section, settings in resolved.extensions.items():
+        models.extensions.append(classes[section].build(settings, interface, models))
+    return models

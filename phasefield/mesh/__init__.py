@@ -5,6 +5,7 @@ from phasefield.mesh.window import (
     FacetTag,
     InterfaceWindow,
     Subdomain,
+    WindowSpec,
     build_interface_window,
     graded_coordinate,
 )
@@ -14,6 +15,7 @@ __all__ = [
     "FacetTag",
     "InterfaceWindow",
     "Subdomain",
+    "WindowSpec",
     "build_interface_window",
     "graded_coordinate",
 ]

@@ -13,7 +13,24 @@ import dolfinx.mesh as dmesh
 import numpy as np
 from mpi4py import MPI
 
-from phasefield.case.schema import Mesh as MeshSpec
+
+@dataclass(frozen=True)
+class WindowSpec:
+    """The window's geometry and cells (SI): ``width`` (and ``depth`` in 3-D) along the interface,
+    ``metal_height`` above and ``electrolyte_height`` below it, graded from ``interface_cell_height``
+    at the interface; ``cell_type`` ``"simplex"`` (triangles, tetrahedra) or ``"box"``."""
+
+    width: float
+    metal_height: float
+    electrolyte_height: float
+    cells_along_interface: int
+    metal_cells: int
+    electrolyte_cells: int
+    interface_cell_height: float
+    dimension: int = 2
+    depth: float | None = None
+    cells_across: int | None = None
+    cell_type: str = "simplex"
 
 
 class CellTag(IntEnum):
@@ -41,7 +58,7 @@ class Subdomain:
 class InterfaceWindow:
     """The parent mesh with its tags, and the metal and electrolyte submeshes."""
 
-    spec: MeshSpec
+    spec: WindowSpec
     parent: dmesh.Mesh
     cell_tags: dmesh.MeshTags
     interface_facets: dmesh.MeshTags
@@ -83,7 +100,7 @@ def graded_coordinate(s: np.ndarray, height: float, cells: int, first: float) ->
     return height * (q ** (cells * s) - 1.0) / (q**cells - 1.0)
 
 
-def _grade(parent: dmesh.Mesh, spec: MeshSpec) -> None:
+def _grade(parent: dmesh.Mesh, spec: WindowSpec) -> None:
     """Move the vertices of the index-space mesh (n in [-N_e, N_m]) to their graded positions."""
     n = parent.geometry.x[:, parent.geometry.dim - 1]
     metal = n >= 0
@@ -115,7 +132,7 @@ def _tag_boundary(mesh: dmesh.Mesh, markers: dict[FacetTag, callable]) -> dmesh.
     )
 
 
-def _create_index_space_mesh(comm: MPI.Comm, spec: MeshSpec) -> dmesh.Mesh:
+def _create_index_space_mesh(comm: MPI.Comm, spec: WindowSpec) -> dmesh.Mesh:
     cells_normal = spec.electrolyte_cells + spec.metal_cells
     if spec.dimension == 2:
         cell = dmesh.CellType.triangle if spec.cell_type == "simplex" else dmesh.CellType.quadrilateral
@@ -140,7 +157,7 @@ def _subdomain(parent: dmesh.Mesh, cells: np.ndarray, markers: dict) -> Subdomai
     return Subdomain(sub, _tag_boundary(sub, markers), entity_map)
 
 
-def build_interface_window(comm: MPI.Comm, spec: MeshSpec) -> InterfaceWindow:
+def build_interface_window(comm: MPI.Comm, spec: WindowSpec) -> InterfaceWindow:
     """Build the graded window of ``spec`` on ``comm`` with tagged cells, facets and submeshes."""
     parent = _create_index_space_mesh(comm, spec)
     _grade(parent, spec)

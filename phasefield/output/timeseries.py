@@ -3,54 +3,35 @@
 import csv
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from mpi4py import MPI
 
-#: Columns and their meaning (also written into run.json).
-COLUMNS: dict[str, str] = {
-    "step": "time-step index (0 = initial state)",
-    "protocol_step": "index of the protocol step (0-based)",
-    "time_s": "time since the start of the protocol",
-    "dt_s": "time-step size",
-    "capacity_mAh_per_cm2": "net stripped capacity since the start (plating counts negative)",
-    "step_capacity_mAh_per_cm2": "capacity passed in the current protocol step (magnitude)",
-    "current_density_mA_per_cm2": "applied current density (positive = stripping)",
-    "cell_voltage_V": "working (metal) minus counter electrode potential",
-    "overpotential_V": "cell voltage minus its open-circuit value (>0 when stripping)",
-    "contact_fraction": "mean metal fraction on the interface",
-    "max_current_density_mA_per_cm2": "largest local interface current density magnitude",
-    "current_focusing": "max local / applied current density magnitude",
-    "newton_iterations": "Newton iterations of the electrochemistry solve",
-    "interface_x_Mg": "mean Mg mole fraction on the interface (metal side)",
-    "max_x_Mg": "largest Mg mole fraction in the metal window",
-    "foil_mean_x_Mg": "mean Mg mole fraction of the remaining foil (window plus bulk above it)",
-    "plated_layer_relative_Mg": "mean x_Mg in the plated layer next to the interface / bulk x_Mg",
-    "voids_per_100um": "interface voids (runs of phi < 0.5 along the interface; a gap over the whole "
-                       "interface counts 0) per 100 um",
-    "mean_void_width_um": "mean width of the interface voids",
-    "max_void_width_um": "largest interface void width",
-    "max_void_height_um": "largest void height above the interface",
-    "gap": "1 when no contact is left (one continuous gap), else 0",
-    "nucleation_events": "voids nucleated in this step",
-    "interface_supersaturation_kT": "mean vacancy chemical potential on the interface (kT)",
-    "void_newton_iterations": "Newton iterations of the vacancy-void solve",
-    "creep_iterations": "Picard plus Newton iterations of the creep solve (0 without creep)",
-    "max_metal_speed_um_per_h": "largest metal speed in the window (creep or lattice flow)",
-    "rejected_steps": "time steps rejected so far (failed solve or bound violation; retried with dt/2)",
-}
+from phasefield.units import si_factor
+
+
+def in_column_units(columns: Sequence, values: dict[str, Any]) -> dict[str, Any]:
+    """``values`` (SI) in the units of ``columns`` (objects with ``name``, ``unit`` and ``si_unit``);
+    a column whose unit is its SI unit keeps its value (and type) unchanged."""
+    units = {column.name: column for column in columns}
+    converted = {}
+    for name, value in values.items():
+        column = units[name]
+        converted[name] = value if column.unit == column.si_unit else value * si_factor(column.si_unit, column.unit)
+    return converted
 
 
 class TimeSeriesWriter:
-    """Appends rows of :data:`COLUMNS` to ``path``, flushing each row (a crash keeps the rows)."""
+    """Appends rows with the columns ``fieldnames`` to ``path``, flushing each row (a crash keeps the rows)."""
 
-    def __init__(self, path: Path, comm: MPI.Comm, resume_after: int | None = None):
+    def __init__(self, path: Path, comm: MPI.Comm, fieldnames: Sequence[str], resume_after: int | None = None):
         """A new file, or with ``resume_after`` the existing one cut after that step and appended to."""
         self._rank = comm.rank
         self._stream = None
         if self._rank == 0:
             if resume_after is None:
                 self._stream = path.open("w", newline="")
-                self._writer = csv.DictWriter(self._stream, fieldnames=list(COLUMNS))
+                self._writer = csv.DictWriter(self._stream, fieldnames=list(fieldnames))
                 self._writer.writeheader()
             else:
                 lines = path.read_text().splitlines(keepends=True)
@@ -59,7 +40,7 @@ class TimeSeriesWriter:
                 tmp.write_text("".join(kept))
                 tmp.replace(path)
                 self._stream = path.open("a", newline="")
-                self._writer = csv.DictWriter(self._stream, fieldnames=list(COLUMNS))
+                self._writer = csv.DictWriter(self._stream, fieldnames=list(fieldnames))
 
     def write(self, row: dict[str, float | int]) -> None:
         if self._rank == 0:
@@ -85,4 +66,4 @@ def read_timeseries(path: Path) -> dict[str, list[float]]:
     """Columns of a time-series CSV as lists of floats."""
     with Path(path).open() as stream:
         rows = list(csv.DictReader(stream))
-    return {key: [float(row[key]) for row in rows] for key in (rows[0] if rows else COLUMNS)}
+    return {key: [float(row[key]) for row in rows] for key in (rows[0] if rows else ())}

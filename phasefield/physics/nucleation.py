@@ -60,3 +60,8 @@ class InterfaceNucleation:
     def state(self) -> dict:
         return {"rng": self.rng.bit_generator.state, "events": self.events,
                 "nucleated_volume": self.nucleated_volume}
+
+    def restore(self, state: dict) -> None:
+        """The random stream and counters of :meth:`state`."""
+        self.rng.bit_generator.state = state["rng"]
+        self.events, self.nucleated_volume = state["events"], state["nucleated_volume"]

@@ -45,7 +45,7 @@ current density). Other boundaries: no flux. Time: backward Euler on (phi, c(mu,
 conserved by the discrete scheme when v = 0, no sinks and no injection). The phase rows carry the linear
 stabilisation :math:`+L W S\,(\phi - \phi^{n})` (Xu & Tang 2006; Shen & Yang 2010; parameter
 ``stabilization``: 0, plain backward Euler, by default and in the verification tests; S = 4,
-``STABILIZATION``, in the coupled runs through :mod:`phasefield.coupling.void_coupling`), an
+``STABILIZATION``, in the coupled runs through :mod:`phasefield.submodels.voids`), an
 O(dt) change to the backward-Euler phase equation (equilibria unchanged; first order kept). Why: the
 local part :math:`W g + h\,\alpha W\tanh(\cdot)` is non-convex in phi (its second derivative reaches
 -3.09 W at saturated driving, -1 W without), so for dt > tau/3 (tau = 1/(L W)) the phase Jacobian

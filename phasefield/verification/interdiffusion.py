@@ -12,10 +12,10 @@ import numpy as np
 import ufl
 from dolfinx import fem
 
-from phasefield.coupling.submodels import li_mg_thermodynamics, tracer_diffusivities
 from phasefield.mesh import InterfaceWindow
 from phasefield.parameters import PARAMETER_SETS
 from phasefield.physics.interdiffusion import MagnesiumTransport, darken_interdiffusivity
+from phasefield.submodels.metal import li_mg_thermodynamics, tracer_diffusivities
 from phasefield.verification.convergence import ConvergenceStudy, Measure, at_each
 from phasefield.verification.norms import norm
 from phasefield.verification.windows import metal_window

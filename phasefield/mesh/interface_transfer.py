@@ -16,7 +16,7 @@ import numpy as np
 from dolfinx import fem
 from scipy.spatial import cKDTree
 
-from phasefield.mesh import FacetTag, Subdomain
+from phasefield.mesh.window import FacetTag, Subdomain
 
 
 def interface_dofs(space: fem.FunctionSpace, side: Subdomain) -> np.ndarray:

@@ -1,0 +1,131 @@
+"""The electrochemistry sub-model: electrolyte potential and galvanostatic metal potential.
+
+Solves the contact-limited Butler-Volmer problem of :mod:`phasefield.physics.electrochemistry` at
+the end of each step, with the contact a(x) from the metal fraction of the contact sub-model and the
+equilibrium potential U(x_Mg) of the interdiffusion sub-model; parameters from the metal, electrolyte
+and counter-electrode sets and ``[solver]``. Reports the cell voltage E_metal - U_counter, the
+overpotential E_metal - U(bulk x_Mg) and the interface current.
+"""
+
+from pathlib import Path
+
+import numpy as np
+from dolfinx import fem
+
+from phasefield.case import ResolvedCase
+from phasefield.output.interface_profile import InterfaceProfile
+from phasefield.physics.electrochemistry import (
+    ButlerVolmer,
+    GalvanostaticElectrolyte,
+    electrolyte_conductivity,
+    series_resistance,
+)
+from phasefield.submodels.base import Column, InterfaceFields, StepConditions, SubModel
+from phasefield.units import si_factor
+
+
+class Electrochemistry(SubModel):
+    """psi and Phi_m under the applied current; the interface current density for the other sub-models."""
+
+    columns = (
+        Column("cell_voltage_V", "working (metal) minus counter electrode potential", "V", "V"),
+        Column("overpotential_V", "cell voltage minus its open-circuit value (>0 when stripping)", "V", "V"),
+        Column("contact_fraction", "mean metal fraction on the interface"),
+        Column("max_current_density_mA_per_cm2", "largest local interface current density magnitude",
+               "mA/cm^2", "A/m^2"),
+        Column("current_focusing", "max local / applied current density magnitude"),
+        Column("newton_iterations", "Newton iterations of the electrochemistry solve"),
+    )
+
+    def __init__(self, system: GalvanostaticElectrolyte, interface: InterfaceFields, counter_potential: float,
+                 bulk_equilibrium_potential: float, tolerances: tuple[float, float, int]):
+        self.system = system
+        self.counter_potential = counter_potential
+        self.bulk_equilibrium_potential = bulk_equilibrium_potential
+        self._tolerances = tolerances
+        self._to_electrolyte = interface.to_electrolyte
+        space = system.function_space
+        #: the local interface current density (A/m^2) of the last solve
+        self.current_density = fem.Function(space, name="interface_current_density")
+        self._current_expression = fem.Expression(system.interface_current, space.element.interpolation_points)
+        self._eta = fem.Function(space, name="interface_overpotential")
+        self._eta_expression = fem.Expression(system.eta, space.element.interpolation_points)
+        self.profile = InterfaceProfile(space, interface.window.electrolyte)
+        self._solution = None
+
+    @classmethod
+    def build(cls, resolved: ResolvedCase, interface: InterfaceFields, equilibrium_potential,
+              bulk_equilibrium_potential: float) -> "Electrochemistry":
+        """From the metal, electrolyte and counter-electrode sets, ``[cell]``, ``[mesh]`` and ``[solver]``;
+        ``equilibrium_potential`` is U on the interface (a number or a UFL expression of x_Mg)."""
+        case = resolved.case
+        metal, electrolyte = resolved.parameters("metal"), resolved.parameters("electrolyte")
+        counter = resolved.parameters("counter_electrode")
+        conductivity = electrolyte_conductivity(
+            electrolyte["conductivity"], electrolyte["conductivity_reference_temperature"],
+            electrolyte["conductivity_activation_energy"], case.cell.temperature,
+        )
+        kinetics = ButlerVolmer(metal["exchange_current_density"], metal["anodic_transfer_coefficient"],
+                                metal["cathodic_transfer_coefficient"], case.cell.temperature)
+        window = interface.window
+        system = GalvanostaticElectrolyte(
+            window.electrolyte, kinetics, conductivity,
+            series_resistance(electrolyte["pellet_thickness"], case.mesh.electrolyte_height, conductivity,
+                              counter["area_specific_resistance"]),
+            window.interface_area, contact_floor=case.solver.contact_floor,
+            equilibrium_potential=equilibrium_potential,
+        )
+        solver = case.solver
+        return cls(system, interface, counter["equilibrium_potential"], bulk_equilibrium_potential,
+                   (solver.relative_tolerance, solver.absolute_tolerance, solver.max_iterations))
+
+    def solve(self, step: StepConditions, metal_fraction: fem.Function) -> None:
+        """Contact a = metal fraction on the interface, then (psi, Phi_m) at ``step.current_density``."""
+        self._to_electrolyte(metal_fraction, self.system.contact)
+        self.system.applied_current_density.value = step.current_density
+        self._solution = self.system.solve(*self._tolerances)
+        self.current_density.interpolate(self._current_expression)
+
+    def values(self, step: StepConditions) -> dict[str, float]:
+        metal_potential = self._solution.metal_potential
+        max_current = self.profile.max_abs(self.current_density.x.array)
+        return {
+            "cell_voltage_V": metal_potential - self.counter_potential,
+            "overpotential_V": metal_potential - self.bulk_equilibrium_potential,
+            "contact_fraction": self.system.contact_fraction(),
+            "max_current_density_mA_per_cm2": max_current,
+            "current_focusing": max_current / abs(step.current_density) if step.current_density else 0.0,
+            "newton_iterations": self._solution.iterations,
+        }
+
+    def write_profile(self, path: Path, header: str) -> None:
+        """Current density, contact, interface overpotential and electrolyte potential along the interface."""
+        self._eta.interpolate(self._eta_expression)
+        self.profile.write(path, {
+            "current_density_mA_per_cm2": self.current_density.x.array * si_factor("A/m^2", "mA/cm^2"),
+            "contact": self.system.contact.x.array,
+            "interface_overpotential_V": self._eta.x.array,
+            "electrolyte_potential_V": self.system.psi.x.array,
+        }, header)
+
+    def fields(self) -> dict[str, list[fem.Function]]:
+        return {"electrolyte": [self.system.psi]}
+
+    def checkpoint_fields(self) -> dict[str, fem.Function]:
+        return {"electrolyte_potential": self.system.psi}
+
+    def checkpoint_state(self) -> dict:
+        return {"metal_potential": float(self.system.metal_potential.value)}
+
+    def restart(self, state: dict) -> None:
+        self.system.metal_potential.value = state["metal_potential"]
+
+    def snapshot(self) -> tuple[np.ndarray, float]:
+        return self.system.psi.x.array.copy(), float(self.system.metal_potential.value)
+
+    def restore(self, snapshot: tuple[np.ndarray, float]) -> None:
+        self.system.psi.x.array[:], self.system.metal_potential.value = snapshot
+
+    def close(self) -> None:
+        self.system = None
+

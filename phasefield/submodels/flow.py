@@ -1,0 +1,129 @@
+"""The flow sub-model: the velocity of the metal lattice, which advects voids, vacancies and Mg.
+
+``[creep] model``:
+
+- ``none`` without a void model: :class:`MassBalanceFlow`, the uniform v = -(i Omega/F) e_n at which
+  stripping draws the metal towards the interface (no front moves with it: no Courant limit);
+- ``none`` with the phase-field contact: :class:`SinkFlow` around
+  :class:`~phasefield.physics.lattice_flow.PotentialLatticeFlow`, v = grad Phi with div v the vacancy
+  sink rate;
+- ``power_law``: :class:`SinkFlow` around :class:`~phasefield.physics.creep_flow.CreepFlow`, Norton
+  creep under the stack pressure with the same divergence.
+"""
+
+import numpy as np
+from dolfinx import fem
+from mpi4py import MPI
+from petsc4py import PETSc
+
+from phasefield.case import ResolvedCase
+from phasefield.physics.constants import FARADAY
+from phasefield.physics.creep import NortonLaw
+from phasefield.physics.creep_flow import CreepFlow
+from phasefield.physics.lattice_flow import PotentialLatticeFlow
+from phasefield.submodels.base import Column, InterfaceFields, StepConditions, SubModel
+from phasefield.submodels.registry import register
+
+COLUMNS = (
+    Column("creep_iterations", "Picard plus Newton iterations of the creep solve (0 without creep)"),
+    Column("max_metal_speed_um_per_h", "largest metal speed in the window (creep or lattice flow)", "um/h", "m/s"),
+)
+
+
+class MassBalanceFlow(SubModel):
+    """v = -(i Omega / F) e_n, uniform, set from the applied current of each step."""
+
+    columns = COLUMNS
+    #: the metal speed that limits the step (none: no void front moves with this flow)
+    max_speed = 0.0
+
+    def __init__(self, interface: InterfaceFields, molar_volume: float):
+        self._axis = interface.window.normal_axis
+        self.molar_volume = molar_volume
+        dim = interface.window.parent.geometry.dim
+        #: the lattice velocity (m/s), a constant on the metal mesh
+        self.velocity = fem.Constant(interface.window.metal.mesh, np.zeros(dim, dtype=PETSc.ScalarType))
+
+    def bind(self, contact) -> None:
+        """Nothing depends on the contact."""
+
+    def advance(self, step: StepConditions) -> None:
+        self.velocity.value[:] = 0.0
+        self.velocity.value[self._axis] = -step.current_density * self.molar_volume / FARADAY
+
+    def values(self, step: StepConditions) -> dict[str, float]:
+        return {"creep_iterations": 0.0, "max_metal_speed_um_per_h": 0.0}
+
+
+class SinkFlow(SubModel):
+    """The velocity of ``flow`` (potential lattice flow or creep) with div v from the vacancy sinks of
+    the void model; reports its iterations and largest speed, which sets the Courant limit."""
+
+    columns = COLUMNS
+
+    def __init__(self, flow: PotentialLatticeFlow | CreepFlow, interface: InterfaceFields):
+        self.flow = flow
+        self.velocity = flow.velocity
+        mesh = interface.window.metal.mesh
+        self._gdim = mesh.geometry.dim
+        #: the velocity at the vertices (P1, for output and the speed)
+        self.metal_velocity = fem.Function(fem.functionspace(mesh, ("Lagrange", 1, (self._gdim,))),
+                                           name="metal_velocity")
+        self._velocity_expression = fem.Expression(
+            flow.velocity, self.metal_velocity.function_space.element.interpolation_points)
+        self._comm = mesh.comm
+        self.iterations = 0
+        #: the largest metal speed (m/s) at the vertices after the last solve
+        self.max_speed = 0.0
+
+    def bind(self, contact) -> None:
+        """div v = -(the contact's vacancy sink rate), with its metal fraction (read at every solve)."""
+        self.flow.bind(-contact.sink_rate, contact.phi)
+
+    def advance(self, step: StepConditions) -> None:
+        self.iterations = sum(self.flow.solve() or ())
+
+    def values(self, step: StepConditions) -> dict[str, float]:
+        self.metal_velocity.interpolate(self._velocity_expression)
+        owned = self.metal_velocity.function_space.dofmap.index_map.size_local
+        speeds = self.metal_velocity.x.array.reshape(-1, self._gdim)[:owned]
+        local = float(np.max(np.linalg.norm(speeds, axis=1), initial=0.0))
+        self.max_speed = self._comm.allreduce(local, op=MPI.MAX)
+        return {"creep_iterations": float(self.iterations), "max_metal_speed_um_per_h": self.max_speed}
+
+    def fields(self) -> dict[str, list[fem.Function]]:
+        return {"metal": [self.metal_velocity]}
+
+    def checkpoint_fields(self) -> dict[str, fem.Function]:
+        return {"metal_flow": self.flow.state}
+
+    def restart(self, state: dict) -> None:
+        self.flow.restore(self.flow.state.x.array.copy())
+
+    def snapshot(self) -> np.ndarray:
+        return self.flow.state.x.array.copy()
+
+    def restore(self, snapshot: np.ndarray) -> None:
+        self.flow.restore(snapshot)
+
+    def close(self) -> None:
+        self.flow = None
+
+
+@register("creep", "none")
+def build_lattice_flow(resolved: ResolvedCase, interface: InterfaceFields, moves_metal: bool) -> SubModel:
+    """The potential lattice flow of the vacancy sinks when the contact model ``moves_metal``, else the
+    mass-balance velocity."""
+    if moves_metal:
+        return SinkFlow(PotentialLatticeFlow(interface.window.metal), interface)
+    return MassBalanceFlow(interface, resolved.parameters("metal")["molar_volume"])
+
+
+@register("creep", "power_law")
+def build_creep_flow(resolved: ResolvedCase, interface: InterfaceFields, moves_metal: bool) -> SubModel:
+    """Norton creep of the metal set under ``[cell] stack_pressure`` with the ``[creep]`` interface rules
+    (the case loader allows creep only with the phase-field contact)."""
+    case = resolved.case
+    law = NortonLaw.from_parameters(resolved.parameters("metal"), case.cell.temperature)
+    flow = CreepFlow(interface.window.metal, law, case.cell.stack_pressure, case.creep.interface, case.creep.contact)
+    return SinkFlow(flow, interface)

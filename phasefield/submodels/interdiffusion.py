@@ -1,0 +1,135 @@
+"""The interdiffusion sub-model: Mg in the metal (``[interdiffusion] model``), or none for pure Li.
+
+:class:`MagnesiumInterdiffusion` advances the advection-diffusion problem of
+:mod:`phasefield.physics.interdiffusion` with the metal velocity of the flow sub-model, and copies the
+interface x_Mg onto the electrolyte side, where it sets the equilibrium potential U(x_Mg) of the
+Butler-Volmer kinetics. :class:`NoInterdiffusion` is its null object: x_Mg = 0 and U = 0.
+"""
+
+from pathlib import Path
+
+import numpy as np
+from dolfinx import fem
+
+from phasefield.case import ResolvedCase
+from phasefield.output.line_scan import NormalLineScan
+from phasefield.output.timeseries import write_table
+from phasefield.physics.constants import FARADAY
+from phasefield.physics.interdiffusion import MagnesiumTransport, darken_interdiffusivity, fick_diffusivity
+from phasefield.physics.thermodynamics import RedlichKister
+from phasefield.submodels.base import Column, InterfaceFields, StepConditions, SubModel
+from phasefield.submodels.metal import li_mg_thermodynamics, tracer_diffusivities
+from phasefield.submodels.registry import register
+from phasefield.units import si_factor
+
+COLUMNS = (
+    Column("interface_x_Mg", "mean Mg mole fraction on the interface (metal side)"),
+    Column("max_x_Mg", "largest Mg mole fraction in the metal window"),
+    Column("foil_mean_x_Mg", "mean Mg mole fraction of the remaining foil (window plus bulk above it)"),
+    Column("plated_layer_relative_Mg", "mean x_Mg in the plated layer next to the interface / bulk x_Mg"),
+)
+
+
+class NoInterdiffusion(SubModel):
+    """Pure Li: no Mg, U = 0 on the interface."""
+
+    columns = COLUMNS
+    #: the Mg fraction the void model sees
+    fraction = 0.0
+    equilibrium_potential = 0.0
+
+    def advance(self, step: StepConditions) -> None:
+        """Nothing to solve."""
+
+    def write_line_scan(self, path: Path, header: str) -> None:
+        """No Mg: no line scan."""
+
+    def values(self, step: StepConditions) -> dict[str, float]:
+        return {"interface_x_Mg": 0.0, "max_x_Mg": 0.0, "foil_mean_x_Mg": 0.0,
+                "plated_layer_relative_Mg": float("nan")}
+
+
+class MagnesiumInterdiffusion(SubModel):
+    """x_Mg over each step with the metal velocity; U(x_Mg) on the interface."""
+
+    columns = COLUMNS
+
+    def __init__(self, transport: MagnesiumTransport, interface: InterfaceFields, thermodynamics: RedlichKister,
+                 molar_volume: float, foil_thickness: float):
+        self.transport = transport
+        self._window = interface.window
+        self._to_electrolyte = interface.to_electrolyte
+        self.molar_volume, self.foil_thickness = molar_volume, foil_thickness
+        self.interface_mg = fem.Function(interface.electrolyte_space, name="interface_x_Mg")
+        self.interface_mg.x.array[:] = transport.bulk_fraction
+        #: U(x_Mg) on the electrolyte side of the interface (UFL)
+        self.equilibrium_potential = thermodynamics.equilibrium_potential(self.interface_mg)
+        self.line_scan = NormalLineScan(interface.metal_space, self._window.normal_axis)
+
+    @property
+    def fraction(self) -> fem.Function:
+        """x_Mg on the metal mesh."""
+        return self.transport.x
+
+    def advance(self, step: StepConditions) -> None:
+        """Mg over the step with the current metal velocity, then x_Mg onto the interface."""
+        self.transport.step(step.dt)
+        self._to_electrolyte(self.transport.x, self.interface_mg)
+
+    def values(self, step: StepConditions) -> dict[str, float]:
+        mg, spec = self.transport, self._window.spec
+        bulk = mg.bulk_fraction
+        foil = self.foil_thickness - step.capacity * self.molar_volume / FARADAY
+        in_window = mg.amount() / (spec.width * (spec.depth or 1.0))
+        return {
+            "interface_x_Mg": mg.interface_mean(self._window.interface_area),
+            "max_x_Mg": mg.extremes()[1],
+            "foil_mean_x_Mg": (in_window + bulk * (foil - spec.metal_height)) / foil,
+            "plated_layer_relative_Mg": self.line_scan.layer_mean(mg.x.x.array, step.plated_thickness) / bulk,
+        }
+
+    def write_line_scan(self, path: Path, header: str) -> None:
+        """Plane-averaged x_Mg against distance from the interface (an EDS-like line scan)."""
+        means = self.line_scan(self.transport.x.x.array)
+        if means is not None:
+            write_table(path, {"distance_um": self.line_scan.distance * si_factor("m", "um"), "x_Mg": means}, header)
+
+    def fields(self) -> dict[str, list[fem.Function]]:
+        return {"metal": [self.transport.x]}
+
+    def checkpoint_fields(self) -> dict[str, fem.Function]:
+        return {"x_Mg": self.transport.x}
+
+    def restart(self, state: dict) -> None:
+        self.transport.x_old.x.array[:] = self.transport.x.x.array
+        self._to_electrolyte(self.transport.x, self.interface_mg)
+
+    def snapshot(self) -> np.ndarray:
+        return self.transport.x_old.x.array.copy()
+
+    def restore(self, snapshot: np.ndarray) -> None:
+        self.transport.x.x.array[:] = snapshot
+        self.transport.x_old.x.array[:] = snapshot
+
+    def close(self) -> None:
+        self.transport = None
+
+
+@register("interdiffusion", "darken")
+@register("interdiffusion", "fick")
+def build_interdiffusion(resolved: ResolvedCase, interface: InterfaceFields, velocity) -> SubModel:
+    """Mg transport with the Darken or Fick diffusivity of ``[interdiffusion] model`` for an alloy,
+    advected by ``velocity``; :class:`NoInterdiffusion` when the metal set has no Mg."""
+    metal, case = resolved.parameters("metal"), resolved.case
+    if metal["magnesium_fraction"] == 0.0:
+        return NoInterdiffusion()
+    temperature = case.cell.temperature
+    thermodynamics = li_mg_thermodynamics(metal, temperature)
+    li, mg = tracer_diffusivities(metal, temperature)
+    if case.interdiffusion.model == "darken":
+        diffusivity = darken_interdiffusivity(thermodynamics, li, mg)
+    else:
+        diffusivity = fick_diffusivity(mg)
+    transport = MagnesiumTransport(interface.window.metal, diffusivity, metal["magnesium_fraction"], velocity)
+    return MagnesiumInterdiffusion(transport, interface, thermodynamics, metal["molar_volume"],
+                                   case.cell.foil_thickness)

@@ -1,0 +1,171 @@
+"""The phase-field contact: vacancy-void phase field, nucleation and void statistics.
+
+``[contact] model = "phase_field"`` with the numerical settings of ``[voids]`` and the physical
+parameters of the metal set. Per step: the grand-potential vacancy-void problem of
+:mod:`phasefield.physics.voids` with the vacancy injection j = max(i, 0) Omega/F of the last interface
+current and the metal velocity of the flow sub-model; then nucleation on the interface
+(:mod:`phasefield.physics.nucleation`). Its metal fraction phi is the contact of the electrochemistry,
+and its vacancy sinks set the divergence of the metal flow.
+"""
+
+import numpy as np
+from dolfinx import fem
+
+from phasefield.case import ResolvedCase
+from phasefield.generic.free_energy import well_and_gradient_coefficients
+from phasefield.output.interface_profile import InterfaceProfile
+from phasefield.output.void_statistics import void_statistics
+from phasefield.physics.nucleation import InterfaceNucleation
+from phasefield.physics.vacancies import VacancyProperties
+from phasefield.physics.voids import STABILIZATION, VacancyVoidSystem
+from phasefield.submodels.base import InterfaceFields, StepConditions
+from phasefield.submodels.contact import Contact
+from phasefield.submodels.metal import tracer_diffusivities
+from phasefield.submodels.registry import register
+
+
+@register("contact", "phase_field")
+class VoidPhaseField(Contact):
+    """The vacancy-void system on the metal window with interface nucleation."""
+
+    moves_metal = True
+
+    def __init__(self, interface: InterfaceFields, properties: VacancyProperties, system: VacancyVoidSystem,
+                 nucleation: InterfaceNucleation, x_mg):
+        super().__init__(interface)
+        self.window, self.properties, self.system, self.nucleation = interface.window, properties, system, nucleation
+        self._to_metal = interface.to_metal
+        self.system.set_state(lambda x: np.ones(x.shape[1]), lambda x: np.zeros(x.shape[1]))
+        space = interface.metal_space
+        self.x_mg = x_mg
+        self.vacancy_potential = fem.Function(space, name="vacancy_chemical_potential_kT")
+        self._x = fem.Function(space)
+        #: the interface current density on the metal side (A/m^2), the source of the injection
+        self.current = fem.Function(space, name="interface_current_on_metal")
+        self.profile = InterfaceProfile(space, self.window.metal)
+        self._comm = self.window.metal.mesh.comm
+        self._owned = space.dofmap.index_map.size_local
+        points = self._comm.gather(space.tabulate_dof_coordinates()[: self._owned], root=0)
+        self._points = np.concatenate(points) if self._comm.rank == 0 else None
+        self._phi_points = self.system.phi_space.tabulate_dof_coordinates()
+        self._iterations = 0
+        self._nucleated = 0
+
+    @classmethod
+    def build(cls, resolved: ResolvedCase, interface: InterfaceFields, flow, interdiffusion) -> "VoidPhaseField":
+        """From ``[voids]`` and the metal set; advected by ``flow.velocity``, with the Mg fraction of
+        ``interdiffusion`` in the vacancy energetics."""
+        case, metal = resolved.case, resolved.parameters("metal")
+        settings, temperature = case.voids, case.cell.temperature
+        properties = VacancyProperties(
+            temperature, settings.vacancy_reference_fraction, tracer_diffusivities(metal, temperature)[0],
+            metal["vacancy_sink_spacing"], metal["mg_vacancy_repulsion"], metal["interface_vacancy_trap"],
+            metal["mg_interface_segregation"],
+        )
+        well, _ = well_and_gradient_coefficients(metal["surface_energy"], settings.interface_width)
+        system = VacancyVoidSystem(
+            interface.window.metal, properties, metal["molar_volume"], metal["surface_energy"],
+            settings.interface_width, metal["contact_angle"], 1.0 / (well * settings.relaxation_time),
+            x_mg=interdiffusion.fraction, velocity=flow.velocity, stabilization=STABILIZATION,
+        )
+        nucleation = InterfaceNucleation(
+            case.mesh.width, metal["nucleation_prefactor"], metal["nucleation_barrier"],
+            settings.nucleus_radius, 0.5 * settings.interface_width, settings.seed,
+        )
+        return cls(interface, properties, system, nucleation, interdiffusion.fraction)
+
+    @property
+    def sink_rate(self):
+        """The vacancy sink rate (1/s, UFL): lattice sites removed per site and second."""
+        return self.system.sink_rate
+
+    @property
+    def phi(self):
+        """The metal fraction phi (a sub-function of the mixed unknown)."""
+        return self.system.phi
+
+    def advance(self, step: StepConditions) -> None:
+        """The vacancy-void step with the injection of the last interface current."""
+        self.system.set_injection_from_current(self.current)
+        self._iterations = self.system.step(step.dt)
+
+    def _interface_samples(self) -> dict[str, np.ndarray] | None:
+        self.vacancy_potential.interpolate(self.system.mu)
+        self.metal_fraction.interpolate(self.system.phi)
+        if isinstance(self.x_mg, fem.Function):
+            self._x.interpolate(self.x_mg)
+        return self.profile.gather({"mu": self.vacancy_potential.x.array, "phi": self.metal_fraction.x.array,
+                                    "x_mg": self._x.x.array})
+
+    def nucleate(self, step: StepConditions) -> None:
+        """Draw nucleation events over the step and insert the nuclei."""
+        samples = self._interface_samples()
+        sites = None
+        if self._comm.rank == 0:
+            x = samples["x_um"] * 1e-6
+            sites = [np.interp(self.nucleation.positions, x, samples[key]) for key in ("mu", "phi", "x_mg")]
+        mu, phi, x_mg = self._comm.bcast(sites, root=0)
+        centres = self.nucleation.decide(mu, self.properties.trap_factor(x_mg), phi, step.dt)
+        if centres.size:
+            factor = self.nucleation.nucleus_factor(self._phi_points.T, centres, self.window.normal_axis)
+            self.system.u.x.array[self.system.phi_dofs] *= factor
+            self.system.u_old.x.array[:] = self.system.u.x.array
+        self._nucleated = int(centres.size)
+
+    def update(self, step: StepConditions) -> None:
+        self.metal_fraction.interpolate(self.system.phi)
+
+    def receive_current(self, current_density: fem.Function) -> None:
+        """The interface current density onto the metal side, the injection of the next step."""
+        self._to_metal(current_density, self.current)
+
+    def values(self, step: StepConditions) -> dict[str, float]:
+        stats = self._statistics()
+        samples = self._interface_samples()
+        supersaturation = float(np.mean(samples["mu"])) if self._comm.rank == 0 else None
+        stepped = step.dt > 0.0  # the work counters are those of this step; a re-solve did none
+        return {
+            "voids_per_100um": stats.per_100um,
+            "mean_void_width_um": float(np.mean(stats.widths)) if stats.count else 0.0,
+            "max_void_width_um": float(np.max(stats.widths, initial=0.0)),
+            "max_void_height_um": float(np.max(stats.heights, initial=0.0)),
+            "gap": float(stats.gap),
+            "nucleation_events": float(self._nucleated if stepped else 0),
+            "interface_supersaturation_kT": self._comm.bcast(supersaturation, root=0),
+            "void_newton_iterations": float(self._iterations if stepped else 0),
+        }
+
+    def _statistics(self):
+        """Void count, widths and heights from the metal fraction (computed on rank 0, broadcast)."""
+        self.metal_fraction.interpolate(self.system.phi)
+        phi = self._comm.gather(self.metal_fraction.x.array[: self._owned], root=0)
+        result = None
+        if self._comm.rank == 0:
+            result = void_statistics(self._points, np.concatenate(phi), self.window.normal_axis,
+                                     self.window.spec.width)
+        return self._comm.bcast(result, root=0)
+
+    def fields(self) -> dict[str, list[fem.Function]]:
+        return {"metal": [self.metal_fraction, self.vacancy_potential]}
+
+    def checkpoint_fields(self) -> dict[str, fem.Function]:
+        return {"voids": self.system.u}
+
+    def checkpoint_state(self) -> dict:
+        return {"nucleation": self.nucleation.state()}
+
+    def restart(self, state: dict) -> None:
+        self.system.u_old.x.array[:] = self.system.u.x.array
+        self.nucleation.restore(state["nucleation"])
+
+    def snapshot(self) -> tuple[np.ndarray, dict]:
+        return self.system.u.x.array.copy(), self.nucleation.state()
+
+    def restore(self, snapshot: tuple[np.ndarray, dict]) -> None:
+        u, nucleation = snapshot
+        self.system.u.x.array[:] = u
+        self.system.u_old.x.array[:] = u
+        self.nucleation.restore(nucleation)
+
+    def close(self) -> None:
+        self.system = None
