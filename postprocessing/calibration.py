@@ -26,6 +26,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import seed_measurements as seed  # noqa: E402
 from report import (  # noqa: E402
     EARLY_CAPACITY,
     contact_loss_at,
@@ -38,12 +39,12 @@ from report import (  # noqa: E402
 
 #: (CSV column, Markdown header, measured T1 value) of every quantity after the swept value
 QUANTITIES = (
-    ("rise_mAh_per_cm2", "rise (mAh/cm2)", "~1"),
-    ("contact_loss_at_rise_percent", "contact loss at rise (%)", "~90"),
-    ("early_voids_per_100um", "early voids per 100 um", "16-18"),
-    ("early_width_um", "early widths (um)", "2.2 +- 1.3"),
+    ("rise_mAh_per_cm2", "rise (mAh/cm2)", seed.get("t1.rise_capacity").text),
+    ("contact_loss_at_rise_percent", "contact loss at rise (%)", seed.get("t1.contact_loss_at_rise").text),
+    ("early_voids_per_100um", "early voids per 100 um", seed.get("t1.early_voids").text),
+    ("early_width_um", "early widths (um)", seed.get("t1.early_void_width").text),
     ("peak_early_voids_per_100um", "largest early count, any step", "-"),
-    ("gap_mAh_per_cm2", "gap (mAh/cm2)", "~1.25"),
+    ("gap_mAh_per_cm2", "gap (mAh/cm2)", seed.get("t1.gap_capacity").text),
     ("capacity_reached_mAh_per_cm2", "reached (mAh/cm2)", "-"),
     ("status", "status", "-"),
 )
@@ -90,6 +91,7 @@ def write_table(rows: list[dict], output: Path) -> None:
 
 
 def plot(studies: dict[str, list[dict]], path: Path) -> None:
+    rise, loss = seed.get("t1.rise_capacity"), seed.get("t1.contact_loss_at_rise")
     fig, axes = plt.subplots(2, len(studies), figsize=(4.2 * len(studies), 6.4), sharex=True, squeeze=False)
     for column, (name, rows) in enumerate(studies.items()):
         top, bottom = axes[0, column], axes[1, column]
@@ -98,14 +100,15 @@ def plot(studies: dict[str, list[dict]], path: Path) -> None:
             label = f"{r['parameter'].split('.')[-1]} = {r['value']}"
             top.plot(run.capacity, 1e3 * run.data["overpotential_V"], label=label)
             bottom.plot(run.capacity, run.data["contact_fraction"], label=label)
-        top.axvline(1.0, color="k", ls=":", lw=1)
+        top.axvline(rise.value, color="k", ls=":", lw=1)
         top.set_title(name, fontsize=9)
         top.set_ylabel("overpotential (mV)")
         top.legend(fontsize=7)
-        bottom.axhline(0.1, color="k", ls=":", lw=1)
+        bottom.axhline((100 - loss.value) / 100, color="k", ls=":", lw=1)  # contact fraction left at the rise
         bottom.set_xlabel("stripped capacity (mAh/cm$^2$)")
         bottom.set_ylabel("contact fraction")
-    fig.suptitle("T1 calibration study (dotted: measured rise near 1 mAh/cm$^2$ at ~90% contact loss)", fontsize=9)
+    fig.suptitle(f"T1 calibration study (dotted: measured rise near {rise.value} mAh/cm$^2$ at {loss.text}% contact "
+                 "loss)", fontsize=9)
     fig.tight_layout()
     fig.savefig(path, dpi=120)
     plt.close(fig)

@@ -17,13 +17,24 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
+import seed_measurements as seed  # noqa: E402 - sibling script: the seed's measured values
 
 from phasefield.output.line_scan_plot import read_line_scan  # noqa: E402
 from phasefield.output.timeseries import read_timeseries  # noqa: E402
 
 EDS_FWHM_UM = 1.0
 UM_PER_MAH_PER_CM2 = 36000.0 * 12.97e-6 / 96485.33212 * 1e6  # 4.84 um of metal per mAh/cm^2
-MEASURED_PLATED = {25: 0.50, 60: 0.80}  # seed, Fig 4f: Mg in the plated 13 um / bulk
+MEASURED_PLATED = seed.plated_layer_mg()  # seed, Fig 4f: Mg in the plated 13 um / bulk, by temperature (C)
+BULK_X_MG = seed.get("t5.bulk_x_Mg").value  # Li0.97Mg0.03: every Mg ratio is taken against it
+FOIL_UM = seed.get("t5.foil_thickness").value  # T5: the foil stripped before the line scans
+STRIPPED = seed.get("t5.stripped_capacity").value  # T5: mAh/cm2 stripped before the line scans
+PLATED = seed.get("t6.plated_capacity")  # T6: mAh/cm2 plated before the line scans
+PLATING_CURRENT = seed.get("t6.plating_current_density")
+
+
+def mass_balance(capacity: float) -> float:
+    """Mean x_Mg of the T5 foil after stripping ``capacity`` (mAh/cm2) of Li alone from it."""
+    return BULK_X_MG * FOIL_UM / (FOIL_UM - capacity * UM_PER_MAH_PER_CM2)
 
 
 def eds_convolved(distance_um: np.ndarray, x_mg: np.ndarray, fwhm_um: float = EDS_FWHM_UM):
@@ -54,13 +65,13 @@ def t5_rows(results: Path) -> list[str]:
             data = read_timeseries(run / "timeseries.csv")
             header, distance, x_mg = final_scan(run)
             grid, seen = eds_convolved(distance, x_mg)
-            peak = seen[grid >= 0].max() / 0.03
+            peak = seen[grid >= 0].max() / BULK_X_MG
             label = f"{rate.replace('p', '.')} mA/cm2, {model}"
             if status(run) == "completed":
-                ax.plot(grid, seen / 0.03, label=f"{label} (EDS 1 um)")
-                ax.plot(distance, x_mg / 0.03, ":", color=ax.lines[-1].get_color(), label=f"{label} (model)")
+                ax.plot(grid, seen / BULK_X_MG, label=f"{label} (EDS 1 um)")
+                ax.plot(distance, x_mg / BULK_X_MG, ":", color=ax.lines[-1].get_color(), label=f"{label} (model)")
             capacity = data["capacity_mAh_per_cm2"][-1]
-            balance = 0.03 * 90.0 / (90.0 - capacity * UM_PER_MAH_PER_CM2)
+            balance = mass_balance(capacity)
             rows.append(
                 f"| T5 | {label} | {capacity:.2f} | "
                 f"{data['foil_mean_x_Mg'][-1]:.4f} (mass balance {balance:.4f}) | "
@@ -70,7 +81,8 @@ def t5_rows(results: Path) -> list[str]:
     ax.set_xlim(-2, 10)
     ax.set_xlabel("distance from the interface (um)")
     ax.set_ylabel("x$_{Mg}$ / bulk")
-    ax.set_title("T5: Mg after stripping 4 mAh/cm$^2$ from 90 um Li$_{0.97}$Mg$_{0.03}$, 25 C")
+    ax.set_title(f"T5: Mg after stripping {STRIPPED} mAh/cm$^2$ from {FOIL_UM} um "
+                 f"Li$_{{{1 - BULK_X_MG:.2f}}}$Mg$_{{{BULK_X_MG:.2f}}}$, 25 C")
     ax.legend(fontsize=7)
     return rows, fig
 
@@ -86,15 +98,16 @@ def t6_rows(results: Path) -> list[str]:
         rows.append(f"| T6 | {run.name.removeprefix('t6_limg_')} | {temperature} C | {predicted:.3f} | "
                     f"{measured:.2f} | {(predicted - measured) / measured:+.0%} |")
         header, distance, x_mg = final_scan(run)
-        ax.plot(distance, x_mg / 0.03, label=run.name.removeprefix("t6_limg_"))
-    ax.axvspan(0, 12.58, color="0.9", label="plated 2.6 mAh/cm$^2$ (12.6 um)")
+        ax.plot(distance, x_mg / BULK_X_MG, label=run.name.removeprefix("t6_limg_"))
+    layer = round(PLATED.value * UM_PER_MAH_PER_CM2, 2)  # um of metal plated
+    ax.axvspan(0, layer, color="0.9", label=f"plated {PLATED.text} mAh/cm$^2$ ({layer:.1f} um)")
     for temperature, value in MEASURED_PLATED.items():
-        ax.hlines(value, 0, 12.58, colors="k", linestyles="--" if temperature == 25 else "-.", lw=1)
+        ax.hlines(value, 0, layer, colors="k", linestyles="--" if temperature == 25 else "-.", lw=1)
         ax.text(12.8, value, f"measured {temperature} C", fontsize=7, va="center")
     ax.set_xlim(0, 25)
     ax.set_xlabel("distance from the interface (um)")
     ax.set_ylabel("x$_{Mg}$ / bulk")
-    ax.set_title("T6: Mg in plated Li (0.28 mA/cm$^2$, 2.6 mAh/cm$^2$)")
+    ax.set_title(f"T6: Mg in plated Li ({PLATING_CURRENT.text} mA/cm$^2$, {PLATED.text} mAh/cm$^2$)")
     ax.legend(fontsize=6)
     return rows, fig
 

@@ -35,6 +35,7 @@ matplotlib.use("Agg")
 import interdiffusion_targets as mg_targets  # noqa: E402 - sibling script (postprocessing/ is not a package)
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
+import seed_measurements as seed  # noqa: E402 - the seed's measured values (seed_measurements.toml)
 import snapshots  # noqa: E402
 import void_runs  # noqa: E402
 
@@ -44,7 +45,7 @@ from phasefield.parameters.sets import PARAMETER_SETS  # noqa: E402 - the one so
 
 RISE_FACTOR = 2.0
 RISE_MIN_V = 0.05
-SEM_FRAME = 0.125  # mAh/cm2: one SEM image every 15 min at 0.5 mA/cm2 (seed, Methods)
+SEM_FRAME = seed.sem_frame_capacity()  # mAh/cm2: one SEM image every 15 min at 0.5 mA/cm2 (seed, Methods)
 EARLY_CAPACITY = SEM_FRAME  # "initially" in the seed: up to the first SEM frame (coalescence by 0.25)
 WIDTH_DROP = 0.1  # a drop of the largest void width: by more than 10% from one SEM frame to the next
 C_PER_M2 = 36000.0  # 1 mAh/cm2 in C/m2
@@ -116,6 +117,12 @@ def row(target: str, quantity: str, measured: tuple[str, Span | None], predicted
     if predicted is None:
         return Row(target, quantity, measured[0], NOT_RUN, "-", run)
     return Row(target, quantity, measured[0], predicted[0], miss_text(predicted[1], measured[1]), run)
+
+
+def measured(key: str) -> tuple[str, Span]:
+    """The seed's number ``key`` of seed_measurements.toml as the table shows it, e.g. "~1 (Fig 1a)"."""
+    m = seed.get(key)
+    return f"{m.text} ({m.cite})", Span(*m.bounds)
 
 
 # -- reading runs --------------------------------------------------------------------------------------
@@ -268,15 +275,12 @@ def t1_rows(results: Path) -> list[Row]:
         rise_, loss, gap = (rise_text(r), r), contact_loss_at(run, r), gap_capacity(run)
         count, width = early_statistics(results / T1)
     return [
-        row("T1", "capacity at the overpotential rise, mAh/cm2", ("~1 (Fig 1a)", Span.point(1.0)),
-            rise_, T1),
-        row("T1", "contact loss at the rise, %", ("~90 (Fig 1b)", Span.point(90.0)), loss, T1),
+        row("T1", "capacity at the overpotential rise, mAh/cm2", measured("t1.rise_capacity"), rise_, T1),
+        row("T1", "contact loss at the rise, %", measured("t1.contact_loss_at_rise"), loss, T1),
         row("T1", f"early voids per 100 um (profile with the most, 0-{EARLY_CAPACITY} mAh/cm2)",
-            ("16-18 (Fig 1c, f)", Span(16.0, 18.0)), count, T1),
-        row("T1", "early void width in that profile, mean +- sd, um",
-            ("2.2 +- 1.3 (Fig 1f)", Span.point(2.2)), width, T1),
-        row("T1", "capacity at which one gap spans the interface, mAh/cm2",
-            ("~1.25 (Suppl. Fig 4)", Span.point(1.25)), gap, T1),
+            measured("t1.early_voids"), count, T1),
+        row("T1", "early void width in that profile, mean +- sd, um", measured("t1.early_void_width"), width, T1),
+        row("T1", "capacity at which one gap spans the interface, mAh/cm2", measured("t1.gap_capacity"), gap, T1),
     ]
 
 
@@ -295,6 +299,7 @@ def early_statistics(run: Path) -> tuple[tuple[str, Span | None], tuple[str, Spa
 
 def t2_rows(results: Path) -> list[Row]:
     run = load_run(results / T2)
+    drops_seen, drop_window = seed.get("t2.width_drops"), seed.get("t2.width_drop_window")
     if run is None:
         rise_, count, width, widest, drops = None, None, None, None, None
     else:
@@ -304,29 +309,31 @@ def t2_rows(results: Path) -> list[Row]:
         opened = run.data["max_void_width_um"][run.data["gap"] < 0.5]
         w = float(opened.max()) if opened.size else 0.0
         widest = (f"{w:.1f} (to {run.capacity[-1]:.2f} mAh/cm2)", Span.point(w) if run.finished else Span.at_least(w))
-        window = min(4.0, run.protocol_end) if run.finished else float(run.capacity[-1])
+        window = min(drop_window.value, run.protocol_end) if run.finished else float(run.capacity[-1])
         found = width_drops(run, window)
-        seen = [q for q in (0.625, 1.0, 2.375) if q <= window + 1e-9]
+        seen = [q for q in drops_seen.number if q <= window + 1e-9]
         drops = (f"{len(found)} within {window:.2f}" + (f" (at {', '.join(f'{q:g}' for q in found)})" if found else ""),
                  Span.point(len(found)))
-    drop_measured = ("3 within 4 (at 0.625, 1, 2.375; Fig 1d)", Span.point(3.0))
+    drop_measured = (f"{len(drops_seen.number)} within {drop_window.text} (at {drops_seen.text}; {drops_seen.cite})",
+                     Span.point(len(drops_seen.number)))
     if run is not None:
-        drop_measured = (f"{len(seen)} within {window:.2f} (of 0.625, 1, 2.375; Fig 1d)", Span.point(len(seen)))
+        drop_measured = (f"{len(seen)} within {window:.2f} (of {drops_seen.text}; {drops_seen.cite})",
+                         Span.point(len(seen)))
     return [
-        row("T2", "capacity at the overpotential rise, mAh/cm2",
-            ("3-3.5 (Fig 1a)", Span(3.0, 3.5)), rise_, T2),
+        row("T2", "capacity at the overpotential rise, mAh/cm2", measured("t2.rise_capacity"), rise_, T2),
         row("T2", f"early voids per 100 um (profile with the most, 0-{EARLY_CAPACITY} mAh/cm2)",
-            ("2-3 (Fig 1c, g)", Span(2.0, 3.0)), count, T2),
-        row("T2", "early void width in that profile, mean +- sd, um",
-            ("3.8 +- 1.0 (Fig 1g)", Span.point(3.8)), width, T2),
-        row("T2", "largest void width before splitting/collapse, um", ("~20 (Fig 1d, g)", Span.point(20.0)),
-            widest, T2),
+            measured("t2.early_voids"), count, T2),
+        row("T2", "early void width in that profile, mean +- sd, um", measured("t2.early_void_width"), width, T2),
+        row("T2", "largest void width before splitting/collapse, um", measured("t2.largest_void_width"), widest, T2),
         row("T2", f"drops of the largest void width (> {WIDTH_DROP:.0%} between SEM frames, every {SEM_FRAME})",
             drop_measured, drops, T2),
     ]
 
 
-MEASURED_VOIDS = {T1: ((16, 18), (2.2, 1.3)), T2: ((2, 3), (3.8, 1.0))}  # per 100 um; width mean, sd (um)
+#: per 100 um (low, high); width mean, sd (um)
+MEASURED_VOIDS = {name: (seed.get(f"{t}.early_voids").bounds,
+                         (seed.get(f"{t}.early_void_width").value, seed.get(f"{t}.early_void_width").sd))
+                  for name, t in ((T1, "t1"), (T2, "t2"))}
 
 
 def void_figures(results: Path, figures: Path) -> list[tuple[str, Path]]:
@@ -404,9 +411,22 @@ def snapshot_figures(results: Path, figures: Path) -> list[tuple[str, Path]]:
 
 
 # -- T3, T4 --------------------------------------------------------------------------------------------
-T3_MEASURED = {0.2: ("rise within 4 (Fig 3l)", Span(0.0, 4.0)), 1.0: ("rise within 4 (Fig 3l)", Span(0.0, 4.0)),
-               1.5: ("no rise to 4 (Fig 3l)", Span.at_least(4.0)), 7.0: ("no rise to 4 (Fig 3l)", Span.at_least(4.0))}
-T4_MEASURED = ("no rise within 3 (Fig 3m)", Span.at_least(3.0))
+T3_RISE, T3_FLAT, T3_WINDOW = seed.get("t3.rise_pressures"), seed.get("t3.flat_pressures"), seed.get("t3.flat_to")
+T3_CRITICAL = seed.get("t3.critical_pressure")
+T4_PRESSURES, T4_WINDOW = seed.get("t4.pressures"), seed.get("t4.flat_to")
+T4_NO_LATE_RISE = seed.get("t4.no_late_rise_pressures")
+#: measured at each swept pressure (MPa)
+T3_MEASURED = {**{p: (f"rise within {T3_WINDOW.text} ({T3_RISE.cite})", Span(0.0, T3_WINDOW.value))
+                  for p in T3_RISE.number},
+               **{p: (f"no rise to {T3_WINDOW.text} ({T3_FLAT.cite})", Span.at_least(T3_WINDOW.value))
+                  for p in T3_FLAT.number}}
+T4_MEASURED = (f"no rise within {T4_WINDOW.text} ({T4_PRESSURES.cite})", Span.at_least(T4_WINDOW.value))
+
+
+def and_join(numbers) -> str:
+    """0.2 and 1; 1, 1.5 and 7."""
+    texts = [f"{n:g}" for n in numbers]
+    return texts[0] if len(texts) == 1 else f"{', '.join(texts[:-1])} and {texts[-1]}"
 
 
 def critical_pressure(members: list[tuple[float, Span, bool]]) -> tuple[str, Span | None]:
@@ -432,8 +452,8 @@ def critical_pressure(members: list[tuple[float, Span, bool]]) -> tuple[str, Spa
 
 def sweep_rows(results: Path) -> list[Row]:
     rows = []
-    for target, name, window_max, pressures in (("T3", t3_sweep(results), 4.0, (0.2, 1.0, 1.5, 7.0)),
-                                                ("T4", T4, 3.0, (0.2, 1.0, 14.0, 50.0))):
+    for target, name, window_max, pressures in (("T3", t3_sweep(results), T3_WINDOW.value, sorted(T3_MEASURED)),
+                                                ("T4", T4, T4_WINDOW.value, T4_PRESSURES.number)):
         members = sweep_members(results / name)
         found = {}
         for pressure, run in members:
@@ -455,9 +475,10 @@ def sweep_rows(results: Path) -> list[Row]:
                 if found else None
             windows = sorted({w for _, w, _ in found.values()})
             rows.append(row("T3", "critical stack pressure (lowest without a rise within "
-                                  f"{', '.join(f'{w:g}' for w in windows) or '4'} mAh/cm2), MPa",
-                            ("1.5 (rise at 1, none at 1.5: the transition lies between, Fig 3l)",
-                             Span.point(1.5)), predicted, name))
+                                  f"{', '.join(f'{w:g}' for w in windows) or T3_WINDOW.text} mAh/cm2), MPa",
+                            (f"{T3_CRITICAL.text} (rise at {max(T3_RISE.number):g}, none at {T3_CRITICAL.value:g}: "
+                             f"the transition lies between, {T3_CRITICAL.cite})", Span(*T3_CRITICAL.bounds)),
+                            predicted, name))
     return rows
 
 
@@ -467,17 +488,19 @@ def sweep_figure(results: Path, figures: Path) -> list[tuple[str, Path]]:
     if not any((results / name).is_dir() for name in (t3, T4)):
         return []
     fig, axes = plt.subplots(1, 3, figsize=(14, 4.2), layout="constrained")
-    notes = {t3: "measured (Fig 3l): rise at 0.2 and 1 MPa;\nflat to 4 mAh/cm$^2$ at 1.5 and 7 MPa",
-             T4: "measured (Fig 3m): no rise within 3 mAh/cm$^2$\nat 0.2, 1, 14, 50 MPa; rise at larger\n"
-                 "capacities gone at 14 and 50 MPa"}
-    for ax, name, title, limit, marker in ((axes[0], t3, "Li (T3, Fig 3l)" + (", 20 um window" if t3 == T3_SMALL
-                                                                            else ""), 4.0, "o"),
-                                           (axes[1], T4, "Li-Mg (T4, Fig 3m)", 3.0, "s")):
+    notes = {t3: f"measured ({T3_RISE.cite}): rise at {and_join(T3_RISE.number)} MPa;\nflat to {T3_WINDOW.text} "
+                 f"mAh/cm$^2$ at {and_join(T3_FLAT.number)} MPa",
+             T4: f"measured ({T4_PRESSURES.cite}): no rise within {T4_WINDOW.text} mAh/cm$^2$\n"
+                 f"at {', '.join(f'{p:g}' for p in T4_PRESSURES.number)} MPa; rise at larger\n"
+                 f"capacities gone at {and_join(T4_NO_LATE_RISE.number)} MPa"}
+    for ax, name, title, limit, marker in ((axes[0], t3, f"Li (T3, {T3_RISE.cite})"
+                                            + (", 20 um window" if t3 == T3_SMALL else ""), T3_WINDOW.value, "o"),
+                                           (axes[1], T4, f"Li-Mg (T4, {T4_PRESSURES.cite})", T4_WINDOW.value, "s")):
         members = sweep_members(results / name)
         for pressure, run in members:
             line, = ax.plot(run.capacity, 1e3 * run.data["overpotential_V"],
                             label=f"{pressure:g} MPa ({run.status.split(',')[0][:9]})")
-            r = rise(run, min(4.0, run.protocol_end))
+            r = rise(run, min(T3_WINDOW.value, run.protocol_end))  # the T3 window for T4 too (as drawn so far)
             if r.hi == r.lo:
                 ax.plot(r.lo, 1e3 * run.data["overpotential_V"][np.argmax(run.capacity >= r.lo)], "x",
                         color=line.get_color(), ms=9)
@@ -502,11 +525,15 @@ def sweep_figure(results: Path, figures: Path) -> list[tuple[str, Path]]:
         ax.set_ylabel("overpotential (mV)")
         if members:
             ax.legend(fontsize=7, loc="lower right")
-    axes[2].axvspan(1.0, 1.5, color="C4", alpha=0.2, label="Li critical pressure, measured 1-1.5 MPa")
-    axes[2].axhline(4.0, color="C4", ls="--", lw=0.6, label="Li: flat to 4 above it (measured)")
-    axes[2].axhline(3.0, color="C1", ls="--", lw=0.6, label="Li-Mg: flat to 3 at all pressures (measured)")
+    below = max(T3_RISE.number)
+    axes[2].axvspan(below, T3_CRITICAL.value, color="C4", alpha=0.2,
+                    label=f"Li critical pressure, measured {below:g}-{T3_CRITICAL.value:g} MPa")
+    axes[2].axhline(T3_WINDOW.value, color="C4", ls="--", lw=0.6,
+                    label=f"Li: flat to {T3_WINDOW.text} above it (measured)")
+    axes[2].axhline(T4_WINDOW.value, color="C1", ls="--", lw=0.6,
+                    label=f"Li-Mg: flat to {T4_WINDOW.text} at all pressures (measured)")
     axes[2].set_xscale("log")
-    pressures = [0.2, 1, 1.5, 7, 14, 50]
+    pressures = sorted({*T3_MEASURED, *T4_PRESSURES.number})
     axes[2].set_xticks(pressures, [f"{p:g}" for p in pressures])
     axes[2].minorticks_off()
     axes[2].set_ylim(0, 4.6)
@@ -525,37 +552,42 @@ def interface_peak(run: Run) -> float:
     """EDS-convolved (1 um) peak of x_Mg at the end of the run, relative to the bulk 0.03."""
     _, distance, x_mg = mg_targets.final_scan(run.path)
     grid, seen = mg_targets.eds_convolved(distance, x_mg)
-    return float(seen[grid >= 0].max() / 0.03)
+    return float(seen[grid >= 0].max() / mg_targets.BULK_X_MG)
 
 
 def t5_rows(results: Path) -> list[Row]:
     fast, slow = load_run(results / T5_FAST), load_run(results / T5_SLOW)
     peaks = {run.name: interface_peak(run) for run in (fast, slow) if run is not None}
+    stripped, foil, mean = (seed.get(f"t5.{key}") for key in ("stripped_capacity", "foil_thickness", "foil_mean_x_Mg"))
+    quantity = f"foil mean x_Mg after {stripped.text} mAh/cm2 from {foil.text} um (0.5 mA/cm2)"
+    composition = f"{mean.text} (Li{1 - mean.value:.2f}Mg{mean.value:.2f}, {mean.cite}"
     rows = []
     if fast is None:
-        rows.append(row("T5", "foil mean x_Mg after 4 mAh/cm2 from 90 um (0.5 mA/cm2)",
-                        ("0.04 (Li0.96Mg0.04, Fig 3 caption)", Span.point(0.04)), None, T5_FAST))
+        rows.append(row("T5", quantity, (f"{composition})", Span(*mean.bounds)), None, T5_FAST))
     else:
-        value, reached = float(fast.data["foil_mean_x_Mg"][-1]), fast.capacity.max() >= 4.0 * (1 - 1e-6)
+        value, reached = float(fast.data["foil_mean_x_Mg"][-1]), fast.capacity.max() >= stripped.value * (1 - 1e-6)
         predicted = (f"{value:.4f}", Span.point(value)) if reached else \
-            (f"{value:.4f} at {fast.capacity[-1]:.2f} mAh/cm2 (4 not reached: not compared)", None)
-        rows.append(row("T5", "foil mean x_Mg after 4 mAh/cm2 from 90 um (0.5 mA/cm2)",
-                        ("0.04 (Li0.96Mg0.04, Fig 3 caption; mass balance gives 0.0382)", Span.point(0.04)),
+            (f"{value:.4f} at {fast.capacity[-1]:.2f} mAh/cm2 ({stripped.text} not reached: not compared)", None)
+        balance = mg_targets.mass_balance(stripped.value)
+        rows.append(row("T5", quantity, (f"{composition}; mass balance gives {balance:.4f})", Span(*mean.bounds)),
                         predicted, T5_FAST))
+    enrichment, rate_dependence = seed.get("t5.interface_enrichment"), seed.get("t5.rate_dependence")
     for run, name, rate in ((fast, T5_FAST, "0.5"), (slow, T5_SLOW, "0.05")):
         rows.append(row("T5", f"interface Mg / bulk seen by a 1 um EDS probe, {rate} mA/cm2",
-                        ("> 1, 'slightly higher' (Fig 3j-k; no number in the text)", None),
+                        (f"> {enrichment.text}, 'slightly higher' ({enrichment.cite}; no number in the text)", None),
                         None if run is None else (f"{peaks[name]:.2f} (at {run.capacity[-1]:.2f} mAh/cm2)", None),
                         name))
     ratio = (f"{peaks[T5_FAST] / peaks[T5_SLOW]:.2f}", Span.point(peaks[T5_FAST] / peaks[T5_SLOW])) \
         if len(peaks) == 2 else None
     rows.append(row("T5", "rate dependence: EDS interface peak at 0.5 / at 0.05 mA/cm2",
-                    ("~1, 'no strong dependence on stripping rates' (a reading)", Span.point(1.0)), ratio,
-                    f"{T5_FAST}, {T5_SLOW}"))
-    for run, name, rate, measured in ((fast, T5_FAST, "0.5", ("~3 (Fig 3b)", Span.point(3.0))),
-                                      (slow, T5_SLOW, "0.05", ("no rise to 4 (Fig 3b)", Span.at_least(4.0)))):
+                    (f"{rate_dependence.text}, 'no strong dependence on stripping rates' (a reading)",
+                     Span(*rate_dependence.bounds)), ratio, f"{T5_FAST}, {T5_SLOW}"))
+    slow_rise = seed.get("t5.rise_capacity_slow")
+    for run, name, rate, seen in ((fast, T5_FAST, "0.5", measured("t5.rise_capacity_fast")),
+                                  (slow, T5_SLOW, "0.05", (f"no rise to {slow_rise.text} ({slow_rise.cite})",
+                                                           Span(*slow_rise.bounds)))):
         rows.append(row("T5", f"capacity at the overpotential rise, {rate} mA/cm2, 1 MPa",
-                        measured, None if run is None else (rise_text(r := rise(run, 4.0)), r), name))
+                        seen, None if run is None else (rise_text(r := rise(run, stripped.value)), r), name))
     return rows
 
 
@@ -565,7 +597,9 @@ T6_VARIANTS = {"darken": "Darken, D*_Mg from DFT", "darken_entropy": "Darken, D*
 
 def t6_rows(results: Path) -> list[Row]:
     rows = []
-    for temperature, measured in mg_targets.MEASURED_PLATED.items():
+    plated = seed.get("t6.plated_capacity")
+    for temperature, value_measured in mg_targets.MEASURED_PLATED.items():
+        cite = seed.get(f"t6.plated_layer_mg_{temperature}C").cite
         primary = f"t6_limg_plate_{temperature}C_darken"
         names = [primary] + sorted(p.name for p in results.glob(f"t6_limg_*_{temperature}C_*") if p.name != primary)
         for name in names:
@@ -573,8 +607,8 @@ def t6_rows(results: Path) -> list[Row]:
             kind = name.split(f"_{temperature}C_")[-1]
             how = ("strip then plate, " if "strip_plate" in name else "") + T6_VARIANTS.get(kind, kind)
             value = None if run is None else float(run.data["plated_layer_relative_Mg"][-1])
-            rows.append(row("T6", f"Mg in the plated 2.6 mAh/cm2 / bulk, {temperature} C ({how})",
-                            (f"{measured:.2f} (Fig 4f)", Span.point(measured)),
+            rows.append(row("T6", f"Mg in the plated {plated.text} mAh/cm2 / bulk, {temperature} C ({how})",
+                            (f"{value_measured:.2f} ({cite})", Span.point(value_measured)),
                             None if run is None else (f"{value:.3f}", Span.point(value)), name))
     return rows
 
@@ -700,17 +734,19 @@ def build(results: Path, output: Path, quick: bool, figures_dir: str = "figures"
         "## Measured vs predicted", "",
         *table(rows), "",
         f"Definitions. *Rise*: the first capacity at which the overpotential exceeds both {RISE_FACTOR:g}x its "
-        f"initial value and the initial value + {1e3 * RISE_MIN_V:g} mV (T3: within 4 mAh/cm2, or the protocol's "
-        "end if shorter; T4: within 3); \"no rise to X\" is a "
+        f"initial value and the initial value + {1e3 * RISE_MIN_V:g} mV (T3: within {T3_WINDOW.text} mAh/cm2, or "
+        "the protocol's "
+        f"end if shorter; T4: within {T4_WINDOW.text}); \"no rise to X\" is a "
         "lower bound. *Critical pressure*: the lowest swept pressure without a rise, for the measurement "
-        "(1.5 MPa) as for the model. *Relative miss*: "
+        f"({T3_CRITICAL.text} MPa) as for the model. *Relative miss*: "
         "(predicted - measured) / measured; inside a measured range it is 0%, outside it is taken against the "
         "nearer end; a predicted lower bound gives a bound on the miss (\">=\"; \"> 0%\" when the bound is at the "
         "measured range's upper end: beyond it, by an unknown amount); \"-\" where the seed gives no "
         "number or the run is missing. *Voids*: runs of contact < 0.5 along the interface in the written "
         "interface profiles (a gap over the whole width is not a void), per 100 um of the model's window; "
         f"*early*: the interface profile with the most voids in 0-{EARLY_CAPACITY} mAh/cm2 (the first SEM frame "
-        "is at 15 min = 0.125 mAh/cm2; the seed reports coalescence by 0.25). *Drops of the largest void "
+        f"is at {seed.get('operando.sem_frame_interval').text} min = {SEM_FRAME} mAh/cm2; the seed reports "
+        f"coalescence by {seed.get('t1.coalescence_capacity').text}). *Drops of the largest void "
         f"width*: sampled every {SEM_FRAME} mAh/cm2 (one SEM frame), a fall by more than {WIDTH_DROP:.0%}. "
         "\"not run\": no results directory (nothing is invented).", "",
         *([f"T3 comes from `{T3_SMALL}` (run column): the 20 um window with 0.25 um cells and 0.01 mAh/cm2 "

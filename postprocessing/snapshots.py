@@ -24,6 +24,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pyvista as pv  # noqa: E402
+import seed_measurements as seed  # noqa: E402 - sibling script: the seed's measured values
 from PIL import Image  # noqa: E402
 
 from phasefield.output.timeseries import read_timeseries  # noqa: E402
@@ -33,10 +34,11 @@ ELECTROLYTE_DEPTH_UM = 4.0  # how much of the electrolyte the snapshot shows bel
 PIXELS_PER_UM = 12
 #: SEM-like grey: voids (metal_fraction 0) near black, metal (1) light grey, not white
 SEM_GREY = matplotlib.colors.LinearSegmentedColormap.from_list("sem", ["#141414", "#c8c8c8"])
-MG_CLIM = (0.0, 0.06)  # x_Mg colour range: 0 to twice the bulk 0.03 of Li0.97Mg0.03
+MG_CLIM = (0.0, 2 * seed.get("t5.bulk_x_Mg").value)  # x_Mg colour range: 0 to twice the bulk 0.03 of Li0.97Mg0.03
 #: Capacities (mAh/cm2) named in the seed's text for Fig 1f-g and Suppl. Figs 3, 4, 6: first SEM frame
 #: (15 min = 0.125), coalescence in Li (0.25), splitting in Li-Mg (0.5), one gap in Li (1.25).
-PAPER_CAPACITIES = (0.125, 0.25, 0.5, 1.25)
+PAPER_CAPACITIES = (seed.sem_frame_capacity(), *(seed.get(key).value for key in (
+    "t1.coalescence_capacity", "t2.split_capacity", "t1.gap_capacity")))
 
 
 @dataclass(frozen=True)

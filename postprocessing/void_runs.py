@@ -13,6 +13,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+import seed_measurements as seed  # noqa: E402 - sibling script: the seed's measured values
 
 from phasefield.output.timeseries import read_timeseries  # noqa: E402
 
@@ -30,16 +31,19 @@ def main(results: Path, png: Path) -> None:
         eta.plot(q, [1e3 * v for v in data["overpotential_V"]], colour, label=f"{label} (model)")
         loss.plot(q, [100 * (1 - c) for c in data["contact_fraction"]], colour, label=label)
         count.plot(q, data["voids_per_100um"], colour, label=label)
-    eta.axvline(1.0, color="C4", ls=":", label="Li rise, measured (~1 mAh/cm$^2$)")
-    eta.axvline(3.0, color="C1", ls=":", label="Li-Mg rise, measured (~3 mAh/cm$^2$)")
+    li_rise, limg_rise = seed.get("t1.rise_capacity"), seed.get("t2.rise_capacity")
+    loss_at_rise, li_voids, limg_voids = (seed.get(key) for key in ("t1.contact_loss_at_rise", "t1.early_voids",
+                                                                     "t2.early_voids"))
+    eta.axvline(li_rise.value, color="C4", ls=":", label=f"Li rise, measured ({li_rise.text} mAh/cm$^2$)")
+    eta.axvline(limg_rise.low, color="C1", ls=":", label=f"Li-Mg rise, measured (~{limg_rise.low} mAh/cm$^2$)")
     eta.set_yscale("log")
     eta.set_ylabel("overpotential (mV)")
     eta.legend(fontsize=7)
-    loss.axhline(90, color="gray", ls="--", lw=0.8, label="90% (rise, measured)")
+    loss.axhline(loss_at_rise.value, color="gray", ls="--", lw=0.8, label=f"{loss_at_rise.value}% (rise, measured)")
     loss.set_ylabel("contact loss (%)")
     loss.legend(fontsize=7)
-    count.axhspan(16, 18, color="C4", alpha=0.2, label="Li early, measured 16-18")
-    count.axhspan(2, 3, color="C1", alpha=0.2, label="Li-Mg, measured 2-3")
+    count.axhspan(*li_voids.bounds, color="C4", alpha=0.2, label=f"Li early, measured {li_voids.text}")
+    count.axhspan(*limg_voids.bounds, color="C1", alpha=0.2, label=f"Li-Mg, measured {limg_voids.text}")
     count.set_ylabel("voids per 100 um (a gap: 0)")
     count.set_xlabel("stripped capacity (mAh cm$^{-2}$)")
     count.legend(fontsize=7)
