@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from helpers import DATA, run_command
 
-from phasefield.output.timeseries import COLUMNS, read_timeseries
+from phasefield.output.timeseries import read_timeseries
 from phasefield.physics.constants import FARADAY, thermal_voltage
 
 
@@ -27,7 +27,7 @@ def serial_run(tmp_path_factory) -> Path:
 
 def test_run_writes_timeseries_fields_metadata_and_figure(serial_run):
     data = read_timeseries(serial_run / "timeseries.csv")
-    assert list(data) == list(COLUMNS)
+    assert list(data) == list(json.loads((serial_run / "run.json").read_text())["columns"])
     assert data["capacity_mAh_per_cm2"][-1] == pytest.approx(0.2, rel=1e-9)  # 0.3 stripped, 0.1 plated
     assert max(data["step_capacity_mAh_per_cm2"]) == pytest.approx(0.3, rel=1e-9)
     assert data["contact_fraction"][0] > 0.999 and min(data["contact_fraction"]) < 0.75

@@ -20,9 +20,10 @@ def test_case_contact_rule_sets_the_creep_contact_facets(rule, tmp_path):
     raw["creep"]["contact"] = rule
     simulation = Simulation(resolve(path, raw), MPI.COMM_WORLD, tmp_path)
     void_under_left_half = lambda x: np.where((x[1] < 0.9e-6) & (x[0] < 10.1e-6), 0.05, 1.0)  # noqa: E731
-    simulation.voids.system.set_state(void_under_left_half, lambda x: np.zeros(x.shape[1]))
-    simulation.flow.solve()
-    creep = simulation.flow.creep
+    simulation.models.contact.system.set_state(void_under_left_half, lambda x: np.zeros(x.shape[1]))
+    flow = simulation.models.flow.flow
+    flow.solve()
+    creep = flow.creep
     in_contact = MPI.COMM_WORLD.allreduce(creep.contact_facets.size)
     interface = MPI.COMM_WORLD.allreduce(creep.interface_facets().size)
     simulation.close()

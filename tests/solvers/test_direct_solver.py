@@ -46,8 +46,8 @@ def test_the_void_and_creep_solvers_factorise_with_it(tmp_path):
     for some creep instances: it depended on whether the KSP had its operators when DOLFINx applied
     the options)."""
     simulation = Simulation(load_case(DATA / "tiny_creep.toml"), MPI.COMM_WORLD, tmp_path)
-    simulation.advance(1.0, 5.0)
-    simulation.solve_step(1, 0, 1.0, 5.0)
-    creep = simulation.voids.flow.creep
-    for problem in (simulation.voids.system.problem, creep._newton, creep._picard):
+    simulation.start()
+    simulation.step()
+    creep = simulation.models.flow.flow.creep
+    for problem in (simulation.models.contact.system.problem, creep._newton, creep._picard):
         assert problem.solver.getKSP().getPC().getFactorMatrix().getMumpsIcntl(14) == WORKSPACE_INCREASE
