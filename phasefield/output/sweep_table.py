@@ -8,22 +8,26 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
-from phasefield.output.timeseries import COLUMNS  # noqa: E402
 
 
 def write_sweep_table(path: Path, members: list[tuple[str, object, Path]], parameter: str) -> None:
-    """Stack the members' ``timeseries.csv`` (label, swept value as written, then the usual columns);
-    members without a time series are left out."""
+    """Stack the members' ``timeseries.csv`` (label, swept value as written, then their columns, which
+    the members of one case share); members without a time series are left out."""
+    header = None
     with path.open("w", newline="") as stream:
         writer = csv.writer(stream)
-        writer.writerow(["member", parameter, *COLUMNS])
         for label, value, directory in members:
             series = directory / "timeseries.csv"
             if not series.exists():
                 continue
             with series.open() as rows:
                 reader = csv.reader(rows)
-                next(reader)
+                columns = next(reader)
+                if header is None:
+                    header = columns
+                    writer.writerow(["member", parameter, *header])
+                if columns != header:
+                    raise ValueError(f"{series}: its columns differ from the other members' ({columns} vs {header})")
                 for row in reader:
                     writer.writerow([label, value, *row])
 
@@ -33,7 +37,7 @@ def read_sweep_table(path: Path) -> dict[str, dict[str, list[float]]]:
     members: dict[str, dict[str, list]] = {}
     with path.open() as stream:
         reader = csv.reader(stream)
-        header = next(reader)
+        header = next(reader, [])  # empty when no member wrote a time series
         for row in reader:
             data = members.setdefault(row[0], {"value": row[1], **{key: [] for key in header[2:]}})
             for key, text in zip(header[2:], row[2:], strict=True):

@@ -1,0 +1,47 @@
+"""Requirement: step control (limits, growth after success, halving after failure) is plain Python,
+checked here without a mesh."""
+
+import math
+
+import pytest
+
+from phasefield.coupling.step_control import STEP_GROWTH, StepControl
+from phasefield.solvers.failures import ModelBreakdown, SolverFailure
+
+
+def control(**changes) -> StepControl:
+    values = dict(dt_max=100.0, dt_min=1e-3, max_retries=3, courant_number=0.25, smallest_cell=1e-6, dt_limit=100.0)
+    return StepControl(**(values | changes))
+
+
+def test_courant_limit_moves_a_front_by_a_quarter_cell_and_is_off_without_a_moving_metal():
+    assert control().courant_limit(1e-9) == pytest.approx(0.25 * 1e-6 / 1e-9)
+    assert control().courant_limit(0.0) == math.inf
+    assert control().limit(1e-9) == pytest.approx(100.0)  # dt_limit is the smaller one
+    assert control().limit(1e-7) == pytest.approx(2.5)
+
+
+def test_a_limit_below_dt_min_stops_the_run():
+    with pytest.raises(SolverFailure, match="time step collapsed"):
+        control(dt_limit=1e-4).limit(0.0)
+
+
+def test_a_failure_halves_the_step_and_success_at_the_first_try_grows_it_back_to_dt_max():
+    c = control()
+    assert c.retry(SolverFailure("x"), attempt=0, dt=40.0) == 20.0 and c.dt_limit == 20.0
+    c.accepted(attempt=1)  # accepted on a retry: no growth
+    assert c.dt_limit == 20.0
+    c.accepted(attempt=0)
+    assert c.dt_limit == pytest.approx(20.0 * STEP_GROWTH)
+    for _ in range(10):
+        c.accepted(attempt=0)
+    assert c.dt_limit == 100.0
+
+
+def test_no_retry_after_a_breakdown_the_last_retry_or_below_dt_min():
+    with pytest.raises(ModelBreakdown):
+        control().retry(ModelBreakdown("x_Mg > 1"), attempt=0, dt=1.0)
+    with pytest.raises(SolverFailure, match="gave up after 3 retries"):
+        control().retry(SolverFailure("x"), attempt=3, dt=1.0)
+    with pytest.raises(SolverFailure, match="below \\[time\\] dt_min"):
+        control().retry(SolverFailure("x"), attempt=0, dt=1.5e-3)
