@@ -9,7 +9,6 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 
-
 def write_sweep_table(path: Path, members: list[tuple[str, object, Path]], parameter: str) -> None:
     """Stack the members' ``timeseries.csv`` (label, swept value as written, then their columns, which
     the members of one case share); members without a time series are left out."""
