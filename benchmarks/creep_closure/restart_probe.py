@@ -1,13 +1,15 @@
 """Why the high-pressure T3 members are expensive: a few coupled steps from one of their checkpoints.
 
 Restarts a member of the T3 sweep (``phasefield sweep cases/t3_li_pressure_sweep_small_window.toml``)
-from a checkpoint and takes ``--steps`` steps with the run's own step rule (the capacity step, the
-Courant limit of the last metal velocity, halving and retrying a failed step, regrowth by 1.5x),
+from a checkpoint and takes ``--steps`` steps with the run's own step (:meth:`Simulation.step`: the
+capacity step, the Courant limit of the last metal velocity, halving and retrying a failed step,
+regrowth by 1.5x; the run's output cadence is switched off, so that the wall time is the solve's),
 writing per step: dt, capacity, overpotential, contact fraction, creep iterations, wall time, and
 where the metal moves fastest (its speed, position and metal fraction), the fastest speed inside
 the metal (phi > 0.9), how many interface facets keep v_n = 0 (the creep contact set) and the
 volume flux of metal out through the interface facets that do not (um^2/h per unit depth). The
-summary gives steps and wall time per 0.01 mAh/cm2. Nothing is written into the member's results.
+summary gives steps and wall time per 0.01 mAh/cm2 (fewer steps than ``--steps`` when the protocol
+ends first). Nothing is written into the member's results.
 
 ``--contact impenetrable`` takes the steps with that ``[creep] contact`` rule instead of the
 member's (v_n = 0 on every interface facet, none released).
@@ -32,20 +34,24 @@ import ufl
 from dolfinx import fem
 
 from phasefield.case.loader import load_case, resolve
-from phasefield.coupling.protocol_clock import next_time_step
-from phasefield.coupling.simulation import TO_MAH_PER_CM2, Simulation
+from phasefield.coupling.simulation import Simulation
 from phasefield.mesh import FacetTag
 from phasefield.output.metadata import versions, write_json
-from phasefield.physics.creep_flow import CONTACT_RULES
+from phasefield.physics.creep_flow import CONTACT_RULES, CreepFlow
+from phasefield.units import si_to
 
 M_PER_S_TO_UM_PER_H = 3.6e9
+#: output cadence (steps) that the probe's steps never reach: no fields, profiles or line scans
+NEVER = 10**9
 
 
 class FlowProbe:
     """Where the metal of a coupled run moves fastest, and how much leaves through released facets."""
 
     def __init__(self, simulation: Simulation):
-        self.flow = simulation.flow
+        self.flow = getattr(simulation.models.flow, "flow", None)  # the flow of a SinkFlow
+        if not isinstance(self.flow, CreepFlow):
+            raise SystemExit("the probe needs a run with creep ([creep] model = \"power_law\")")
         creep = self.flow.creep
         mesh = creep.metal.mesh
         self.gdim = mesh.geometry.dim
@@ -85,40 +91,47 @@ def main() -> None:
     if comm.size != 1:
         raise SystemExit("the probe runs on one rank")
     resolved = load_case(args.member / "case.toml")
+    raw = dict(resolved.raw, output={**resolved.raw.get("output", {}), "fields_every": NEVER,
+                                     "interface_profile_every": NEVER, "line_scan_every": NEVER})
     if args.contact is not None:
-        raw = dict(resolved.raw, creep={**resolved.raw.get("creep", {}), "contact": args.contact})
-        resolved = resolve(resolved.path, raw)
+        raw["creep"] = {**resolved.raw.get("creep", {}), "contact": args.contact}
+    resolved = resolve(resolved.path, raw)
+    case, protocol = resolved.case, resolved.case.protocol.steps
     with tempfile.TemporaryDirectory() as scratch:
         simulation = Simulation(resolved, comm, Path(scratch))
-        for folder in ("interface", "fields", "line_scans", "checkpoints"):
-            (Path(scratch) / folder).mkdir()
-        counters, _ = simulation.restore_checkpoint(args.member / "checkpoints" / args.checkpoint)
+        simulation.restore_checkpoint(args.member / "checkpoints" / args.checkpoint)
+        simulation.recorder.open()  # a new CSV in the scratch folder: the member's results stay untouched
         probe = FlowProbe(simulation)
-        case, step = resolved.case, resolved.case.protocol.steps[counters.protocol_index]
-        start_capacity = simulation.state.capacity
-        rows, start, rejected = [], time.perf_counter(), 0
-        for k in range(args.steps):
-            dt = min(next_time_step(step, simulation.state, case.time.dt_max, case.time.capacity_step),
-                     simulation.dt_limit, simulation.courant_limit())
+        start_capacity, start_rejected = simulation.clock.capacity, simulation.counters.rejected
+        rows, reasons, start = [], [], time.perf_counter()
+        for _ in range(args.steps):
+            if simulation.counters.protocol_index >= len(protocol):
+                break  # the protocol is over
             began = time.perf_counter()
-            # the run's own step: halved and retried on a failed solve, dt_limit regrown after
-            row, rejected = simulation._step_with_retries(counters.index + 1 + k, counters.protocol_index, dt,
-                                                          step.current_density, rejected)
-            rows.append({"dt_s": row["dt_s"], "rejected_steps": rejected,
+            # the run's own step: the capacity step within dt_limit and the Courant limit, halved and
+            # retried on a failed solve, dt_limit regrown after
+            reason = simulation.step()
+            row = simulation.row
+            rows.append({"dt_s": row["dt_s"], "rejected_steps": simulation.counters.rejected - start_rejected,
                          "capacity_mAh_per_cm2": row["capacity_mAh_per_cm2"],
                          "overpotential_mV": row["overpotential_V"] * 1e3, "contact_fraction": row["contact_fraction"],
                          "creep_iterations": row["creep_iterations"], "wall_s": time.perf_counter() - began,
                          **probe()})
+            if reason is not None:
+                reasons.append(reason)
             print({key: round(value, 5) if isinstance(value, float) else value for key, value in rows[-1].items()},
                   flush=True)
         wall = time.perf_counter() - start
+        advanced = si_to(simulation.clock.capacity - start_capacity, "areal_capacity", "mAh/cm^2")
+        simulation.recorder.close()
         simulation.close()
-    advanced = (simulation.state.capacity - start_capacity) * TO_MAH_PER_CM2
+    steps = len(rows)
     write_json(args.output, {
         "member": str(args.member), "checkpoint": args.checkpoint,
         "stack_pressure_Pa": case.cell.stack_pressure, "contact_rule": case.creep.contact,
-        "steps": args.steps, "capacity_advanced_mAh_per_cm2": advanced, "wall_time_s": wall,
-        "steps_per_0.01_mAh_per_cm2": args.steps / (advanced / 0.01) if advanced > 0 else None,
+        "steps": steps, "protocol_step_end_reasons": reasons,
+        "capacity_advanced_mAh_per_cm2": advanced, "wall_time_s": wall,
+        "steps_per_0.01_mAh_per_cm2": steps / (advanced / 0.01) if advanced > 0 else None,
         "wall_s_per_0.01_mAh_per_cm2": wall / (advanced / 0.01) if advanced > 0 else None,
         "rows": rows,
         "machine": {"platform": platform.platform(), "cpu_count": os.cpu_count(),

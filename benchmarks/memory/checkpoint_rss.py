@@ -27,7 +27,7 @@ from dolfinx import fem
 from dolfinx.fem.petsc import LinearProblem
 
 from phasefield.case.schema import Mesh
-from phasefield.mesh import FacetTag, build_interface_window
+from phasefield.mesh import FacetTag, WindowSpec, build_interface_window
 from phasefield.output.checkpoint import (
     checkpoint_path,
     latest_checkpoint,
@@ -40,10 +40,10 @@ from rss import resident_mib  # benchmarks/memory/rss.py, next to this script
 
 
 def window_fields(comm: MPI.Comm, cells: int):
-    spec = Mesh.model_validate(dict(
+    mesh = Mesh.model_validate(dict(
         width="40 um", metal_height="20 um", electrolyte_height="40 um", cells_along_interface=cells,
         metal_cells=cells // 2, electrolyte_cells=cells, interface_cell_height="0.25 um"))
-    window = build_interface_window(comm, spec)
+    window = build_interface_window(comm, WindowSpec(**mesh.model_dump()))
     electrolyte, metal = window.electrolyte.mesh, window.metal.mesh
     p1 = basix.ufl.element("Lagrange", metal.basix_cell(), 1)
     p2_vector = basix.ufl.element("Lagrange", metal.basix_cell(), 2, shape=(2,))

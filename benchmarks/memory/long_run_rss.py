@@ -224,9 +224,11 @@ def main() -> None:
     setup = time.perf_counter() - setup
     recorder = Recorder(comm, directory, resolved.case.time.max_steps, every)
     summary = simulation.run(recorder.sample)
+    models = simulation.models
+    transport = getattr(models.interdiffusion, "transport", None)  # Mg transport (alloys only)
     dofs = {f.name: f.function_space.dofmap.index_map.size_global * f.function_space.dofmap.index_map_bs
-            for f in (simulation.electrochemistry.psi, simulation.metal_fraction,
-                      *([simulation.interdiffusion.x] if simulation.interdiffusion is not None else []))}
+            for f in (models.electrochemistry.system.psi, models.contact.metal_fraction,
+                      *([transport.x] if transport is not None else []))}
     simulation.close()
     comm.barrier()
     recorder.record_sizes(summary.steps)  # after the writers are closed (the last step is always written)
