@@ -8,6 +8,7 @@ from mpi4py import MPI
 
 from phasefield.mesh import FacetTag, Subdomain
 from phasefield.output.timeseries import write_table
+from phasefield.units import si_factor
 
 
 class InterfaceProfile:
@@ -32,7 +33,7 @@ class InterfaceProfile:
         table = np.concatenate(blocks)
         table = table[np.lexsort(table[:, : self._tangential][:, ::-1].T)]
         names = ["x_um", "z_um"][: self._tangential] + list(values)
-        table[:, : self._tangential] *= 1e6
+        table[:, : self._tangential] *= si_factor("m", "um")
         return dict(zip(names, table.T, strict=True))
 
     def max_abs(self, values: np.ndarray) -> float:

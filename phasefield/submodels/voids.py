@@ -22,6 +22,7 @@ from phasefield.submodels.base import InterfaceFields, StepConditions
 from phasefield.submodels.contact import Contact
 from phasefield.submodels.metal import tracer_diffusivities
 from phasefield.submodels.registry import register
+from phasefield.units import si_factor
 
 
 @register("contact", "phase_field")
@@ -102,7 +103,7 @@ class VoidPhaseField(Contact):
         samples = self._interface_samples()
         sites = None
         if self._comm.rank == 0:
-            x = samples["x_um"] * 1e-6
+            x = samples["x_um"] * si_factor("um", "m")
             sites = [np.interp(self.nucleation.positions, x, samples[key]) for key in ("mu", "phi", "x_mg")]
         mu, phi, x_mg = self._comm.bcast(sites, root=0)
         centres = self.nucleation.decide(mu, self.properties.trap_factor(x_mg), phi, step.dt)
