@@ -83,6 +83,28 @@ def _restart_point(resolved, output: Path | None) -> tuple[Path, Path]:
     return output, checkpoint
 
 
+def _progress_bar():
+    """A rich progress bar on rank 0 (capacity, voltage, dt, ETA), or None."""
+    if MPI.COMM_WORLD.rank != 0 or not sys.stderr.isatty():
+        return None, None
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+    bar = Progress(TextColumn("[bold]{task.description}"), BarColumn(),
+                   TextColumn("{task.fields[status]}"), TimeRemainingColumn(), transient=False)
+    tasks = {}
+
+    def update(row, protocol_index, step, state):
+        if protocol_index not in tasks:
+            tasks[protocol_index] = bar.add_task(f"step {protocol_index + 1}", total=1.0, status="")
+        done = max(state.step_capacity / step.capacity_limit if step.capacity_limit else 0.0,
+                   state.step_time / step.time_limit if step.time_limit else 0.0)
+        bar.update(tasks[protocol_index], completed=min(done, 1.0), status=(
+            f"Q={row['capacity_mAh_per_cm2']:.3f} mAh/cm2  eta={1e3 * row['overpotential_V']:.1f} mV"
+            f"  dt={row['dt_s']:.0f} s"))
+
+    return bar, update
+
+
 def command_run(args: argparse.Namespace) -> None:
     resolved = _load(args.case)
     if resolved.case.sweep is not None:
@@ -93,7 +115,12 @@ def command_run(args: argparse.Namespace) -> None:
         output, checkpoint = _prepare_output(resolved.path, args.output, args.overwrite), None
     from phasefield.coupling.run import run_case
 
-    status = run_case(resolved, output, progress=not args.quiet, restart=checkpoint)
+    bar, update = (None, None) if args.quiet else _progress_bar()
+    if bar is None:
+        status = run_case(resolved, output, restart=checkpoint)
+    else:
+        with bar:
+            status = run_case(resolved, output, progress=update, restart=checkpoint)
     if status.startswith("failed"):
         _fail(f"solver {status}", SOLVER_ERROR)
 

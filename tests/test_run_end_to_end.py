@@ -155,6 +155,6 @@ def test_run_json_keeps_the_revision_the_run_started_with(tmp_path, monkeypatch)
     monkeypatch.setattr(metadata, "git_revision", lambda: next(revisions))
     output = tmp_path / "out"
     output.mkdir()
-    run_case(load_case(DATA / "small_prescribed.toml"), output, progress=False)
+    run_case(load_case(DATA / "small_prescribed.toml"), output)
     info = json.loads((output / "run.json").read_text())
     assert info["status"] == "completed" and info["git_revision"] == "at-start"
