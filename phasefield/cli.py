@@ -1,7 +1,9 @@
 """Command line: ``phasefield run CASE [-o DIR]``, ``sweep CASE``, ``check CASE``, ``verify``, ``info``.
 
 User errors (a bad case file, an existing output directory) print one line and exit with 2;
-a solver failure prints one line and exits with 3. Nothing is written before the case is valid.
+a solver failure prints one line and exits with 3; a run cut off at the first step of a protocol step
+exits with 4; SIGINT and SIGTERM end a run cleanly after the current step with 130 and 143.
+Nothing is written before the case is valid.
 """
 
 import argparse
@@ -16,13 +18,21 @@ from mpi4py import MPI  # noqa: I001 - must come before petsc4py / dolfinx
 from phasefield.case import CaseError, load_case
 
 log = logging.getLogger("phasefield")
-USER_ERROR, SOLVER_ERROR = 2, 3
+USER_ERROR, SOLVER_ERROR, CUT_OFF = 2, 3, 4
 
 
 def _fail(message: str, code: int) -> None:
     if MPI.COMM_WORLD.rank == 0:
         print(f"phasefield: error: {message}", file=sys.stderr, flush=True)
     sys.exit(code)
+
+
+def _holds_results(directory: Path) -> bool:
+    """Whether ``directory`` holds a run or a sweep of phasefield (what --overwrite may replace): its
+    run.json or sweep.json, or a sweep member's run.json one level down."""
+    markers = [directory / "run.json", directory / "sweep.json"]
+    markers += [member / "run.json" for member in directory.iterdir() if member.is_dir()]
+    return any(marker.is_file() for marker in markers)
 
 
 def _prepare_output(case_path: Path, output: Path | None, overwrite: bool) -> Path:
@@ -36,6 +46,9 @@ def _prepare_output(case_path: Path, output: Path | None, overwrite: bool) -> Pa
         elif output.exists() and any(output.iterdir()) and not overwrite:
             problem = (f"output directory {output} exists and is not empty; "
                        "choose another with -o or pass --overwrite")
+        elif output.exists() and any(output.iterdir()) and not _holds_results(output):
+            problem = (f"--overwrite: {output} holds no phasefield results (no run.json or sweep.json); "
+                       "it is not removed: choose another directory with -o")
         else:
             if output.exists():
                 shutil.rmtree(output)
@@ -74,12 +87,12 @@ def _restart_point(resolved, output: Path | None) -> tuple[Path, Path]:
         _fail(f"--restart: no checkpoint in {output / 'checkpoints'} (run the case first, or drop --restart)",
               USER_ERROR)
     saved = _load(str(output / "case.toml"))
-    def content(case):
-        return case.case.model_dump(), case.materials, case.extensions
+    from phasefield.case.compare import differences
 
-    if content(saved) != content(resolved):
+    changed = differences(resolved, saved)
+    if changed:
         _fail(f"--restart: {resolved.path} differs from the case the results in {output} were made with "
-              f"({output / 'case.toml'})", USER_ERROR)
+              f"({output / 'case.toml'}) in {'; '.join(changed)}", USER_ERROR)
     return output, checkpoint
 
 
@@ -117,12 +130,24 @@ def command_run(args: argparse.Namespace) -> None:
 
     bar, update = (None, None) if args.quiet else _progress_bar()
     if bar is None:
-        status = run_case(resolved, output, restart=checkpoint)
+        outcome = run_case(resolved, output, restart=checkpoint)
     else:
         with bar:
-            status = run_case(resolved, output, progress=update, restart=checkpoint)
-    if status.startswith("failed"):
-        _fail(f"solver {status}", SOLVER_ERROR)
+            outcome = run_case(resolved, output, progress=update, restart=checkpoint)
+    _end_run(outcome, args.case, output)
+
+
+def _end_run(outcome, case: str, output: Path) -> None:
+    """The exit code of a run: 0 completed or stopped at max_steps, 3 failed, 4 cut off in its first step,
+    128 + N interrupted by signal N (one line on stderr for each of these)."""
+    if outcome.status.startswith("failed"):
+        _fail(f"solver {outcome.status}", SOLVER_ERROR)
+    if outcome.status.startswith("cut off"):
+        _fail(f"{outcome.status}: the cell cannot carry this current (see {output / 'run.json'})", CUT_OFF)
+    if outcome.signal:
+        name = signal.Signals(outcome.signal).name
+        _fail(f"interrupted by {name} after step {outcome.steps}; results and a checkpoint are in {output}: "
+              f"continue with `phasefield run {case} -o {output} --restart`", 128 + outcome.signal)
 
 
 def _sweep_members(path: str):

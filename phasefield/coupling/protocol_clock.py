@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 from phasefield.case import ProtocolStep
 
+#: the reasons a protocol step ends early, on the cell's response rather than on its own limits
+CUT_OFFS = ("overpotential cut-off", "voltage cut-off")
 #: Relative slack when comparing a capacity or a time against its limit.
 LIMIT_SLACK = 1e-9
 

@@ -4,15 +4,17 @@ Returns the run's status; a failed run is a result (its status says why), never 
 """
 
 import logging
-import shutil
+import signal
+from dataclasses import dataclass
 from pathlib import Path
 
 from mpi4py import MPI
 
 from phasefield.case import ResolvedCase
+from phasefield.coupling.interrupt import Interrupt
 from phasefield.coupling.simulation import Progress, Simulation
 from phasefield.output.line_scan_plot import plot_line_scans
-from phasefield.output.metadata import run_metadata, write_json
+from phasefield.output.metadata import run_metadata, write_case_copy, write_json
 from phasefield.output.voltage_plot import plot_voltage_curve
 from phasefield.solvers.failures import SolverFailure
 from phasefield.units import si_to
@@ -26,14 +28,25 @@ SIGN_CONVENTION = (
 )
 
 
+@dataclass(frozen=True)
+class RunOutcome:
+    """How a run ended: ``status`` as in run.json (``"completed"``, ``"stopped: ..."``, ``"cut off: ..."``,
+    ``"interrupted"`` or ``"failed ..."``), the interrupting ``signal`` (0: none), the steps done."""
+
+    status: str
+    signal: int = 0
+    steps: int = 0
+
+
 def run_case(resolved: ResolvedCase, output: Path, progress: Progress | None = None,
-             restart: Path | None = None) -> str:
+             restart: Path | None = None) -> RunOutcome:
     """Run ``resolved`` into the (empty) directory ``output``, or continue it from the checkpoint
-    ``restart``, calling ``progress`` after each step; returns the run's status (``"completed"``,
-    ``"stopped: ..."`` or ``"failed ..."``)."""
+    ``restart``, calling ``progress`` after each step. SIGINT and SIGTERM end it after the current step
+    with a checkpoint (status ``"interrupted"``); a solver failure ends it as ``"failed ..."``. In every
+    case run.json and the figures are written."""
     comm = MPI.COMM_WORLD
-    if comm.rank == 0 and restart is None:
-        shutil.copyfile(resolved.path, output / "case.toml")
+    if comm.rank == 0:
+        write_case_copy(resolved, output / "case.toml")
     simulation = Simulation(resolved, comm, output)
     revision = None  # the code that runs: read at the start, kept for the final run.json
     if comm.rank == 0:
@@ -42,18 +55,21 @@ def run_case(resolved: ResolvedCase, output: Path, progress: Progress | None = N
             sign_convention=SIGN_CONVENTION, columns=simulation.columns)
         revision = started["git_revision"]
         write_json(output / "run.json", started)
-    extra = {}
+    extra, signum = {}, 0
     try:
-        summary = simulation.run(progress, restart=restart)
-        status = summary.status
+        with Interrupt(comm) as interrupt:
+            summary = simulation.run(progress, restart=restart, interrupt=interrupt)
+        status, signum = summary.status, summary.signal
         extra = dict(step_end_reasons=summary.step_end_reasons, steps=summary.steps,
                      wall_time_s=summary.wall_time_s, final=summary.final_row)
+        if signum:
+            extra["signal"] = signal.Signals(signum).name
     except SolverFailure as err:
         clock = simulation.clock
         capacity = si_to(clock.capacity, "areal_capacity", "mAh/cm^2")
         status = (f"failed at t = {clock.time:.6g} s, capacity {capacity:.4g} mAh/cm2: "
                   f"{err}; last accepted state in {simulation.last_checkpoint}")
-    columns = simulation.columns
+    columns, steps = simulation.columns, simulation.counters.index
     simulation.close()
     if comm.rank == 0:
         write_json(output / "run.json", run_metadata(
@@ -65,4 +81,4 @@ def run_case(resolved: ResolvedCase, output: Path, progress: Progress | None = N
             plot_line_scans(output / "line_scans", output / "mg_line_scans.png",
                             resolved.case.meta.description)
         log.info("%s; results in %s", status, output)
-    return status
+    return RunOutcome(status, signum, steps)

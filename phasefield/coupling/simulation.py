@@ -20,7 +20,8 @@ import numpy as np
 from mpi4py import MPI
 
 from phasefield.case import ProtocolStep, ResolvedCase
-from phasefield.coupling.protocol_clock import ProtocolState, finished_reason, next_time_step
+from phasefield.coupling.interrupt import Interrupt
+from phasefield.coupling.protocol_clock import CUT_OFFS, ProtocolState, finished_reason, next_time_step
 from phasefield.coupling.recording import Recorder
 from phasefield.coupling.step_control import StepControl
 from phasefield.coupling.step_order import coupled_step
@@ -60,6 +61,8 @@ class RunSummary:
     steps: int
     final_row: dict
     wall_time_s: float
+    #: the signal that interrupted the run (0: none)
+    signal: int = 0
 
 
 class Simulation:
@@ -190,9 +193,11 @@ class Simulation:
             self.restore_checkpoint(restart)
             self.recorder.open(resume_after=self.counters.index)
 
-    def run(self, progress: Progress | None = None, restart: Path | None = None) -> RunSummary:
+    def run(self, progress: Progress | None = None, restart: Path | None = None,
+            interrupt: Interrupt | None = None) -> RunSummary:
         """March through the protocol from the start or from the checkpoint ``restart``; ``progress``
-        is called after each accepted step."""
+        is called after each accepted step. When ``interrupt`` reports a signal, the state of the last
+        accepted step is checkpointed and the run ends as ``"interrupted"``."""
         start = wallclock.perf_counter()
         steps, time = self.case.protocol.steps, self.case.time
         self.start(restart)
@@ -205,10 +210,22 @@ class Simulation:
                 if self.counters.index >= time.max_steps:
                     return RunSummary(f"stopped: max_steps = {time.max_steps} reached", self.counters.reasons,
                                       self.counters.index, self.row, wallclock.perf_counter() - start)
+                received = interrupt.requested() if interrupt is not None else 0
+                if received:
+                    if self.counters.checkpointed != self.counters.index:
+                        self.write_checkpoint()
+                    return RunSummary("interrupted", self.counters.reasons, self.counters.index, self.row,
+                                      wallclock.perf_counter() - start, received)
                 protocol_index = self.counters.protocol_index
-                self.step()
+                first = self.clock.step_time == 0.0
+                reason = self.step()
                 if progress is not None:
                     progress(self.row, protocol_index, steps[protocol_index], self.clock)
+                if first and reason in CUT_OFFS:
+                    self.write_checkpoint()
+                    return RunSummary(f"cut off: protocol step {protocol_index} ({steps[protocol_index].text}) "
+                                      f"reached its {reason} in its first time step", self.counters.reasons,
+                                      self.counters.index, self.row, wallclock.perf_counter() - start)
         except SolverFailure:
             # the last accepted state, for the post-mortem: line scan and a final checkpoint
             self.recorder.write_line_scan(self.counters.scans, self.clock)

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from phasefield.case.sweep import SweepMember
 from phasefield.output.checkpoint import latest_checkpoint
+from phasefield.output.metadata import write_json
 from phasefield.output.sweep_table import plot_sweep, write_sweep_table
 
 log = logging.getLogger(__name__)
@@ -67,6 +68,6 @@ def run_sweep(members: list[SweepMember], parameter: str, output: Path, jobs: in
     statuses = {member.label: member_status(output / member.label) for member in members}
     write_sweep_table(output / "sweep.csv", [(m.label, m.value, output / m.label) for m in members], parameter)
     plot_sweep(output / "sweep.csv", output / "overpotential_vs_capacity.png", parameter)
-    (output / "sweep.json").write_text(json.dumps({"parameter": parameter, "members": {
-        m.label: {"value": m.value, "status": statuses[m.label]} for m in members}}, indent=2) + "\n")
+    write_json(output / "sweep.json", {"parameter": parameter, "members": {
+        m.label: {"value": m.value, "status": statuses[m.label]} for m in members}})
     return statuses

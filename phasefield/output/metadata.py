@@ -1,6 +1,7 @@
 """run.json: the resolved case, parameters with sources, versions, git revision and rank count."""
 
 import json
+import math
 import platform
 import subprocess
 import sys
@@ -8,6 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import tomli_w
 from mpi4py import MPI
 
 import phasefield
@@ -70,8 +72,29 @@ def run_metadata(resolved, comm: MPI.Comm, **extra: Any) -> dict[str, Any]:
     }
 
 
+def strict(value: Any) -> Any:
+    """``value`` with every NaN and infinity replaced by None (JSON null), in nested dicts and lists."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {key: strict(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [strict(item) for item in value]
+    return value
+
+
 def write_json(path: Path, data: dict[str, Any]) -> None:
-    """Write ``data`` atomically (a crash leaves the previous file intact)."""
+    """Write ``data`` atomically as strict JSON (NaN and infinities as null; a crash leaves the
+    previous file intact)."""
     tmp = path.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(data, indent=2, default=str) + "\n")
+    tmp.write_text(json.dumps(strict(data), indent=2, default=str, allow_nan=False) + "\n")
+    tmp.replace(path)
+
+
+def write_case_copy(resolved, path: Path) -> None:
+    """The case as run, self-contained: includes inlined, so that ``--restart`` reads it from any
+    directory."""
+    header = f"# {resolved.path} as run by phasefield: [mesh] include inlined\n"
+    tmp = path.with_suffix(".toml.tmp")
+    tmp.write_text(header + tomli_w.dumps(resolved.raw))
     tmp.replace(path)
