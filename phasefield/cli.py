@@ -143,7 +143,7 @@ def _end_run(outcome, case: str, output: Path) -> None:
     if outcome.status.startswith("failed"):
         _fail(f"solver {outcome.status}", SOLVER_ERROR)
     if outcome.status.startswith("cut off"):
-        _fail(f"{outcome.status}: the cell cannot carry this current (see {output / 'run.json'})", CUT_OFF)
+        _fail(f"{outcome.status} (results in {output})", CUT_OFF)
     if outcome.signal:
         name = signal.Signals(outcome.signal).name
         _fail(f"interrupted by {name} after step {outcome.steps}; results and a checkpoint are in {output}: "

@@ -45,7 +45,8 @@ def run_case(resolved: ResolvedCase, output: Path, progress: Progress | None = N
     with a checkpoint (status ``"interrupted"``); a solver failure ends it as ``"failed ..."``. In every
     case run.json and the figures are written."""
     comm = MPI.COMM_WORLD
-    if comm.rank == 0:
+    if comm.rank == 0:  # run.json first: the folder is a phasefield run from now on (--overwrite may replace it)
+        write_json(output / "run.json", run_metadata(resolved, comm, status="starting"))
         write_case_copy(resolved, output / "case.toml")
     simulation = Simulation(resolved, comm, output)
     revision = None  # the code that runs: read at the start, kept for the final run.json
