@@ -15,7 +15,9 @@ from pathlib import Path
 
 from mpi4py import MPI  # noqa: I001 - must come before petsc4py / dolfinx
 
+import phasefield
 from phasefield.case import CaseError, load_case
+from phasefield.console import ProgressLines, progress_bar, setup_logging
 
 log = logging.getLogger("phasefield")
 USER_ERROR, SOLVER_ERROR, CUT_OFF = 2, 3, 4
@@ -59,25 +61,25 @@ def _prepare_output(case_path: Path, output: Path | None, overwrite: bool) -> Pa
     return output
 
 
-def _load(path: str):
+def _load(path: str, allow_unused: bool = False):
     try:
-        return load_case(path)
+        return load_case(path, allow_unused)
     except CaseError as err:
         _fail(str(err), USER_ERROR)
 
 
 def command_check(args: argparse.Namespace) -> None:
-    resolved = _load(args.case)
+    resolved = _load(args.case, args.allow_unused)
     case = resolved.case
     print(f"{resolved.path}: valid ({case.meta.description})")
     print(f"  protocol: {len(case.protocol.steps)} step(s): "
           + "; ".join(step.text for step in case.protocol.steps))
     if case.sweep is not None:
-        _, members = _sweep_members(args.case)
+        _, members = _sweep_members(args.case, args.allow_unused)
         print(f"  sweep over {case.sweep.parameter}: " + ", ".join(member.label for member in members))
 
 
-def _restart_point(resolved, output: Path | None) -> tuple[Path, Path]:
+def _restart_point(resolved, output: Path | None, allow_unused: bool) -> tuple[Path, Path]:
     """The results directory and its latest checkpoint, for ``--restart`` of the same case."""
     from phasefield.output.checkpoint import latest_checkpoint
 
@@ -86,7 +88,7 @@ def _restart_point(resolved, output: Path | None) -> tuple[Path, Path]:
     if checkpoint is None:
         _fail(f"--restart: no checkpoint in {output / 'checkpoints'} (run the case first, or drop --restart)",
               USER_ERROR)
-    saved = _load(str(output / "case.toml"))
+    saved = _load(str(output / "case.toml"), allow_unused)
     from phasefield.case.compare import differences
 
     changed = differences(resolved, saved)
@@ -96,41 +98,20 @@ def _restart_point(resolved, output: Path | None) -> tuple[Path, Path]:
     return output, checkpoint
 
 
-def _progress_bar():
-    """A rich progress bar on rank 0 (capacity, voltage, dt, ETA), or None."""
-    if MPI.COMM_WORLD.rank != 0 or not sys.stderr.isatty():
-        return None, None
-    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
-
-    bar = Progress(TextColumn("[bold]{task.description}"), BarColumn(),
-                   TextColumn("{task.fields[status]}"), TimeRemainingColumn(), transient=False)
-    tasks = {}
-
-    def update(row, protocol_index, step, state):
-        if protocol_index not in tasks:
-            tasks[protocol_index] = bar.add_task(f"step {protocol_index + 1}", total=1.0, status="")
-        done = max(state.step_capacity / step.capacity_limit if step.capacity_limit else 0.0,
-                   state.step_time / step.time_limit if step.time_limit else 0.0)
-        bar.update(tasks[protocol_index], completed=min(done, 1.0), status=(
-            f"Q={row['capacity_mAh_per_cm2']:.3f} mAh/cm2  eta={1e3 * row['overpotential_V']:.1f} mV"
-            f"  dt={row['dt_s']:.0f} s"))
-
-    return bar, update
-
-
 def command_run(args: argparse.Namespace) -> None:
-    resolved = _load(args.case)
+    resolved = _load(args.case, args.allow_unused)
     if resolved.case.sweep is not None:
         _fail(f"{resolved.path}: [sweep]: a sweep case runs with `phasefield sweep {args.case}`", USER_ERROR)
     if args.restart:
-        output, checkpoint = _restart_point(resolved, args.output)
+        output, checkpoint = _restart_point(resolved, args.output, args.allow_unused)
     else:
         output, checkpoint = _prepare_output(resolved.path, args.output, args.overwrite), None
     from phasefield.coupling.run import run_case
 
-    bar, update = (None, None) if args.quiet else _progress_bar()
+    bar, update = (None, None) if args.quiet else progress_bar()
     if bar is None:
-        outcome = run_case(resolved, output, restart=checkpoint)
+        lines = None if args.quiet else ProgressLines(len(resolved.case.protocol.steps))
+        outcome = run_case(resolved, output, progress=lines, restart=checkpoint)
     else:
         with bar:
             outcome = run_case(resolved, output, progress=update, restart=checkpoint)
@@ -150,19 +131,19 @@ def _end_run(outcome, case: str, output: Path) -> None:
               f"continue with `phasefield run {case} -o {output} --restart`", 128 + outcome.signal)
 
 
-def _sweep_members(path: str):
+def _sweep_members(path: str, allow_unused: bool):
     from phasefield.case.sweep import sweep_members
 
-    resolved = _load(path)
+    resolved = _load(path, allow_unused)
     try:
-        return resolved, sweep_members(resolved)
+        return resolved, sweep_members(resolved, allow_unused)
     except CaseError as err:
         _fail(str(err), USER_ERROR)
 
 
 def command_sweep(args: argparse.Namespace) -> None:
     """Run every member of a sweep case; collect sweep.csv and the figure; exit 3 if one failed."""
-    resolved, members = _sweep_members(args.case)
+    resolved, members = _sweep_members(args.case, args.allow_unused)
     if args.resume:
         output = args.output or Path("results") / resolved.path.stem
     else:
@@ -171,7 +152,8 @@ def command_sweep(args: argparse.Namespace) -> None:
         return
     from phasefield.coupling.sweep import run_sweep
 
-    statuses = run_sweep(members, resolved.case.sweep.parameter, output, args.jobs, args.ranks, args.resume)
+    statuses = run_sweep(members, resolved.case.sweep.parameter, output, args.jobs, args.ranks, args.resume,
+                         args.allow_unused)
     for label, status in statuses.items():
         print(f"{label}: {status}")
     print(f"sweep results in {output}: sweep.csv, sweep.json, overpotential_vs_capacity.png")
@@ -260,13 +242,14 @@ def _positive(text: str) -> int:
 
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="phasefield", description=__doc__.splitlines()[0])
-    top.add_argument("-v", "--verbose", action="store_true", help="log debugging detail")
+    top.add_argument("-v", "--verbose", action="store_true", help="log phasefield's debugging detail")
+    top.add_argument("--version", action="version", version=f"phasefield {phasefield.__version__}")
     verbs = top.add_subparsers(dest="command", required=True)
     run = verbs.add_parser("run", help="run a case file")
     _case_and_output(run, "case file (TOML)")
     run.add_argument("--restart", action="store_true",
                      help="continue from the latest checkpoint in the results directory (any rank count)")
-    run.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    run.add_argument("-q", "--quiet", action="store_true", help="no progress bar or progress lines")
     run.set_defaults(func=command_run)
     check = verbs.add_parser("check", help="validate a case file without running it")
     check.add_argument("case")
@@ -278,6 +261,9 @@ def parser() -> argparse.ArgumentParser:
     sweep.add_argument("-j", "--jobs", type=_positive, default=1, help="members run at the same time (default 1)")
     sweep.add_argument("--ranks", type=_positive, default=1, help="MPI ranks per member (default 1)")
     sweep.set_defaults(func=command_sweep)
+    for verb in (run, check, sweep):
+        verb.add_argument("--allow-unused", action="store_true",
+                          help="warn about tables and keys the chosen models do not read, instead of refusing them")
     info = verbs.add_parser("info", help="versions, MPI and PETSc configuration")
     info.set_defaults(func=command_info)
     verify = verbs.add_parser("verify", help="convergence studies of every sub-model: observed vs theoretical orders")
@@ -293,9 +279,5 @@ def main(argv: list[str] | None = None) -> None:
     if hasattr(signal, "SIGPIPE"):  # `phasefield check CASE | head`: end quietly, as other tools do
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     args = parser().parse_args(argv)
-    logging.basicConfig(
-        level=logging.DEBUG if args.verbose else logging.INFO,
-        format="%(levelname)s %(name)s: %(message)s",
-        handlers=[logging.StreamHandler()] if MPI.COMM_WORLD.rank == 0 else [logging.NullHandler()],
-    )
+    setup_logging(args.verbose, getattr(args, "quiet", False))
     args.func(args)

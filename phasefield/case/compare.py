@@ -4,8 +4,9 @@ from typing import Any
 
 from phasefield.case.loader import ResolvedCase
 
-#: keys a restart may change: raising max_steps continues a run that stopped on it
-MAY_CHANGE = {"[time] max_steps"}
+#: what a restart may change: raising max_steps continues a run that stopped on it, and what is written
+#: (``[output]``) does not change the solution; so does the description (``[meta]``)
+MAY_CHANGE = ("[time] max_steps", "[output]", "[meta]")
 
 
 def _flatten(table: dict[str, Any], prefix: str = "") -> dict[str, Any]:
@@ -29,7 +30,7 @@ def _content(resolved: ResolvedCase) -> dict[str, Any]:
         content.update({f"[{role}] {key}": p.si for key, p in parameters.parameters.items()})
     for section, settings in resolved.extensions.items():
         content.update(_flatten({section: settings.model_dump(mode="json")}))
-    return {key: value for key, value in content.items() if not key.startswith("[meta]") and key not in MAY_CHANGE}
+    return {key: value for key, value in content.items() if not key.startswith(MAY_CHANGE)}
 
 
 def differences(case: ResolvedCase, reference: ResolvedCase) -> list[str]:

@@ -20,6 +20,7 @@ import numpy as np
 from mpi4py import MPI
 
 from phasefield.case import ProtocolStep, ResolvedCase
+from phasefield.constants import FARADAY
 from phasefield.coupling.interrupt import Interrupt
 from phasefield.coupling.protocol_clock import CUT_OFFS, ProtocolState, finished_reason, next_time_step
 from phasefield.coupling.recording import Recorder
@@ -27,7 +28,6 @@ from phasefield.coupling.step_control import StepControl
 from phasefield.coupling.step_order import coupled_step
 from phasefield.coupling.submodels import build_submodels
 from phasefield.mesh import WindowSpec, build_interface_window
-from phasefield.physics.constants import FARADAY
 from phasefield.solvers.failures import SolverFailure
 from phasefield.submodels.base import InterfaceFields, StepConditions
 

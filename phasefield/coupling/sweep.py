@@ -29,16 +29,17 @@ def member_status(directory: Path) -> str:
         return "missing"
 
 
-def _command(case: Path, output: Path, ranks: int, restart: bool) -> list[str]:
-    command = [sys.executable, "-m", "phasefield", "run", str(case), "-o", str(output), "-q"]
+def _command(case: Path, output: Path, ranks: int, restart: bool, allow_unused: bool) -> list[str]:
+    command = [sys.executable, "-m", "phasefield", "run", str(case), "-o", str(output)]
     command += ["--restart"] if restart else ["--overwrite"]
+    command += ["--allow-unused"] if allow_unused else []
     if ranks > 1:
         command = [str(Path(sys.executable).parent / "mpiexec"), "-n", str(ranks), *command]
     return command
 
 
 def run_sweep(members: list[SweepMember], parameter: str, output: Path, jobs: int = 1, ranks: int = 1,
-              resume: bool = False) -> dict[str, str]:
+              resume: bool = False, allow_unused: bool = False) -> dict[str, str]:
     """Run every member (see the module docstring); returns each member's final status."""
     for folder in ("cases", "logs"):
         (output / folder).mkdir(parents=True, exist_ok=True)
@@ -52,7 +53,7 @@ def run_sweep(members: list[SweepMember], parameter: str, output: Path, jobs: in
             log.info("%s: completed already, kept", member.label)
             continue
         restart = resume and latest_checkpoint(directory / "checkpoints") is not None
-        pending.append((member.label, _command(case, directory, ranks, restart)))
+        pending.append((member.label, _command(case, directory, ranks, restart, allow_unused)))
     running: list[tuple[str, subprocess.Popen]] = []
     while pending or running:
         while pending and len(running) < jobs:

@@ -114,8 +114,8 @@ from dolfinx.fem.petsc import NonlinearProblem
 from mpi4py import MPI
 from petsc4py import PETSc
 
+from phasefield.constants import GAS_CONSTANT
 from phasefield.mesh import FacetTag, Subdomain
-from phasefield.physics.constants import GAS_CONSTANT
 from phasefield.solvers.direct_solver import enlarge_mumps_workspace
 from phasefield.solvers.failures import SolverFailure, at_round_off_floor, guarded_solve
 

@@ -37,8 +37,8 @@ from dolfinx.fem import petsc as fem_petsc
 from mpi4py import MPI
 from petsc4py import PETSc
 
+from phasefield.constants import BOLTZMANN, FARADAY, GAS_CONSTANT
 from phasefield.mesh import FacetTag, Subdomain
-from phasefield.physics.constants import BOLTZMANN, FARADAY, GAS_CONSTANT
 from phasefield.solvers.failures import SolverFailure
 
 

@@ -39,8 +39,8 @@ from dolfinx.fem.petsc import NonlinearProblem
 from mpi4py import MPI
 from petsc4py import PETSc
 
+from phasefield.constants import GAS_CONSTANT
 from phasefield.mesh import FacetTag, Subdomain
-from phasefield.physics.constants import GAS_CONSTANT
 from phasefield.physics.thermodynamics import RedlichKister
 from phasefield.solvers.failures import BoundViolation, ModelBreakdown, SolverFailure, guarded_solve
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 import ufl
 
-from phasefield.physics.constants import FARADAY, GAS_CONSTANT
+from phasefield.constants import FARADAY, GAS_CONSTANT
 
 
 @dataclass(frozen=True)

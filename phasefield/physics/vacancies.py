@@ -32,7 +32,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from phasefield.physics.constants import BOLTZMANN, ELEMENTARY_CHARGE
+from phasefield.constants import BOLTZMANN, ELEMENTARY_CHARGE
 
 CORRELATION_FACTOR_BCC = 0.73
 

@@ -66,6 +66,7 @@ from dolfinx.fem.petsc import NonlinearProblem
 from mpi4py import MPI
 from petsc4py import PETSc
 
+from phasefield.constants import FARADAY
 from phasefield.generic.free_energy import (
     boundary_step,
     boundary_step_derivative,
@@ -76,7 +77,6 @@ from phasefield.generic.free_energy import (
     well_and_gradient_coefficients,
 )
 from phasefield.mesh import FacetTag, Subdomain
-from phasefield.physics.constants import FARADAY
 from phasefield.physics.vacancies import CORRELATION_FACTOR_BCC, VacancyProperties
 from phasefield.solvers.direct_solver import enlarge_mumps_workspace
 from phasefield.solvers.failures import BoundViolation, SolverFailure, at_round_off_floor, guarded_solve

@@ -17,7 +17,7 @@ from mpi4py import MPI
 from petsc4py import PETSc
 
 from phasefield.case import ResolvedCase
-from phasefield.physics.constants import FARADAY
+from phasefield.constants import FARADAY
 from phasefield.physics.creep import NortonLaw
 from phasefield.physics.creep_flow import CreepFlow
 from phasefield.physics.lattice_flow import PotentialLatticeFlow

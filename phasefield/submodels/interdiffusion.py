@@ -12,9 +12,9 @@ import numpy as np
 from dolfinx import fem
 
 from phasefield.case import ResolvedCase
+from phasefield.constants import FARADAY
 from phasefield.output.line_scan import NormalLineScan
 from phasefield.output.timeseries import write_table
-from phasefield.physics.constants import FARADAY
 from phasefield.physics.interdiffusion import MagnesiumTransport, darken_interdiffusivity, fick_diffusivity
 from phasefield.physics.thermodynamics import RedlichKister
 from phasefield.submodels.base import Column, InterfaceFields, StepConditions, SubModel

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from mpi4py import MPI
 
-from phasefield.physics.constants import FARADAY
+from phasefield.constants import FARADAY
 from phasefield.physics.vacancies import CORRELATION_FACTOR_BCC, EV, VacancyProperties
 from phasefield.physics.voids import VacancyVoidSystem
 from phasefield.verification import run_study

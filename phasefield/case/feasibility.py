@@ -1,0 +1,87 @@
+"""What a valid case may still ask for that cannot be run or is not read: refused at ``check``.
+
+- The protocol must not strip more metal than the foil holds: the running net capacity
+  sum(strip) - sum(plate) of the capacity- or time-limited steps stays below F h / V_m
+  (``[cell] foil_thickness`` h, the metal set's molar volume V_m; 100 um of Li hold 20.7 mAh/cm2).
+- Current densities stay within ``MAX_CURRENT_DENSITY``.
+- Every table and key the user wrote is read by the models the case chooses (as MOOSE refuses an
+  unused parameter): ``[voids]`` only with the phase-field contact, ``[creep]`` keys only with it,
+  ``[interdiffusion]`` and Mg line scans only for an alloy, the prescribed-void keys of ``[contact]``
+  only with ``prescribed_voids``. With ``allow_unused`` these are logged as warnings instead.
+"""
+
+import logging
+
+from phasefield.case.loader import CaseError, ResolvedCase
+from phasefield.constants import FARADAY
+from phasefield.units import si_to
+
+log = logging.getLogger(__name__)
+
+#: |i| above this is refused (A/m^2; 100 mA/cm2): two decades above the critical current densities of
+#: Li | Li6PS5Cl cells (~1 mA/cm2 at room temperature, Kasemchainan et al., Nat. Mater. 18 (2019) 1105),
+#: a bound against unit slips (500 A/cm2 for 500 uA/cm2), not a physical parameter.
+MAX_CURRENT_DENSITY = 1000.0
+PRESCRIBED_VOID_KEYS = ("void_count", "void_aspect_ratio", "edge_width", "capacity", "fraction")
+
+
+def _capacity(value: float) -> str:
+    return f"{si_to(value, 'areal_capacity', 'mAh/cm^2'):.4g} mAh/cm2"
+
+
+def _check_protocol(resolved: ResolvedCase) -> None:
+    case, path = resolved.case, resolved.path
+    metal = resolved.parameters("metal")
+    held = case.cell.foil_thickness * FARADAY / metal["molar_volume"]
+    net = 0.0
+    for index, step in enumerate(case.protocol.steps):
+        key = f"[protocol] steps[{index}]"
+        current = abs(step.current_density)
+        if current > MAX_CURRENT_DENSITY:
+            raise CaseError(path, key, f"expected a current density of at most "
+                            f"{si_to(MAX_CURRENT_DENSITY, 'current_density', 'mA/cm^2'):g} mA/cm2", step.text)
+        limits = [limit for limit in (step.capacity_limit,
+                                      current * step.time_limit if step.time_limit is not None else None)
+                  if limit is not None]
+        if not limits or current == 0.0:
+            continue
+        net += min(limits) * (1.0 if step.current_density > 0 else -1.0)
+        if net > held:
+            raise CaseError(path, key, f"the protocol strips {_capacity(net)} by the end of this step, more than "
+                            f"the {si_to(case.cell.foil_thickness, 'length', 'um'):g} um "
+                            f"{resolved.materials['metal'].name} foil holds ({_capacity(held)}; [cell] foil_thickness)",
+                            step.text)
+
+
+def _unused(resolved: ResolvedCase) -> list[tuple[str, str]]:
+    """(key, why) for every table or key the user wrote that the chosen models do not read."""
+    raw, case = resolved.raw, resolved.case
+    phase_field = case.contact.model == "phase_field"
+    alloy = resolved.parameters("metal")["magnesium_fraction"] > 0.0
+    unused = []
+    if "voids" in raw and not phase_field:
+        unused.append(("[voids]", f'read only with [contact] model = "phase_field" (here "{case.contact.model}")'))
+    if not phase_field:
+        unused += [(f"[creep] {key}", 'read only with [contact] model = "phase_field"')
+                   for key in raw.get("creep", {}) if key != "model"]
+    if not alloy:
+        metal = resolved.materials["metal"].name
+        if "interdiffusion" in raw:
+            unused.append(("[interdiffusion]", f"read only for a metal with Mg (the {metal} set has none)"))
+        unused += [(f"[output] {key}", f"Mg line scans are written only for a metal with Mg (the {metal} set has none)")
+                   for key in ("line_scan_at", "line_scan_every") if key in raw.get("output", {})]
+    if case.contact.model != "prescribed_voids":
+        unused += [(f"[contact] {key}", 'read only with [contact] model = "prescribed_voids"')
+                   for key in PRESCRIBED_VOID_KEYS if key in raw.get("contact", {})]
+    return unused
+
+
+def check_feasibility(resolved: ResolvedCase, allow_unused: bool = False) -> None:
+    """Raise :class:`CaseError` for the first infeasible request or unread key of ``resolved``; with
+    ``allow_unused``, unread keys are logged as warnings."""
+    _check_protocol(resolved)
+    for key, why in _unused(resolved):
+        if not allow_unused:
+            raise CaseError(resolved.path, key, f"not read by this case's models: {why} (remove it, or run with "
+                            "--allow-unused)")
+        log.warning("%s: %s: not read by this case's models: %s", resolved.path, key, why)
