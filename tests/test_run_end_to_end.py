@@ -11,7 +11,7 @@ from helpers import DATA, run_command
 
 from phasefield.case import load_case
 from phasefield.output.timeseries import read_timeseries
-from phasefield.physics.constants import FARADAY, thermal_voltage
+from phasefield.constants import FARADAY, thermal_voltage
 
 
 def run(case: Path, output: Path, ranks: int = 1) -> subprocess.CompletedProcess:
