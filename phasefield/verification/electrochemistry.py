@@ -59,14 +59,16 @@ def manufactured_error(cells: int, degree: int) -> tuple[float, float, float]:
             abs(float(problem.metal_potential.value) - phi_exact))
 
 
-def _study(degree: int, full: tuple[int, ...]) -> ConvergenceStudy:
+def _study(degree: int, fast: tuple[int, ...], full: tuple[int, ...]) -> ConvergenceStudy:
     return ConvergenceStudy(
         name=f"electrochemistry_p{degree}", submodel="electrochemistry", variable="h",
         description=f"galvanostatic Butler-Volmer electrolyte, P{degree}, manufactured psi and Phi_m",
         measures=(Measure("L2(psi)", degree + 1), Measure("H1(psi)", degree), Measure("Phi_m error", 2 * degree)),
-        fast=(8, 16, 32, 64), full=full,
+        fast=fast, full=full,
         errors=at_each(partial(manufactured_error, degree=degree)))
 
 
-ELECTROCHEMISTRY_P1 = _study(1, (8, 16, 32, 64, 128, 256))
-ELECTROCHEMISTRY_P2 = _study(2, (8, 16, 32, 64, 128))
+# P1 starts at 16 cells: the Phi_m order is pre-asymptotic from 8 cells (1.568 for 8 -> 16, 1.896 for
+# 16 -> 32, then 1.974, 1.994, 1.998; docs/verification/README.md), so 8-64 missed the 0.1 rule.
+ELECTROCHEMISTRY_P1 = _study(1, (16, 32, 64, 128), (8, 16, 32, 64, 128, 256))
+ELECTROCHEMISTRY_P2 = _study(2, (8, 16, 32, 64), (8, 16, 32, 64, 128))

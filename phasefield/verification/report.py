@@ -79,7 +79,8 @@ def write_markdown(results: Sequence[StudyResult], path: Path, resolution_set: s
         "",
         f"Observed order p_k = log(e_(k+1)/e_k) / log(h_(k+1)/h_k) over successive refinements; `observed` is "
         f"the finest. A measure passes when the {ASYMPTOTIC_PAIRS} finest orders are within {ORDER_TOLERANCE} "
-        "of the expected order (`MISS` otherwise); `reported` measures have no theoretical order. "
+        "of the expected order (`MISS` otherwise, or with fewer orders than that); coarser orders are shown, "
+        "not judged (they may be pre-asymptotic); `reported` measures have no theoretical order. "
         "Resolutions are cells per side (h) or time steps (dt); for the coupled studies the refinement "
         "factor of the steps, or the metal cells, and errors are differences between successive refinements.",
         "",
