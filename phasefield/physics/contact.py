@@ -4,13 +4,20 @@ The metal fraction is :math:`c(x, n) = \prod_k \tfrac12\left[1 + \tanh(d_k / \de
 with :math:`d_k \approx (r_k - 1)\min(w/2, h)`,
 :math:`r_k = \sqrt{((x - x_k)/(w/2))^2 + (n/h)^2}`: semi-elliptic voids of width w and height
 h = aspect w/2 centred at :math:`x_k = (k + 1/2) L/N` on the interface n = 0, with an edge of
-width :math:`\delta`. Their width follows a contact fraction table f(Q) of stripped capacity Q
-(``w = (1 - f) L / N``), linearly interpolated.
+width :math:`\delta`. Their common width w is the one whose interface mean of c equals the contact
+fraction table f(Q) of stripped capacity Q (linearly interpolated): the root of
+:math:`\sum_i \omega_i c(x_i, 0) = f(Q)` for a quadrature (x_i, omega_i) of the interface mean (the
+trapezoid rule on the mesh's interface vertices, so that the contact the kinetics integrates is f;
+without the diffuse edges this is w = (1 - f) L / N).
 """
 
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.optimize import brentq
+
+#: bisection tolerance of the void width, relative to the void spacing
+WIDTH_TOLERANCE = 1e-12
 
 
 @dataclass(frozen=True)
@@ -28,22 +35,48 @@ class PrescribedVoids:
         """Target contact fraction after stripping ``capacity`` (C/m^2)."""
         return float(np.interp(capacity, self.capacity_table, self.fraction_table))
 
-    def void_width(self, capacity: float) -> float:
-        """Common width (m) of the voids after stripping ``capacity``."""
-        return (1.0 - self.contact_fraction(capacity)) * self.interface_width / self.void_count
-
-    def metal_fraction(self, x: np.ndarray, capacity: float, normal_axis: int) -> np.ndarray:
-        """c at points ``x`` (shape (3, npoints)); ``normal_axis`` is the index of n."""
-        width = self.void_width(capacity)
-        fraction = np.ones(x.shape[1])
+    def _fraction(self, width: float, x: np.ndarray, normal: np.ndarray) -> np.ndarray:
+        fraction = np.ones(x.shape)
         if width <= 0.0:
             return fraction
         half, height = 0.5 * width, self.aspect_ratio * 0.5 * width
         spacing = self.interface_width / self.void_count
         for centre in (np.arange(self.void_count) + 0.5) * spacing:
-            r = np.hypot((x[0] - centre) / half, x[normal_axis] / height)
+            r = np.hypot((x - centre) / half, normal / height)
             fraction *= 0.5 * (1.0 + np.tanh((r - 1.0) * min(half, height) / self.edge_width))
         return fraction
+
+    def void_width(self, capacity: float, x: np.ndarray, weights: np.ndarray) -> float:
+        """The common width (m) whose mean contact ``sum(weights * c(x, 0))`` is the table's fraction
+        after ``capacity``; ``weights`` sum to 1."""
+        target = self.contact_fraction(capacity)
+        spacing = self.interface_width / self.void_count
+
+        def excess(width: float) -> float:
+            return float(weights @ self._fraction(width, x, np.zeros_like(x))) - target
+
+        if target >= 1.0 or excess(0.0) <= 0.0:
+            return 0.0
+        widest = 2.0 * spacing
+        if excess(widest) >= 0.0:  # so little contact that even overlapping voids leave more
+            return widest
+        return brentq(excess, 0.0, widest, xtol=WIDTH_TOLERANCE * spacing)
+
+    def metal_fraction(self, x: np.ndarray, width: float, normal_axis: int) -> np.ndarray:
+        """c at points ``x`` (shape (3, npoints)) for voids of ``width``; ``normal_axis`` is the index of n."""
+        return self._fraction(width, x[0], x[normal_axis])
+
+
+def trapezoid_weights(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct coordinates of ``x`` and their normalised trapezoid weights (an interface mean)."""
+    points = np.unique(x)
+    if points.size == 1:
+        return points, np.ones(1)
+    spacing = np.diff(points)
+    weights = np.zeros(points.size)
+    weights[:-1] += 0.5 * spacing
+    weights[1:] += 0.5 * spacing
+    return points, weights / weights.sum()
 
 
 def full_contact(x: np.ndarray) -> np.ndarray:

@@ -7,10 +7,12 @@ the vacancy-void phase field evolves them (:mod:`phasefield.submodels.voids`). T
 role's common part: its columns (zero where no void model runs) and its do-nothing steps.
 """
 
+import numpy as np
 from dolfinx import fem
 
 from phasefield.case import ResolvedCase
-from phasefield.physics.contact import PrescribedVoids, full_contact
+from phasefield.mesh import FacetTag
+from phasefield.physics.contact import PrescribedVoids, full_contact, trapezoid_weights
 from phasefield.submodels.base import Column, InterfaceFields, StepConditions, SubModel
 from phasefield.submodels.registry import register
 
@@ -76,6 +78,12 @@ class PrescribedContact(Contact):
     def __init__(self, interface: InterfaceFields, voids: PrescribedVoids):
         super().__init__(interface)
         self.voids = voids
+        # the interface mean the kinetics takes: the trapezoid rule on the interface vertices (all ranks)
+        space, window = interface.metal_space, interface.window
+        dofs = fem.locate_dofs_topological(space, window.metal.mesh.topology.dim - 1,
+                                           window.metal.facet_tags.find(int(FacetTag.INTERFACE)))
+        along = np.concatenate(window.metal.mesh.comm.allgather(space.tabulate_dof_coordinates()[dofs, 0]))
+        self._points, self._weights = trapezoid_weights(along)
 
     @classmethod
     def build(cls, resolved: ResolvedCase, interface: InterfaceFields, flow, interdiffusion) -> "PrescribedContact":
@@ -84,5 +92,5 @@ class PrescribedContact(Contact):
                                               contact.edge_width, tuple(contact.capacity), tuple(contact.fraction)))
 
     def update(self, step: StepConditions) -> None:
-        axis, capacity = self._normal_axis, step.capacity
-        self.metal_fraction.interpolate(lambda x: self.voids.metal_fraction(x, capacity, axis))
+        axis, width = self._normal_axis, self.voids.void_width(step.capacity, self._points, self._weights)
+        self.metal_fraction.interpolate(lambda x: self.voids.metal_fraction(x, width, axis))
