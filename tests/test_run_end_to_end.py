@@ -10,8 +10,8 @@ import pytest
 from helpers import DATA, run_command
 
 from phasefield.case import load_case
-from phasefield.output.timeseries import read_timeseries
 from phasefield.constants import FARADAY, thermal_voltage
+from phasefield.output.timeseries import read_timeseries
 
 
 def run(case: Path, output: Path, ranks: int = 1) -> subprocess.CompletedProcess:

@@ -8,9 +8,9 @@ from scipy.integrate import solve_ivp
 from scipy.optimize import brentq
 
 from phasefield.case.schema import Mesh
+from phasefield.constants import FARADAY
 from phasefield.mesh import build_interface_window
 from phasefield.output.line_scan import NormalLineScan
-from phasefield.constants import FARADAY
 from phasefield.physics.interdiffusion import MagnesiumTransport, fick_diffusivity
 from phasefield.submodels.metal import tracer_diffusivities
 from phasefield.verification import observed_orders, run_study

@@ -6,8 +6,8 @@ import ufl
 from dolfinx import fem, mesh
 from mpi4py import MPI
 
-from phasefield.parameters import PARAMETER_SETS
 from phasefield.constants import GAS_CONSTANT
+from phasefield.parameters import PARAMETER_SETS
 from phasefield.physics.thermodynamics import RedlichKister
 
 P = PARAMETER_SETS["Li0.97Mg0.03"].si()
