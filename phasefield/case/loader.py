@@ -4,7 +4,9 @@ Every user error becomes a :class:`CaseError` whose message names the file, the 
 expected and what was given, in one line.
 """
 
+import re
 import tomllib
+import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -14,7 +16,7 @@ from pydantic import BaseModel, ValidationError
 from phasefield.case.schema import Case
 from phasefield.parameters import ParameterSet, resolve_parameter_set
 from phasefield.submodels import registry
-from phasefield.units import UnitError
+from phasefield.units import UnitError, did_you_mean, format_number
 
 MATERIAL_ROLES = ("metal", "electrolyte", "counter_electrode")
 DEFAULT_SETS = {"metal": "Li", "electrolyte": "Li6PS5Cl", "counter_electrode": "In-InLi"}
@@ -24,7 +26,7 @@ class CaseError(ValueError):
     """A user error in a case file; ``str()`` is the one-line message to show."""
 
     def __init__(self, path: Path, key: str, message: str, given: Any = None):
-        self.path, self.key = path, key
+        self.path, self.key, self.message, self.given = path, key, message, given
         got = "" if given is None else f" (got {given!r})"
         super().__init__(f"{path}: {key}: {message}{got}")
 
@@ -68,14 +70,62 @@ def _key_path(loc: tuple) -> str:
     return f"[{table}] {key}".rstrip()
 
 
+#: pydantic's bound errors, as the case file's range errors read (``expected at least 1``).
+_BOUNDS = {"greater_than": ("gt", "more than"), "greater_than_equal": ("ge", "at least"),
+           "less_than": ("lt", "less than"), "less_than_equal": ("le", "at most")}
+
+
 def _message(error: dict) -> str:
     kind = error["type"]
     if kind == "missing":
         return "required key is missing"
     if kind == "extra_forbidden":
         return "unknown key"
+    if kind in _BOUNDS:
+        name, words = _BOUNDS[kind]
+        bound = error.get("ctx", {}).get(name, "")
+        return f"expected {words} {format_number(bound) if isinstance(bound, int | float) else bound}".rstrip()
+    if kind == "literal_error":
+        expected = error.get("ctx", {}).get("expected", "")
+        choices = re.findall(r"'([^']*)'", expected)
+        return f"expected one of {expected}{did_you_mean(error.get('input'), choices)}"
     message = error["msg"].removeprefix("Value error, ")
-    return f"expected {message[0].lower()}{message[1:]}" if kind != "value_error" else message
+    if kind == "value_error":
+        return message
+    for prefix in ("Input should be ", "List should have ", "Input should have "):
+        if message.startswith(prefix):
+            return "expected " + message.removeprefix(prefix)
+    return f"expected {message[0].lower()}{message[1:]}"
+
+
+def _unwrap_model(annotation) -> type[BaseModel] | None:
+    """The pydantic model inside ``annotation`` (``Sweep | None`` -> ``Sweep``), or None."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for argument in typing.get_args(annotation):
+        if (model := _unwrap_model(argument)) is not None:
+            return model
+    return None
+
+
+def _unknown_key(loc: tuple, given: Any) -> str:
+    """``unknown key; did you mean 'temperature'?`` for the key at ``loc``, with the table's keys when
+    nothing is close."""
+    extensions = {name: schema for name, schema in registry.section_schemas().items() if name not in Case.model_fields}
+    if len(loc) == 1:  # a table (or a stray key) at the top level
+        tables = [*Case.model_fields, *sorted(extensions)]
+        hint = did_you_mean(loc[0], tables, quote="[{}]")
+        what = "no such table" if isinstance(given, dict) else "not inside a table"
+        return f"unknown key ({what}){hint or '; the tables are ' + ', '.join(f'[{t}]' for t in tables)}"
+    model = _unwrap_model(Case.model_fields[loc[0]].annotation) if loc[0] in Case.model_fields \
+        else extensions.get(loc[0])
+    for part in loc[1:-1]:
+        field = model.model_fields.get(part) if model is not None else None
+        model = _unwrap_model(field.annotation) if field is not None else None
+    if model is None:
+        return "unknown key"
+    keys = list(model.model_fields)
+    return f"unknown key{did_you_mean(loc[-1], keys) or '; expected one of ' + ', '.join(keys)}"
 
 
 def _include_mesh(path: Path, raw: dict[str, Any]) -> None:
@@ -103,10 +153,11 @@ def _materials(path: Path, case: Case) -> dict[str, ParameterSet]:
             raise CaseError(path, f"[{role}] set", err.args[0], name) from None
         for key in table:
             if key not in base.parameters:
+                keys = ["set", *sorted(base.parameters)]
+                hint = did_you_mean(key, keys)
                 raise CaseError(
                     path, f"[{role}] {key}",
-                    f"unknown parameter of set {base.name!r}; expected one of "
-                    f"{['set', *sorted(base.parameters)]}",
+                    f"unknown parameter of set {base.name!r}" + (hint or f"; expected one of {keys}"),
                 )
         try:
             sets[role] = base.with_overrides(table, origin=f"case file {path.name}")
@@ -124,15 +175,21 @@ def _fails(base: ParameterSet, key: str, value) -> bool:
     return False
 
 
-def load_case(path: str | Path) -> ResolvedCase:
-    """Read, validate and resolve the case file at ``path``; raises :class:`CaseError`."""
+def load_case(path: str | Path, allow_unused: bool = False) -> ResolvedCase:
+    """Read, validate and resolve the case file at ``path`` (and each member of a sweep case);
+    raises :class:`CaseError`."""
     path = Path(path)
     raw = _read_toml(path, "(file)")
     _include_mesh(path, raw)
-    return resolve(path, raw)
+    resolved = resolve(path, raw, allow_unused)
+    if resolved.case.sweep is not None:  # a sweep case is valid when each of its members is
+        from phasefield.case.sweep import sweep_members
+
+        sweep_members(resolved, allow_unused)
+    return resolved
 
 
-def resolve(path: Path, raw: dict[str, Any]) -> ResolvedCase:
+def resolve(path: Path, raw: dict[str, Any], allow_unused: bool = False) -> ResolvedCase:
     """Validate the case ``raw`` (a TOML document read from ``path``, mesh included) and resolve
     its parameter sets; raises :class:`CaseError` naming ``path``."""
     schemas = {name: schema for name, schema in registry.section_schemas().items() if name not in Case.model_fields}
@@ -150,15 +207,20 @@ def resolve(path: Path, raw: dict[str, Any]) -> ResolvedCase:
     if case.creep.model != "none" and case.contact.model != "phase_field":
         raise CaseError(path, "[creep] model", f'creep moves the voids of [contact] model = "phase_field", '
                         f'not of "{case.contact.model}"', case.creep.model)
-    return ResolvedCase(path=path, case=case, materials=_materials(path, case), raw=raw, extensions=extensions)
+    resolved = ResolvedCase(path=path, case=case, materials=_materials(path, case), raw=raw, extensions=extensions)
+    from phasefield.case.feasibility import check_feasibility  # it reads a ResolvedCase: imported here, once built
+
+    check_feasibility(resolved, allow_unused)
+    return resolved
 
 
 def _case_error(path: Path, first: dict) -> CaseError:
     """The one-line error of pydantic's first ``ValidationError`` entry."""
     given = first.get("input")
+    loc = first["loc"]
+    message = _unknown_key(loc, given) if first["type"] == "extra_forbidden" else _message(first)
     if first["type"] in ("missing", "extra_forbidden") or isinstance(given, dict):
         given = None  # nothing given, or a whole table (its check says what is wrong)
-    loc = first["loc"]
     if loc and loc[0] in MATERIAL_ROLES:
         loc = loc[:2]  # `[metal] key`, without the union member pydantic appends
-    return CaseError(path, _key_path(loc), _message(first), given)
+    return CaseError(path, _key_path(loc), message, given)

@@ -13,10 +13,11 @@ voltage, reached from below when stripping and from above when plating). Strippi
 steps need a capacity or a time limit so that every protocol ends.
 """
 
+import difflib
 import re
 from dataclasses import dataclass
 
-from phasefield.units import UnitError, to_si
+from phasefield.units import UnitError, close_match, to_si
 
 _STEP = re.compile(
     r"^\s*(?P<kind>strip|plate|rest)\s*(?:at\s+(?P<current>.+?))?\s*"
@@ -42,6 +43,27 @@ class ProtocolError(ValueError):
     """A protocol step could not be read."""
 
 
+VERBS = ("Strip", "Plate", "Rest")
+#: The words of the grammar after the verb, for "did you mean" on a misspelt one.
+KEYWORDS = ("at", "until", "for", "or", "overpotential", "voltage")
+
+
+def _hint(text: str) -> str:
+    """``; did you mean 'Strip'?`` for a misspelt verb, or ``'until'`` for a misspelt keyword."""
+    words = text.split()
+    if words and words[0].lower() not in {verb.lower() for verb in VERBS}:
+        verb = close_match(words[0], VERBS)
+        if verb is not None:
+            return f"; did you mean {verb!r} for {words[0]!r}?"
+        return f"; a step starts with {', '.join(VERBS[:-1])} or {VERBS[-1]}"
+    for word in words[1:]:
+        if len(word) >= 3 and word.isalpha() and word.lower() not in KEYWORDS:
+            keyword = difflib.get_close_matches(word.lower(), KEYWORDS, n=1, cutoff=0.75)
+            if keyword:
+                return f"; did you mean {keyword[0]!r} for {word!r}?"
+    return ""
+
+
 def _parse_limit(text: str) -> tuple[str, float]:
     words = text.strip().split(maxsplit=1)
     if words and words[0].lower() in ("overpotential", "voltage") and len(words) == 2:
@@ -53,7 +75,7 @@ def _parse_limit(text: str) -> tuple[str, float]:
             continue
     raise ProtocolError(
         f"cannot read the limit {text.strip()!r}: expected a capacity ('4 mAh/cm^2'), a time "
-        "('2 h'), 'overpotential 0.5 V' or 'voltage -0.1 V'"
+        f"('2 h'), 'overpotential 0.5 V' or 'voltage -0.1 V'{_hint('Rest ' + text)}"
     )
 
 
@@ -61,9 +83,10 @@ def parse_step(text: str) -> ProtocolStep:
     """Read one protocol step; raises :class:`ProtocolError` with the expected form."""
     match = _STEP.match(text) if isinstance(text, str) else None
     if match is None:
+        hint = _hint(text) if isinstance(text, str) else ""
         raise ProtocolError(
             f"cannot read the step {text!r}: expected 'Strip at 0.5 mA/cm^2 until 4 mAh/cm^2', "
-            "'Plate at ... until ...' or 'Rest for 1 h'"
+            f"'Plate at ... until ...' or 'Rest for 1 h'{hint}"
         )
     kind = match["kind"].lower()
     if kind == "rest":
@@ -76,7 +99,7 @@ def parse_step(text: str) -> ProtocolStep:
         try:
             current = to_si(match["current"], "current_density")
         except UnitError as err:
-            raise ProtocolError(f"in step {text!r}: {err}") from err
+            raise ProtocolError(f"in step {text!r}: {err}{_hint(text)}") from err
         if current <= 0:
             raise ProtocolError(f"the current density must be positive in {text!r}")
         current = current if kind == "strip" else -current

@@ -5,17 +5,20 @@ silently ignored). Quantities are strings with units (``"0.5 mA/cm^2"``); see
 :mod:`phasefield.units` for the accepted forms.
 """
 
+import math
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from phasefield.case.protocol import ProtocolStep, parse_step
-from phasefield.units import to_si
+from phasefield.units import to_si, to_si_within
 
 
 def quantity(dimension: str, **bounds):
-    """A field written with units in the case file and held in SI (``Field`` bounds apply in SI)."""
-    return Annotated[float, BeforeValidator(lambda v: to_si(v, dimension)), Field(**bounds)]
+    """A field written with units in the case file and held in SI. The bounds (``ge``, ``gt``, ``le``,
+    ``lt``) are SI values; a value outside them is refused with the bound in the unit the user wrote
+    (``expected at least -73.15 degC (200 K)``)."""
+    return Annotated[float, BeforeValidator(lambda v: to_si_within(v, dimension, **bounds)), Field(**bounds)]
 
 
 class Strict(BaseModel):
@@ -41,11 +44,56 @@ class Cell(Strict):
     foil_thickness: quantity("length", gt=0.0, le=1e-2) = to_si("100 um", "length")
 
 
+#: Limits of the window mesh, checked here (building it needs DOLFINx, :mod:`phasefield.mesh.window`).
+#: The grading search of ``window.geometric_ratio`` evaluates q^cells from q = 2 upwards, and 2^1024
+#: overflows a float: a graded side has at most this many cells (uniform sides may have more).
+MAX_GRADED_CELLS = 1000
+#: Neighbouring cells differing more than this in height: a degenerate mesh.
+MAX_GROWTH_RATIO = 1000.0
+#: The smallest ``interface_cell_height`` (m), about an atomic spacing: below it the continuum model means
+#: nothing, and next to heights of up to 1 cm the window's facet tolerance (1e-6 x interface_cell_height)
+#: stays far above the rounding of the coordinates. It also keeps q^cells of the grading finite.
+MIN_CELL_HEIGHT = 1e-10
+#: Cells (triangles, tetrahedra, quadrilaterals or hexahedra) of a whole window: sized for the project
+#: machine (24 GiB, 2 cores), where the headline case takes ~9 kB per cell with its creep LU factorisations.
+MAX_CELLS = 2_000_000
+
+
+def grading_ratio(height: float, cells: int, first: float) -> float:
+    """The growth ratio q >= 1 of ``cells`` cells graded from ``first`` over ``height``:
+    ``first * (q^cells - 1) / (q - 1) = height``, solved in logarithms (never overflows). 1 when the
+    side is uniform (one cell, or ``cells * first >= height``: cells of ``height / cells``)."""
+    if cells <= 1 or first * cells >= height:
+        return 1.0
+
+    def log_expm1(x: float) -> float:
+        return x if x > 40.0 else math.log(math.expm1(x))
+
+    target = math.log(height / first)
+    lo, hi = 0.0, target / (cells - 1)  # q^(cells-1) <= height / first
+    for _ in range(200):
+        mid = 0.5 * (lo + hi)
+        if mid == lo or mid == hi:
+            break
+        if log_expm1(cells * mid) - log_expm1(mid) < target:
+            lo = mid
+        else:
+            hi = mid
+    return math.exp(0.5 * (lo + hi))
+
+
+def _um(value: float) -> str:
+    return f"{value * 1e6:.4g} um"
+
+
 class Mesh(Strict):
     """A window of metal over electrolyte, graded towards the interface (y = 0).
 
     ``dimension`` 2: x along the interface, y normal to it; 3: x, z along it, y normal to it
-    (the last coordinate is always the normal one: y in 2-D, z in 3-D).
+    (the last coordinate is always the normal one: y in 2-D, z in 3-D). Each side's cells grow
+    geometrically from ``interface_cell_height``; a side with ``cells x interface_cell_height >= height``
+    is uniform (cells of height / cells). Meshes that cannot be built, or only degenerate, are refused:
+    see ``MIN_CELL_HEIGHT``, ``MAX_GRADED_CELLS``, ``MAX_GROWTH_RATIO`` and ``MAX_CELLS``.
     """
 
     dimension: Literal[2, 3] = 2
@@ -57,7 +105,7 @@ class Mesh(Strict):
     cells_across: int | None = Field(default=None, ge=1, le=100_000)
     metal_cells: int = Field(ge=1, le=100_000)
     electrolyte_cells: int = Field(ge=1, le=100_000)
-    interface_cell_height: quantity("length", gt=0.0)
+    interface_cell_height: quantity("length", ge=MIN_CELL_HEIGHT)
     cell_type: Literal["simplex", "box"] = "simplex"
 
     @model_validator(mode="after")
@@ -69,7 +117,38 @@ class Mesh(Strict):
         for side in ("metal", "electrolyte"):
             if self.interface_cell_height > getattr(self, f"{side}_height"):
                 raise ValueError(f"interface_cell_height exceeds {side}_height")
+        for side in ("metal", "electrolyte"):
+            self._gradable(side)
+        per_box = 1 if self.cell_type == "box" else (2 if self.dimension == 2 else 6)
+        cells = (self.cells_along_interface * (self.cells_across or 1)
+                 * (self.metal_cells + self.electrolyte_cells) * per_box)
+        if cells > MAX_CELLS:
+            shape = "triangles" if self.dimension == 2 else "tetrahedra"
+            raise ValueError(
+                f"the window has {cells:,} cells ({shape if per_box > 1 else 'boxes'}), more than the "
+                f"{MAX_CELLS:,} it can hold in memory; use fewer cells along the interface or across it"
+            )
         return self
+
+    def _gradable(self, side: str) -> None:
+        """Refuse a side whose grading overflows or degenerates (see the module limits)."""
+        height, cells = getattr(self, f"{side}_height"), getattr(self, f"{side}_cells")
+        first = self.interface_cell_height
+        ratio = grading_ratio(height, cells, first)
+        if ratio == 1.0:
+            return
+        if cells > MAX_GRADED_CELLS:
+            raise ValueError(
+                f"{side}_cells = {cells} graded from interface_cell_height = {_um(first)} over {side}_height "
+                f"= {_um(height)} cannot be meshed: at most {MAX_GRADED_CELLS} graded cells per side; use fewer "
+                f"cells, or interface_cell_height >= {_um(height / cells)} for uniform cells"
+            )
+        if ratio > MAX_GROWTH_RATIO:
+            raise ValueError(
+                f"{side}_cells = {cells} graded from interface_cell_height = {_um(first)} over {side}_height "
+                f"= {_um(height)} grow {ratio:.3g}-fold from cell to cell (at most {MAX_GROWTH_RATIO:g}): a "
+                f"degenerate mesh; use more {side} cells or a larger interface_cell_height"
+            )
 
 
 class Interdiffusion(Strict):

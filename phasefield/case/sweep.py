@@ -38,7 +38,7 @@ def member_label(key: str, value: str | float | int) -> str:
     return f"{key}_{re.sub(r'[^A-Za-z0-9_+-]', '', text)}"
 
 
-def sweep_members(resolved: ResolvedCase) -> list[SweepMember]:
+def sweep_members(resolved: ResolvedCase, allow_unused: bool = False) -> list[SweepMember]:
     """The validated members of a sweep case (raises :class:`CaseError` for a bad value)."""
     sweep = resolved.case.sweep
     if sweep is None:
@@ -56,9 +56,11 @@ def sweep_members(resolved: ResolvedCase) -> list[SweepMember]:
         raw.setdefault(table, {})[key] = value
         raw["meta"]["description"] = f"{raw['meta']['description']} [{key} = {value}]"
         try:
-            member = resolve(resolved.path, raw)
+            member = resolve(resolved.path, raw, allow_unused)
         except CaseError as err:
-            raise CaseError(resolved.path, f"[sweep] values[{index}]",
-                            f"as [{table}] {key}: {str(err).split(': ', 2)[-1]}", value) from None
+            inner = err.message if err.key == f"[{table}] {key}" else f"{err.key}: {err.message}"
+            got = "" if err.given is None or err.given == value else f" (got {err.given!r})"
+            raise CaseError(resolved.path, f"[sweep] values[{index}]", f"as [{table}] {key}: {inner}{got}",
+                            value) from None
         members.append(SweepMember(label, value, member))
     return members

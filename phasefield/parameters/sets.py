@@ -8,7 +8,7 @@ electrolyte, counter electrode) and may override any value; the override is reco
 
 from dataclasses import dataclass, field, replace
 
-from phasefield.units import to_si
+from phasefield.units import did_you_mean, to_si
 
 SEED = "Zhao et al., Nat. Commun. 16 (2025) 4283"
 
@@ -285,8 +285,12 @@ PARAMETER_SETS: dict[str, ParameterSet] = {
 
 
 def resolve_parameter_set(name: str, role: str) -> ParameterSet:
-    """The set ``name`` for ``role``; ``KeyError`` naming the choices if there is none."""
+    """The set ``name`` for ``role``; ``KeyError`` naming the choices (and the closest one) if there is none."""
     candidates = {k: s for k, s in PARAMETER_SETS.items() if s.role == role}
     if name not in candidates:
-        raise KeyError(f"no {role} parameter set {name!r}; choose one of {sorted(candidates)}")
+        elsewhere = PARAMETER_SETS.get(name)
+        other = elsewhere.role.replace("_", " ") if elsewhere is not None else ""
+        note = f" ({name!r} is {'an' if other[:1] in 'aeiou' else 'a'} {other} set)" if other else ""
+        hint = "" if other else did_you_mean(name, candidates)
+        raise KeyError(f"no {role} parameter set {name!r}{note}; choose one of {sorted(candidates)}{hint}")
     return candidates[name]
