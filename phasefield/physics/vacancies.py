@@ -11,10 +11,12 @@ nearest neighbours being Mg: :math:`\Delta E_{Mg} = 0.03` eV, seed Suppl. Table 
 :math:`\mathbf{J} = -D_v c\,\nabla\mu` (Fick's law in the dilute limit) with
 :math:`f\,c_{eq}^0 D_v = D^*_{Li}` (vacancy-mediated self-diffusion, f = 0.73 for bcc), so only the
 product :math:`D_v c_{eq}^0 = D^*_{Li}/f` enters: :math:`c_{eq}^0` is raised from ~1e-9 to 1e-4 for
-conditioning (project notes, 3.2) without changing the transport. Sinks (grain boundaries,
-dislocations at spacing :math:`d_s`) remove vacancies at the rate
-:math:`k_s (c_m - c_{eq})` with :math:`k_s = 15 D_v / d_s^2` (Brailsford-Bullough grain-boundary
-sink strength). Stripping injects vacancies at the contact at the rate :math:`i\,\Omega/F` (site
+conditioning (project notes, 3.2) without changing the transport. Sinks (the boundaries of
+grains of diameter :math:`d_s`) remove vacancies at the rate :math:`k_s (c_m - c_{eq})` with
+:math:`k_s = 15 D_v / R^2 = 60 D_v / d_s^2`, the grain-boundary sink strength of a spherical grain of
+radius :math:`R = d_s/2` without other sinks inside (Brailsford & Bullough, Phil. Trans. R. Soc. A 302
+(1981) 87); the excess then decays over the sink length :math:`\ell = \sqrt{D_v/k_s} = d_s/\sqrt{60}`
+(13 um for 100 um grains). Stripping injects vacancies at the contact at the rate :math:`i\,\Omega/F` (site
 fraction x velocity).
 
 Nucleation of voids at interface flaws (:func:`nucleation_rate`): a classical rate per unit
@@ -44,7 +46,7 @@ class VacancyProperties:
     temperature: float
     reference_fraction: float  # c_eq^0 (model value, see module docstring)
     self_diffusivity: float  # D*_Li (m^2/s) at the temperature
-    sink_spacing: float  # d_s (m)
+    sink_spacing: float  # d_s (m), the grain diameter
     mg_neighbour_energy: float  # Delta E_Mg (J)
     interface_trap_energy: float  # 0.50 - 0.28 eV (J)
     mg_interface_segregation_energy: float  # 0.67 - 0.16 eV (J)
@@ -60,8 +62,13 @@ class VacancyProperties:
 
     @property
     def sink_strength(self) -> float:
-        """k_s = 15 D_v / d_s^2 (1/s)."""
-        return 15.0 * self.vacancy_diffusivity / self.sink_spacing**2
+        """k_s = 15 D_v / R^2 with the grain radius R = d_s / 2 (1/s)."""
+        return 15.0 * self.vacancy_diffusivity / (0.5 * self.sink_spacing) ** 2
+
+    @property
+    def sink_length(self) -> float:
+        """l = sqrt(D_v / k_s) (m): the decay length of a vacancy excess among the sinks."""
+        return float(np.sqrt(self.vacancy_diffusivity / self.sink_strength))
 
     def equilibrium_fraction(self, x_mg):
         """c_eq(x_Mg) (mean-field Mg-vacancy repulsion)."""

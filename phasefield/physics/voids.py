@@ -41,7 +41,12 @@ which for tau ~ 1 s is still 100 times faster than the stripping speed, and turn
 gradient-flow structure only where |omega_m - omega_v| > alpha W. Further,
 :math:`M = (D^*_{Li}/f)\,[h\,(c_{eq}/c^0_{eq})\,e^{\mu} + 1 - h]` and the injected vacancy flux
 :math:`j_{inj} = \max(i, 0)\,\Omega/F` where the metal touches the electrolyte (i: local interface
-current density). Other boundaries: no flux. Time: backward Euler on (phi, c(mu, phi)) (so c is
+current density). Window top (``top = "sink_layer"``, the coupled runs): the flux into the bulk above,
+where sinks annihilate the excess over the sink length :math:`\ell = \sqrt{D_v/k_s}`, of the
+semi-infinite steady solution :math:`c - c_{eq} \propto e^{-z/\ell}`:
+:math:`-M\partial_n\mu = (D_v c_{eq}/\ell)(e^{\mu} - 1)\,h(\phi)` (a window shorter than
+:math:`\ell` then behaves like a semi-infinite metal); ``top = "closed"``: no flux (the default, for the
+verification problems). Other boundaries: no flux. Time: backward Euler on (phi, c(mu, phi)) (so c is
 conserved by the discrete scheme when v = 0, no sinks and no injection). The phase rows carry the linear
 stabilisation :math:`+L W S\,(\phi - \phi^{n})` (Xu & Tang 2006; Shen & Yang 2010; parameter
 ``stabilization``: 0, plain backward Euler, by default and in the verification tests; S = 4,
@@ -106,7 +111,7 @@ class VacancyVoidSystem:
                  surface_energy: float, interface_width: float, contact_angle: float,
                  interface_mobility: float, x_mg=0.0, velocity=None, void_stiffness: float = 10.0,
                  phi_source=None, mu_source=None, petsc_prefix: str = "voids_",
-                 stabilization: float = 0.0):
+                 stabilization: float = 0.0, top: str = "closed"):
         mesh = metal.mesh
         self.vacancies = vacancies
         element = basix.ufl.element("Lagrange", mesh.basix_cell(), 1)
@@ -156,6 +161,12 @@ class VacancyVoidSystem:
             + L * self.wetting * boundary_step_derivative(phi) * psi * self.ds_interface
         vacancy = ((c - c_old) / self.dt * q + mobility * ufl.inner(ufl.grad(mu), ufl.grad(q))
                    + sink * q) * dx - self.injection * q * self.ds_interface
+        if top == "sink_layer":
+            layer = (vacancies.self_diffusivity / CORRELATION_FACTOR_BCC) * (c_eq / vacancies.reference_fraction) \
+                / vacancies.sink_length
+            vacancy += layer * (ufl.exp(mu) - 1) * interpolation(phi) * q * ds(int(FacetTag.METAL_TOP))
+        elif top != "closed":
+            raise ValueError(f"top must be 'closed' or 'sink_layer', not {top!r}")
         if velocity is not None:
             phase += ufl.dot(velocity, ufl.grad(phi)) * psi * dx
             vacancy += ufl.dot(velocity, ufl.grad(c)) * q * dx

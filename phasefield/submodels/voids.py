@@ -67,7 +67,7 @@ class VoidPhaseField(Contact):
         system = VacancyVoidSystem(
             interface.window.metal, properties, metal["molar_volume"], metal["surface_energy"],
             settings.interface_width, metal["contact_angle"], 1.0 / (well * settings.relaxation_time),
-            x_mg=interdiffusion.fraction, velocity=flow.velocity, stabilization=STABILIZATION,
+            x_mg=interdiffusion.fraction, velocity=flow.velocity, stabilization=STABILIZATION, top="sink_layer",
         )
         nucleation = InterfaceNucleation(
             case.mesh.width, metal["nucleation_prefactor"], metal["nucleation_barrier"],

@@ -88,8 +88,9 @@ def test_free_energy_decreases_in_a_closed_system_from_a_random_field():
 
 
 def test_injected_vacancies_form_the_analytic_sink_boundary_layer():
-    """Metal only (phi = 1), injection j at y = 0, sinks k_s: c - c_eq = (j l / D_v) exp(-y / l)."""
-    props = VacancyProperties(298.15, 1e-4, 7e-15, 2e-6, 0.03 * EV, 0.22 * EV, 0.51 * EV)
+    """Metal only (phi = 1), injection j at y = 0, sinks k_s: c - c_eq = (j l / D_v) exp(-y / l)
+    (grains of 4 um: l = 0.52 um, ten cells)."""
+    props = VacancyProperties(298.15, 1e-4, 7e-15, 4e-6, 0.03 * EV, 0.22 * EV, 0.51 * EV)
     win = metal_window(0.1e-6, 20e-6, 1, 400)
     system = VacancyVoidSystem(win.metal, props, OMEGA, GAMMA, 0.2e-6, np.deg2rad(93.6), 1e-5)
     system.set_state(lambda x: 1 + 0 * x[0], lambda x: 0 * x[0])
@@ -111,6 +112,39 @@ def test_injected_vacancies_form_the_analytic_sink_boundary_layer():
     assert owned > 0 or MPI.COMM_WORLD.size > 1
     assert error < 2e-3
     assert np.isclose(CORRELATION_FACTOR_BCC * props.reference_fraction * props.vacancy_diffusivity, 7e-15)
+
+
+def boundary_layer_error(top: str, height: float, sink_spacing: float) -> float:
+    """Largest error of c - c_eq against the semi-infinite (j l / D_v) exp(-y / l), relative to its maximum,
+    in a metal column of ``height`` with injection at y = 0 and the top condition ``top``."""
+    props = VacancyProperties(298.15, 1e-4, 7e-15, sink_spacing, 0.03 * EV, 0.22 * EV, 0.51 * EV)
+    win = metal_window(0.1e-6, height, 1, 400)
+    system = VacancyVoidSystem(win.metal, props, OMEGA, GAMMA, 0.2e-6, np.deg2rad(93.6), 1e-5, top=top)
+    system.set_state(lambda x: 1 + 0 * x[0], lambda x: 0 * x[0])
+    current = 5.0  # A/m^2
+    system.set_injection_from_current(np.full(system.injection.x.array.size, current))
+    for dt in [1e-3, 1e-2, 0.1, 1.0, 10.0, 100.0, 1e3, 1e4]:
+        system.step(dt)
+    length, flux = props.sink_length, current * OMEGA / FARADAY
+    mu_space, mu_dofs = system.space.sub(1).collapse()
+    owned = mu_space.dofmap.index_map.size_local
+    y = mu_space.tabulate_dof_coordinates()[:owned, 1]
+    mu = system.u.x.array[np.asarray(mu_dofs).reshape(-1)[:owned]]
+    exact = flux * length / props.vacancy_diffusivity * np.exp(-y / length)
+    error = MPI.COMM_WORLD.allreduce(np.max(np.abs(props.reference_fraction * (np.exp(mu) - 1) - exact),
+                                            initial=0.0), op=MPI.MAX)
+    return error / MPI.COMM_WORLD.allreduce(np.max(exact, initial=0.0), op=MPI.MAX)
+
+
+def test_the_sink_layer_top_makes_a_short_window_semi_infinite():
+    """Grains of 20 um: l = d / sqrt(60) = 2.58 um, longer than the 2 um window. With the sink-layer top the
+    analytic semi-infinite profile holds in the window; a closed top would pile the vacancies up."""
+    props = VacancyProperties(298.15, 1e-4, 7e-15, 20e-6, 0.03 * EV, 0.22 * EV, 0.51 * EV)
+    assert props.sink_length == pytest.approx(20e-6 / np.sqrt(60.0), rel=1e-12)
+    sink_layer, closed = boundary_layer_error("sink_layer", 2e-6, 20e-6), boundary_layer_error("closed", 2e-6, 20e-6)
+    print(f"sink-layer top {sink_layer:.2e}, closed top {closed:.2e}")
+    assert sink_layer < 2e-3
+    assert closed > 0.5
 
 
 def test_manufactured_solution_converges_in_space():
