@@ -94,7 +94,9 @@ def test_two_ranks_give_the_serial_timeseries(case, tmp_path):
 
 def test_full_contact_run_gives_the_analytic_cell_voltage(tmp_path):
     text = (DATA / "small_prescribed.toml").read_text()
-    text = text.replace('model = "prescribed_voids"', 'model = "full"')
+    start = text.index('model = "prescribed_voids"')
+    end = text.index("\n[", start)  # the prescribed-void keys go with the model: full contact reads none
+    text = text[:start] + 'model = "full"' + text[end:]
     case = tmp_path / "full.toml"
     case.write_text(text)
     run(case, tmp_path / "out")

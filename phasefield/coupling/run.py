@@ -45,17 +45,17 @@ def run_case(resolved: ResolvedCase, output: Path, progress: Progress | None = N
     with a checkpoint (status ``"interrupted"``); a solver failure ends it as ``"failed ..."``. In every
     case run.json and the figures are written."""
     comm = MPI.COMM_WORLD
+    revision = None  # the code that runs: read at the start, kept for every later run.json
     if comm.rank == 0:  # run.json first: the folder is a phasefield run from now on (--overwrite may replace it)
-        write_json(output / "run.json", run_metadata(resolved, comm, status="starting"))
+        starting = run_metadata(resolved, comm, status="starting")
+        revision = starting["git_revision"]
+        write_json(output / "run.json", starting)
         write_case_copy(resolved, output / "case.toml")
     simulation = Simulation(resolved, comm, output)
-    revision = None  # the code that runs: read at the start, kept for the final run.json
     if comm.rank == 0:
-        started = run_metadata(
+        write_json(output / "run.json", run_metadata(
             resolved, comm, status="running" if restart is None else f"running (restarted from {restart.name})",
-            sign_convention=SIGN_CONVENTION, columns=simulation.columns)
-        revision = started["git_revision"]
-        write_json(output / "run.json", started)
+            sign_convention=SIGN_CONVENTION, columns=simulation.columns, git_revision=revision))
     extra, signum = {}, 0
     try:
         with Interrupt(comm) as interrupt:
