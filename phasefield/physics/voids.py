@@ -196,6 +196,9 @@ class VacancyVoidSystem:
              + self.well * double_well(phi_h) + 0.5 * self.kappa * ufl.inner(ufl.grad(phi_h), ufl.grad(phi_h)))
             * dx + self.wetting * boundary_step(phi_h) * self.ds_interface)
         self._contact = fem.form(phi_h * self.ds_interface)
+        self._injected = fem.form(self.injection * self.ds_interface)
+        #: vacancy content of inserted nuclei not yet withheld from the injection (see :meth:`insert_voids`)
+        self.injection_debt = 0.0
         self._comm = mesh.comm
         self.molar_volume = molar_volume
         self.phi_space, dofs = self.space.sub(0).collapse()
@@ -227,16 +230,47 @@ class VacancyVoidSystem:
             self.injection.x.array[:] = current_density
         self.injection.x.array[:] = np.maximum(self.injection.x.array, 0.0) * self.molar_volume / FARADAY
 
+    def insert_voids(self, factor: np.ndarray) -> float:
+        """Multiply phi (at the dofs of :attr:`phi_space`, owned and ghost) by ``factor`` (new nuclei) and
+        owe their vacancy content, the increase of the integral of c, to the next injections
+        (:attr:`injection_debt`): a nucleus is made of vacancies the interface would otherwise have taken
+        in. Returns that content (m^2 per unit depth in 2-D, m^3 in 3-D)."""
+        before = self.vacancy_amount()
+        self.u.x.array[self.phi_dofs] *= factor
+        self.u_old.x.array[:] = self.u.x.array
+        created = max(self.vacancy_amount() - before, 0.0)
+        self.injection_debt += created
+        return created
+
+    def _pay_injection_debt(self, dt: float) -> None:
+        """Withhold the debt (up to all of it) from the vacancies injected over ``dt``."""
+        injected = dt * self._sum(self._injected)
+        if self.injection_debt <= 0.0 or injected <= 0.0:
+            return
+        withheld = min(self.injection_debt, injected)
+        self.injection.x.array[:] *= 1.0 - withheld / injected
+        self.injection_debt -= withheld
+
     # -- stepping ----------------------------------------------------------------------------
     def step(self, dt: float) -> int:
-        """Advance by dt; restores the old state and raises SolverFailure/BoundViolation on failure."""
+        """Advance by dt (the injection less the nuclei's debt); restores the old state and the debt and
+        raises SolverFailure/BoundViolation on failure."""
         self.dt.value = dt
+        debt = self.injection_debt
+        self._pay_injection_debt(dt)
+        try:
+            self._solve_step()
+        except SolverFailure:
+            self.injection_debt = debt
+            raise
+        return self.problem.solver.getIterationNumber()
+
+    def _solve_step(self) -> None:
         try:
             guarded_solve(self.problem, "vacancy-void Newton")
         except SolverFailure:
             self.u.x.array[:] = self.u_old.x.array
             raise
-        iterations = self.problem.solver.getIterationNumber()
         reason = self.problem.solver.getConvergedReason()
         if (reason == PETSc.SNES.ConvergedReason.DIVERGED_LINE_SEARCH
                 and at_round_off_floor(self.problem.solver, ROUND_OFF_FLOOR)):
@@ -249,7 +283,6 @@ class VacancyVoidSystem:
             self.u.x.array[:] = self.u_old.x.array
             raise BoundViolation(f"metal fraction left [0, 1] (min {low:.3g}, max {high:.3g})")
         self.u_old.x.array[:] = self.u.x.array
-        return iterations
 
     # -- diagnostics -------------------------------------------------------------------------
     def _sum(self, form) -> float:

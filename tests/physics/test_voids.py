@@ -8,7 +8,7 @@ from mpi4py import MPI
 
 from phasefield.constants import FARADAY
 from phasefield.physics.vacancies import CORRELATION_FACTOR_BCC, EV, VacancyProperties
-from phasefield.physics.voids import VacancyVoidSystem
+from phasefield.physics.voids import STABILIZATION, VacancyVoidSystem
 from phasefield.verification import run_study
 from phasefield.verification.voids import GAMMA, OMEGA, VOIDS_SPACE, VOIDS_TIME
 from phasefield.verification.windows import metal_window
@@ -161,3 +161,27 @@ def test_manufactured_solution_converges_in_time():
     orders = result.orders(0)
     print(f"voids backward Euler: errors {result.errors[:, 0]} orders {orders}")
     assert np.all(np.abs(orders[-2:] - 1) < 0.1)
+
+
+def test_a_nucleus_is_paid_for_by_the_injected_vacancies():
+    """Without sinks or flow the vacancy content grows by the injected amount alone: a nucleus inserted
+    into the metal is owed by the next injections, so it adds no vacancies (it took 1.6 um^2 for free
+    before 2026-12-05)."""
+    win = metal_window(10e-6, 5e-6, 40, 20)
+    system = VacancyVoidSystem(win.metal, NO_SINKS, OMEGA, GAMMA, 0.5e-6, np.deg2rad(93.6), 1e-5,
+                               stabilization=STABILIZATION)  # as the coupled runs, for 60 s steps
+    system.set_state(lambda x: 1 + 0 * x[0], lambda x: 0 * x[0])
+    current, interface = 5.0, 10e-6  # A/m^2, m
+    start = system.vacancy_amount()
+    points = system.phi_space.tabulate_dof_coordinates()
+    nucleus = 0.5 * (1 + np.tanh((np.hypot(points[:, 0] - 5e-6, points[:, 1]) - 1e-6) / 0.25e-6))
+    created = system.insert_voids(nucleus)
+    assert created == pytest.approx(0.5 * np.pi * (1e-6) ** 2, rel=0.15)  # the nucleus' area, diffuse
+    injected = 0.0
+    for dt in [60.0] * 30:
+        system.set_injection_from_current(np.full(system.injection.x.array.size, current))
+        system.step(dt)
+        injected += dt * current * OMEGA / FARADAY * interface
+    print(f"nucleus {created * 1e12:.3f} um^2, injected {injected * 1e12:.3f} um^2, debt {system.injection_debt:.3e}")
+    assert system.injection_debt == 0.0 and injected > created
+    assert system.vacancy_amount() - start == pytest.approx(injected, rel=1e-6)
