@@ -4,11 +4,28 @@ A void is a run of the interface where phi < 0.5 (its width: between the interpo
 its height is the largest distance from the interface reached by phi < 0.5 above that run (from
 the nodal values of the structured mesh). A gap is an interface with no contact left (phi < 0.5
 everywhere); it is not counted as a void. Counts are per 100 um of interface.
+
+The mass balance of the voids (:class:`VoidMassBalance`; the identity of the outside void review of
+2026-12-04, section 2.2):
+
+- void volume V_v = integral of (1 - phi) over the metal window (per unit depth in 2-D, m^2; m^3 in 3-D);
+- footprint A_v = integral of (1 - phi) over the interface (m per unit depth in 2-D; m^2 in 3-D): the
+  contact lost, A_v / interface area = 1 - ``contact_fraction`` (the mean of phi on the interface), so
+  the diffuse edges count by their metal fraction as the Butler-Volmer contact counts them;
+- effective void height h_eff = V_v / A_v (0 when A_v = 0);
+- stripped volume V_s = Q V_m / F x interface area (Q the net stripped capacity in C/m^2, V_m the molar
+  volume of the metal);
+- void volume share phi_void = V_v / V_s (0 when nothing is stripped, V_s <= 0).
+
+Then Q = f h_eff / ((V_m / F) phi_void) with f = 1 - contact fraction holds identically: the review's
+Q(f) ~ f h_eff / (4.84 um phi_void), Q in mAh/cm^2 (4.84 um of Li per mAh/cm^2), reads off every row.
 """
 
 from dataclasses import dataclass
 
 import numpy as np
+
+from phasefield.constants import FARADAY
 
 
 @dataclass(frozen=True)
@@ -67,3 +84,28 @@ def void_statistics(points: np.ndarray, phi: np.ndarray, normal_axis: int, width
         centres=np.array([0.5 * (start + end) for start, end in runs]),
         interface_width=width,
     )
+
+
+@dataclass(frozen=True)
+class VoidMassBalance:
+    """V_v, A_v and V_s of the module docstring (SI; per unit depth in 2-D) and the two ratios."""
+
+    void_volume: float
+    footprint: float
+    stripped_volume: float
+
+    @classmethod
+    def from_capacity(cls, void_volume: float, footprint: float, capacity: float, molar_volume: float,
+                      interface_area: float) -> "VoidMassBalance":
+        """With V_s = Q V_m / F x area from the net stripped capacity Q (C/m^2)."""
+        return cls(void_volume, footprint, capacity * molar_volume / FARADAY * interface_area)
+
+    @property
+    def effective_height(self) -> float:
+        """h_eff = V_v / A_v (m), 0 without a footprint."""
+        return self.void_volume / self.footprint if self.footprint > 0.0 else 0.0
+
+    @property
+    def volume_share(self) -> float:
+        """phi_void = V_v / V_s, 0 when nothing is stripped."""
+        return self.void_volume / self.stripped_volume if self.stripped_volume > 0.0 else 0.0

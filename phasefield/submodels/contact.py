@@ -31,6 +31,12 @@ class Contact(SubModel):
         Column("nucleation_events", "voids nucleated in this step"),
         Column("interface_supersaturation_kT", "mean vacancy chemical potential on the interface (kT)"),
         Column("void_newton_iterations", "Newton iterations of the vacancy-void solve"),
+        Column("void_volume_share", "phi_void = V_v / V_s: void volume V_v (integral of 1 - phi over the metal "
+                                    "window) over the stripped volume V_s = Q V_m / F x interface area (0 when "
+                                    "nothing is stripped; above 1 where nuclei added volume no stripping supplied)"),
+        Column("effective_void_height_um", "h_eff = V_v / A_v: void volume over the void footprint A_v (integral "
+                                           "of 1 - phi over the interface, = (1 - contact_fraction) x interface "
+                                           "area); 0 without voids", "um", "m"),
     )
     #: whether the contact model removes lattice sites (and so sets the divergence of the metal flow)
     moves_metal = False

@@ -9,15 +9,17 @@ and its vacancy sinks set the divergence of the metal flow.
 """
 
 import numpy as np
+import ufl
 from dolfinx import fem
+from mpi4py import MPI
 
 from phasefield.case import ResolvedCase
 from phasefield.generic.free_energy import well_and_gradient_coefficients
 from phasefield.output.interface_profile import InterfaceProfile
-from phasefield.output.void_statistics import void_statistics
+from phasefield.output.void_statistics import VoidMassBalance, void_statistics
 from phasefield.physics.nucleation import InterfaceNucleation
 from phasefield.physics.vacancies import VacancyProperties
-from phasefield.physics.voids import STABILIZATION, VacancyVoidSystem
+from phasefield.physics.voids import QUADRATURE_DEGREE, STABILIZATION, VacancyVoidSystem
 from phasefield.submodels.base import InterfaceFields, StepConditions
 from phasefield.submodels.contact import Contact
 from phasefield.submodels.metal import tracer_diffusivities
@@ -51,6 +53,12 @@ class VoidPhaseField(Contact):
         self._phi_points = self.system.phi_space.tabulate_dof_coordinates()
         self._iterations = 0
         self._nucleated = 0
+        # the void mass balance (phasefield.output.void_statistics): V_v and A_v, compiled once, with the
+        # void forms' stated quadrature (exact for the P1 phi)
+        void = 1.0 - self.system.phi
+        dx = ufl.Measure("dx", domain=self.window.metal.mesh, metadata={"quadrature_degree": QUADRATURE_DEGREE})
+        self._void_volume = fem.form(void * dx)
+        self._void_footprint = fem.form(void * self.system.ds_interface)
 
     @classmethod
     def build(cls, resolved: ResolvedCase, interface: InterfaceFields, flow, interdiffusion) -> "VoidPhaseField":
@@ -108,9 +116,8 @@ class VoidPhaseField(Contact):
         mu, phi, x_mg = self._comm.bcast(sites, root=0)
         centres = self.nucleation.decide(mu, self.properties.trap_factor(x_mg), phi, step.dt)
         if centres.size:
-            factor = self.nucleation.nucleus_factor(self._phi_points.T, centres, self.window.normal_axis)
-            self.system.u.x.array[self.system.phi_dofs] *= factor
-            self.system.u_old.x.array[:] = self.system.u.x.array
+            self.system.insert_voids(self.nucleation.nucleus_factor(self._phi_points.T, centres,
+                                                                    self.window.normal_axis))
         self._nucleated = int(centres.size)
 
     def update(self, step: StepConditions) -> None:
@@ -125,6 +132,7 @@ class VoidPhaseField(Contact):
         samples = self._interface_samples()
         supersaturation = float(np.mean(samples["mu"])) if self._comm.rank == 0 else None
         stepped = step.dt > 0.0  # the work counters are those of this step; a re-solve did none
+        balance = self.mass_balance(step.capacity)
         return {
             "voids_per_100um": stats.per_100um,
             "mean_void_width_um": float(np.mean(stats.widths)) if stats.count else 0.0,
@@ -134,7 +142,16 @@ class VoidPhaseField(Contact):
             "nucleation_events": float(self._nucleated if stepped else 0),
             "interface_supersaturation_kT": self._comm.bcast(supersaturation, root=0),
             "void_newton_iterations": float(self._iterations if stepped else 0),
+            "void_volume_share": balance.volume_share,
+            "effective_void_height_um": balance.effective_height,
         }
+
+    def mass_balance(self, capacity: float) -> VoidMassBalance:
+        """V_v, A_v and V_s for the net stripped capacity ``capacity`` (C/m^2), summed over the ranks."""
+        void_volume, footprint = (self._comm.allreduce(fem.assemble_scalar(form), op=MPI.SUM)
+                                  for form in (self._void_volume, self._void_footprint))
+        return VoidMassBalance.from_capacity(void_volume, footprint, capacity, self.system.molar_volume,
+                                             self.window.interface_area)
 
     def _statistics(self):
         """Void count, widths and heights from the metal fraction (computed on rank 0, broadcast)."""
@@ -153,17 +170,18 @@ class VoidPhaseField(Contact):
         return {"voids": self.system.u}
 
     def checkpoint_state(self) -> dict:
-        return {"nucleation": self.nucleation.state()}
+        return {"nucleation": self.nucleation.state(), "injection_debt": self.system.injection_debt}
 
     def restart(self, state: dict) -> None:
         self.system.u_old.x.array[:] = self.system.u.x.array
         self.nucleation.restore(state["nucleation"])
+        self.system.injection_debt = state.get("injection_debt", 0.0)  # checkpoints before 2026-12-05: none
 
-    def snapshot(self) -> tuple[np.ndarray, dict]:
-        return self.system.u.x.array.copy(), self.nucleation.state()
+    def snapshot(self) -> tuple[np.ndarray, dict, float]:
+        return self.system.u.x.array.copy(), self.nucleation.state(), self.system.injection_debt
 
-    def restore(self, snapshot: tuple[np.ndarray, dict]) -> None:
-        u, nucleation = snapshot
+    def restore(self, snapshot: tuple[np.ndarray, dict, float]) -> None:
+        u, nucleation, self.system.injection_debt = snapshot
         self.system.u.x.array[:] = u
         self.system.u_old.x.array[:] = u
         self.nucleation.restore(nucleation)
