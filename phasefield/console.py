@@ -31,10 +31,19 @@ def setup_logging(verbose: bool = False, quiet: bool = False) -> None:
     elif CONSOLE.is_terminal:
         handler = RichHandler(console=CONSOLE, show_path=False, rich_tracebacks=False, markup=False)
     else:
-        handler = logging.StreamHandler(sys.stderr)
+        handler = _StderrHandler()
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s", "%H:%M:%S"))
     root.addHandler(handler)
     log.setLevel(logging.DEBUG if verbose else logging.WARNING if quiet else logging.INFO)
+
+
+class _StderrHandler(logging.StreamHandler):
+    """Plain lines to whatever ``sys.stderr`` is when a record is emitted (not the stream at set-up, which a
+    caller such as a test or a notebook may have replaced and closed since)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.setStream(sys.stderr)
+        super().emit(record)
 
 
 def protocol_fraction(protocol_index: int, step_count: int, step, clock) -> float:
