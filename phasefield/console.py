@@ -42,7 +42,7 @@ class _StderrHandler(logging.StreamHandler):
     caller such as a test or a notebook may have replaced and closed since)."""
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.setStream(sys.stderr)
+        self.stream = sys.stderr
         super().emit(record)
 
 
