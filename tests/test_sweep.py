@@ -82,6 +82,7 @@ def test_sweep_runs_the_members_and_collects_one_csv_then_resumes_without_rerunn
     statuses = json.loads((output / "sweep.json").read_text())["members"]
     assert {m["status"] for m in statuses.values()} == {"completed"}
     assert (output / "overpotential_vs_capacity.png").stat().st_size > 10_000
+    assert not (output / "ensemble.csv").exists()  # an ensemble is a sweep over voids.seed only
     before = (output / "stack_pressure_7MPa" / "timeseries.csv").stat().st_mtime_ns
     again = phasefield("sweep", str(case), "-o", str(output), "--resume")
     assert again.returncode == 0 and again.stderr.count("completed already, kept") == 2

@@ -3,7 +3,9 @@
 Each member runs as its own ``phasefield run`` process (on ``ranks`` MPI ranks), ``jobs`` of them at a
 time, into ``OUTPUT/<label>/``; its case file is ``OUTPUT/cases/<label>.toml`` and its log
 ``OUTPUT/logs/<label>.log``. With ``resume``, completed members are kept, members with a checkpoint
-continue from it, and the others start again.
+continue from it, and the others start again. A sweep over ``voids.seed`` is an ensemble of one case:
+it also writes ``ensemble.csv`` and ``ensemble.json`` (mean +- sd over the seeds,
+:mod:`phasefield.output.ensemble`).
 """
 
 import json
@@ -15,6 +17,7 @@ from pathlib import Path
 
 from phasefield.case.sweep import SweepMember
 from phasefield.output.checkpoint import latest_checkpoint
+from phasefield.output.ensemble import ENSEMBLE_PARAMETER, write_ensemble
 from phasefield.output.metadata import write_json
 from phasefield.output.sweep_table import plot_sweep, write_sweep_table
 
@@ -67,7 +70,10 @@ def run_sweep(members: list[SweepMember], parameter: str, output: Path, jobs: in
                 log.info("%s: %s", label, member_status(output / label))
         time.sleep(0.2)
     statuses = {member.label: member_status(output / member.label) for member in members}
-    write_sweep_table(output / "sweep.csv", [(m.label, m.value, output / m.label) for m in members], parameter)
+    directories = [(m.label, m.value, output / m.label) for m in members]
+    write_sweep_table(output / "sweep.csv", directories, parameter)
+    if parameter == ENSEMBLE_PARAMETER and write_ensemble(output, directories, parameter):
+        log.info("ensemble of %d seeds: ensemble.csv, ensemble.json", len(members))
     plot_sweep(output / "sweep.csv", output / "overpotential_vs_capacity.png", parameter)
     write_json(output / "sweep.json", {"parameter": parameter, "members": {
         m.label: {"value": m.value, "status": statuses[m.label]} for m in members}})
