@@ -156,7 +156,8 @@ def command_sweep(args: argparse.Namespace) -> None:
                          args.allow_unused)
     for label, status in statuses.items():
         print(f"{label}: {status}")
-    print(f"sweep results in {output}: sweep.csv, sweep.json, overpotential_vs_capacity.png")
+    files = ["sweep.csv", "sweep.json", "overpotential_vs_capacity.png", "ensemble.csv", "ensemble.json"]
+    print(f"sweep results in {output}: {', '.join(f for f in files if (output / f).exists())}")
     failed = [label for label, status in statuses.items() if status != "completed"]
     if failed:
         _fail(f"sweep members not completed: {', '.join(failed)} (logs in {output / 'logs'})", SOLVER_ERROR)
