@@ -21,6 +21,7 @@ import platform
 import pstats
 import re
 import resource
+import shutil
 import tempfile
 import time
 from datetime import UTC, datetime
@@ -32,8 +33,9 @@ from petsc4py import PETSc
 
 from phasefield.case.loader import load_case, resolve
 from phasefield.coupling.simulation import Simulation
-from phasefield.output.metadata import versions, write_json
+from phasefield.output.metadata import git_revision, versions, write_json
 from phasefield.output.timeseries import read_timeseries
+from phasefield.physics.creep import PowerLawCreep
 
 HERE = Path(__file__).parent
 #: every output of a run goes through these methods of the Recorder (none calls another, so that their
@@ -78,17 +80,46 @@ def cumulative(stats: pstats.Stats, match) -> float:
     return sum(cum for (filename, _, name), (_, _, _, cum, _) in stats.stats.items() if match(filename, name))
 
 
-def petsc_events() -> dict[str, dict[str, float]]:
-    """Time (s) and count of the PETSc events that matter, summed over the run (this rank)."""
+EVENTS = ("KSPSolve", "PCSetUp", "MatLUFactorNum", "MatCholFctrNum", "MatLUFactorSym", "MatCholFctrSym",
+          "SNESSolve", "SNESFunctionEval", "SNESJacobianEval", "MatAssemblyEnd", "VecScatterBegin")
+
+
+def petsc_events(stages: list[int]) -> dict[str, dict[str, float]]:
+    """Time (s) and count of the PETSc events that matter, summed over the run (this rank) in the log
+    stages ``stages`` (ids; 0 is PETSc's main stage)."""
     events = {}
-    for name in ("KSPSolve", "PCSetUp", "MatLUFactorNum", "MatCholFctrNum", "MatLUFactorSym", "SNESSolve",
-                 "SNESFunctionEval", "SNESJacobianEval", "MatAssemblyEnd", "VecScatterBegin"):
+    for name in EVENTS:
         try:
-            info = PETSc.Log.Event(name).getPerfInfo()
+            infos = [PETSc.Log.Event(name).getPerfInfo(stage) for stage in stages]
         except Exception:  # noqa: BLE001 - an event that never occurred has no record
             continue
-        events[name] = {"time_s": info["time"], "count": info["count"]}
+        events[name] = {"time_s": sum(info["time"] for info in infos),
+                        "count": sum(int(info["count"]) for info in infos)}
     return events
+
+
+#: wall time (s) and calls of PowerLawCreep.solve, summed by :func:`log_creep_stage`
+CREEP_SOLVES = {"wall_time_s": 0.0, "calls": 0}
+
+
+def log_creep_stage() -> PETSc.Log.Stage:
+    """A PETSc log stage around every creep solve (PowerLawCreep.solve), so that its factorisations,
+    linear solves and assembly are counted apart from the other sub-models', and its wall time."""
+    stage = PETSc.Log.Stage("creep")
+    solve = PowerLawCreep.solve
+
+    def staged(self):
+        stage.push()
+        began = time.perf_counter()
+        try:
+            return solve(self)
+        finally:
+            CREEP_SOLVES["wall_time_s"] += time.perf_counter() - began
+            CREEP_SOLVES["calls"] += 1
+            stage.pop()
+
+    PowerLawCreep.solve = staged
+    return stage
 
 
 def unknown_spaces(simulation: Simulation) -> dict:
@@ -114,14 +145,32 @@ def main() -> None:
     parser.add_argument("--width-fraction", type=float, default=1.0,
                         help="narrow the window to this fraction of its width, same cells (weak scaling)")
     parser.add_argument("--output", type=Path, required=True)
+    parser.add_argument("--restart", type=Path,
+                        help="start from this checkpoint of an earlier run of the case (RUN/checkpoints/"
+                             "checkpoint_N.h5; its RUN/timeseries.csv is copied) instead of the initial state")
+    parser.add_argument("--label", default="", help="a note stored in the JSON (e.g. what was compared)")
+    parser.add_argument("--results", type=Path,
+                        help="write the run's results (timeseries.csv, ...) here instead of a temporary folder")
     args = parser.parse_args()
     if not 0.0 < args.width_fraction <= 1.0:
         parser.error(f"--width-fraction: expected a number in (0, 1], got {args.width_fraction}")
     comm = MPI.COMM_WORLD
     PETSc.Log.begin()
+    creep_stage = log_creep_stage()
     resolved = shortened(args.case, args.capacity, args.width_fraction)
-    directory = Path(tempfile.mkdtemp(prefix="headline_")) if comm.rank == 0 else None
+    if args.results is not None:
+        directory = args.results.resolve()
+        if comm.rank == 0:
+            directory.mkdir(parents=True, exist_ok=True)
+    else:
+        directory = Path(tempfile.mkdtemp(prefix="headline_")) if comm.rank == 0 else None
     directory = Path(comm.bcast(str(directory) if directory else None, root=0))
+    first_step = 0
+    if args.restart is not None:
+        first_step = int(re.search(r"(\d+)\.h5$", args.restart.name).group(1))
+        if comm.rank == 0:
+            shutil.copy(args.restart.parent.parent / "timeseries.csv", directory / "timeseries.csv")
+        comm.barrier()
     profiler = cProfile.Profile()
     start = time.perf_counter()
     profiler.enable()
@@ -129,13 +178,14 @@ def main() -> None:
     setup = time.perf_counter() - start
     dofs = {name: space.dofmap.index_map.size_global * space.dofmap.index_map_bs
             for name, space in unknown_spaces(simulation).items()}
-    summary = simulation.run()
+    summary = simulation.run(restart=args.restart)
     profiler.disable()
     wall = time.perf_counter() - start
     simulation.close()
     stats = pstats.Stats(profiler)
     output_time = cumulative(stats, lambda f, n: f.endswith(RECORDER_FILE) and n in RECORDER_WRITES)
-    events = petsc_events()
+    events = petsc_events([0, creep_stage.id])
+    creep_events = petsc_events([creep_stage.id])
     solve_time = events.get("KSPSolve", {}).get("time_s", 0.0) + events.get("PCSetUp", {}).get("time_s", 0.0)
     assembly_time = cumulative(stats, lambda f, n: "dolfinx/fem" in f and n in (
         "assemble_matrix", "assemble_vector", "assemble_scalar", "assemble_jacobian", "assemble_residual"))
@@ -144,19 +194,26 @@ def main() -> None:
     if comm.rank != 0:
         return
     data = read_timeseries(directory / "timeseries.csv")
+    rejected_before = sum(rejected for step, rejected in zip(data["step"], data["rejected_steps"], strict=True)
+                          if step == first_step)
+    # the rows of this run (after the checkpoint's step)
+    data = {key: [value for step, value in zip(data["step"], values, strict=True)
+                  if step > first_step or step == first_step == 0] for key, values in data.items()}
     stats.sort_stats("tottime")
     top = [{"function": f"{Path(f).name}:{line}({name})", "tottime_s": tt, "cumtime_s": ct, "calls": nc}
            for (f, line, name), (_, nc, tt, ct, _) in sorted(stats.stats.items(), key=lambda kv: -kv[1][2])[:15]]
     write_json(args.output, {
         "benchmark": "headline (issue #8)", "case": str(args.case), "stopped_at_mAh_per_cm2": args.capacity,
+        "restarted_from": None if args.restart is None else str(args.restart), "label": args.label,
+        "git_revision": git_revision(),
         "width_fraction": args.width_fraction, "dofs": dofs,
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": {"platform": platform.platform(), "processor": platform.processor(),
                     "cpu_count": os.cpu_count()},
         "versions": versions(), "ranks": comm.size, "status": summary.status,
         "wall_time_s": wall, "process_cpu_time_s": time.process_time(), "setup_s": setup,
-        "accepted_steps": summary.steps,
-        "rejected_steps": int(data["rejected_steps"][-1]),
+        "accepted_steps": summary.steps - first_step,
+        "rejected_steps": int(data["rejected_steps"][-1] - rejected_before),
         "final_capacity_mAh_per_cm2": data["capacity_mAh_per_cm2"][-1],
         "newton_iterations": {key: int(sum(data[key])) for key in
                               ("newton_iterations", "void_newton_iterations", "creep_iterations")},
@@ -169,7 +226,13 @@ def main() -> None:
             "python_interpreter (cProfile tottime of Python functions)": python / wall,
             "compiled (1 - python_interpreter)": 1.0 - python / wall,
         },
-        "petsc_events": events, "top_functions_by_tottime": top,
+        "creep_iterations_per_step": [int(k) for k in data["creep_iterations"]],
+        "factorisations": sum(events.get(name, {}).get("count", 0) for name in ("MatLUFactorNum", "MatCholFctrNum")),
+        "creep_factorisations": sum(creep_events.get(name, {}).get("count", 0)
+                                    for name in ("MatLUFactorNum", "MatCholFctrNum")),
+        "creep_solves": CREEP_SOLVES,
+        "results": str(directory),
+        "petsc_events": events, "petsc_events_creep_stage": creep_events, "top_functions_by_tottime": top,
     })
     print(f"{summary.steps} steps in {wall:.1f} s; shares written to {args.output}")
 

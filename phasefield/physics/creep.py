@@ -91,14 +91,19 @@ converges quadratically but its basin is small for large n: its tangent stiffnes
 rate direction is :math:`2\eta/n`, so in regions whose rate is still wrong by a factor it overshoots.
 Sequence: the Newtonian solve with :math:`\eta = \eta_{ref}`; Kacanov until the velocity changes by
 less than 3e-2 (relative, max norm); Newton (SNES, backtracking line search on the residual norm,
-MUMPS LU, at most 40 iterations); if it fails, Kacanov continues from its own last iterate to 1e-3,
+MUMPS LDL^T, at most 40 iterations); if it fails, Kacanov continues from its own last iterate to 1e-3,
 then 1e-5, with a Newton attempt after each. A later solve starts from the previous solution with
 Kacanov to 1e-2, then Newton (Newton straight from the previous solution crawls after a void
 step). A failure raises :class:`SolverFailure` and restores the previous state. The
 line search is backtracking because the residual is the gradient of a saddle (convex in v, concave
 in p) Lagrangian, not of a convex potential: backtracking decreases its norm monotonically. A Newton
-that stalls at the round-off floor of the residual is accepted (``ROUND_OFF_DROP``). Measurements and
-the alternatives tried: docs/creep.md, "Solver strategy, and why" and "Design history and trials".
+that stalls at the round-off floor of the residual is accepted (``ROUND_OFF_DROP``). Linear solves:
+both matrices are symmetric, the Kacanov one a Stokes matrix with a viscosity field and the Newton
+one the Hessian of the same Lagrangian (the derivative of the viscosity adds a term proportional to
+:math:`(\mathbf{D}'(\mathbf{v}):\mathbf{D}(\delta\mathbf{v}))\,(\mathbf{D}'(\mathbf{v}):\mathbf{D}(\mathbf{w}))`,
+symmetric in the trial and test functions), and indefinite: MUMPS LDL^T with 2x2 pivots.
+Measurements and the alternatives tried: docs/creep.md, "Solver strategy, and why" and "Design
+history and trials"; docs/performance.md.
 """
 
 import logging
@@ -135,11 +140,15 @@ PICARD_STAGES = (3e-2, 1e-3, 1e-5)
 #: A warm solve (from the previous solution) starts with Kacanov from there to this velocity change,
 #: then Newton; if that fails, the cold sequence of PICARD_STAGES follows (module docstring: why).
 WARM_PICARD_TOLERANCE = 1e-2
-#: Newton: backtracking line search on the residual norm, MUMPS LU (module docstring: why).
+#: The linear solves of both stages: the Kacanov and Newton matrices are symmetric indefinite (saddle
+#: points; the Newton matrix is the Hessian of the saddle Lagrangian), so MUMPS factorises them as
+#: LDL^T (PETSc's Cholesky on a matrix flagged symmetric: MUMPS SYM = 2, with 2x2 pivots), half the
+#: flops and factor entries of LU (module docstring; docs/performance.md for the measurements).
+LINEAR_OPTIONS = {"ksp_type": "preonly", "pc_type": "cholesky", "pc_factor_mat_solver_type": "mumps"}
+#: Newton: backtracking line search on the residual norm (module docstring: why).
 NEWTON_OPTIONS = {
     "snes_type": "newtonls", "snes_linesearch_type": "bt", "snes_rtol": 1e-9, "snes_atol": 1e-10,
-    "snes_stol": 1e-10, "snes_max_it": 40,
-    "ksp_type": "preonly", "pc_type": "lu", "pc_factor_mat_solver_type": "mumps",
+    "snes_stol": 1e-10, "snes_max_it": 40, **LINEAR_OPTIONS,
 }
 #: Newton at a round-off floor, accepted as converged (:func:`.failures.at_round_off_floor`): the
 #: residual norm fell by this factor from the start of the attempt and then stalled within 1% over
@@ -148,9 +157,17 @@ NEWTON_OPTIONS = {
 #: The case that needed it: docs/creep.md, "Design history and trials", "Round-off floor".
 ROUND_OFF_DROP = 1e-3
 ROUND_OFF_STALL = 5
-#: One Picard iteration: the residual is linear in the unknowns, one LU solve.
-PICARD_OPTIONS = {"snes_type": "ksponly", "ksp_type": "preonly", "pc_type": "lu",
-                  "pc_factor_mat_solver_type": "mumps"}
+#: One Picard iteration: the residual is linear in the unknowns, one LDL^T solve.
+PICARD_OPTIONS = {"snes_type": "ksponly", **LINEAR_OPTIONS}
+
+
+def discard_factorisation(problem: NonlinearProblem) -> None:
+    """Discard the factorisation of ``problem`` after a failed solve (a failed MUMPS factorisation
+    leaves the preconditioner unusable), keeping the MUMPS workspace setting; the next solve factorises
+    afresh. :func:`.failures.guarded_solve` does this for LU only."""
+    pc = problem.solver.getKSP().getPC()
+    pc.reset()
+    enlarge_mumps_workspace(problem)
 
 
 @dataclass(frozen=True)
@@ -357,8 +374,11 @@ class PowerLawCreep:
                                         petsc_options_prefix=prefix + "newton_", petsc_options=NEWTON_OPTIONS)
         self._picard = NonlinearProblem(self._picard_residual, self.u, bcs=bcs,
                                         petsc_options_prefix=prefix + "picard_", petsc_options=PICARD_OPTIONS)
-        for problem in (self._newton, self._picard):  # the soft void material delays many pivots
-            enlarge_mumps_workspace(problem)
+        for problem in (self._newton, self._picard):
+            # symmetric, the Dirichlet rows and columns zeroed alike (tested): MUMPS LDL^T
+            problem.A.setOption(PETSc.Mat.Option.SYMMETRIC, True)
+            problem.A.setOption(PETSc.Mat.Option.SYMMETRY_ETERNAL, True)
+            enlarge_mumps_workspace(problem)  # the soft void material delays many pivots
         self._newton.solver.setConvergenceHistory(reset=True)  # each solve its own norms
 
     def _component_bc(self, component: int, facets: np.ndarray) -> fem.DirichletBC:
@@ -443,10 +463,15 @@ class PowerLawCreep:
         for k in range(iterations):
             self.picard_blend.value = 0.0 if restart and k == 0 else 1.0
             self._frozen.x.array[:] = self.u.x.array
-            guarded_solve(self._picard, "creep Picard")
+            try:
+                guarded_solve(self._picard, "creep Picard")
+            except SolverFailure:
+                discard_factorisation(self._picard)
+                raise
             reason = self._picard.solver.getConvergedReason()
             if reason <= 0 or not np.all(np.isfinite(self.u.x.array)):
                 self.picard_blend.value = 1.0
+                discard_factorisation(self._picard)
                 raise SolverFailure(f"creep Picard linear solve failed (SNES reason {reason})")
             if (k > 0 or not restart) and self._relative_change() < tolerance:
                 break
@@ -467,12 +492,15 @@ class PowerLawCreep:
             guarded_solve(self._newton, "creep Newton")
         except SolverFailure:
             self.u.x.array[:] = start
+            discard_factorisation(self._newton)
             return False, self._newton.solver.getIterationNumber()
         snes = self._newton.solver
         converged = ((snes.getConvergedReason() > 0 or at_round_off_floor(snes, ROUND_OFF_DROP, ROUND_OFF_STALL))
                      and bool(np.all(np.isfinite(self.u.x.array))))
         if not converged:
             self.u.x.array[:] = start
+            if snes.getConvergedReason() <= 0:
+                discard_factorisation(self._newton)
         return converged, snes.getIterationNumber()
 
     def restore(self, values: np.ndarray) -> None:
