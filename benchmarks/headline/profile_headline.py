@@ -12,6 +12,11 @@ stopped early (``--capacity``, mAh/cm2), and writes JSON with the machine, date 
 
     OMP_NUM_THREADS=1 .venv/bin/python benchmarks/headline/profile_headline.py --capacity 0.1 \
         --output benchmarks/headline/headline_profile_1rank.json
+
+The creep solves run in their own PETSc log stage (their factorisations, solves and assembly apart, and
+their wall time). ``--restart RUN/checkpoints/checkpoint_N.h5`` starts from a checkpoint of an earlier run of
+the case instead (its RUN/timeseries.csv is copied; the JSON counts the steps after N only), e.g. 20 steps
+with grown voids: ``--restart RUN/checkpoints/checkpoint_00000080.h5 --capacity 0.5``.
 """
 
 import argparse  # noqa: I001 - mpi4py must be imported before petsc4py / dolfinx

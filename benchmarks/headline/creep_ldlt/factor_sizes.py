@@ -1,0 +1,129 @@
+"""MUMPS LU against LDL^T on the headline creep matrices at a checkpoint: flops, factor entries, time.
+
+Restores ``--checkpoint`` (a checkpoint of a run of ``benchmarks/headline/headline_li.toml``), assembles the
+creep Newton matrix (at the checkpoint's creep state) and the Kacanov matrix (viscosity frozen there), checks
+that both are symmetric, and factorises each with MUMPS LU and with LDL^T (PETSc's Cholesky on the matrix
+flagged symmetric: MUMPS SYM = 2): symbolic + numeric, then ``--repeats`` numeric refactorisations (the
+median is reported) and solves; the relative residual and the difference of the LU and LDL^T solutions of a
+random right-hand side. Writes JSON with the machine, date, versions and revision.
+
+    OMP_NUM_THREADS=1 mpiexec -n 2 .venv/bin/python benchmarks/headline/creep_ldlt/factor_sizes.py \\
+        --checkpoint RUN/checkpoints/checkpoint_00000080.h5 --output F.json
+"""
+
+import argparse  # noqa: I001 - mpi4py must be imported before petsc4py / dolfinx
+import os
+import platform
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from mpi4py import MPI
+
+import numpy as np
+from dolfinx.fem.petsc import assemble_matrix, assign
+from petsc4py import PETSc
+
+from phasefield.case.loader import load_case
+from phasefield.coupling.simulation import Simulation
+from phasefield.output.metadata import git_revision, versions, write_json
+from phasefield.solvers.direct_solver import WORKSPACE_INCREASE
+
+HEADLINE = Path(__file__).parent.parent / "headline_li.toml"
+
+
+def factorise(matrix: PETSc.Mat, pc_type: str, rhs: PETSc.Vec, repeats: int, reassemble,
+              plain: PETSc.Mat) -> tuple[dict, PETSc.Vec]:
+    """Factorise ``matrix`` (re-assembled by ``reassemble``) with MUMPS (``pc_type`` lu or cholesky); the
+    residual of the solve of ``rhs`` is computed with ``plain``, the same matrix without symmetry flags."""
+    comm = matrix.comm
+    ksp = PETSc.KSP().create(comm)
+    ksp.setOperators(matrix)
+    ksp.setType("preonly")
+    pc = ksp.getPC()
+    pc.setType(pc_type)
+    pc.setFactorSolverType("mumps")
+    pc.setFactorSetUpSolverType()
+    factor = pc.getFactorMatrix()
+    factor.setMumpsIcntl(14, WORKSPACE_INCREASE)
+    began = time.perf_counter()
+    ksp.setUp()
+    first = time.perf_counter() - began
+    numeric = []
+    for _ in range(repeats):
+        reassemble()  # the same matrix, assembled again: a numeric refactorisation
+        began = time.perf_counter()
+        pc.setUp()
+        numeric.append(time.perf_counter() - began)
+    solution = rhs.duplicate()
+    solves = []
+    for _ in range(repeats):
+        began = time.perf_counter()
+        pc.apply(rhs, solution)
+        solves.append(time.perf_counter() - began)
+    residual = rhs.duplicate()
+    plain.mult(solution, residual)
+    residual.axpy(-1.0, rhs)
+    result = {"symbolic_plus_numeric_s": first, "numeric_s_median": float(np.median(numeric)),
+              "solve_s_median": float(np.median(solves)), "relative_residual": residual.norm() / rhs.norm(),
+              "flops_RINFOG3": factor.getMumpsRinfog(3), "factor_entries_INFOG29": factor.getMumpsInfog(29),
+              "ordering_INFOG7": factor.getMumpsInfog(7), "delayed_pivots_INFOG13": factor.getMumpsInfog(13)}
+    ksp.destroy()
+    return result, solution
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--checkpoint", type=Path, required=True)
+    parser.add_argument("--case", type=Path, default=HEADLINE)
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--output", type=Path, required=True)
+    args = parser.parse_args()
+    comm = MPI.COMM_WORLD
+    directory = Path(tempfile.mkdtemp(prefix="factor_sizes_")) if comm.rank == 0 else None
+    simulation = Simulation(load_case(args.case), comm, Path(comm.bcast(str(directory) if directory else None)))
+    simulation.restore_checkpoint(args.checkpoint)
+    creep = simulation.models.flow.flow.creep
+    creep._frozen.x.array[:] = creep.u.x.array  # the Kacanov viscosity at the checkpoint's state
+    results = {}
+    for name, problem in (("newton", creep._newton), ("kacanov", creep._picard)):
+        matrix = problem.A
+        assign(creep.u, problem.x)
+
+        def reassemble(problem=problem, matrix=matrix):
+            problem.solver.computeJacobian(problem.x, matrix)
+
+        reassemble()
+        # a copy without the symmetric flag (PETSc returns a flagged matrix as its own transpose)
+        plain = assemble_matrix(problem.J, bcs=creep._interface_bcs(creep.contact_facets) + creep._lateral_bcs())
+        plain.assemble()
+        transpose = plain.copy()
+        transpose.transpose()
+        transpose.axpy(-1.0, plain)
+        asymmetry = transpose.norm(PETSc.NormType.FROBENIUS) / plain.norm(PETSc.NormType.FROBENIUS)
+        copy = plain.copy()
+        copy.axpy(-1.0, matrix)
+        difference = copy.norm(PETSc.NormType.FROBENIUS) / plain.norm(PETSc.NormType.FROBENIUS)
+        rhs = matrix.createVecRight()
+        rhs.setRandom(PETSc.Random().create(comm))
+        lu, x_lu = factorise(matrix, "lu", rhs, args.repeats, reassemble, plain)
+        ldlt, x_ldlt = factorise(matrix, "cholesky", rhs, args.repeats, reassemble, plain)
+        x_ldlt.axpy(-1.0, x_lu)
+        results[name] = {"size": matrix.getSize()[0], "asymmetry_frobenius": asymmetry,
+                         "solver_matrix_minus_plain_frobenius": difference,
+                         "symmetric_flag": matrix.isSymmetricKnown(), "lu": lu, "ldlt": ldlt,
+                         "solution_difference_relative": x_ldlt.norm() / x_lu.norm()}
+    simulation.close()
+    if comm.rank == 0:
+        write_json(args.output, {
+            "benchmark": "MUMPS LU against LDL^T on the headline creep matrices", "case": str(args.case),
+            "checkpoint": str(args.checkpoint), "date": datetime.now(UTC).isoformat(timespec="seconds"),
+            "machine": {"platform": platform.platform(), "processor": platform.processor(),
+                        "cpu_count": os.cpu_count(), "load_average": os.getloadavg()},
+            "versions": versions(), "git_revision": git_revision(), "ranks": comm.size, "results": results})
+        print({name: (r["lu"]["numeric_s_median"], r["ldlt"]["numeric_s_median"]) for name, r in results.items()})
+
+
+if __name__ == "__main__":
+    main()
