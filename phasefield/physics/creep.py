@@ -503,6 +503,13 @@ class PowerLawCreep:
                 discard_factorisation(self._newton)
         return converged, snes.getIterationNumber()
 
+    def operators(self) -> dict[str, tuple]:
+        """The Newton and Kacanov problems at the current state (the Kacanov viscosity frozen at it) with their
+        Dirichlet conditions, by name: for solver studies (``benchmarks/headline/creep_ldlt``)."""
+        self._frozen.x.array[:] = self.u.x.array
+        bcs = self._interface_bcs(self.contact_facets) + self._lateral_bcs()
+        return {"newton": (self._newton, bcs), "kacanov": (self._picard, bcs)}
+
     def restore(self, values: np.ndarray) -> None:
         """Set the scaled unknowns (a local array of :attr:`u`, e.g. from a checkpoint) and the
         published velocity and pressure; a nonzero state is the warm start of the next solve."""

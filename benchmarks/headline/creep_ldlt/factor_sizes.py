@@ -85,9 +85,8 @@ def main() -> None:
     simulation = Simulation(load_case(args.case), comm, Path(comm.bcast(str(directory) if directory else None)))
     simulation.restore_checkpoint(args.checkpoint)
     creep = simulation.models.flow.flow.creep
-    creep._frozen.x.array[:] = creep.u.x.array  # the Kacanov viscosity at the checkpoint's state
     results = {}
-    for name, problem in (("newton", creep._newton), ("kacanov", creep._picard)):
+    for name, (problem, bcs) in creep.operators().items():  # the Kacanov viscosity at the checkpoint's state
         matrix = problem.A
         assign(creep.u, problem.x)
 
@@ -96,7 +95,7 @@ def main() -> None:
 
         reassemble()
         # a copy without the symmetric flag (PETSc returns a flagged matrix as its own transpose)
-        plain = assemble_matrix(problem.J, bcs=creep._interface_bcs(creep.contact_facets) + creep._lateral_bcs())
+        plain = assemble_matrix(problem.J, bcs=bcs)
         plain.assemble()
         transpose = plain.copy()
         transpose.transpose()
