@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from helpers import run_in_process, run_subprocess
 
 from phasefield import cli
 
@@ -356,25 +357,6 @@ def write_variant(tmp_path: Path, variant: Variant) -> Path:
     else:
         path.write_text(variant.content)
     return path
-
-
-def run_in_process(argv: list[str], capsys) -> tuple[int, str, str]:
-    """``phasefield ARGV`` in this process: exit code, stdout, stderr."""
-    try:
-        cli.main(argv)
-        code = 0
-    except SystemExit as stop:
-        code = stop.code if isinstance(stop.code, int) else 1
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def run_subprocess(argv: list[str], cwd: Path) -> tuple[int, str, str]:
-    """``python -m phasefield ARGV`` as the user would run it."""
-    env = {**os.environ, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}
-    done = subprocess.run([sys.executable, "-m", "phasefield", *argv], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=120)
-    return done.returncode, done.stdout, done.stderr
 
 
 def assert_refused(code: int, out: str, err: str, path: Path, variant: Variant) -> None:
