@@ -183,8 +183,9 @@ _VACANCIES_AND_VOIDS = {
     ),
     "vacancy_sink_spacing": _p(
         "100 um", "length", f"{SEED}, Methods (grain size ~100 um of Li and Li-Mg)", "V",
-        "spacing d_s of vacancy sinks (grain boundaries): k_s = 15 D_v / d_s^2; calibration knob, left at the "
-        "grain size by the T1 study (docs/calibration.md)",
+        "grain diameter d_s (grain-boundary vacancy sinks): k_s = 15 D_v / (d_s/2)^2 = 60 D_v / d_s^2 "
+        "(Brailsford & Bullough 1981), sink length d_s/sqrt(60); left at the grain size by the T1 study "
+        "(docs/calibration.md, run with 15 D_v / d_s^2 before 2026-12-05)",
     ),
     "nucleation_prefactor": _p(
         "0.1 /(m*s)", "rate_per_length",
