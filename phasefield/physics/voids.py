@@ -244,8 +244,10 @@ class VacancyVoidSystem:
 
     def _pay_injection_debt(self, dt: float) -> None:
         """Withhold the debt (up to all of it) from the vacancies injected over ``dt``."""
+        if self.injection_debt <= 0.0:  # no assembly nor allreduce in the steps without a debt
+            return
         injected = dt * self._sum(self._injected)
-        if self.injection_debt <= 0.0 or injected <= 0.0:
+        if injected <= 0.0:
             return
         withheld = min(self.injection_debt, injected)
         self.injection.x.array[:] *= 1.0 - withheld / injected
