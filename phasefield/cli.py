@@ -279,6 +279,11 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> None:
     if hasattr(signal, "SIGPIPE"):  # `phasefield check CASE | head`: end quietly, as other tools do
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    # before any PETSc import: PETSc's own signal handler aborts with a crash report on a closed pipe
+    # (`phasefield info | head`) and would take SIGINT/SIGTERM, which a run handles itself
+    import petsc4py
+
+    petsc4py.init([sys.argv[0], "-no_signal_handler"])
     args = parser().parse_args(argv)
     setup_logging(args.verbose, getattr(args, "quiet", False))
     args.func(args)
