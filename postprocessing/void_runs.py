@@ -30,7 +30,8 @@ def main(results: Path, png: Path) -> None:
         q = data["capacity_mAh_per_cm2"]
         eta.plot(q, [1e3 * v for v in data["overpotential_V"]], colour, label=f"{label} (model)")
         loss.plot(q, [100 * (1 - c) for c in data["contact_fraction"]], colour, label=label)
-        count.plot(q, data["voids_per_100um"], colour, label=label)
+        if "voids_per_100um" in data:  # a run without a void model has no count
+            count.plot(q, data["voids_per_100um"], colour, label=label)
     li_rise, limg_rise = seed.get("t1.rise_capacity"), seed.get("t2.rise_capacity")
     loss_at_rise, li_voids, limg_voids = (seed.get(key) for key in ("t1.contact_loss_at_rise", "t1.early_voids",
                                                                      "t2.early_voids"))

@@ -88,9 +88,12 @@ def test_overwrite_replaces_only_a_phasefield_results_folder(tmp_path):
 
 
 def test_run_json_is_strict_json(tmp_path):
-    """A pure-Li run has NaN in plated_layer_relative_Mg: written as null, not as a bare NaN."""
+    """A Li-Mg run has NaN in plated_layer_relative_Mg until it plates: written as null, not as a bare NaN."""
     output = tmp_path / "out"
-    subprocess.run(run_command(DATA / "small_prescribed.toml", output), check=True, capture_output=True, timeout=300)
+    case = tmp_path / "strip.toml"
+    text = (DATA / "small_limg.toml").read_text()
+    case.write_text(text[:text.index("[protocol]")] + '[protocol]\nsteps = ["Strip at 0.5 mA/cm^2 for 5 min"]\n')
+    subprocess.run(run_command(case, output), check=True, capture_output=True, timeout=300)
     text = (output / "run.json").read_text()
     meta = json.loads(text, parse_constant=lambda name: pytest.fail(f"run.json holds {name}"))
     assert meta["final"]["plated_layer_relative_Mg"] is None

@@ -21,6 +21,18 @@ def in_column_units(columns: Sequence, values: dict[str, Any]) -> dict[str, Any]
     return converted
 
 
+def kept_rows(path: Path, resume_after: int, fieldnames: Sequence[str]) -> list[dict[str, str]]:
+    """The rows of ``path`` up to step ``resume_after``, in the columns ``fieldnames`` (a file written with
+    more columns, e.g. before inactive sub-models wrote none, loses the extra ones); ValueError when the
+    file lacks one of them."""
+    with path.open(newline="") as stream:
+        reader = csv.DictReader(stream)
+        missing = [name for name in fieldnames if name not in (reader.fieldnames or ())]
+        if missing:
+            raise ValueError(f"{path}: cannot append, the file has no column {', '.join(missing)}")
+        return [{name: row[name] for name in fieldnames} for row in reader if int(row["step"]) <= resume_after]
+
+
 class TimeSeriesWriter:
     """Appends rows with the columns ``fieldnames`` to ``path``, flushing each row (a crash keeps the rows)."""
 
@@ -34,10 +46,12 @@ class TimeSeriesWriter:
                 self._writer = csv.DictWriter(self._stream, fieldnames=list(fieldnames))
                 self._writer.writeheader()
             else:
-                lines = path.read_text().splitlines(keepends=True)
-                kept = [lines[0]] + [line for line in lines[1:] if int(line.split(",", 1)[0]) <= resume_after]
+                kept = kept_rows(path, resume_after, fieldnames)
                 tmp = path.with_suffix(".csv.tmp")
-                tmp.write_text("".join(kept))
+                with tmp.open("w", newline="") as stream:
+                    writer = csv.DictWriter(stream, fieldnames=list(fieldnames))
+                    writer.writeheader()
+                    writer.writerows(kept)
                 tmp.replace(path)
                 self._stream = path.open("a", newline="")
                 self._writer = csv.DictWriter(self._stream, fieldnames=list(fieldnames))

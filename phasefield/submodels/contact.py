@@ -4,7 +4,8 @@ The contact a(x) of the Butler-Volmer kinetics is the metal fraction on the inte
 metal touches the whole interface; ``prescribed_voids``: voids whose width follows a contact-fraction
 table of stripped capacity (:class:`phasefield.physics.contact.PrescribedVoids`); ``phase_field``:
 the vacancy-void phase field evolves them (:mod:`phasefield.submodels.voids`). This module holds the
-role's common part: its columns (zero where no void model runs) and its do-nothing steps.
+role's common part (its do-nothing steps) and the two void-free or prescribed models; each declares only
+the columns it computes (full contact: none; prescribed voids: their count and size).
 """
 
 import numpy as np
@@ -19,25 +20,8 @@ from phasefield.submodels.registry import register
 
 class Contact(SubModel):
     """The metal fraction c on the metal mesh (P1), refreshed by :meth:`update` before the
-    electrochemistry solve; without a void model every void column is 0."""
+    electrochemistry solve."""
 
-    columns = (
-        Column("voids_per_100um", "interface voids (runs of phi < 0.5 along the interface; a gap over the whole "
-                                  "interface counts 0) per 100 um"),
-        Column("mean_void_width_um", "mean width of the interface voids", "um", "m"),
-        Column("max_void_width_um", "largest interface void width", "um", "m"),
-        Column("max_void_height_um", "largest void height above the interface", "um", "m"),
-        Column("gap", "1 when no contact is left (one continuous gap), else 0"),
-        Column("nucleation_events", "voids nucleated in this step"),
-        Column("interface_supersaturation_kT", "mean vacancy chemical potential on the interface (kT)"),
-        Column("void_newton_iterations", "Newton iterations of the vacancy-void solve"),
-        Column("void_volume_share", "phi_void = V_v / V_s: void volume V_v (integral of 1 - phi over the metal "
-                                    "window) over the stripped volume V_s = Q V_m / F x interface area (0 when "
-                                    "nothing is stripped; above 1 where nuclei added volume no stripping supplied)"),
-        Column("effective_void_height_um", "h_eff = V_v / A_v: void volume over the void footprint A_v (integral "
-                                           "of 1 - phi over the interface, = (1 - contact_fraction) x interface "
-                                           "area); 0 without voids", "um", "m"),
-    )
     #: whether the contact model removes lattice sites (and so sets the divergence of the metal flow)
     moves_metal = False
 
@@ -57,9 +41,6 @@ class Contact(SubModel):
 
     def receive_current(self, current_density: fem.Function) -> None:
         """The interface current density of the electrochemistry solve (not needed here)."""
-
-    def values(self, step: StepConditions) -> dict[str, float]:
-        return {column.name: 0.0 for column in self.columns}
 
     def fields(self) -> dict[str, list[fem.Function]]:
         return {"metal": [self.metal_fraction]}
@@ -81,9 +62,18 @@ class FullContact(Contact):
 class PrescribedContact(Contact):
     """Semi-elliptic voids whose width follows ``[contact] capacity`` / ``fraction``."""
 
+    columns = (
+        Column("voids_per_100um", "prescribed voids per 100 um once open (void_count over the width; 0 while "
+                                  "the table keeps full contact)"),
+        Column("mean_void_width_um", "width of the prescribed voids (all equal; they overlap beyond the spacing)",
+               "um", "m"),
+        Column("max_void_height_um", "height of the prescribed voids (aspect ratio x half the width)", "um", "m"),
+    )
+
     def __init__(self, interface: InterfaceFields, voids: PrescribedVoids):
         super().__init__(interface)
         self.voids = voids
+        self._width = 0.0
         # the interface mean the kinetics takes: the trapezoid rule on the interface vertices (all ranks)
         space, window = interface.metal_space, interface.window
         dofs = fem.locate_dofs_topological(space, window.metal.mesh.topology.dim - 1,
@@ -100,3 +90,10 @@ class PrescribedContact(Contact):
     def update(self, step: StepConditions) -> None:
         axis, width = self._normal_axis, self.voids.void_width(step.capacity, self._points, self._weights)
         self.metal_fraction.interpolate(lambda x: self.voids.metal_fraction(x, width, axis))
+        self._width = width
+
+    def values(self, step: StepConditions) -> dict[str, float]:
+        voids = self.voids
+        count = voids.void_count * 100e-6 / voids.interface_width if self._width > 0.0 else 0.0
+        return {"voids_per_100um": count, "mean_void_width_um": self._width,
+                "max_void_height_um": 0.5 * voids.aspect_ratio * self._width}

@@ -24,16 +24,15 @@ from phasefield.physics.lattice_flow import PotentialLatticeFlow
 from phasefield.submodels.base import Column, InterfaceFields, StepConditions, SubModel
 from phasefield.submodels.registry import register
 
-COLUMNS = (
-    Column("creep_iterations", "Picard plus Newton iterations of the creep solve (0 without creep)"),
-    Column("max_metal_speed_um_per_h", "largest metal speed in the window (creep or lattice flow)", "um/h", "m/s"),
-)
+CREEP_ITERATIONS = Column("creep_iterations", "Picard plus Newton iterations of the creep solve")
+METAL_SPEED = Column("max_metal_speed_um_per_h", "largest metal speed in the window (creep or lattice flow)",
+                     "um/h", "m/s")
 
 
 class MassBalanceFlow(SubModel):
-    """v = -(i Omega / F) e_n, uniform, set from the applied current of each step."""
+    """v = -(i Omega / F) e_n, uniform, set from the applied current of each step (no columns: the
+    speed is the applied current density times Omega / F)."""
 
-    columns = COLUMNS
     #: the metal speed that limits the step (none: no void front moves with this flow)
     max_speed = 0.0
 
@@ -51,18 +50,15 @@ class MassBalanceFlow(SubModel):
         self.velocity.value[:] = 0.0
         self.velocity.value[self._axis] = -step.current_density * self.molar_volume / FARADAY
 
-    def values(self, step: StepConditions) -> dict[str, float]:
-        return {"creep_iterations": 0.0, "max_metal_speed_um_per_h": 0.0}
-
 
 class SinkFlow(SubModel):
     """The velocity of ``flow`` (potential lattice flow or creep) with div v from the vacancy sinks of
-    the void model; reports its iterations and largest speed, which sets the Courant limit."""
-
-    columns = COLUMNS
+    the void model; reports its largest speed, which sets the Courant limit, and the iterations of an
+    iterative (creep) solve."""
 
     def __init__(self, flow: PotentialLatticeFlow | CreepFlow, interface: InterfaceFields):
         self.flow = flow
+        self.columns = (CREEP_ITERATIONS, METAL_SPEED) if isinstance(flow, CreepFlow) else (METAL_SPEED,)
         self.velocity = flow.velocity
         mesh = interface.window.metal.mesh
         self._gdim = mesh.geometry.dim
@@ -89,7 +85,8 @@ class SinkFlow(SubModel):
         speeds = self.metal_velocity.x.array.reshape(-1, self._gdim)[:owned]
         local = float(np.max(np.linalg.norm(speeds, axis=1), initial=0.0))
         self.max_speed = self._comm.allreduce(local, op=MPI.MAX)
-        return {"creep_iterations": float(self.iterations), "max_metal_speed_um_per_h": self.max_speed}
+        values = {"creep_iterations": float(self.iterations), "max_metal_speed_um_per_h": self.max_speed}
+        return {column.name: values[column.name] for column in self.columns}
 
     def fields(self) -> dict[str, list[fem.Function]]:
         return {"metal": [self.metal_velocity]}

@@ -31,9 +31,8 @@ COLUMNS = (
 
 
 class NoInterdiffusion(SubModel):
-    """Pure Li: no Mg, U = 0 on the interface."""
+    """Pure Li: no Mg, U = 0 on the interface, no columns."""
 
-    columns = COLUMNS
     #: the Mg fraction the void model sees
     fraction = 0.0
     equilibrium_potential = 0.0
@@ -43,10 +42,6 @@ class NoInterdiffusion(SubModel):
 
     def write_line_scan(self, path: Path, header: str) -> None:
         """No Mg: no line scan."""
-
-    def values(self, step: StepConditions) -> dict[str, float]:
-        return {"interface_x_Mg": 0.0, "max_x_Mg": 0.0, "foil_mean_x_Mg": 0.0,
-                "plated_layer_relative_Mg": float("nan")}
 
 
 class MagnesiumInterdiffusion(SubModel):

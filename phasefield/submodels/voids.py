@@ -20,7 +20,7 @@ from phasefield.output.void_statistics import VoidMassBalance, void_statistics
 from phasefield.physics.nucleation import InterfaceNucleation
 from phasefield.physics.vacancies import VacancyProperties
 from phasefield.physics.voids import QUADRATURE_DEGREE, STABILIZATION, VacancyVoidSystem
-from phasefield.submodels.base import InterfaceFields, StepConditions
+from phasefield.submodels.base import Column, InterfaceFields, StepConditions
 from phasefield.submodels.contact import Contact
 from phasefield.submodels.metal import tracer_diffusivities
 from phasefield.submodels.registry import register
@@ -31,6 +31,23 @@ from phasefield.units import si_factor
 class VoidPhaseField(Contact):
     """The vacancy-void system on the metal window with interface nucleation."""
 
+    columns = (
+        Column("voids_per_100um", "interface voids (runs of phi < 0.5 along the interface; a gap over the whole "
+                                  "interface counts 0) per 100 um"),
+        Column("mean_void_width_um", "mean width of the interface voids", "um", "m"),
+        Column("max_void_width_um", "largest interface void width", "um", "m"),
+        Column("max_void_height_um", "largest void height above the interface", "um", "m"),
+        Column("gap", "1 when no contact is left (one continuous gap), else 0"),
+        Column("nucleation_events", "voids nucleated in this step"),
+        Column("interface_supersaturation_kT", "mean vacancy chemical potential on the interface (kT)"),
+        Column("void_newton_iterations", "Newton iterations of the vacancy-void solve"),
+        Column("void_volume_share", "phi_void = V_v / V_s: void volume V_v (integral of 1 - phi over the metal "
+                                    "window) over the stripped volume V_s = Q V_m / F x interface area (0 when "
+                                    "nothing is stripped; above 1 where nuclei added volume no stripping supplied)"),
+        Column("effective_void_height_um", "h_eff = V_v / A_v: void volume over the void footprint A_v (integral "
+                                           "of 1 - phi over the interface, = (1 - contact_fraction) x interface "
+                                           "area); 0 without voids", "um", "m"),
+    )
     moves_metal = True
 
     def __init__(self, interface: InterfaceFields, properties: VacancyProperties, system: VacancyVoidSystem,
