@@ -34,8 +34,8 @@ def _check_protocol(resolved: ResolvedCase) -> None:
     metal = resolved.parameters("metal")
     held = case.cell.foil_thickness * FARADAY / metal["molar_volume"]
     net = 0.0
-    for index, step in enumerate(case.protocol.steps):
-        key = f"[protocol] steps[{index}]"
+    for step in case.protocol.steps:
+        key = f"[protocol] steps[{step.entry}]"
         current = abs(step.current_density)
         if current > MAX_CURRENT_DENSITY:
             raise CaseError(path, key, f"expected a current density of at most "

@@ -1,18 +1,22 @@
 """Protocol steps written in the user's words, PyBaMM style.
 
-Grammar (case-insensitive), one string per step::
+Grammar (case-insensitive), one string per entry of ``[protocol] steps``::
 
     Strip at <current density> until <limit> [or <limit> ...]
     Plate at <current density> until <limit> [or <limit> ...]
     Strip at <current density> for <time>
     Rest for <time> [or until ...]
+    Repeat <n> times: <step>, <step>, ...
 
 A ``<limit>`` is an areal capacity (``4 mAh/cm^2``), a time (``2 h``), ``overpotential <voltage>``
 (the magnitude of the cell voltage minus its open-circuit value) or ``voltage <voltage>`` (the cell
 voltage, reached from below when stripping and from above when plating). Stripping and plating
-steps need a capacity or a time limit so that every protocol ends.
+steps need a capacity or a time limit so that every protocol ends. A repeat expands into its steps,
+``n`` times over, in place (no nested repeats); the protocol holds at most ``MAX_STEPS`` steps once
+expanded.
 """
 
+import dataclasses
 import difflib
 import re
 from dataclasses import dataclass
@@ -24,6 +28,9 @@ _STEP = re.compile(
     r"(?:(?P<keyword>until|for)\s+(?P<limits>.+?))?\s*$",
     re.IGNORECASE,
 )
+_REPEAT = re.compile(r"^\s*repeat\s+(?P<count>\S+)\s+times?\s*:(?P<steps>.*)$", re.IGNORECASE | re.DOTALL)
+#: the most steps a protocol holds once its repeats are expanded
+MAX_STEPS = 10_000
 
 
 @dataclass(frozen=True)
@@ -37,6 +44,17 @@ class ProtocolStep:
     time_limit: float | None = None
     overpotential_limit: float | None = None
     voltage_limit: float | None = None
+    #: the index of the ``[protocol] steps`` entry it comes from (a repeat gives several steps one entry)
+    entry: int = 0
+
+
+@dataclass(frozen=True)
+class Repeat:
+    """``Repeat <count> times: <step>, <step>, ...``: ``steps``, ``count`` times over."""
+
+    text: str
+    count: int
+    steps: tuple[ProtocolStep, ...]
 
 
 class ProtocolError(ValueError):
@@ -44,6 +62,7 @@ class ProtocolError(ValueError):
 
 
 VERBS = ("Strip", "Plate", "Rest")
+REPEAT = "Repeat"
 #: The words of the grammar after the verb, for "did you mean" on a misspelt one.
 KEYWORDS = ("at", "until", "for", "or", "overpotential", "voltage")
 
@@ -52,7 +71,7 @@ def _hint(text: str) -> str:
     """``; did you mean 'Strip'?`` for a misspelt verb, or ``'until'`` for a misspelt keyword."""
     words = text.split()
     if words and words[0].lower() not in {verb.lower() for verb in VERBS}:
-        verb = close_match(words[0], VERBS)
+        verb = close_match(words[0], (*VERBS, REPEAT))
         if verb is not None:
             return f"; did you mean {verb!r} for {words[0]!r}?"
         return f"; a step starts with {', '.join(VERBS[:-1])} or {VERBS[-1]}"
@@ -86,7 +105,7 @@ def parse_step(text: str) -> ProtocolStep:
         hint = _hint(text) if isinstance(text, str) else ""
         raise ProtocolError(
             f"cannot read the step {text!r}: expected 'Strip at 0.5 mA/cm^2 until 4 mAh/cm^2', "
-            f"'Plate at ... until ...' or 'Rest for 1 h'{hint}"
+            f"'Plate at ... until ...', 'Rest for 1 h' or '{REPEAT} 3 times: <step>, <step>'{hint}"
         )
     kind = match["kind"].lower()
     if kind == "rest":
@@ -123,3 +142,48 @@ def parse_step(text: str) -> ProtocolStep:
     if kind == "rest" and "capacity_limit" in limits:
         raise ProtocolError(f"a rest step cannot end on a capacity: {text!r}")
     return ProtocolStep(text=text.strip(), kind=kind, current_density=current, **limits)
+
+
+def parse_repeat(text: str) -> Repeat:
+    """Read ``Repeat <n> times: <step>, <step>, ...``; raises :class:`ProtocolError`."""
+    match = _REPEAT.match(text)
+    if match is None:
+        raise ProtocolError(f"cannot read the repeat {text!r}: expected 'Repeat 3 times: <step>, <step>'")
+    count = match["count"]
+    if not count.isdigit() or int(count) < 1:
+        raise ProtocolError(f"the repeat count must be a whole number of at least 1, got {count!r} in {text!r}")
+    parts = [part.strip() for part in match["steps"].split(",")]
+    if not any(parts):
+        raise ProtocolError(f"the repeat {text!r} has no steps after the colon")
+    steps = []
+    for number, part in enumerate(parts, start=1):
+        if not part:
+            raise ProtocolError(f"step {number} of the repeat {text!r} is empty (two commas in a row?)")
+        if part.lower().startswith(REPEAT.lower() + " "):
+            raise ProtocolError(f"a repeat cannot hold another repeat: {text!r}; write the inner steps out")
+        try:
+            steps.append(parse_step(part))
+        except ProtocolError as err:
+            raise ProtocolError(f"step {number} of the repeat {text!r}: {err}") from None
+    return Repeat(text.strip(), int(count), tuple(steps))
+
+
+def parse_entry(text: str) -> ProtocolStep | Repeat:
+    """One entry of ``[protocol] steps``: a step, or a repeat of steps."""
+    if isinstance(text, str) and text.strip().lower().startswith(REPEAT.lower()):
+        return parse_repeat(text)
+    return parse_step(text)
+
+
+def expand(entries: list[ProtocolStep | Repeat]) -> list[ProtocolStep]:
+    """The protocol's steps in order, each repeat written out, each step marked with its entry index;
+    raises :class:`ProtocolError` beyond ``MAX_STEPS`` steps."""
+    total = sum(entry.count * len(entry.steps) if isinstance(entry, Repeat) else 1 for entry in entries)
+    if total > MAX_STEPS:
+        raise ProtocolError(f"the protocol expands to {total:,} steps with its repeats, more than the "
+                            f"{MAX_STEPS:,} a run takes; repeat fewer times")
+    steps = []
+    for index, entry in enumerate(entries):
+        for step in entry.steps * entry.count if isinstance(entry, Repeat) else (entry,):
+            steps.append(dataclasses.replace(step, entry=index))
+    return steps

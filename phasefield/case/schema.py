@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
-from phasefield.case.protocol import ProtocolStep, parse_step
+from phasefield.case.protocol import ProtocolStep, Repeat, expand, parse_entry
 from phasefield.units import to_si, to_si_within
 
 
@@ -224,9 +224,12 @@ class Contact(Strict):
 
 
 class Protocol(Strict):
-    """The cycling protocol: a list of steps in words (see :mod:`phasefield.case.protocol`)."""
+    """The cycling protocol: a list of steps in words (see :mod:`phasefield.case.protocol`); each entry is
+    a step or a repeat of steps, and ``steps`` holds them expanded (repeats written out)."""
 
-    steps: list[Annotated[ProtocolStep, BeforeValidator(parse_step)]] = Field(min_length=1, max_length=10_000)
+    steps: Annotated[
+        list[Annotated[ProtocolStep | Repeat, BeforeValidator(parse_entry)]], AfterValidator(expand)
+    ] = Field(min_length=1, max_length=10_000)
 
 
 class Time(Strict):

@@ -1,0 +1,78 @@
+"""Requirement: the protocol grammar reads repeats, and a repeat the grammar cannot read is refused in one
+line naming the case file and the ``[protocol] steps`` entry (no DOLFINx needed)."""
+
+import tomllib
+
+import pytest
+from helpers import DATA
+
+from phasefield.case import CaseError
+from phasefield.case.loader import resolve
+from phasefield.case.protocol import MAX_STEPS, ProtocolError, parse_entry
+from phasefield.case.schema import Protocol
+
+HOUR = 3600.0
+
+
+def protocol(*entries: str) -> list:
+    return Protocol(steps=list(entries)).steps
+
+
+def resolve_with(steps: list[str], name: str = "small_prescribed.toml", **tables):
+    path = DATA / name
+    raw = tomllib.loads(path.read_text())
+    raw["protocol"] = {"steps": steps}
+    for table, values in tables.items():
+        raw.setdefault(table, {}).update(values)
+    return resolve(path, raw)
+
+
+def test_a_repeat_expands_in_place_with_its_entry_index():
+    steps = protocol("Rest for 1 min",
+                     "Repeat 3 times: Strip at 0.5 mA/cm2 for 1 hour, Plate at 0.25 mA/cm2 until 0.5 mAh/cm2",
+                     "Rest for 2 min")
+    assert [step.kind for step in steps] == ["rest"] + ["strip", "plate"] * 3 + ["rest"]
+    assert [step.entry for step in steps] == [0] + [1] * 6 + [2]
+    assert [step.time_limit for step in steps[1::2][:3]] == [HOUR] * 3
+    assert all(step.current_density == pytest.approx(-2.5) for step in steps[2:7:2])
+    assert steps[2].text == "Plate at 0.25 mA/cm2 until 0.5 mAh/cm2"
+
+
+def test_repeat_is_case_insensitive_and_takes_one_time():
+    (step,) = protocol("repeat 1 time: Rest for 5 min")
+    assert step.time_limit == pytest.approx(300.0)
+
+
+@pytest.mark.parametrize(("entry", "message"), [
+    ("Repeat 0 times: Rest for 1 h", "whole number of at least 1, got '0'"),
+    ("Repeat three times: Rest for 1 h", "got 'three'"),
+    ("Repeat 2 times:", "has no steps"),
+    ("Repeat 2 times: Rest for 1 h,, Rest for 1 h", "step 2 of the repeat .* is empty"),
+    ("Repeat 2 times: Rest for 1 h, Plat at 1 mA/cm2 for 1 h", "step 2 of the repeat .*did you mean 'Plate'"),
+    ("Repeat 2 times: Repeat 2 times: Rest for 1 h", "cannot hold another repeat"),
+    ("Repeat 2: Rest for 1 h", "expected 'Repeat 3 times: <step>, <step>'"),
+    ("Repaet 2 times: Rest for 1 h", "did you mean 'Repeat' for 'Repaet'"),
+])
+def test_a_malformed_repeat_says_what_is_wrong(entry, message):
+    with pytest.raises(ProtocolError, match=message):
+        parse_entry(entry)
+
+
+def test_a_malformed_repeat_is_one_line_naming_the_file_and_the_entry():
+    with pytest.raises(CaseError) as error:
+        resolve_with(["Rest for 1 h", "Repeat 2 times: Strip at 0.5 mA/cm2 for 1 h, Plate at 0.5 mA/cm2"])
+    message = str(error.value)
+    assert "\n" not in message
+    assert message.startswith(f"{DATA / 'small_prescribed.toml'}: [protocol] steps[1]: step 2 of the repeat")
+    assert "never ends" in message
+
+
+def test_a_protocol_beyond_the_step_limit_is_refused_once_expanded():
+    with pytest.raises(CaseError, match=rf"\[protocol\] steps: the protocol expands to 10,002 steps .* {MAX_STEPS:,}"):
+        resolve_with(["Repeat 5001 times: Rest for 1 s, Rest for 1 s"])
+
+
+def test_feasibility_names_the_entry_of_a_repeated_step():
+    # 100 um of Li holds 20.66 mAh/cm2: the 21st stripped 1 mAh/cm2 is in the repeat, entry 1
+    with pytest.raises(CaseError, match=r"\[protocol\] steps\[1\]: the protocol strips 21 mAh/cm2"):
+        resolve_with(["Rest for 1 min", "Repeat 30 times: Strip at 1 mA/cm2 until 1 mAh/cm2, Rest for 1 min"])
