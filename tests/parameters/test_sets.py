@@ -73,3 +73,26 @@ def test_metal_sets_have_the_same_keys_and_share_the_calibration_knobs():
         assert li.parameters[knob] == alloy.parameters[knob], knob  # value, source and standing
     assert li.si()["contact_angle"] == pytest.approx(math.radians(93.6))  # seed: Li/Li2S
     assert alloy.si()["contact_angle"] == pytest.approx(math.radians(87.1))  # seed: Li-Mg/Li2S
+
+
+def test_the_toml_sets_equal_the_python_dicts_they_replace():
+    """Transitional: the TOML files carry every value of the Python dicts of 2c8ca21 unchanged (text, type,
+    dimension, source, standing, description; SI value bit for bit)."""
+    import subprocess
+    import types
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    text = subprocess.run(["git", "show", "2c8ca21:phasefield/parameters/sets.py"], cwd=root, check=True,
+                          capture_output=True, text=True).stdout
+    old = types.ModuleType("old_sets")
+    exec(compile(text, "old_sets.py", "exec"), old.__dict__)
+    assert list(old.PARAMETER_SETS) == list(PARAMETER_SETS)
+    for name, before in old.PARAMETER_SETS.items():
+        after = PARAMETER_SETS[name]
+        assert (after.name, after.role, set(after.parameters)) == (before.name, before.role, set(before.parameters))
+        for key, p in before.parameters.items():
+            q = after.parameters[key]
+            assert (q.text, type(q.text), q.dimension, q.source, q.standing, q.description) == (
+                p.text, type(p.text), p.dimension, p.source, p.standing, p.description), (name, key)
+            assert q.si.hex() == p.si.hex(), (name, key)
