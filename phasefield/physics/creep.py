@@ -41,9 +41,10 @@ Momentum and mass balance of the metal (no inertia, no elasticity), for the velo
   :math:`h(\phi) = \phi^2(3 - 2\phi)`;
 - viscosity :math:`\eta = h(\phi)\,\eta_{metal}(\dot\varepsilon_{eq}) + (1 - h(\phi))\,\eta_v`;
 - void: a soft, compressible ersatz material, so that voids can close: shear and bulk viscosity
-  :math:`\eta_v` (default :math:`10^{-3}\eta_{ref}`, following the stack pressure, so the void
-  pressure :math:`p = -\eta_v\nabla\cdot\mathbf{v}` is about :math:`10^{-3}\sigma_0`: practically
-  traction free); the mass balance switches from incompressible metal to the compressible void over
+  :math:`\eta_v` (default :math:`10^{-2}\eta_{min}`, softer than the softest the metal can be, at
+  any stress: the void surface is traction free to within 1% of the closure rate, which no longer
+  changes with :math:`\eta_v` below :math:`10^{-1}\eta_{min}`; docs/creep.md, "The void ersatz");
+  the mass balance switches from incompressible metal to the compressible void over
   the void half of the diffuse interface only, :math:`m(\phi) = h(\min(2\phi, 1))` (with :math:`m = h(\phi)`
   the whole diffuse interface would be compressible and the void would close by squeezing diffuse
   metal, much faster than a sharp hole: docs/creep.md, "Equations");
@@ -130,8 +131,11 @@ log = logging.getLogger(__name__)
 LENGTH_SCALE = 1e-6
 #: Default low-rate cap of the viscosity (Pa s), above the 1e15 Pa s floor of the project notes.
 DEFAULT_MAX_VISCOSITY = 1e16
-#: Default viscosity of the void ersatz material relative to eta_N at sigma_eq = stack pressure.
-VOID_VISCOSITY_RATIO = 1e-3
+#: Default lower viscosity cap eta_min relative to eta_ref (module docstring).
+MIN_VISCOSITY_RATIO = 1e-6
+#: Default viscosity of the void ersatz material relative to the lower viscosity cap eta_min: softer
+#: than the metal at any stress (the closure rate is then independent of it to < 1%, docs/creep.md).
+VOID_VISCOSITY_RATIO = 1e-2
 #: Quadrature degree of the residual and its Jacobian (the same for both: an exact Newton matrix).
 QUADRATURE_DEGREE = 4
 #: Picard hands over to Newton when the velocity changes by less than the first of these (relative,
@@ -266,9 +270,10 @@ class PowerLawCreep:
         self.scales = CreepScales(LENGTH_SCALE, sigma0, law.strain_rate(sigma0))
         reference = law.viscosity(self.scales.strain_rate)
         self.max_viscosity = max_viscosity
-        self.min_viscosity = 1e-6 * reference if min_viscosity is None else min_viscosity
-        self._void_follows_pressure = void_viscosity is None
-        self.void_viscosity = VOID_VISCOSITY_RATIO * reference if void_viscosity is None else void_viscosity
+        default_min = MIN_VISCOSITY_RATIO * reference
+        self.min_viscosity = default_min if min_viscosity is None else min_viscosity
+        softest = self.min_viscosity if self.min_viscosity > 0 else default_min
+        self.void_viscosity = VOID_VISCOSITY_RATIO * softest if void_viscosity is None else void_viscosity
         if self.max_viscosity <= self.min_viscosity:
             raise ValueError("max_viscosity must exceed min_viscosity")
         self.picard_iterations = picard_iterations
@@ -416,9 +421,8 @@ class PowerLawCreep:
     # -- solution ------------------------------------------------------------------------------
 
     def set_stack_pressure(self, pressure: float) -> None:
-        """The traction on the top of the window (Pa, compressive positive). The default void
-        viscosity follows it (VOID_VISCOSITY_RATIO times eta_N at sigma_eq = pressure), so that the
-        void stays equally soft relative to the metal around it. A warm start is rescaled as the
+        """The traction on the top of the window (Pa, compressive positive). The viscosity caps and
+        the void viscosity stay: the void remains softer than the softest metal. A warm start is rescaled as the
         creep law scales a solution, v by (p_new / p_old)^n and p by p_new / p_old (exact without
         the caps), so that the next solve starts close to its solution."""
         old = float(self.stack_pressure.value) * self.scales.stress
@@ -427,9 +431,6 @@ class PowerLawCreep:
             self.u.x.array[self._velocity_dofs] *= ratio**self.law.stress_exponent
             self.u.x.array[self._pressure_dofs] *= ratio
         self.stack_pressure.value = pressure / self.scales.stress
-        if self._void_follows_pressure and pressure > 0:
-            self.void_viscosity = VOID_VISCOSITY_RATIO * self.law.viscosity(self.law.strain_rate(pressure))
-            self._coefficients["eta_void"].value = self.void_viscosity / self.scales.viscosity
 
     def solve(self) -> tuple[int, int]:
         """Solve for (v, p); returns the (Picard, Newton) iterations. On failure the state is

@@ -101,7 +101,7 @@ def test_viscosity_caps_are_where_the_docs_state():
     assert high["min_viscosity"] == pytest.approx(196.1, rel=0.01)
     assert high["high_cap_rate"] == pytest.approx(2.0e4, rel=0.01)
     assert high["high_cap_stress"] == pytest.approx(11.8e6, rel=0.01)
-    assert high["void_viscosity"] == pytest.approx(1e3 * high["min_viscosity"], rel=1e-12)
+    assert high["void_viscosity"] == pytest.approx(1e-2 * high["min_viscosity"], rel=1e-12)
 
 
 @pytest.mark.parametrize("exponent", [1.0, 6.6])
@@ -110,7 +110,7 @@ def test_void_closes_at_the_hollow_cylinder_rate(exponent):
     cylindrical void in a periodic array) in an 8 um square cell under 1 MPa. The body-fitted,
     traction-free hole closes within 7% of the hollow-cylinder estimate with the same area (exact for
     an annulus; the cell is a square compacted along y); the phase-field void (phi = 0 inside, tanh
-    profile of width 4.4 delta = 0.9 um, 3.5 cells) within 10% of the hole and 20% of the estimate."""
+    profile of width 4.4 delta = 0.9 um, 7 cells) within 10% of the hole and 20% of the estimate."""
     law = NortonLaw(exponent, LI.rate_factor * 1e6 ** (LI.stress_exponent - exponent))
     radius, size, stack, delta = 2e-6, 8e-6, 1e6, 0.2e-6
     outer = np.sqrt(4.0 * size**2 / np.pi)
@@ -123,7 +123,7 @@ def test_void_closes_at_the_hollow_cylinder_rate(exponent):
     assert sharp_rate / hollow_cylinder_rate(law, stack, np.sqrt(4 * hole_area / np.pi), outer) == (
         pytest.approx(1.0, abs=0.07))
 
-    window = square(32, size)
+    window = square(64, size)
     phi = fem.Function(fem.functionspace(window.metal.mesh, ("Lagrange", 1)))
     phi.interpolate(lambda x: 0.5 * (1.0 + np.tanh((np.hypot(x[0], x[1]) - radius) / (2.0 * delta))))
     diffuse = PowerLawCreep(window.metal, law, stack, phi=phi)
@@ -133,6 +133,37 @@ def test_void_closes_at_the_hollow_cylinder_rate(exponent):
     estimate = hollow_cylinder_rate(law, stack, np.sqrt(4 * area / np.pi), outer)
     assert rate / sharp_rate == pytest.approx(1.0, abs=0.1)
     assert rate / estimate == pytest.approx(1.0, abs=0.2)
+
+
+def test_interface_void_at_stack_pressure_closes_at_the_norton_rate_whatever_the_void_ersatz():
+    """The system shall close an interface void at the creep rate of a traction-free hole, independent
+    of the void ersatz material: a quarter void (radius 2 um, on the interface at a symmetry side) in an
+    8 um cell of Li under 0.2 MPa, 64 cells, tanh width delta = 0.2 um. Measured: 1.054 times the
+    body-fitted hole and 1.123 times the hollow-cylinder estimate (the hole itself is 1.066 times it:
+    the square cell); an ersatz 100 times stiffer (eta_min, the softest the metal can be) closes it
+    2.3% slower, 100 times softer 0.1% faster (docs/creep.md, "The void ersatz")."""
+    radius, size, stack, delta = 2e-6, 8e-6, 0.2e6, 0.2e-6
+    hole = holed_square(radius, size, 24)
+    sharp = PowerLawCreep(hole, LI, stack)
+    sharp.solve()
+    hole_rate = sharp.top_inflow() / (size**2 - integral(1.0 * ufl.dx(domain=hole.mesh)))
+    window = square(64, size)
+    phi = fem.Function(fem.functionspace(window.metal.mesh, ("Lagrange", 1)))
+    phi.interpolate(lambda x: 0.5 * (1.0 + np.tanh((np.hypot(x[0], x[1]) - radius) / (2.0 * delta))))
+
+    def closure_rate(ersatz_factor: float) -> tuple[float, float]:
+        creep = PowerLawCreep(window.metal, LI, stack, phi=phi)
+        if ersatz_factor != 1.0:
+            creep = PowerLawCreep(window.metal, LI, stack, phi=phi, void_viscosity=ersatz_factor * creep.void_viscosity)
+        creep.solve()
+        return -creep.void_area_rate() / creep.void_area(), creep.void_area()
+
+    rate, area = closure_rate(1.0)
+    estimate = hollow_cylinder_rate(LI, stack, np.sqrt(4 * area / np.pi), np.sqrt(4.0 * size**2 / np.pi))
+    assert rate / hole_rate == pytest.approx(1.0, abs=0.07)
+    assert rate / estimate == pytest.approx(1.0, abs=0.15)
+    for factor in (1e2, 1e-2):
+        assert closure_rate(factor)[0] / rate == pytest.approx(1.0, abs=0.05)
 
 
 def test_prescribed_divergence_is_reproduced_and_enters_through_the_top():
