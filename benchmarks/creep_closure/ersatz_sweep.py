@@ -1,0 +1,45 @@
+"""Closure rate of a quarter interface void against the void ersatz viscosity (docs/creep.md, "The void
+ersatz"). Usage: python benchmarks/creep_closure/ersatz_sweep.py [PRESSURE_PA] [CELLS] [DELTA_M]."""
+import sys
+import time
+from pathlib import Path
+
+from mpi4py import MPI  # noqa: F401  (before petsc4py and dolfinx)
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path[:0] = [str(ROOT / "tests" / "physics"), str(ROOT)]
+import numpy as np  # noqa: E402
+import ufl  # noqa: E402
+from dolfinx import fem
+from test_creep import holed_square, hollow_cylinder_rate, square
+
+from phasefield.physics.creep import PowerLawCreep
+from phasefield.verification.creep import LI
+from phasefield.verification.norms import integral
+
+stack = float(sys.argv[1]) if len(sys.argv) > 1 else 0.2e6
+cells = int(sys.argv[2]) if len(sys.argv) > 2 else 32
+delta = float(sys.argv[3]) if len(sys.argv) > 3 else 0.2e-6
+law = LI
+radius, size = 2e-6, 8e-6
+outer = np.sqrt(4.0 * size**2 / np.pi)
+hole = holed_square(radius, size, 24)
+sharp = PowerLawCreep(hole, law, stack); sharp.solve()
+hole_area = size**2 - integral(1.0 * ufl.dx(domain=hole.mesh))
+sharp_rate = sharp.top_inflow() / hole_area
+est = hollow_cylinder_rate(law, stack, np.sqrt(4 * hole_area / np.pi), outer)
+caps = sharp.caps()
+print(f"p={stack:.2e} hole/est={sharp_rate/est:.4f} eta_min={caps['min_viscosity']:.3e} eta_void(default)={caps['void_viscosity']:.3e}")
+window = square(cells, size)
+phi = fem.Function(fem.functionspace(window.metal.mesh, ("Lagrange", 1)))
+phi.interpolate(lambda x: 0.5 * (1.0 + np.tanh((np.hypot(x[0], x[1]) - radius) / (2.0 * delta))))
+for rel in [1e2, 1e1, 1e0, 1e-1, 1e-2, 1e-3, 1e-4]:
+    eta_v = rel * caps["min_viscosity"]
+    t = time.time()
+    try:
+        d = PowerLawCreep(window.metal, law, stack, phi=phi, void_viscosity=eta_v)
+        it = d.solve()
+        area = d.void_area(); rate = -d.void_area_rate() / area
+        print(f"eta_v/eta_min={rel:.0e} eta_v={eta_v:.2e} rate/hole={rate/sharp_rate:.4f} rate/est={rate/est:.4f} top/area-rate={d.top_inflow()/(-d.void_area_rate()):.3f} it={it} {time.time()-t:.1f}s", flush=True)
+    except Exception as e:
+        print(f"eta_v/eta_min={rel:.0e} failed: {e}", flush=True)
