@@ -17,6 +17,7 @@ from mpi4py import MPI  # noqa: I001 - must come before petsc4py / dolfinx
 
 import phasefield
 from phasefield.case import CaseError, load_case
+from phasefield.case.overrides import Overrides
 from phasefield.console import ProgressLines, progress_bar, setup_logging
 
 log = logging.getLogger("phasefield")
@@ -61,21 +62,23 @@ def _prepare_output(case_path: Path, output: Path | None, overwrite: bool) -> Pa
     return output
 
 
-def _load(path: str, allow_unused: bool = False):
+def _load(path: str, allow_unused: bool = False, assignments: list[str] | None = None):
+    """The case at ``path`` with the ``--set`` ``assignments`` in place (none: the file as it is)."""
     try:
-        return load_case(path, allow_unused)
+        overrides = Overrides.parse(assignments, Path(path)) if assignments else None
+        return load_case(path, allow_unused, overrides)
     except CaseError as err:
         _fail(str(err), USER_ERROR)
 
 
 def command_check(args: argparse.Namespace) -> None:
-    resolved = _load(args.case, args.allow_unused)
+    resolved = _load(args.case, args.allow_unused, args.set)
     case = resolved.case
     print(f"{resolved.path}: valid ({case.meta.description})")
     print(f"  protocol: {len(case.protocol.steps)} step(s): "
           + "; ".join(step.text for step in case.protocol.steps))
     if case.sweep is not None:
-        _, members = _sweep_members(args.case, args.allow_unused)
+        _, members = _sweep_members(args.case, args.allow_unused, args.set)
         print(f"  sweep over {case.sweep.parameter}: " + ", ".join(member.label for member in members))
 
 
@@ -99,7 +102,7 @@ def _restart_point(resolved, output: Path | None, allow_unused: bool) -> tuple[P
 
 
 def command_run(args: argparse.Namespace) -> None:
-    resolved = _load(args.case, args.allow_unused)
+    resolved = _load(args.case, args.allow_unused, args.set)
     if resolved.case.sweep is not None:
         _fail(f"{resolved.path}: [sweep]: a sweep case runs with `phasefield sweep {args.case}`", USER_ERROR)
     if args.restart:
@@ -131,10 +134,10 @@ def _end_run(outcome, case: str, output: Path) -> None:
               f"continue with `phasefield run {case} -o {output} --restart`", 128 + outcome.signal)
 
 
-def _sweep_members(path: str, allow_unused: bool):
+def _sweep_members(path: str, allow_unused: bool, assignments: list[str]):
     from phasefield.case.sweep import sweep_members
 
-    resolved = _load(path, allow_unused)
+    resolved = _load(path, allow_unused, assignments)
     try:
         return resolved, sweep_members(resolved, allow_unused)
     except CaseError as err:
@@ -143,7 +146,7 @@ def _sweep_members(path: str, allow_unused: bool):
 
 def command_sweep(args: argparse.Namespace) -> None:
     """Run every member of a sweep case; collect sweep.csv and the figure; exit 3 if one failed."""
-    resolved, members = _sweep_members(args.case, args.allow_unused)
+    resolved, members = _sweep_members(args.case, args.allow_unused, args.set)
     if args.resume:
         output = args.output or Path("results") / resolved.path.stem
     else:
@@ -265,6 +268,9 @@ def parser() -> argparse.ArgumentParser:
     for verb in (run, check, sweep):
         verb.add_argument("--allow-unused", action="store_true",
                           help="warn about tables and keys the chosen models do not read, instead of refusing them")
+        verb.add_argument("--set", action="append", default=[], metavar="TABLE.KEY=VALUE",
+                          help='override a key of the case, validated like the file (repeatable): '
+                               '--set cell.stack_pressure="1 MPa" --set time.max_steps=100')
     info = verbs.add_parser("info", help="versions, MPI and PETSc configuration")
     info.set_defaults(func=command_info)
     verify = verbs.add_parser("verify", help="convergence studies of every sub-model: observed vs theoretical orders")

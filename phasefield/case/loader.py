@@ -4,10 +4,11 @@ Every user error becomes a :class:`CaseError` whose message names the file, the 
 expected and what was given, in one line.
 """
 
+import copy
 import re
 import tomllib
 import typing
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,9 @@ from phasefield.case.schema import Case
 from phasefield.parameters import ParameterSet, resolve_parameter_set
 from phasefield.submodels import registry
 from phasefield.units import UnitError, did_you_mean, format_number
+
+if typing.TYPE_CHECKING:
+    from phasefield.case.overrides import Overrides
 
 MATERIAL_ROLES = ("metal", "electrolyte", "counter_electrode")
 DEFAULT_SETS = {"metal": "Li", "electrolyte": "Li6PS5Cl", "counter_electrode": "In-InLi"}
@@ -33,14 +37,16 @@ class CaseError(ValueError):
 
 @dataclass(frozen=True)
 class ResolvedCase:
-    """A validated case: the schema values (SI), the parameter sets, the text it came from, and the
-    settings of the extension sections (those that registered sub-models bring, by section)."""
+    """A validated case: the schema values (SI), the parameter sets, the text it came from (overrides in
+    place), the settings of the extension sections (those that registered sub-models bring, by section)
+    and the overrides given with it (``--set``, by dotted key)."""
 
     path: Path
     case: Case
     materials: dict[str, ParameterSet]
     raw: dict[str, Any]
     extensions: dict[str, BaseModel] = field(default_factory=dict)
+    overrides: dict[str, Any] = field(default_factory=dict)
 
     def parameters(self, role: str) -> dict[str, float]:
         """SI values of the parameter set of ``role`` (``metal``, ``electrolyte``, ...)."""
@@ -59,7 +65,7 @@ def _read_toml(path: Path, key: str) -> dict[str, Any]:
         raise CaseError(path, key, f"cannot read: {err}") from None
 
 
-def _key_path(loc: tuple) -> str:
+def key_path(loc: tuple) -> str:
     """``('protocol', 'steps', 0)`` -> ``'[protocol] steps[0]'``."""
     if not loc:
         return "(top level)"
@@ -175,18 +181,32 @@ def _fails(base: ParameterSet, key: str, value) -> bool:
     return False
 
 
-def load_case(path: str | Path, allow_unused: bool = False) -> ResolvedCase:
-    """Read, validate and resolve the case file at ``path`` (and each member of a sweep case);
-    raises :class:`CaseError`."""
+def load_case(path: str | Path, allow_unused: bool = False, overrides: "Overrides | None" = None) -> ResolvedCase:
+    """Read, validate and resolve the case file at ``path`` (and each member of a sweep case), with
+    ``overrides`` (:class:`phasefield.case.overrides.Overrides`) in place; raises :class:`CaseError`."""
     path = Path(path)
-    raw = _read_toml(path, "(file)")
-    _include_mesh(path, raw)
-    resolved = resolve(path, raw, allow_unused)
-    if resolved.case.sweep is not None:  # a sweep case is valid when each of its members is
-        from phasefield.case.sweep import sweep_members
+    return load_document(_read_toml(path, "(file)"), path, allow_unused, overrides)
 
-        sweep_members(resolved, allow_unused)
-    return resolved
+
+def load_document(raw: dict[str, Any], path: Path, allow_unused: bool = False,
+                  overrides: "Overrides | None" = None) -> ResolvedCase:
+    """:func:`load_case` of the TOML document ``raw`` read from ``path`` (a ``[mesh] include`` is relative
+    to its folder); ``raw`` itself is left as it is."""
+    raw = copy.deepcopy(raw)
+    _include_mesh(path, raw)
+    if overrides is not None:
+        raw = overrides.apply(path, raw)
+    try:
+        resolved = resolve(path, raw, allow_unused)
+        if resolved.case.sweep is not None:  # a sweep case is valid when each of its members is
+            from phasefield.case.sweep import sweep_members
+
+            sweep_members(resolved, allow_unused)
+    except CaseError as err:
+        if overrides is None:
+            raise
+        raise overrides.blame(err) from None
+    return resolved if overrides is None else replace(resolved, overrides=dict(overrides.values))
 
 
 def resolve(path: Path, raw: dict[str, Any], allow_unused: bool = False) -> ResolvedCase:
@@ -223,4 +243,4 @@ def _case_error(path: Path, first: dict) -> CaseError:
         given = None  # nothing given, or a whole table (its check says what is wrong)
     if loc and loc[0] in MATERIAL_ROLES:
         loc = loc[:2]  # `[metal] key`, without the union member pydantic appends
-    return CaseError(path, _key_path(loc), message, given)
+    return CaseError(path, key_path(loc), message, given)

@@ -1,4 +1,4 @@
-"""run.json: the resolved case, parameters with sources, versions, git revision and rank count."""
+"""run.json: the resolved case, its overrides, parameters with sources, versions, git revision and rank count."""
 
 import json
 import math
@@ -54,6 +54,7 @@ def run_metadata(resolved, comm: MPI.Comm, **extra: Any) -> dict[str, Any]:
         "case_file": str(resolved.path),
         "case": resolved.case.model_dump(mode="json"),
         "case_as_written": resolved.raw,
+        "overrides": resolved.overrides,
         "parameters": {
             role: {
                 key: {"value": p.text, "si": p.si, "source": p.source, "standing": p.standing,
@@ -92,9 +93,11 @@ def write_json(path: Path, data: dict[str, Any]) -> None:
 
 
 def write_case_copy(resolved, path: Path) -> None:
-    """The case as run, self-contained: includes inlined, so that ``--restart`` reads it from any
-    directory."""
+    """The case as run, self-contained: includes inlined and overrides (``--set``) in place, so that
+    ``--restart`` reads it from any directory."""
     header = f"# {resolved.path} as run by phasefield: [mesh] include inlined\n"
+    if resolved.overrides:
+        header += "# overrides in place: " + ", ".join(f"{k} = {v!r}" for k, v in resolved.overrides.items()) + "\n"
     tmp = path.with_suffix(".toml.tmp")
     tmp.write_text(header + tomli_w.dumps(resolved.raw))
     tmp.replace(path)
