@@ -22,7 +22,8 @@ FORBIDDEN = {
 }
 #: what postprocessing may use of phasefield: readers that import no DOLFINx
 POSTPROCESSING_ALLOWED = {"phasefield.output.timeseries", "phasefield.output.void_statistics",
-                          "phasefield.output.line_scan_plot", "phasefield.parameters.sets"}
+                          "phasefield.output.line_scan_plot", "phasefield.output.seed_measurements",
+                          "phasefield.parameters.sets"}
 
 
 def phasefield_imports(path: Path) -> set[str]:
