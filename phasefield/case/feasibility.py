@@ -4,6 +4,11 @@
   sum(strip) - sum(plate) of the capacity- or time-limited steps stays below F h / V_m
   (``[cell] foil_thickness`` h, the metal set's molar volume V_m; 100 um of Li hold 20.7 mAh/cm2).
 - Current densities stay within ``MAX_CURRENT_DENSITY``.
+- A step's own temperature or stack pressure (``at 60 degC``, ``under 1 MPa``) must reach the physics:
+  the temperature changes the electrochemistry only (F/RT, the electrolyte's conductivity), so it is
+  refused where it also enters forms built once at the ``[cell]`` temperature (Mg interdiffusion and
+  U(x_Mg), the vacancy-void phase field, Norton creep); the stack pressure acts through Norton creep
+  only (``[creep] model = "power_law"``) and is refused without it.
 - Every table and key the user wrote is read by the models the case chooses (as MOOSE refuses an
   unused parameter): ``[voids]`` only with the phase-field contact, ``[creep]`` keys only with it,
   ``[interdiffusion]`` and Mg line scans only for an alloy, the prescribed-void keys of ``[contact]``
@@ -53,6 +58,30 @@ def _check_protocol(resolved: ResolvedCase) -> None:
                             step.text)
 
 
+def _built_at_cell_temperature(resolved: ResolvedCase) -> list[str]:
+    """The sub-models of this case whose forms hold the ``[cell]`` temperature, built once."""
+    case = resolved.case
+    return [name for name, applies in (
+        ("Mg interdiffusion", resolved.parameters("metal")["magnesium_fraction"] > 0.0),
+        ("the vacancy-void phase field", case.contact.model == "phase_field"),
+        ("Norton creep", case.creep.model == "power_law"),
+    ) if applies]
+
+
+def _check_step_conditions(resolved: ResolvedCase) -> None:
+    case, path = resolved.case, resolved.path
+    fixed_temperature = _built_at_cell_temperature(resolved)
+    for step in case.protocol.steps:
+        key = f"[protocol] steps[{step.entry}]"
+        if step.temperature is not None and fixed_temperature:
+            raise CaseError(path, key, f"a step's own temperature ('at ...') changes the electrochemistry only, "
+                            f"and this case's {' and '.join(fixed_temperature)} would keep the [cell] temperature: "
+                            f"set [cell] temperature instead (or sweep it)", step.text)
+        if step.stack_pressure is not None and case.creep.model != "power_law":
+            raise CaseError(path, key, "a step's own stack pressure ('under ...') acts through Norton creep only: "
+                            'it needs [creep] model = "power_law"', step.text)
+
+
 def _unused(resolved: ResolvedCase) -> list[tuple[str, str]]:
     """(key, why) for every table or key the user wrote that the chosen models do not read."""
     raw, case = resolved.raw, resolved.case
@@ -80,6 +109,7 @@ def check_feasibility(resolved: ResolvedCase, allow_unused: bool = False) -> Non
     """Raise :class:`CaseError` for the first infeasible request or unread key of ``resolved``; with
     ``allow_unused``, unread keys are logged as warnings."""
     _check_protocol(resolved)
+    _check_step_conditions(resolved)
     for key, why in _unused(resolved):
         if not allow_unused:
             raise CaseError(resolved.path, key, f"not read by this case's models: {why} (remove it, or run with "

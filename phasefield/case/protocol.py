@@ -8,6 +8,9 @@ Grammar (case-insensitive), one string per entry of ``[protocol] steps``::
     Rest for <time> [or until ...]
     Repeat <n> times: <step>, <step>, ...
 
+and after its limits a step may set its own conditions: ``at <temperature>`` (``at 60 degC``) and
+``under <stack pressure>`` (``under 1 MPa``); a step without them runs at those of ``[cell]``.
+
 A ``<limit>`` is an areal capacity (``4 mAh/cm^2``), a time (``2 h``), ``overpotential <voltage>``
 (the magnitude of the cell voltage minus its open-circuit value) or ``voltage <voltage>`` (the cell
 voltage, reached from below when stripping and from above when plating). Stripping and plating
@@ -21,7 +24,7 @@ import difflib
 import re
 from dataclasses import dataclass
 
-from phasefield.units import UnitError, close_match, to_si
+from phasefield.units import UnitError, close_match, to_si, to_si_within
 
 _STEP = re.compile(
     r"^\s*(?P<kind>strip|plate|rest)\s*(?:at\s+(?P<current>.+?))?\s*"
@@ -31,6 +34,12 @@ _STEP = re.compile(
 _REPEAT = re.compile(r"^\s*repeat\s+(?P<count>\S+)\s+times?\s*:(?P<steps>.*)$", re.IGNORECASE | re.DOTALL)
 #: the most steps a protocol holds once its repeats are expanded
 MAX_STEPS = 10_000
+#: the SI bounds of a temperature and of a stack pressure, in ``[cell]`` as in a step
+TEMPERATURE_BOUNDS = {"ge": 200.0, "le": 500.0}
+PRESSURE_BOUNDS = {"ge": 0.0, "le": 1.0e9}
+#: a step's conditions: the word before the value -> (field, dimension, bounds)
+CONDITIONS = {"at": ("temperature", "temperature", TEMPERATURE_BOUNDS),
+              "under": ("stack_pressure", "pressure", PRESSURE_BOUNDS)}
 
 
 @dataclass(frozen=True)
@@ -44,6 +53,9 @@ class ProtocolStep:
     time_limit: float | None = None
     overpotential_limit: float | None = None
     voltage_limit: float | None = None
+    #: the step's own temperature (K) and stack pressure (Pa); None: those of ``[cell]``
+    temperature: float | None = None
+    stack_pressure: float | None = None
     #: the index of the ``[protocol] steps`` entry it comes from (a repeat gives several steps one entry)
     entry: int = 0
 
@@ -64,7 +76,7 @@ class ProtocolError(ValueError):
 VERBS = ("Strip", "Plate", "Rest")
 REPEAT = "Repeat"
 #: The words of the grammar after the verb, for "did you mean" on a misspelt one.
-KEYWORDS = ("at", "until", "for", "or", "overpotential", "voltage")
+KEYWORDS = ("at", "until", "for", "or", "overpotential", "voltage", "under")
 
 
 def _hint(text: str) -> str:
@@ -98,9 +110,35 @@ def _parse_limit(text: str) -> tuple[str, float]:
     )
 
 
+def _split_conditions(text: str) -> tuple[str, dict[str, float]]:
+    """``Strip ... until 1 mAh/cm2 at 60 degC under 1 MPa`` -> (``Strip ... until 1 mAh/cm2``,
+    {temperature: 333.15, stack_pressure: 1e6}): the conditions after the limits, in SI."""
+    limit = re.search(r"\s(?:until|for)\s", text, re.IGNORECASE)
+    if limit is None:
+        return text, {}
+    limits, *written = re.split(r"\s+(?=(?:at|under)\s)", text[limit.end():], flags=re.IGNORECASE)
+    conditions: dict[str, float] = {}
+    for condition in written:
+        word, value = condition.split(maxsplit=1)
+        name, dimension, bounds = CONDITIONS[word.lower()]
+        if name in conditions:
+            raise ProtocolError(f"two {name.replace('_', ' ')}s in {text!r}")
+        try:
+            to_si(value, dimension)
+        except UnitError as err:
+            raise ProtocolError(f"in step {text!r}: {err}; 'at' takes a temperature ('at 60 degC') and 'under' a "
+                                f"stack pressure ('under 1 MPa')") from None
+        try:
+            conditions[name] = to_si_within(value, dimension, **bounds)
+        except UnitError as err:
+            raise ProtocolError(f"the {name.replace('_', ' ')} of step {text!r}: {err}") from None
+    return text[:limit.end()] + limits, conditions
+
+
 def parse_step(text: str) -> ProtocolStep:
     """Read one protocol step; raises :class:`ProtocolError` with the expected form."""
-    match = _STEP.match(text) if isinstance(text, str) else None
+    body, conditions = _split_conditions(text) if isinstance(text, str) else (text, {})
+    match = _STEP.match(body) if isinstance(body, str) else None
     if match is None:
         hint = _hint(text) if isinstance(text, str) else ""
         raise ProtocolError(
@@ -141,7 +179,7 @@ def parse_step(text: str) -> ProtocolStep:
         )
     if kind == "rest" and "capacity_limit" in limits:
         raise ProtocolError(f"a rest step cannot end on a capacity: {text!r}")
-    return ProtocolStep(text=text.strip(), kind=kind, current_density=current, **limits)
+    return ProtocolStep(text=text.strip(), kind=kind, current_density=current, **limits, **conditions)
 
 
 def parse_repeat(text: str) -> Repeat:

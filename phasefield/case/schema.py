@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
-from phasefield.case.protocol import ProtocolStep, Repeat, expand, parse_entry
+from phasefield.case.protocol import PRESSURE_BOUNDS, TEMPERATURE_BOUNDS, ProtocolStep, Repeat, expand, parse_entry
 from phasefield.units import to_si, to_si_within
 
 
@@ -39,8 +39,8 @@ class Meta(Strict):
 class Cell(Strict):
     """Operating conditions of the cell."""
 
-    temperature: quantity("temperature", ge=200.0, le=500.0) = to_si("25 degC", "temperature")
-    stack_pressure: quantity("pressure", ge=0.0, le=1.0e9) = to_si("0.2 MPa", "pressure")
+    temperature: quantity("temperature", **TEMPERATURE_BOUNDS) = to_si("25 degC", "temperature")
+    stack_pressure: quantity("pressure", **PRESSURE_BOUNDS) = to_si("0.2 MPa", "pressure")
     foil_thickness: quantity("length", gt=0.0, le=1e-2) = to_si("100 um", "length")
 
 

@@ -1,4 +1,5 @@
-"""Protocol bookkeeping: time-step sizes that land on the limits, and when a step is finished.
+"""Protocol bookkeeping: time-step sizes that land on the limits, when a step is finished, and the
+temperature and stack pressure it runs at.
 
 Pure functions of SI numbers, so that they can be tested without a mesh.
 """
@@ -6,6 +7,7 @@ Pure functions of SI numbers, so that they can be tested without a mesh.
 from dataclasses import dataclass
 
 from phasefield.case import ProtocolStep
+from phasefield.case.schema import Cell
 
 #: the reasons a protocol step ends early, on the cell's response rather than on its own limits
 CUT_OFFS = ("overpotential cut-off", "voltage cut-off")
@@ -60,3 +62,10 @@ def finished_reason(step: ProtocolStep, state: ProtocolState, cell_voltage: floa
         if (cell_voltage >= step.voltage_limit) if rising else (cell_voltage <= step.voltage_limit):
             return "voltage cut-off"
     return None
+
+
+def step_conditions(step: ProtocolStep, cell: Cell) -> tuple[float, float]:
+    """The temperature (K) and stack pressure (Pa) of ``step``: its own (``at 60 degC``, ``under 1 MPa``),
+    else those of ``[cell]``."""
+    return (cell.temperature if step.temperature is None else step.temperature,
+            cell.stack_pressure if step.stack_pressure is None else step.stack_pressure)

@@ -22,7 +22,13 @@ from mpi4py import MPI
 from phasefield.case import ProtocolStep, ResolvedCase
 from phasefield.constants import FARADAY
 from phasefield.coupling.interrupt import Interrupt
-from phasefield.coupling.protocol_clock import CUT_OFFS, ProtocolState, finished_reason, next_time_step
+from phasefield.coupling.protocol_clock import (
+    CUT_OFFS,
+    ProtocolState,
+    finished_reason,
+    next_time_step,
+    step_conditions,
+)
 from phasefield.coupling.recording import Recorder
 from phasefield.coupling.step_control import StepControl
 from phasefield.coupling.step_order import coupled_step
@@ -94,7 +100,11 @@ class Simulation:
 
     # -- one step -------------------------------------------------------------------------------
     def _conditions(self, dt: float, current_density: float) -> StepConditions:
-        return StepConditions(dt, current_density, self.clock.capacity, self.plated_thickness)
+        """The step at the clock, with the temperature and stack pressure of the current protocol step."""
+        steps = self.case.protocol.steps
+        step = steps[min(self.counters.protocol_index, len(steps) - 1)]
+        temperature, pressure = step_conditions(step, self.case.cell)
+        return StepConditions(dt, current_density, self.clock.capacity, self.plated_thickness, temperature, pressure)
 
     def _solve(self, dt: float, current_density: float) -> None:
         """Clock and plated thickness over ``dt``, then every sub-model (the step order)."""

@@ -72,6 +72,13 @@ class CreepFlow:
         self.creep = PowerLawCreep(self._metal, self._law, self._pressure, phi=self._phi, divergence=divergence,
                                    interface=self._interface, contact_facets=self.contact_facets())
 
+    def set_stack_pressure(self, pressure: float) -> None:
+        """The stack pressure (Pa) of the next solves (:meth:`PowerLawCreep.set_stack_pressure`)."""
+        if pressure != self._pressure:
+            self._pressure = pressure
+            if self.creep is not None:
+                self.creep.set_stack_pressure(pressure)
+
     @property
     def state(self) -> fem.Function:
         """The creep unknowns (scaled v, p): the warm start of the next solve, for checkpoints."""

@@ -28,6 +28,7 @@ with :math:`b = \partial F/\partial\Phi_m = -\int a\, i'_{BV} v\, ds` (also :mat
 and :math:`d = \int a\, i'_{BV} ds`, by block elimination: two solves with one LU factorisation of J.
 """
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
@@ -73,17 +74,18 @@ class ButlerVolmer:
     def inverse_thermal_voltage(self) -> float:
         return FARADAY / (GAS_CONSTANT * self.temperature)
 
-    def current_density(self, eta, exp=ufl.exp):
-        """i_BV(eta); ``exp`` is ``ufl.exp`` for forms or ``numpy.exp`` for numbers."""
-        f = self.inverse_thermal_voltage
+    def current_density(self, eta, exp=ufl.exp, inverse_thermal_voltage=None):
+        """i_BV(eta); ``exp`` is ``ufl.exp`` for forms or ``numpy.exp`` for numbers; F/RT is that of
+        :attr:`temperature` unless ``inverse_thermal_voltage`` (a number or a ``fem.Constant``) is given."""
+        f = self.inverse_thermal_voltage if inverse_thermal_voltage is None else inverse_thermal_voltage
         return self.exchange_current_density * (
             exp(self.anodic_transfer_coefficient * f * eta)
             - exp(-self.cathodic_transfer_coefficient * f * eta)
         )
 
-    def slope(self, eta, exp=ufl.exp):
-        """d i_BV / d eta (A/m^2/V)."""
-        f = self.inverse_thermal_voltage
+    def slope(self, eta, exp=ufl.exp, inverse_thermal_voltage=None):
+        """d i_BV / d eta (A/m^2/V); F/RT as in :meth:`current_density`."""
+        f = self.inverse_thermal_voltage if inverse_thermal_voltage is None else inverse_thermal_voltage
         aa, ac = self.anodic_transfer_coefficient, self.cathodic_transfer_coefficient
         return self.exchange_current_density * f * (aa * exp(aa * f * eta) + ac * exp(-ac * f * eta))
 
@@ -105,7 +107,8 @@ class GalvanostaticElectrolyte:
     """The electrolyte potential problem of the module docstring on one electrolyte submesh.
 
     Forms are compiled once; ``applied_current_density``, ``contact`` and ``equilibrium_potential``
-    are updated in place between solves.
+    are updated in place between solves, and the temperature with its conductivity and series
+    resistance by :meth:`set_temperature`.
     """
 
     def __init__(
@@ -130,6 +133,9 @@ class GalvanostaticElectrolyte:
         self.contact.x.array[:] = 1.0
         self.metal_potential = fem.Constant(mesh, PETSc.ScalarType(0.0))
         self.applied_current_density = fem.Constant(mesh, PETSc.ScalarType(0.0))
+        self.conductivity = fem.Constant(mesh, PETSc.ScalarType(conductivity))
+        self.resistance = fem.Constant(mesh, PETSc.ScalarType(resistance))
+        self.inverse_thermal_voltage = fem.Constant(mesh, PETSc.ScalarType(kinetics.inverse_thermal_voltage))
 
         ds = ufl.Measure("ds", domain=mesh, subdomain_data=electrolyte.facet_tags,
                          metadata={"quadrature_degree": 2 * degree + 2})
@@ -137,13 +143,14 @@ class GalvanostaticElectrolyte:
         v = ufl.TestFunction(self.function_space)
         self.eta = self.metal_potential - self.psi - equilibrium_potential
         self.contact_area = ufl.max_value(self.contact, contact_floor)
-        self.interface_current = self.contact_area * kinetics.current_density(self.eta)
-        slope = self.contact_area * kinetics.slope(self.eta)
+        f = self.inverse_thermal_voltage
+        self.interface_current = self.contact_area * kinetics.current_density(self.eta, inverse_thermal_voltage=f)
+        slope = self.contact_area * kinetics.slope(self.eta, inverse_thermal_voltage=f)
 
         residual = (
-            conductivity * ufl.inner(ufl.grad(self.psi), ufl.grad(v)) * ufl.dx
+            self.conductivity * ufl.inner(ufl.grad(self.psi), ufl.grad(v)) * ufl.dx
             - self.interface_current * v * self.ds_interface
-            + self.psi / resistance * v * ds(int(FacetTag.ELECTROLYTE_BOTTOM))
+            + self.psi / self.resistance * v * ds(int(FacetTag.ELECTROLYTE_BOTTOM))
         )
         if source is not None:
             residual -= source * v * ufl.dx
@@ -169,6 +176,14 @@ class GalvanostaticElectrolyte:
         pc.setType("lu")
         pc.setFactorSolverType("mumps")
         self._comm = mesh.comm
+
+    def set_temperature(self, temperature: float, conductivity: float, resistance: float) -> None:
+        """The kinetics at ``temperature`` (K) with the electrolyte ``conductivity`` (S/m) and series
+        ``resistance`` (Ohm m^2) at that temperature, for the next solves (the forms are not rebuilt)."""
+        self.kinetics = dataclasses.replace(self.kinetics, temperature=temperature)
+        self.inverse_thermal_voltage.value = self.kinetics.inverse_thermal_voltage
+        self.conductivity.value = conductivity
+        self.resistance.value = resistance
 
     def _scalar(self, form: fem.Form) -> float:
         return self._comm.allreduce(fem.assemble_scalar(form), op=MPI.SUM)

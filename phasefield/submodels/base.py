@@ -52,12 +52,16 @@ class Column:
 class StepConditions:
     """What a step solve needs of the clock: the step ``dt`` (s, 0 for a re-solve of the state),
     the applied ``current_density`` (A/m^2, > 0 strips), and at the step's end the net stripped
-    ``capacity`` (C/m^2) and the thickness of the layer plated since the last strip (m)."""
+    ``capacity`` (C/m^2) and the thickness of the layer plated since the last strip (m); the step's
+    ``temperature`` (K) and ``stack_pressure`` (Pa), None where the sub-models keep those they were
+    built with (``[cell]``)."""
 
     dt: float
     current_density: float
     capacity: float
     plated_thickness: float
+    temperature: float | None = None
+    stack_pressure: float | None = None
 
 
 class SubModel:

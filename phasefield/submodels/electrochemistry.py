@@ -4,9 +4,13 @@ Solves the contact-limited Butler-Volmer problem of :mod:`phasefield.physics.ele
 the end of each step, with the contact a(x) from the metal fraction of the contact sub-model and the
 equilibrium potential U(x_Mg) of the interdiffusion sub-model; parameters from the metal, electrolyte
 and counter-electrode sets and ``[solver]``. Reports the cell voltage E_metal - U_counter, the
-overpotential E_metal - U(bulk x_Mg) and the interface current.
+overpotential E_metal - U(bulk x_Mg) and the interface current. A step at its own temperature
+(``StepConditions.temperature``) changes F/RT and the Arrhenius conductivity of the electrolyte (with the
+series resistance) in place; the exchange current density has no temperature dependence here.
 """
 
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -38,8 +42,11 @@ class Electrochemistry(SubModel):
     )
 
     def __init__(self, system: GalvanostaticElectrolyte, interface: InterfaceFields, counter_potential: float,
-                 bulk_equilibrium_potential: float, tolerances: tuple[float, float, int]):
+                 bulk_equilibrium_potential: float, tolerances: tuple[float, float, int],
+                 electrolyte_at: Callable[[float], tuple[float, float]]):
+        """``electrolyte_at(T)``: the conductivity (S/m) and series resistance (Ohm m^2) at T (K)."""
         self.system = system
+        self._electrolyte_at = electrolyte_at
         self.counter_potential = counter_potential
         self.bulk_equilibrium_potential = bulk_equilibrium_potential
         self._tolerances = tolerances
@@ -59,29 +66,30 @@ class Electrochemistry(SubModel):
         """From the metal, electrolyte and counter-electrode sets, ``[cell]``, ``[mesh]`` and ``[solver]``;
         ``equilibrium_potential`` is U on the interface (a number or a UFL expression of x_Mg)."""
         case = resolved.case
-        metal, electrolyte = resolved.parameters("metal"), resolved.parameters("electrolyte")
-        counter = resolved.parameters("counter_electrode")
-        conductivity = electrolyte_conductivity(
-            electrolyte["conductivity"], electrolyte["conductivity_reference_temperature"],
-            electrolyte["conductivity_activation_energy"], case.cell.temperature,
-        )
+        metal, counter = resolved.parameters("metal"), resolved.parameters("counter_electrode")
         kinetics = ButlerVolmer(metal["exchange_current_density"], metal["anodic_transfer_coefficient"],
                                 metal["cathodic_transfer_coefficient"], case.cell.temperature)
+        at = partial(electrolyte_at, resolved)
         window = interface.window
         system = GalvanostaticElectrolyte(
-            window.electrolyte, kinetics, conductivity,
-            series_resistance(electrolyte["pellet_thickness"], case.mesh.electrolyte_height, conductivity,
-                              counter["area_specific_resistance"]),
+            window.electrolyte, kinetics, *at(case.cell.temperature),
             window.interface_area, contact_floor=case.solver.contact_floor,
             equilibrium_potential=equilibrium_potential,
         )
         solver = case.solver
         return cls(system, interface, counter["equilibrium_potential"], bulk_equilibrium_potential,
-                   (solver.relative_tolerance, solver.absolute_tolerance, solver.max_iterations))
+                   (solver.relative_tolerance, solver.absolute_tolerance, solver.max_iterations), at)
+
+    def set_temperature(self, temperature: float) -> None:
+        """F/RT, the conductivity and the series resistance at ``temperature`` (K), if it changed."""
+        if temperature != self.system.kinetics.temperature:
+            self.system.set_temperature(temperature, *self._electrolyte_at(temperature))
 
     def solve(self, step: StepConditions, metal_fraction: fem.Function) -> None:
         """Contact a = metal fraction on the interface, then (psi, Phi_m) at ``step.current_density``."""
         self._to_electrolyte(metal_fraction, self.system.contact)
+        if step.temperature is not None:
+            self.set_temperature(step.temperature)
         self.system.applied_current_density.value = step.current_density
         self._solution = self.system.solve(*self._tolerances)
         self.current_density.interpolate(self._current_expression)
@@ -129,3 +137,15 @@ class Electrochemistry(SubModel):
     def close(self) -> None:
         self.system = None
 
+
+
+def electrolyte_at(resolved: ResolvedCase, temperature: float) -> tuple[float, float]:
+    """The Arrhenius conductivity (S/m) of the electrolyte set at ``temperature`` (K) and the series
+    resistance (Ohm m^2) of the pellet below the window and the counter electrode with it."""
+    electrolyte, counter = resolved.parameters("electrolyte"), resolved.parameters("counter_electrode")
+    conductivity = electrolyte_conductivity(
+        electrolyte["conductivity"], electrolyte["conductivity_reference_temperature"],
+        electrolyte["conductivity_activation_energy"], temperature,
+    )
+    return conductivity, series_resistance(electrolyte["pellet_thickness"], resolved.case.mesh.electrolyte_height,
+                                           conductivity, counter["area_specific_resistance"])

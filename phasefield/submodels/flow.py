@@ -77,6 +77,9 @@ class SinkFlow(SubModel):
         self.flow.bind(-contact.sink_rate, contact.phi)
 
     def advance(self, step: StepConditions) -> None:
+        """The flow over ``step``; creep under the step's stack pressure."""
+        if step.stack_pressure is not None and isinstance(self.flow, CreepFlow):
+            self.flow.set_stack_pressure(step.stack_pressure)
         self.iterations = sum(self.flow.solve() or ())
 
     def values(self, step: StepConditions) -> dict[str, float]:

@@ -76,3 +76,49 @@ def test_feasibility_names_the_entry_of_a_repeated_step():
     # 100 um of Li holds 20.66 mAh/cm2: the 21st stripped 1 mAh/cm2 is in the repeat, entry 1
     with pytest.raises(CaseError, match=r"\[protocol\] steps\[1\]: the protocol strips 21 mAh/cm2"):
         resolve_with(["Rest for 1 min", "Repeat 30 times: Strip at 1 mA/cm2 until 1 mAh/cm2, Rest for 1 min"])
+
+
+def test_a_step_sets_its_own_temperature_and_stack_pressure_after_its_limits():
+    step = parse_entry("Strip at 0.5 mA/cm2 until 1 mAh/cm2 or voltage 0 V at 60 degC under 1 MPa")
+    assert step.temperature == pytest.approx(333.15) and step.stack_pressure == pytest.approx(1e6)
+    assert step.capacity_limit == pytest.approx(36000.0) and step.voltage_limit == 0.0
+    rest = parse_entry("Rest for 1 h under 0.5 MPa")
+    assert rest.temperature is None and rest.stack_pressure == pytest.approx(5e5)
+    plain = parse_entry("Plate at 0.5 mA/cm2 for 1 h")
+    assert plain.temperature is None and plain.stack_pressure is None
+
+
+def test_a_repeated_step_keeps_its_conditions():
+    steps = protocol("Repeat 2 times: Strip at 0.5 mA/cm2 for 1 h at 330 K, Rest for 1 h")
+    assert [step.temperature for step in steps] == [330.0, None, 330.0, None]
+
+
+@pytest.mark.parametrize(("entry", "message"), [
+    ("Strip at 0.5 mA/cm2 for 1 h at 60 C", "'60 C' is not a temperature.*'at' takes a temperature"),
+    ("Strip at 0.5 mA/cm2 for 1 h under 60 degC", "is not a pressure.*'under' a stack pressure"),
+    ("Strip at 0.5 mA/cm2 for 1 h at 300 degC", r"the temperature of step .*expected at most 226.85 degC \(500 K\)"),
+    ("Rest for 1 h under -1 MPa", "the stack pressure of step .*expected at least"),
+    ("Rest for 1 h at 300 K at 310 K", "two temperatures"),
+    ("Rest for 1 h undr 1 MPa", "did you mean 'under' for 'undr'"),
+])
+def test_a_malformed_step_condition_says_what_is_wrong(entry, message):
+    with pytest.raises(ProtocolError, match=message):
+        parse_entry(entry)
+
+
+@pytest.mark.parametrize(("name", "entry", "message"), [
+    ("small_limg.toml", "Strip at 0.5 mA/cm2 for 1 min at 60 degC", "Mg interdiffusion"),
+    ("tiny_phase_field.toml", "Strip at 0.5 mA/cm2 for 1 min at 60 degC", "the vacancy-void phase field"),
+    ("tiny_creep.toml", "Strip at 0.5 mA/cm2 for 1 min at 60 degC", "phase field and Norton creep"),
+    ("small_prescribed.toml", "Strip at 0.5 mA/cm2 for 1 min under 2 MPa", 'needs \\[creep\\] model = "power_law"'),
+    ("tiny_phase_field.toml", "Strip at 0.5 mA/cm2 for 1 min under 2 MPa", "acts through Norton creep only"),
+])
+def test_a_step_condition_the_case_cannot_honour_is_refused(name, entry, message):
+    with pytest.raises(CaseError, match=rf"\[protocol\] steps\[1\]: .*{message}") as error:
+        resolve_with(["Rest for 1 min", entry], name)
+    assert "\n" not in str(error.value)
+
+
+def test_a_step_condition_the_case_honours_is_accepted():
+    resolve_with(["Strip at 0.5 mA/cm2 for 1 min at 60 degC"], "small_prescribed.toml")
+    resolve_with(["Strip at 0.5 mA/cm2 until 0.01 mAh/cm2 under 2 MPa"], "tiny_creep.toml")
