@@ -180,13 +180,14 @@ class Creep(Strict):
     ``power_law``: Norton creep under the stack pressure of ``[cell]`` (parameters from the metal
     set), no penetration on the contact, free (``slip``) or no (``stick``) tangential motion there.
     ``contact``: which interface facets have no penetration: ``impenetrable`` (default), all of
-    them, or ``metal_fraction``, those at a metal fraction of at least 1/2 (the others are traction
+    them; ``unilateral``, those in compression (the metal may leave the electrolyte, never enter it);
+    or ``metal_fraction``, those at a metal fraction of at least 1/2 (the others are traction
     free; the default until 2026-11-26) (:mod:`phasefield.physics.creep_flow`).
     """
 
     model: Literal["none", "power_law"] = "none"
     interface: Literal["slip", "stick"] = "slip"
-    contact: Literal["impenetrable", "metal_fraction"] = "impenetrable"
+    contact: Literal["impenetrable", "unilateral", "metal_fraction"] = "impenetrable"
 
 
 def _non_decreasing(values: list[float]) -> list[float]:

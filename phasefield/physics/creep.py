@@ -115,7 +115,7 @@ import basix.ufl
 import dolfinx.mesh as dmesh
 import numpy as np
 import ufl
-from dolfinx import fem
+from dolfinx import fem, la
 from dolfinx.fem.petsc import NonlinearProblem
 from mpi4py import MPI
 from petsc4py import PETSc
@@ -300,6 +300,7 @@ class PowerLawCreep:
         self._residual = self._scaled_residual(self.u)
         self._picard_residual = self._scaled_residual(self._frozen)
         self._warm = False
+        self._reaction_form = None
         self.set_contact(contact_facets)
         self._diagnostics = self._diagnostic_forms(mesh, divergence)
 
@@ -521,6 +522,20 @@ class PowerLawCreep:
     def _publish(self) -> None:
         self.velocity.x.array[:] = self.scales.velocity * self.u.x.array[self._velocity_dofs]
         self.pressure.x.array[:] = self.scales.stress * self.u.x.array[self._pressure_dofs]
+
+    def normal_reactions(self, dofs: np.ndarray) -> np.ndarray:
+        """The reactions at the normal-velocity dofs ``dofs`` (indices into :attr:`u`, shape (facets,
+        dofs per facet)) of interface facets, averaged over each facet: the residual of the weak form
+        without Dirichlet conditions at the solution, F_i = int (sigma n) . e_n w_i ds. For the metal
+        above the interface (outward normal -e_n) F_i = -sigma_nn int w_i ds: positive where the
+        electrolyte pushes on the metal (compression), negative where it would have to pull (tension).
+        In units of the stress scale times 1 um^(d-1) (only the sign and relative size are used)."""
+        if self._reaction_form is None:
+            self._reaction_form = fem.form(self._residual)
+        residual = fem.assemble_vector(self._reaction_form)
+        residual.scatter_reverse(la.InsertMode.add)
+        residual.scatter_forward()
+        return residual.array[dofs].mean(axis=1) if dofs.size else np.zeros(0)
 
     # -- postprocessing ------------------------------------------------------------------------
 

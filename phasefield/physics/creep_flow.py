@@ -16,6 +16,13 @@ those are is the contact rule (``[creep] contact``):
 - ``"impenetrable"`` (default): every interface facet: the electrolyte is rigid everywhere, and a
   void on the interface closes by compression of the void material and by metal sliding in along
   the interface (free slip), never by metal leaving the window.
+- ``"unilateral"``: the metal may leave the electrolyte but never enter it. An active set: the
+  facets of the last solve (at first all) carry v_n = 0; after the solve, a contact facet whose
+  reaction is tensile (the electrolyte would have to pull the metal, :meth:`PowerLawCreep.normal_reactions`)
+  is released, and a released facet whose metal moves into the electrolyte (v . n > 0) is put back;
+  the solve repeats until the set stops changing (at most MAX_CONTACT_UPDATES times). Released facets
+  are traction free, so the metal lifts off there. Under a compressive stack pressure with no tension
+  anywhere it is the impenetrable rule.
 - ``"metal_fraction"`` (kept as a sensitivity): those whose metal fraction at the midpoint (the mean
   of the P1 vertex values) is at least 1/2. The other interface facets are traction free, so metal
   above a void can move down through them. When no facet reaches 1/2 (a gap over the whole window),
@@ -41,7 +48,12 @@ CONTACT_THRESHOLD = 0.5
 #: in a gap, the facets whose midpoint metal fraction is within this of the largest carry the metal
 GAP_SUPPORT_TOLERANCE = 1e-3
 #: the contact rules of the module docstring
-CONTACT_RULES = ("metal_fraction", "impenetrable")
+CONTACT_RULES = ("metal_fraction", "impenetrable", "unilateral")
+#: unilateral: the most active-set updates (each a creep solve) per step
+MAX_CONTACT_UPDATES = 8
+#: unilateral: a reaction below -this x the largest |reaction| is tension, a normal speed above this x
+#: the largest speed is penetration (relative: round-off must not flip a facet)
+ACTIVE_SET_TOLERANCE = 1e-8
 
 
 class CreepFlow:
@@ -62,6 +74,9 @@ class CreepFlow:
         space = self._phi.function_space  # the vertex dofs of each facet (local: no communication)
         self._facet_dofs = np.array([fem.locate_dofs_topological(space, fdim, [facet], remote=False)
                                      for facet in self._facets], dtype=np.int32).reshape(len(self._facets), fdim + 1)
+        self._normal_axis = mesh.geometry.dim - 1
+        #: unilateral: whether each local interface facet is in contact (v_n = 0)
+        self.in_contact = np.ones(self._facets.size, dtype=bool)
         self.creep: PowerLawCreep | None = None
 
     def bind(self, divergence, metal_fraction) -> None:
@@ -71,6 +86,10 @@ class CreepFlow:
         self._phi.interpolate(metal_fraction)
         self.creep = PowerLawCreep(self._metal, self._law, self._pressure, phi=self._phi, divergence=divergence,
                                    interface=self._interface, contact_facets=self.contact_facets())
+        normal = self.creep.space.sub(0).sub(self._normal_axis)
+        fdim = self._metal.mesh.topology.dim - 1
+        self._normal_dofs = np.array([fem.locate_dofs_topological(normal, fdim, [facet], remote=False)
+                                      for facet in self._facets], dtype=np.int32).reshape(self._facets.size, -1)
 
     def set_stack_pressure(self, pressure: float) -> None:
         """The stack pressure (Pa) of the next solves (:meth:`PowerLawCreep.set_stack_pressure`)."""
@@ -97,6 +116,8 @@ class CreepFlow:
         MUMPS cannot factorise (docs/creep.md, "Coupled runs")."""
         if self._contact == "impenetrable":
             return self._facets
+        if self._contact == "unilateral":
+            return self._facets[self.in_contact]
         midpoint = np.mean(self._phi.x.array[self._facet_dofs], axis=1) if self._facets.size else np.zeros(0)
         comm = self._metal.mesh.comm
         if comm.allreduce(int(np.count_nonzero(midpoint >= CONTACT_THRESHOLD)), op=MPI.SUM) > 0:
@@ -105,13 +126,38 @@ class CreepFlow:
         return self._facets[midpoint >= highest - GAP_SUPPORT_TOLERANCE]
 
     def solve(self) -> tuple[int, int]:
-        """Contact from the current metal fraction, then the creep flow; returns (Picard, Newton)."""
+        """Contact from the current metal fraction, then the creep flow (unilateral: until the active
+        set stops changing); returns the (Picard, Newton) iterations."""
         self._phi.interpolate(self._source)
-        facets = self.contact_facets()
+        self._set_contact(self.contact_facets())
+        picard, newton = self.creep.solve()
+        for _ in range(MAX_CONTACT_UPDATES if self._contact == "unilateral" else 0):
+            if not self._update_active_set():
+                break
+            more = self.creep.solve()
+            picard, newton = picard + more[0], newton + more[1]
+        self.velocity.interpolate(self.creep.velocity)
+        return picard, newton
+
+    def _set_contact(self, facets: np.ndarray) -> None:
         current = self.creep.contact_facets
         changed = facets.size != current.size or not np.array_equal(facets, current)
         if self._metal.mesh.comm.allreduce(changed, op=MPI.LOR):
             self.creep.set_contact(facets)
-        iterations = self.creep.solve()
-        self.velocity.interpolate(self.creep.velocity)
-        return iterations
+
+    def _update_active_set(self) -> bool:
+        """Release tensile contact facets, take back penetrating free ones; whether the set changed. A
+        set that would leave no contact anywhere is not taken (the metal would float)."""
+        comm = self._metal.mesh.comm
+        reaction = self.creep.normal_reactions(self._normal_dofs)
+        outward_speed = -self.creep.u.x.array[self._normal_dofs].mean(axis=1) if self._facets.size else np.zeros(0)
+        largest = [comm.allreduce(float(np.max(np.abs(a), initial=0.0)), op=MPI.MAX) for a in (reaction, outward_speed)]
+        tensile = reaction < -ACTIVE_SET_TOLERANCE * largest[0]
+        penetrating = outward_speed > ACTIVE_SET_TOLERANCE * largest[1]
+        updated = (self.in_contact & ~tensile) | (~self.in_contact & penetrating)
+        changed = comm.allreduce(bool(np.any(updated != self.in_contact)), op=MPI.LOR)
+        if not changed or comm.allreduce(int(np.count_nonzero(updated)), op=MPI.SUM) == 0:
+            return False
+        self.in_contact = updated
+        self.creep.set_contact(self._facets[updated])
+        return True

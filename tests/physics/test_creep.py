@@ -183,8 +183,8 @@ def test_prescribed_divergence_is_reproduced_and_enters_through_the_top():
 def test_warm_restart_after_a_pressure_change_is_cheap_and_scales_as_the_creep_law():
     """After a converged solve, a doubled stack pressure is solved from the rescaled solution with
     one Kacanov iteration and a few Newton iterations (a cold solve of this void cell takes 18 + 8),
-    and the void closes 2^n faster (the default void viscosity follows the pressure; the caps do not
-    matter)."""
+    and the void closes 2^n faster (the void ersatz is softer than the metal at both pressures; the caps
+    do not matter)."""
     radius, size, stack = 2e-6, 8e-6, 1e6
     window = square(16, size)
     phi = fem.Function(fem.functionspace(window.metal.mesh, ("Lagrange", 1)))
@@ -240,6 +240,39 @@ def test_in_a_gap_the_metal_rests_on_its_highest_metal_fraction_and_moves_down_e
     far = ufl.conditional(ufl.gt(x[0], 6e-6), 1.0, 0.0)
     assert np.all(np.isfinite(flow.velocity.x.array))
     assert integral(far * flow.velocity[1] * ds) < 0
+
+
+def test_unilateral_contact_releases_tension_and_lets_no_metal_into_the_electrolyte():
+    """The system shall let the metal leave the electrolyte but never enter it. Vacancy sinks in a band
+    1-2 um above the right half of the interface (s = -1e-4 1/s; T1's sinks are ~5e-5 1/s) draw the
+    metal below them up, against 0.2 MPa: with v_n = 0 everywhere (impenetrable) the electrolyte must pull
+    on the right half (tensile reactions down to -0.37 of the largest); the unilateral rule releases
+    those facets (the metal lifts off there: it moves away from the interface, never into it) and keeps
+    the left half in contact, in compression."""
+    window = square(16, 8e-6)
+    mesh = window.metal.mesh
+    x = ufl.SpatialCoordinate(mesh)
+    band = ufl.conditional(ufl.And(ufl.gt(x[0], 4e-6), ufl.And(ufl.gt(x[1], 1e-6), ufl.lt(x[1], 2e-6))), 1.0, 0.0)
+    metal = fem.Function(fem.functionspace(mesh, ("Lagrange", 1)))
+    metal.x.array[:] = 1.0
+    results = {}
+    for rule in ("impenetrable", "unilateral"):
+        flow = CreepFlow(window.metal, LI, 0.2e6, contact=rule)
+        flow.bind(-1e-4 * band, metal)
+        flow.solve()
+        dofs = flow._normal_dofs
+        reaction = flow.creep.normal_reactions(dofs)
+        largest = mesh.comm.allreduce(float(np.max(np.abs(reaction), initial=0.0)), op=MPI.MAX)
+        outward = -flow.creep.u.x.array[dofs].mean(axis=1) if dofs.size else np.zeros(0)
+        along = dmesh.compute_midpoints(mesh, mesh.topology.dim - 1, flow._facets)[:, 0]
+        results[rule] = (flow.in_contact, reaction / largest, outward, along)
+    _, reaction, _, along = results["impenetrable"]
+    assert mesh.comm.allreduce(float(np.min(reaction, initial=0.0)), op=MPI.MIN) < -0.3
+    contact, reaction, outward, along = results["unilateral"]
+    assert np.all(reaction[contact] > -1e-6)
+    assert np.all(outward[~contact] <= 1e-9 * mesh.comm.allreduce(float(np.max(np.abs(outward), initial=0.0)),
+                                                                    op=MPI.MAX))
+    assert np.all(contact[along < 2.5e-6]) and not np.any(contact[along > 4e-6])
 
 
 @pytest.mark.parametrize("layer", ["gap", "void"])
