@@ -137,7 +137,7 @@ def _split_conditions(text: str) -> tuple[str, dict[str, float]]:
 
 def parse_step(text: str) -> ProtocolStep:
     """Read one protocol step; raises :class:`ProtocolError` with the expected form."""
-    body, conditions = _split_conditions(text) if isinstance(text, str) else (text, {})
+    body, conditions = _split_conditions(text) if isinstance(text, str) and _STEP.match(text) else (text, {})
     match = _STEP.match(body) if isinstance(body, str) else None
     if match is None:
         hint = _hint(text) if isinstance(text, str) else ""

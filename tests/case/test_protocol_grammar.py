@@ -122,3 +122,8 @@ def test_a_step_condition_the_case_cannot_honour_is_refused(name, entry, message
 def test_a_step_condition_the_case_honours_is_accepted():
     resolve_with(["Strip at 0.5 mA/cm2 for 1 min at 60 degC"], "small_prescribed.toml")
     resolve_with(["Strip at 0.5 mA/cm2 until 0.01 mAh/cm2 under 2 MPa"], "tiny_creep.toml")
+
+
+def test_a_misspelt_verb_is_named_before_the_conditions_are_read():
+    with pytest.raises(ProtocolError, match="did you mean 'Repeat' for 'Reepat'"):
+        parse_entry("Reepat 2 times: Strip at 0.5 mA/cm2 for 2 min, Strip at 0.5 mA/cm2 for 2 min at 60 degC")
