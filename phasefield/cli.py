@@ -1,4 +1,5 @@
-"""Command line: ``phasefield run CASE [-o DIR]``, ``sweep CASE``, ``check CASE``, ``verify``, ``info``.
+"""Command line: ``phasefield run CASE [-o DIR]``, ``sweep CASE``, ``check CASE``, ``verify``, ``info``,
+``params [SET]``.
 
 User errors (a bad case file, an existing output directory) print one line and exit with 2;
 a solver failure prints one line and exits with 3; a run cut off at the first step of a protocol step
@@ -166,6 +167,22 @@ def command_sweep(args: argparse.Namespace) -> None:
         _fail(f"sweep members not completed: {', '.join(failed)} (logs in {output / 'logs'})", SOLVER_ERROR)
 
 
+def command_params(args: argparse.Namespace) -> None:
+    """List the parameter sets, or every value of one (a name or a set file) with its standing and source."""
+    from phasefield.parameters import PARAMETER_SETS, ParameterSetError, find_parameter_set
+    from phasefield.parameters.listing import show_set, show_sets
+
+    if args.set is None:
+        show_sets(PARAMETER_SETS.values())
+        return
+    try:
+        show_set(find_parameter_set(args.set))
+    except KeyError as err:
+        _fail(err.args[0], USER_ERROR)
+    except ParameterSetError as err:
+        _fail(str(err), USER_ERROR)
+
+
 def command_info(args: argparse.Namespace) -> None:
     from petsc4py import PETSc
 
@@ -273,6 +290,9 @@ def parser() -> argparse.ArgumentParser:
                                '--set cell.stack_pressure="1 MPa" --set time.max_steps=100')
     info = verbs.add_parser("info", help="versions, MPI and PETSc configuration")
     info.set_defaults(func=command_info)
+    params = verbs.add_parser("params", help="list the parameter sets, or the values of one with their sources")
+    params.add_argument("set", nargs="?", metavar="SET", help="a set name (Li) or a set file (my_set.toml)")
+    params.set_defaults(func=command_params)
     verify = verbs.add_parser("verify", help="convergence studies of every sub-model: observed vs theoretical orders")
     verify.add_argument("--full", action="store_true", help="the full (finer, slow) resolutions, not the fast ones")
     verify.add_argument("--only", nargs="+", metavar="NAME", help="run only these studies")

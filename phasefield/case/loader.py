@@ -15,7 +15,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from phasefield.case.schema import Case
-from phasefield.parameters import ParameterSet, resolve_parameter_set
+from phasefield.parameters import ParameterSet, ParameterSetError, resolve_parameter_set
 from phasefield.submodels import registry
 from phasefield.units import UnitError, did_you_mean, format_number
 
@@ -148,15 +148,27 @@ def _include_mesh(path: Path, raw: dict[str, Any]) -> None:
     raw["mesh"] = {**table, **mesh}
 
 
+def _anchor_set_files(path: Path, raw: dict[str, Any]) -> None:
+    """Set files (``[metal] set = "my_li.toml"``) named relative to the case file ``path``, made absolute in
+    ``raw``: the copies of the case written with its results (case.toml, sweep members) read the same files."""
+    for role in MATERIAL_ROLES:
+        table = raw.get(role)
+        name = table.get("set") if isinstance(table, dict) else None
+        if isinstance(name, str) and name.endswith(".toml"):
+            table["set"] = str((path.parent / name).resolve())
+
+
 def _materials(path: Path, case: Case) -> dict[str, ParameterSet]:
     sets = {}
     for role in MATERIAL_ROLES:
         table = dict(getattr(case, role))
         name = table.pop("set", DEFAULT_SETS[role])
         try:
-            base = resolve_parameter_set(str(name), role)
+            base = resolve_parameter_set(str(name), role, path.parent)
         except KeyError as err:
             raise CaseError(path, f"[{role}] set", err.args[0], name) from None
+        except ParameterSetError as err:
+            raise CaseError(path, f"[{role}] set", str(err)) from None
         for key in table:
             if key not in base.parameters:
                 keys = ["set", *sorted(base.parameters)]
@@ -211,7 +223,9 @@ def load_document(raw: dict[str, Any], path: Path, allow_unused: bool = False,
 
 def resolve(path: Path, raw: dict[str, Any], allow_unused: bool = False) -> ResolvedCase:
     """Validate the case ``raw`` (a TOML document read from ``path``, mesh included) and resolve
-    its parameter sets; raises :class:`CaseError` naming ``path``."""
+    its parameter sets (set files named relative to ``path`` are made absolute in ``raw``); raises
+    :class:`CaseError` naming ``path``."""
+    _anchor_set_files(path, raw)
     schemas = {name: schema for name, schema in registry.section_schemas().items() if name not in Case.model_fields}
     try:
         case = Case.model_validate({key: value for key, value in raw.items() if key not in schemas})

@@ -4,7 +4,11 @@ from phasefield.parameters.sets import (
     PARAMETER_SETS,
     Parameter,
     ParameterSet,
+    ParameterSetError,
+    find_parameter_set,
+    read_parameter_set,
     resolve_parameter_set,
 )
 
-__all__ = ["PARAMETER_SETS", "Parameter", "ParameterSet", "resolve_parameter_set"]
+__all__ = ["PARAMETER_SETS", "Parameter", "ParameterSet", "ParameterSetError", "find_parameter_set",
+           "read_parameter_set", "resolve_parameter_set"]

@@ -197,7 +197,7 @@ def _build(path: Path, document: dict[str, Any], known: Mapping[str, ParameterSe
         name=_text(path, document, "name", "name", path.stem),
         role=role,
         parameters=_parameters(path, document.get("parameters", {}), reference, base is not None),
-        description=_text(path, document, "description", "description", ""),
+        description=_text(path, document, "description", "description") or "",
         path=path,
     )
 
@@ -227,14 +227,25 @@ def _built_in_sets() -> dict[str, ParameterSet]:
 PARAMETER_SETS: dict[str, ParameterSet] = _built_in_sets()
 
 
+def find_parameter_set(name: str, folder: Path = Path()) -> ParameterSet:
+    """The built-in set ``name``, or the set file ``folder / name`` when ``name`` ends in ``.toml``;
+    ``KeyError`` naming the choices for an unknown name, :class:`ParameterSetError` for a malformed file."""
+    if name.endswith(".toml"):
+        return read_parameter_set(folder / name)
+    if name not in PARAMETER_SETS:
+        raise KeyError(f"no parameter set {name!r}; choose one of {sorted(PARAMETER_SETS)}"
+                       f"{did_you_mean(name, PARAMETER_SETS) or ' or a set file (.toml)'}")
+    return PARAMETER_SETS[name]
+
+
 def resolve_parameter_set(name: str, role: str, folder: Path = Path()) -> ParameterSet:
     """The set ``name`` for ``role``: a built-in name, or a path to a set file (``.toml``, relative to
     ``folder``). ``KeyError`` naming the choices (and the closest one) if there is none;
     :class:`ParameterSetError` for a malformed file."""
     if name.endswith(".toml"):
-        pset = read_parameter_set(folder / name)
+        pset = find_parameter_set(name, folder)
         if pset.role != role:
-            raise KeyError(f"{name!r} is {_a(pset.role)} set, not a {role.replace('_', ' ')} set")
+            raise KeyError(f"the set file is {_a(pset.role)} set, not {_a(role)} set")
         return pset
     candidates = {k: s for k, s in PARAMETER_SETS.items() if s.role == role}
     if name not in candidates:
