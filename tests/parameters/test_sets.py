@@ -6,6 +6,7 @@ Python dicts (c005876) all 66 values were checked equal to those of 2c8ca21, SI 
 of them stay pinned here with their sources."""
 
 import math
+import tomllib
 
 import pytest
 
@@ -116,3 +117,12 @@ def test_the_alloy_is_the_li_set_with_five_values_changed():
     changed = {key for key in li if li[key] != alloy[key]}
     assert changed == {"molar_volume", "exchange_current_density", "magnesium_fraction", "contact_angle",
                        "creep_alloy_factor"}
+
+
+def test_the_set_files_are_package_data():
+    """An installed phasefield (not only this checkout) has its sets: pyproject's package-data covers DATA."""
+    package = DATA.parents[1]
+    pyproject = tomllib.loads((package.parent / "pyproject.toml").read_text())
+    globs = pyproject["tool"]["setuptools"]["package-data"]["phasefield"]
+    shipped = {path for pattern in globs for path in package.glob(pattern)}
+    assert set(DATA.glob("*.toml")) <= shipped and len(set(DATA.glob("*.toml"))) == 4
