@@ -1,6 +1,7 @@
-"""Requirement: imports point down. The solver layers (``solvers/``, ``generic/``, ``mesh/``,
-``physics/``) never import the case parser, the CLI, the coupler, the sub-model components or the
-writers; ``generic/`` and ``mesh/`` do not need ``physics/``; sub-models never import the coupler;
+"""Requirement: imports point down. No layer imports the user interface (the CLI, the Python API).
+The solver layers (``solvers/``, ``generic/``, ``mesh/``, ``physics/``) never import the case parser,
+the coupler, the sub-model components or the writers; ``generic/`` and ``mesh/`` do not need
+``physics/``; sub-models never import the coupler;
 ``postprocessing/`` reads results without the solver (no DOLFINx through phasefield)."""
 
 import ast
@@ -12,13 +13,16 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "phasefield"
 #: layer -> the phasefield packages it must not import
 FORBIDDEN = {
-    "solvers": {"case", "cli", "coupling", "output", "submodels", "physics", "generic", "mesh", "verification"},
-    "generic": {"case", "cli", "coupling", "output", "submodels", "physics", "verification"},
-    "mesh": {"case", "cli", "coupling", "output", "submodels", "physics", "generic", "verification"},
-    "physics": {"case", "cli", "coupling", "output", "submodels", "verification"},
-    "submodels": {"cli", "coupling", "verification"},
-    "output": {"case", "cli", "coupling", "submodels", "physics", "verification"},
-    "case": {"cli", "coupling", "output", "physics", "generic", "mesh", "verification"},
+    "solvers": {"case", "api", "cli", "coupling", "output", "submodels", "physics", "generic", "mesh",
+                "verification"},
+    "generic": {"case", "api", "cli", "coupling", "output", "submodels", "physics", "verification"},
+    "mesh": {"case", "api", "cli", "coupling", "output", "submodels", "physics", "generic", "verification"},
+    "physics": {"case", "api", "cli", "coupling", "output", "submodels", "verification"},
+    "submodels": {"api", "cli", "coupling", "verification"},
+    "output": {"case", "api", "cli", "coupling", "submodels", "physics", "verification"},
+    "case": {"api", "cli", "coupling", "output", "physics", "generic", "mesh", "verification"},
+    "coupling": {"api", "cli", "verification"},
+    "verification": {"api", "cli"},
 }
 #: what postprocessing may use of phasefield: readers that import no DOLFINx
 POSTPROCESSING_ALLOWED = {"phasefield.output.timeseries", "phasefield.output.void_statistics",
