@@ -142,7 +142,7 @@ def _entry(path: Path, key: str, entry: Any, reference: Parameter | None) -> Par
         if needed not in entry:
             raise ParameterSetError(path, f"{where} {needed}", "required key is missing")
     standing = entry["standing"]
-    if standing not in STANDINGS:
+    if not isinstance(standing, str) or standing not in STANDINGS:
         raise ParameterSetError(path, f"{where} standing", f"expected one of {', '.join(STANDINGS)} "
                                 f"({'; '.join(f'{k} {v}' for k, v in STANDINGS.items())})", standing)
     dimension = _text(path, entry, "dimension", f"{where} dimension", reference and reference.dimension)

@@ -77,6 +77,9 @@ MALFORMED = {
     "unknown-standing": ('base = "Li"\n' + ENTRY.replace('"L"', '"measured"'),
                          "[parameters.exchange_current_density] standing: expected one of V, L, U, F (V stated in "
                          "the seed paper; L literature; U uncertain; F fitted) (got 'measured')"),
+    "standing-not-a-string": ('base = "Li"\n' + ENTRY.replace('"L"', '["L"]'),
+                              "[parameters.exchange_current_density] standing: expected one of V, L, U, F (V stated "
+                              "in the seed paper; L literature; U uncertain; F fitted) (got ['L'])"),
     "bad-unit": ('base = "Li"\n' + ENTRY.replace('"2 mA/cm2"', '"2 mA"'),
                  "[parameters.exchange_current_density] value: '2 mA' is not a current density, write it like "
                  "'0.5 mA/cm^2' (got '2 mA')"),
