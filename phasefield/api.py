@@ -66,7 +66,7 @@ class CutOff(RunError):
 
 class Interrupted(RunError):
     """SIGINT (Ctrl-C, a notebook's interrupt button) or SIGTERM ended the run after a time step, with a
-    checkpoint; ``signal`` is its number."""
+    checkpoint; ``signal`` is its number. ``phasefield run OUTPUT/case.toml -o OUTPUT --restart`` continues it."""
 
     def __init__(self, status: str, result: "Result", signal: int):
         super().__init__(status, result)
