@@ -24,6 +24,7 @@ import json
 import math
 import os
 import platform
+import re
 import subprocess
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -38,6 +39,8 @@ import numpy as np  # noqa: E402
 import seed_measurements as seed  # noqa: E402 - the seed's measured values (seed_measurements.toml)
 import snapshots  # noqa: E402
 import void_runs  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.ticker import LogFormatter  # noqa: E402
 
 from phasefield.output.timeseries import read_timeseries  # noqa: E402
 from phasefield.output.void_statistics import interface_voids  # noqa: E402
@@ -482,52 +485,85 @@ def sweep_rows(results: Path) -> list[Row]:
     return rows
 
 
-def sweep_figure(results: Path, figures: Path) -> list[tuple[str, Path]]:
-    """Fig 3l/3m style: overpotential vs capacity per stack pressure, and the rise capacity vs pressure."""
-    t3 = t3_sweep(results)
-    if not any((results / name).is_dir() for name in (t3, T4)):
-        return []
-    fig, axes = plt.subplots(1, 3, figsize=(14, 4.2), layout="constrained")
-    notes = {t3: f"measured ({T3_RISE.cite}): rise at {and_join(T3_RISE.number)} MPa;\nflat to {T3_WINDOW.text} "
-                 f"mAh/cm$^2$ at {and_join(T3_FLAT.number)} MPa",
-             T4: f"measured ({T4_PRESSURES.cite}): no rise within {T4_WINDOW.text} mAh/cm$^2$\n"
-                 f"at {', '.join(f'{p:g}' for p in T4_PRESSURES.number)} MPa; rise at larger\n"
-                 f"capacities gone at {and_join(T4_NO_LATE_RISE.number)} MPa"}
-    for ax, name, title, limit, marker in ((axes[0], t3, f"Li (T3, {T3_RISE.cite})"
-                                            + (", 20 um window" if t3 == T3_SMALL else ""), T3_WINDOW.value, "o"),
-                                           (axes[1], T4, f"Li-Mg (T4, {T4_PRESSURES.cite})", T4_WINDOW.value, "s")):
+#: line styles of a sweep's members in turn, so that coinciding curves stay visible
+MEMBER_STYLES = ("-", "--", "-.", ":")
+COINCIDE = 0.01  # members whose overpotentials agree within 1% where both ran are noted as coinciding
+
+
+def coinciding(members: list[tuple[float, Run]]) -> bool:
+    """Whether every member's overpotential agrees with the first's within COINCIDE where both ran."""
+    if len(members) < 2:
+        return False
+    first = members[0][1]
+    for _, run in members[1:]:
+        shared = first.capacity <= run.capacity.max()
+        other = np.interp(first.capacity[shared], run.capacity, run.data["overpotential_V"])
+        if np.any(np.abs(other - first.data["overpotential_V"][shared])
+                  > COINCIDE * np.abs(first.data["overpotential_V"][shared])):
+            return False
+    return True
+
+
+def status_word(status: str) -> str:
+    """The kind of a run's ending ("completed", "cut off", "stopped", "failed", ...) without its details."""
+    return re.split(r"[:,(]| at ", status, maxsplit=1)[0].strip()
+
+
+def _rise_vs_pressure(ax, pressure: float, r: Span, marker: str, colour: str) -> None:
+    """A member's rise capacity on the pressure panel: filled at a rise, open with an arrow without one; Li
+    (circles) a little left of its pressure, Li-Mg (squares) a little right, so that both show at 1 MPa."""
+    pressure *= 0.95 if marker == "o" else 1.05
+    if r.hi == r.lo:
+        ax.plot(pressure, r.lo, marker, color=colour)
+    else:
+        ax.annotate("", (pressure, r.lo + 0.4), (pressure, r.lo), arrowprops={"arrowstyle": "->", "color": colour})
+        ax.plot(pressure, r.lo, marker, mfc="none", color=colour)
+
+
+def pressure_sweep_figure(results: Path, t3: str) -> Figure:
+    """Fig 3l/3m style: overpotential vs capacity per stack pressure of the sweeps ``t3`` and T4, and the rise
+    capacity vs pressure; the measured values in each legend's title, legends below the panels, members in
+    different line styles and coinciding members noted."""
+    fig, axes = plt.subplots(1, 3, figsize=(15, 5.8), layout="constrained")
+    notes = {t3: f"measured ({T3_RISE.cite}): rise at {and_join(T3_RISE.number)} MPa; flat to {T3_WINDOW.text} "
+                 f"mAh/cm$^2$\nat {and_join(T3_FLAT.number)} MPa",
+             T4: f"measured ({T4_PRESSURES.cite}): no rise within {T4_WINDOW.text} mAh/cm$^2$ at "
+                 f"{', '.join(f'{p:g}' for p in T4_PRESSURES.number)} MPa;\nthe rise at larger capacities gone at "
+                 f"{and_join(T4_NO_LATE_RISE.number)} MPa"}
+    below = {"loc": "upper center", "bbox_to_anchor": (0.5, -0.16), "fontsize": 7, "title_fontsize": 7}
+    for ax, name, title, limit, marker, colour in (
+            (axes[0], t3, f"Li (T3, {T3_RISE.cite})" + (", 20 um window" if t3 == T3_SMALL else ""),
+             T3_WINDOW.value, "o", "C4"),
+            (axes[1], T4, f"Li-Mg (T4, {T4_PRESSURES.cite})", T4_WINDOW.value, "s", "C1")):
         members = sweep_members(results / name)
-        for pressure, run in members:
-            line, = ax.plot(run.capacity, 1e3 * run.data["overpotential_V"],
-                            label=f"{pressure:g} MPa ({run.status.split(',')[0][:9]})")
+        for k, (pressure, run) in enumerate(members):
+            line, = ax.plot(run.capacity, 1e3 * run.data["overpotential_V"], ls=MEMBER_STYLES[k % len(MEMBER_STYLES)],
+                            label=f"{pressure:g} MPa ({status_word(run.status)})")
             r = rise(run, min(T3_WINDOW.value, run.protocol_end))  # the T3 window for T4 too (as drawn so far)
             if r.hi == r.lo:
                 ax.plot(r.lo, 1e3 * run.data["overpotential_V"][np.argmax(run.capacity >= r.lo)], "x",
                         color=line.get_color(), ms=9)
-                axes[2].plot(pressure, r.lo, marker, color="C4" if name == t3 else "C1")
-            else:
-                axes[2].annotate("", (pressure, r.lo + 0.4), (pressure, r.lo),
-                                 arrowprops={"arrowstyle": "->", "color": "C4" if name == t3 else "C1"})
-                axes[2].plot(pressure, r.lo, marker, mfc="none", color="C4" if name == t3 else "C1")
+            _rise_vs_pressure(axes[2], pressure, r, marker, colour)
+        if coinciding(members):
+            ax.plot([], [], " ", label=f"the {len(members)} curves coincide (within {COINCIDE:.0%})")
         if members:
             initial = members[0][1].data["overpotential_V"][0]
             ax.axhline(1e3 * max(RISE_FACTOR * initial, initial + RISE_MIN_V), color="gray", ls=":", lw=0.8,
                        label=f"rise: > x{RISE_FACTOR:g} and +{1e3 * RISE_MIN_V:g} mV")
         else:
             ax.text(0.5, 0.5, NOT_RUN, transform=ax.transAxes, ha="center")
-        ax.axvline(limit, color="k", ls="--", lw=0.6)
+        ax.axvline(limit, color="k", ls="--", lw=0.6, label="measured window end")
         ax.set_xlim(0, 4.2)
-        ax.text(0.02, 0.97, notes[name], transform=ax.transAxes, va="top", fontsize=7,
-                bbox={"facecolor": "white", "alpha": 0.8, "lw": 0})
         ax.set_yscale("log")
+        ax.yaxis.set_major_formatter(LogFormatter())  # 10, 100: plain numbers, not 10^1
+        ax.yaxis.set_minor_formatter(LogFormatter(labelOnlyBase=False, minor_thresholds=(1, 0.4)))
         ax.set_title(title, fontsize=9)
         ax.set_xlabel("stripped capacity (mAh cm$^{-2}$)")
         ax.set_ylabel("overpotential (mV)")
-        if members:
-            ax.legend(fontsize=7, loc="lower right")
-    below = max(T3_RISE.number)
-    axes[2].axvspan(below, T3_CRITICAL.value, color="C4", alpha=0.2,
-                    label=f"Li critical pressure, measured {below:g}-{T3_CRITICAL.value:g} MPa")
+        ax.legend(ncol=2, title=notes[name], **below)
+    below_pressure = max(T3_RISE.number)
+    axes[2].axvspan(below_pressure, T3_CRITICAL.value, color="C4", alpha=0.2,
+                    label=f"Li critical pressure, measured {below_pressure:g}-{T3_CRITICAL.value:g} MPa")
     axes[2].axhline(T3_WINDOW.value, color="C4", ls="--", lw=0.6,
                     label=f"Li: flat to {T3_WINDOW.text} above it (measured)")
     axes[2].axhline(T4_WINDOW.value, color="C1", ls="--", lw=0.6,
@@ -539,8 +575,18 @@ def sweep_figure(results: Path, figures: Path) -> list[tuple[str, Path]]:
     axes[2].set_ylim(0, 4.6)
     axes[2].set_xlabel("stack pressure (MPa)")
     axes[2].set_ylabel("capacity at the rise (mAh cm$^{-2}$)")
-    axes[2].set_title("model: Li (circles), Li-Mg (squares); open + arrow: no rise up to", fontsize=9)
-    axes[2].legend(fontsize=7)
+    axes[2].set_title("Rise capacity vs stack pressure", fontsize=9)
+    axes[2].legend(title="model: Li circles, Li-Mg squares; filled: a rise,\nopen with an arrow: no rise up to there",
+                   **below)
+    return fig
+
+
+def sweep_figure(results: Path, figures: Path) -> list[tuple[str, Path]]:
+    """``pressure_sweep_figure`` as figures/t3_t4_pressure_sweeps.png, when a T3 or T4 sweep was run."""
+    t3 = t3_sweep(results)
+    if not any((results / name).is_dir() for name in (t3, T4)):
+        return []
+    fig = pressure_sweep_figure(results, t3)
     png = figures / "t3_t4_pressure_sweeps.png"
     fig.savefig(png, dpi=130)
     plt.close(fig)

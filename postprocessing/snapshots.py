@@ -93,8 +93,12 @@ def nearest_outputs(outputs: list[FieldOutput], capacities: list[float],
 
 
 def _in_um(grid: pv.DataSet) -> pv.DataSet:
+    """``grid`` with its points in um: runs write them in um (field data metres_per_length_unit = 1e-6, which a
+    .pvtu read leaves empty) or, before 2026-12-05, in m; a window is at most millimetres, so a grid under
+    1 cm across is in m."""
     grid = grid.copy()
-    grid.points = grid.points * 1e6
+    if max(abs(b) for b in grid.bounds) < 1e-2:
+        grid.points = grid.points * 1e6
     return grid
 
 
@@ -134,6 +138,21 @@ def render_output(output: FieldOutput, colour_by_mg: bool) -> tuple[np.ndarray, 
         solid = metal.threshold(0.5, scalars="metal_fraction")
         mg = _render(electrolyte + [(solid, {"scalars": "x_Mg", "cmap": "viridis", "clim": MG_CLIM})], bounds)
     return sem, bounds, mg
+
+
+def draw_metal_fraction(ax, output: FieldOutput) -> None:
+    """The SEM-like metal fraction of ``output`` on the matplotlib axes ``ax`` (um), the electrolyte as a flat
+    band below the interface: the same picture as ``render_output`` without a VTK render window (no X)."""
+    metal = _in_um(pv.read(output.metal))
+    triangles = next(cells for kind, cells in metal.cells_dict.items()
+                     if kind in (pv.CellType.LAGRANGE_TRIANGLE, pv.CellType.TRIANGLE))  # P1: 3 vertices each
+    x0, x1, _, y1, _, _ = metal.bounds
+    mesh = matplotlib.tri.Triangulation(metal.points[:, 0], metal.points[:, 1], triangles[:, :3])
+    ax.tripcolor(mesh, metal.point_data["metal_fraction"], cmap=SEM_GREY, vmin=0.0, vmax=1.0, shading="gouraud")
+    ax.axhspan(-ELECTROLYTE_DEPTH_UM, 0.0, color=ELECTROLYTE_COLOUR, lw=0)
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(-ELECTROLYTE_DEPTH_UM, y1)
+    ax.set_aspect("equal")
 
 
 def snapshot_figure(run: Path, chosen: list[tuple[float, FieldOutput | None]], png: Path, title: str) -> Path:
