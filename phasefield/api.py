@@ -164,6 +164,7 @@ class Simulation:
 
         with _progress(len(self.resolved.case.protocol.steps), progress) as update:
             outcome = run_case(self.resolved, directory, progress=update)
+        MPI.COMM_WORLD.barrier()  # rank 0 has written the final run.json: every rank reads the same Result
         result = Result(directory)
         if outcome.status.startswith("failed"):
             raise SolverFailed(outcome.status, result)

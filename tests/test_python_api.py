@@ -18,7 +18,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from helpers import DATA
+from helpers import DATA, MPIEXEC
 
 import phasefield
 from phasefield import api
@@ -230,3 +230,21 @@ def test_import_is_light_and_help_describes_the_api():
         assert name in text, name
     with pytest.raises(AttributeError, match="no attribute 'simulate'"):
         phasefield.simulate  # noqa: B018
+
+
+@pytest.mark.mpi
+def test_a_run_on_two_ranks_gives_every_rank_the_final_result(tmp_path):
+    script = tmp_path / "two_ranks.py"
+    script.write_text(
+        "import sys\nfrom mpi4py import MPI\nimport phasefield\n"
+        f"sim = phasefield.Simulation({str(CASE)!r}, overrides={{'time.max_steps': 3}})\n"
+        "result = sim.run(sys.argv[1], progress=False)\n"
+        "seen = f'{result.status}, {len(result.timeseries)} rows, {result.metadata[\"mpi_ranks\"]} ranks'\n"
+        "open(f'{sys.argv[1]}.rank{MPI.COMM_WORLD.rank}', 'w').write(seen)\n")
+    env = {**os.environ, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}
+    done = subprocess.run([MPIEXEC, "-n", "2", sys.executable, str(script), str(tmp_path / "out")],
+                          capture_output=True, text=True, timeout=300, env=env)
+    assert done.returncode == 0, done.stderr
+    for rank in (0, 1):
+        seen = (tmp_path / f"out.rank{rank}").read_text()
+        assert seen == "stopped: max_steps = 3 reached, 4 rows, 2 ranks", f"rank {rank}"
