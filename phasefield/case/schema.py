@@ -5,13 +5,24 @@ silently ignored). Quantities are strings with units (``"0.5 mA/cm^2"``); see
 :mod:`phasefield.units` for the accepted forms.
 """
 
+import dataclasses
 import math
+from dataclasses import dataclass
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    PlainValidator,
+    model_validator,
+)
 
 from phasefield.case.protocol import PRESSURE_BOUNDS, TEMPERATURE_BOUNDS, ProtocolStep, Repeat, expand, parse_entry
-from phasefield.units import to_si, to_si_within
+from phasefield.units import UnitError, to_si, to_si_within
 
 
 def quantity(dimension: str, **bounds):
@@ -259,12 +270,49 @@ class Solver(Strict):
     contact_floor: float = Field(default=1e-6, gt=0.0, lt=1.0)
 
 
-class Output(Strict):
-    """What is written and how often (in time steps; the last step is always written)."""
+@dataclass(frozen=True)
+class OutputPeriod:
+    """An output cadence in time (s) or in capacity passed (C/m^2, stripping and plating alike)."""
 
-    fields_every: int = Field(default=10, ge=1)
-    interface_profile_every: int = Field(default=10, ge=1)
-    line_scan_every: int = Field(default=10, ge=1)
+    dimension: Literal["time", "areal_capacity"]
+    value: float
+
+
+def _cadence(value) -> "int | OutputPeriod":
+    """An output cadence as written: a whole number of time steps (at least 1), or a string, a time
+    (``"10 min"``) or a capacity passed (``"0.1 mAh/cm^2"``)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        if value < 1:
+            raise ValueError("expected at least 1 time step")
+        return value
+    if not isinstance(value, str):
+        raise ValueError(EXPECTED_CADENCE)
+    for dimension in ("time", "areal_capacity"):
+        try:
+            period = to_si(value, dimension)
+        except UnitError:
+            continue
+        if period <= 0.0:
+            raise ValueError("expected a positive period")
+        return OutputPeriod(dimension, period)
+    raise ValueError(EXPECTED_CADENCE)
+
+
+EXPECTED_CADENCE = "expected a number of time steps (10), a time ('10 min') or a capacity passed ('0.1 mAh/cm^2')"
+#: every that many time steps, or a period in time or in capacity passed
+Cadence = Annotated[int | OutputPeriod, PlainValidator(_cadence),
+                    PlainSerializer(lambda value: value if isinstance(value, int) else dataclasses.asdict(value))]
+
+
+class Output(Strict):
+    """What is written and how often: every that many time steps (``10``), or at the first step that
+    reaches each multiple of a time (``"10 min"``) or of the capacity passed (``"0.1 mAh/cm^2"``, the
+    charge through the interface either way: rests pass none). The CSV has every step; the last step
+    is always written."""
+
+    fields_every: Cadence = 10
+    interface_profile_every: Cadence = 10
+    line_scan_every: Cadence = 10
     checkpoint_every: int = Field(default=25, ge=1)
     line_scan_at: Annotated[
         list[quantity("areal_capacity", gt=0.0)], AfterValidator(_non_decreasing)

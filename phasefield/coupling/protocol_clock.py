@@ -1,5 +1,5 @@
 """Protocol bookkeeping: time-step sizes that land on the limits, when a step is finished, and the
-temperature and stack pressure it runs at.
+temperature and stack pressure it runs at, and when an output with a period is due.
 
 Pure functions of SI numbers, so that they can be tested without a mesh.
 """
@@ -7,7 +7,7 @@ Pure functions of SI numbers, so that they can be tested without a mesh.
 from dataclasses import dataclass
 
 from phasefield.case import ProtocolStep
-from phasefield.case.schema import Cell
+from phasefield.case.schema import Cell, OutputPeriod
 
 #: the reasons a protocol step ends early, on the cell's response rather than on its own limits
 CUT_OFFS = ("overpotential cut-off", "voltage cut-off")
@@ -23,6 +23,8 @@ class ProtocolState:
     capacity: float = 0.0
     step_time: float = 0.0
     step_capacity: float = 0.0
+    #: the capacity passed since the start, stripping and plating alike (C/m^2)
+    throughput: float = 0.0
 
     def advance(self, dt: float, current_density: float) -> None:
         """Pass ``dt`` seconds at ``current_density`` (A/m^2, positive = stripping)."""
@@ -30,6 +32,7 @@ class ProtocolState:
         self.step_time += dt
         self.capacity += current_density * dt
         self.step_capacity += abs(current_density) * dt
+        self.throughput += abs(current_density) * dt
 
     def start_step(self) -> None:
         self.step_time = 0.0
@@ -69,3 +72,21 @@ def step_conditions(step: ProtocolStep, cell: Cell) -> tuple[float, float]:
     else those of ``[cell]``."""
     return (cell.temperature if step.temperature is None else step.temperature,
             cell.stack_pressure if step.stack_pressure is None else step.stack_pressure)
+
+
+def output_due(every: int | OutputPeriod, index: int, clock: ProtocolState, dt: float,
+               current_density: float) -> bool:
+    """Whether an output of cadence ``every`` is written after time step ``index``, which passed ``dt``
+    at ``current_density`` and ended at ``clock``: every ``every`` steps, or at the first step that
+    reaches each multiple of a time or of the capacity passed (the step need not land on it)."""
+    if isinstance(every, int):
+        return index % every == 0
+    by_time = every.dimension == "time"
+    after = clock.time if by_time else clock.throughput
+    before = after - (dt if by_time else abs(current_density) * dt)
+    return _periods(after, every.value) > _periods(before, every.value)
+
+
+def _periods(value: float, period: float) -> int:
+    """Whole periods in ``value``, a step that lands on a multiple up to LIMIT_SLACK counting it."""
+    return int(value / period * (1 + LIMIT_SLACK))

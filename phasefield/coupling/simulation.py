@@ -20,6 +20,7 @@ import numpy as np
 from mpi4py import MPI
 
 from phasefield.case import ProtocolStep, ResolvedCase
+from phasefield.case.schema import OutputPeriod
 from phasefield.constants import FARADAY
 from phasefield.coupling.interrupt import Interrupt
 from phasefield.coupling.protocol_clock import (
@@ -27,6 +28,7 @@ from phasefield.coupling.protocol_clock import (
     ProtocolState,
     finished_reason,
     next_time_step,
+    output_due,
     step_conditions,
 )
 from phasefield.coupling.recording import Recorder
@@ -153,7 +155,7 @@ class Simulation:
                                      counters.rejected)
         self.recorder.write_row(self.row)
         reason = finished_reason(step, self.clock, self.row["cell_voltage_V"], self.row["overpotential_V"])
-        self._write_outputs(last=reason is not None and counters.protocol_index == len(steps) - 1)
+        self._write_outputs(conditions, last=reason is not None and counters.protocol_index == len(steps) - 1)
         if reason is not None:
             log.info("protocol step %d ended on %s at t = %.1f s", counters.protocol_index, reason, self.clock.time)
             counters.reasons.append(reason)
@@ -170,20 +172,23 @@ class Simulation:
             log.info("protocol step %d: %s", self.counters.protocol_index, step.text)
         return step
 
-    def _write_outputs(self, last: bool) -> None:
-        """Profiles, line scans and fields at their cadence (and after the last step)."""
+    def _write_outputs(self, step: StepConditions, last: bool) -> None:
+        """Profiles, line scans and fields at their cadence after ``step`` (and after the last step)."""
         counters, output, capacity = self.counters, self.case.output, abs(self.clock.capacity)
-        index = counters.index
-        if index % output.interface_profile_every == 0 or last:
+
+        def due(every: int | OutputPeriod) -> bool:
+            return output_due(every, counters.index, self.clock, step.dt, step.current_density)
+
+        if due(output.interface_profile_every) or last:
             self.recorder.write_profile(counters.profiles, self.clock)
             counters.profiles += 1
         passed = counters.scans_at and capacity >= counters.scans_at[0] * (1 - 1e-9)
-        if index % output.line_scan_every == 0 or last or passed:
+        if due(output.line_scan_every) or last or passed:
             self.recorder.write_line_scan(counters.scans, self.clock)
             counters.scans += 1
             while counters.scans_at and capacity >= counters.scans_at[0] * (1 - 1e-9):
                 counters.scans_at.pop(0)
-        if index % output.fields_every == 0 or last:
+        if due(output.fields_every) or last:
             self.recorder.write_fields(self.clock.time)
 
     # -- the run --------------------------------------------------------------------------------
