@@ -6,11 +6,13 @@ Usage: python postprocessing/demo_figure.py LI_RUN LIMG_RUN OUTPUT_DIR
 stripped capacity, Li and Li-Mg on the same axes with the seed's measured features (seed Fig 1a-c;
 ``void_runs.py``). ``OUTPUT_DIR/demo_sem_snapshots.png``: the metal fraction (the void phase field) near the
 interface in SEM-like grey, metal light and voids dark (seed Fig 1f-g), Li above Li-Mg, at the capacities
-the seed names: its first SEM frame, the coalescence in Li, the splitting in Li-Mg and the Li rise; each
-panel the nearest written field output (``snapshots.py``). Reads results only; never runs the solver.
+the seed names (its first SEM frame, the coalescence in Li, the splitting in Li-Mg; each panel the nearest
+written field output, ``snapshots.py``) and at the run's last field output. Reads results only; never runs
+the solver.
 """
 
 import argparse
+import math
 from pathlib import Path
 
 import matplotlib
@@ -23,8 +25,8 @@ import void_runs  # noqa: E402 - sibling script: the T1/T2 curves against the me
 
 TITLE = ("Demo: Li and Li$_{0.97}$Mg$_{0.03}$ stripped at 0.5 mA/cm$^2$, 0.2 MPa, 25 C; voids, creep and "
          "contact-limited Butler-Volmer on a 20 um window (indicative only)")
-CAPACITIES = (seed.sem_frame_capacity(), *(seed.get(key).value for key in (
-    "t1.coalescence_capacity", "t2.split_capacity", "t1.rise_capacity")))
+CAPACITIES = (seed.sem_frame_capacity(), *(seed.get(key).value for key in ("t1.coalescence_capacity",
+                                                                         "t2.split_capacity")))
 
 
 def curves(li: Path, limg: Path, png: Path) -> Path:
@@ -36,19 +38,24 @@ def curves(li: Path, limg: Path, png: Path) -> Path:
 
 
 def sem_snapshots(runs: dict[Path, str], png: Path) -> Path:
-    """One row per run (label), one column per capacity of ``CAPACITIES``: the SEM-like metal fraction."""
-    fig, axes = plt.subplots(len(runs), len(CAPACITIES), figsize=(2.9 * len(CAPACITIES), 2.0 * len(runs)),
-                             layout="constrained", squeeze=False)
+    """One row per run (label), one column per capacity of ``CAPACITIES`` and one for the run's last field
+    output: the SEM-like metal fraction."""
+    columns = len(CAPACITIES) + 1
+    fig, axes = plt.subplots(len(runs), columns, figsize=(2.9 * columns, 2.0 * len(runs)), layout="constrained",
+                             squeeze=False)
     for row, (run, label) in zip(axes, runs.items(), strict=True):
-        chosen = snapshots.nearest_outputs(snapshots.field_outputs(run), list(CAPACITIES))
+        outputs = snapshots.field_outputs(run)
+        chosen = snapshots.nearest_outputs(outputs, list(CAPACITIES)) + [(math.inf, outputs[-1] if outputs else None)]
         for ax, (asked, output) in zip(row, chosen, strict=True):
             if output is None:
                 ax.text(0.5, 0.5, f"{asked:g} mAh/cm$^2$:\nnot reached", ha="center", va="center",
                         transform=ax.transAxes, fontsize=8)
+                ax.set_axis_off()
                 continue
             snapshots.draw_metal_fraction(ax, output)
             ax.set_xticks(range(0, int(ax.get_xlim()[1]) + 1, 5))
-            ax.set_title(f"{label}, {output.capacity:.2f} mAh/cm$^2$", fontsize=8)
+            ending = ", the end" if asked == math.inf else ""
+            ax.set_title(f"{label}, {output.capacity:.2f} mAh/cm$^2${ending}", fontsize=8)
             ax.tick_params(labelsize=7)
         row[0].set_ylabel("y (um)", fontsize=8)
     for ax in axes[-1]:

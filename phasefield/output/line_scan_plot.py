@@ -21,15 +21,18 @@ def read_line_scan(path: Path) -> tuple[dict[str, float], np.ndarray, np.ndarray
 
 def line_scan_figure(folder: Path, title: str = "", depth_um: float = 15.0) -> Figure:
     """All line scans of ``folder`` on one axis, coloured from early (dark) to late (light) and labelled by
-    time and net stripped capacity (a strip-then-plate run returns to 0 net: the time tells them apart)."""
+    time and net stripped capacity (a strip-then-plate run returns to 0 net: the time tells them apart),
+    to ``depth_um`` or the depth of the metal where it is thinner."""
     paths = sorted(Path(folder).glob("x_Mg_*.csv"))
     colours = plt.get_cmap("viridis")(np.linspace(0.0, 0.85, max(len(paths), 1)))
     fig, ax = plt.subplots(figsize=(6, 4), layout="constrained")
+    deepest = 0.0
     for path, colour in zip(paths, colours, strict=False):
         header, distance, x_mg = read_line_scan(path)
         ax.plot(distance, x_mg, color=colour,
                 label=f"{header['time_s'] / 3600:.2f} h, net {header['capacity_mAh_per_cm2']:.2f} mAh/cm$^2$")
-    ax.set_xlim(0, depth_um)
+        deepest = max(deepest, float(distance.max()))
+    ax.set_xlim(0, min(depth_um, deepest) if deepest > 0 else depth_um)
     ax.set_xlabel("distance from the interface (um)")
     ax.set_ylabel("x$_{Mg}$")
     ax.set_title(textwrap.fill(title, 70), fontsize=9)

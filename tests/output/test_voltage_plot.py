@@ -6,7 +6,7 @@ stripping branch (not folded back); a run whose case sets [meta] target gets the
 that target from seed_measurements.toml (T1: the rise and the contact loss at it; T3/T4 by stack pressure;
 T5 by current density), a run without one gets none; the contact-loss panel is left out when the contact
 never changes or the column is absent; a long title is wrapped inside the figure; the line scans of a run
-that returns to zero net capacity have distinct legend entries.
+that returns to zero net capacity have distinct legend entries, on an axis no deeper than the metal.
 """
 
 import json
@@ -146,4 +146,5 @@ def test_line_scans_that_return_to_zero_net_capacity_have_distinct_labels(tmp_pa
     fig = line_scan_figure(tmp_path, "strip then plate")
     labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
     assert len(labels) == 3 and len(set(labels)) == 3
+    assert fig.axes[0].get_xlim() == pytest.approx((0.0, 4.0))  # the metal's 4 um, not an empty 15 um axis
     plt.close(fig)
