@@ -13,7 +13,7 @@ from mpi4py import MPI
 from phasefield.coupling.protocol_clock import ProtocolState
 from phasefield.coupling.submodels import SubModels
 from phasefield.output.checkpoint import checkpoint_path, prune_checkpoints, read_checkpoint, write_checkpoint
-from phasefield.output.fields import FieldWriter
+from phasefield.output.fields import FieldTimes, FieldWriter
 from phasefield.output.timeseries import TimeSeriesWriter, in_column_units
 from phasefield.submodels.base import Column, StepConditions
 
@@ -42,6 +42,8 @@ class Recorder:
         self.columns = (*CLOCK_COLUMNS, *(c for model in models for c in model.columns), REJECTED_COLUMN)
         self._csv: TimeSeriesWriter | None = None
         self._fields: list[FieldWriter] = []
+        self._field_times: FieldTimes | None = None
+        self._last_row: dict[str, Any] = {}
         #: the newest checkpoint written (None before the first)
         self.last_checkpoint: Path | None = None
 
@@ -69,13 +71,18 @@ class Recorder:
                 sides[side] += functions
         self._fields = [FieldWriter(self.output_dir / "fields" / f"{side}{suffix}.pvd", functions)
                         for side, functions in sides.items() if functions]
+        self._field_times = FieldTimes(self.output_dir / "fields" / f"times{suffix}.csv", self.comm.rank)
 
     def write_row(self, row: dict[str, Any]) -> None:
         self._csv.write(row)
+        self._last_row = row
 
     def write_fields(self, time: float) -> None:
+        """The fields at ``time`` (s), the state of the last row written (its step and capacity)."""
+        step, capacity = self._last_row["step"], self._last_row["capacity_mAh_per_cm2"]
         for writer in self._fields:
-            writer.write(time)
+            writer.write(time, capacity)
+        self._field_times.write(step, time, capacity)
 
     def write_profile(self, index: int, clock: ProtocolState) -> None:
         self.models.electrochemistry.write_profile(self.output_dir / "interface" / f"profile_{index:05d}.csv",

@@ -5,19 +5,21 @@ paraview python3-paraview xvfb xauth``), not under the project's venv, and does 
 
 Usage, batch (writes a PNG)::
 
-    xvfb-run -a pvpython postprocessing/paraview_state.py RESULTS [--output RESULTS/paraview_view.png]
+    xvfb-run -a pvpython postprocessing/paraview/open_run.py RESULTS [--output RESULTS/paraview_view.png]
         [--size 1600 1000] [--time T_SECONDS] [--series metal_restart00040.pvd]
         [--metal-field auto|metal_fraction|x_Mg|...] [--half-height UM] [--electrolyte potential|solid]
 
 Usage, interactive (the GUI passes no arguments, so they come from the environment)::
 
-    PHASEFIELD_RESULTS=RESULTS PHASEFIELD_VIEW_OPTIONS="--time 3600" paraview --script=postprocessing/paraview_state.py
+    PHASEFIELD_RESULTS=RESULTS PHASEFIELD_VIEW_OPTIONS="--time 3600" \
+        paraview --script=postprocessing/paraview/open_run.py
 
 (default results directory: the working directory; ``--output`` is honoured in the GUI too, otherwise
 the view is left open). Do not pass ``--force-offscreen-rendering`` to pvpython: it crashes Debian's 5.11.
 
-What it shows, read from ``RESULTS/fields`` (DOLFINx ``VTKFile`` output: ``.pvd`` + ``.pvtu``, serial or
-parallel; ParaView 5.11 cannot read DOLFINx's VTKHDF/XDMF/ADIOS2 output):
+What it shows, read from ``RESULTS/fields`` (``.pvd`` + ``.pvtu`` + binary ``.vtu`` pieces, serial or parallel,
+coordinates in um as the field data ``metres_per_length_unit`` says; results written before that, with
+DOLFINx's ASCII ``VTKFile``, have none and are in metres, and open too):
 
 * ``metal.pvd`` - or, by default, the newest restart series ``metal_restartNNNNN.pvd`` (with ``--time``:
   the newest series that starts at or before that time); ``--series`` picks one. The metal is drawn
@@ -27,8 +29,9 @@ parallel; ParaView 5.11 cannot read DOLFINx's VTKHDF/XDMF/ADIOS2 output):
 * ``electrolyte.pvd`` (the matching ``electrolyte*`` series): ``electrolyte_potential`` (V) with a
   diverging map, or a uniform tan with ``--electrolyte solid``.
 * The last time step unless ``--time`` (seconds; the nearest written time is shown). A run that did not
-  finish has no ``.pvd`` (DOLFINx writes it on close): its ``.pvtu`` files are read as frames, the last
-  frame is shown and the time is unknown.
+  finish has a complete ``.pvd`` (rewritten after every output); an older run killed before DOLFINx wrote
+  its ``.pvd`` on close has only ``.pvtu`` files: they are read as frames, the last frame is shown and the
+  time is unknown.
 * The camera looks at the interface (the plane where the two meshes meet; its normal is the last
   coordinate), metal on top, window: the full width by +-``--half-height`` (default: the thinner of the
   two layers). A 2-D column much narrower than the window is stretched laterally (noted in the label).
@@ -77,7 +80,7 @@ def parse(argv: list[str]) -> argparse.Namespace:
 # -- series -----------------------------------------------------------------------------------------------
 
 class Series:
-    """One DOLFINx VTKFile time series: the .pvd and its times, or (no .pvd) the .pvtu frames in order."""
+    """One field time series: the .pvd and its times, or (no .pvd) the .pvtu frames in order."""
 
     def __init__(self, fields: Path, stem: str):
         self.stem = stem
@@ -232,6 +235,13 @@ def clip(source, name: str, axis: int, value: float, keep_below: bool):
     return result
 
 
+def metres_per_length_unit(source, time: float) -> float:
+    """The coordinates' unit in metres: the field data of the run (1e-6, um), or 1 (m) for older runs."""
+    source.UpdatePipeline(time)
+    array = source.FieldData.GetArray("metres_per_length_unit")
+    return array.GetRange()[0] if array is not None else 1.0
+
+
 def bounds(source, time: float) -> list[float]:
     source.UpdatePipeline(time)
     return list(source.GetDataInformation().GetBounds())
@@ -257,7 +267,8 @@ def main(argv: list[str], batch: bool) -> None:
         interface = 0.5 * (metal_bounds[2 * n + 1] + electrolyte_bounds[2 * n])
     metal_height = metal_bounds[2 * n + 1] - metal_bounds[2 * n]
     electrolyte_height = electrolyte_bounds[2 * n + 1] - electrolyte_bounds[2 * n]
-    half = 1e-6 * args.half_height if args.half_height else min(metal_height, electrolyte_height)
+    metres = metres_per_length_unit(metal, frame)
+    half = 1e-6 * args.half_height / metres if args.half_height else min(metal_height, electrolyte_height)
 
     view = pv.GetActiveViewOrCreate("RenderView")
     if batch:
@@ -274,7 +285,8 @@ def main(argv: list[str], batch: bool) -> None:
     lateral = 1.0
     if dim == 2 and width < 0.25 * 2 * half * box_aspect:
         lateral = 0.8 * 2 * half * box_aspect / width
-    scale = [1e6 * lateral, 1e6, 1e6] if dim == 2 else [1e6] * 3  # metres to micrometres
+    to_um = 1e6 * metres
+    scale = [to_um * lateral, to_um, to_um] if dim == 2 else [to_um] * 3  # the coordinates in micrometres
 
     field = args.metal_field
     names = [name for name in metal.PointData.keys() if not name.startswith("vtk")]
@@ -369,7 +381,8 @@ def main(argv: list[str], batch: bool) -> None:
         resolution = {"ImageResolution": list(args.size)} if batch else {}
         pv.SaveScreenshot(str(output), view, TransparentBackground=0, **resolution)
         shown = f"t = {time:g} s" if time is not None else f"frame {int(frame) + 1}"
-        print(f"wrote {output} ({metal_series.stem} + {electrolyte_series.stem}, {shown})")
+        print(f"wrote {output} ({metal_series.stem} + {electrolyte_series.stem}, {shown}, "
+              f"window {width * to_um:.4g} um wide)")
 
 
 def normalised(v: list[float]) -> list[float]:
@@ -412,4 +425,4 @@ else:
         main([os.environ.get("PHASEFIELD_RESULTS", "."), *shlex.split(os.environ.get("PHASEFIELD_VIEW_OPTIONS", ""))],
              batch=False)
     except SystemExit as error:  # a message in the GUI's output, not the end of the ParaView session
-        print(f"paraview_state.py: {error}", file=sys.stderr)
+        print(f"open_run.py: {error}", file=sys.stderr)

@@ -6,8 +6,9 @@ run in-process, with the size of every output file recorded after each accepted 
 
 * the output grows linearly with the number of outputs: with every output every step, each step adds
   the same number of new files and the same number of bytes (within 5%); no file written at an earlier
-  step changes afterwards except the append-only indices (``timeseries.csv``, one row a step, and the
-  ``fields/*.pvd`` series, one entry an output); checkpoints never pile up (at most the two kept);
+  step changes afterwards except the append-only indices (``timeseries.csv``, one row a step, the
+  ``fields/*.pvd`` series and ``fields/times.csv``, one entry an output); checkpoints never pile up (at most
+  the two kept);
 * the cadence keys of ``[output]`` are honoured: ``<kind>_every = k`` over N steps gives ceil(N/k) + 1
   outputs (step 0, every k-th step, and the last step), checkpoints at every k-th step and at the end.
 
@@ -25,7 +26,7 @@ from phasefield.case import load_case
 from phasefield.coupling.simulation import Simulation
 
 DATA = Path(__file__).resolve().parent.parent / "data"
-APPEND_ONLY = re.compile(r"^(timeseries\.csv|fields/[^/]+\.pvd)$")
+APPEND_ONLY = re.compile(r"^(timeseries\.csv|fields/[^/]+\.pvd|fields/times\.csv)$")
 
 
 def write_variant(directory: Path, minutes: int, fields: int, profiles: int, scans: int, checkpoints: int) -> Path:

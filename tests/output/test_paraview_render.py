@@ -1,4 +1,8 @@
-"""ParaView renders a 2-rank run: ``postprocessing/paraview_state.py`` under pvpython (Debian's ParaView 5.11).
+"""ParaView renders a 2-rank run: ``postprocessing/paraview/open_run.py`` under pvpython (Debian's ParaView 5.11).
+
+The fields are phasefield's binary VTU pieces (one per rank, zlib-compressed raw appended data) under a
+.pvtu per output and the .pvd series, coordinates in um; ParaView 5.11 must open them (TimeValue and
+capacity as field data of the parallel read) and draw the window at its true size.
 
 The run is ``small_limg.toml`` (full contact, so metal_fraction is 1 everywhere; x_Mg piles up at the
 interface while stripping). The PNG must show the metal above the interface coloured by x_Mg with viridis,
@@ -16,7 +20,7 @@ from helpers import DATA, run_command
 from matplotlib import colormaps
 from PIL import Image
 
-SCRIPT = DATA.parent.parent / "postprocessing" / "paraview_state.py"
+SCRIPT = DATA.parent.parent / "postprocessing" / "paraview" / "open_run.py"
 SIZE = (800, 500)
 
 
@@ -89,9 +93,11 @@ def test_paraview_renders_a_two_rank_alloy_run(tmp_path):
                          timeout=600)
     assert run.returncode == 0, run.stderr
     assert (results / "fields" / "metal.pvd").exists() and (results / "fields" / "metal000000.pvtu").exists()
+    for rank in (0, 1):  # a piece per rank, binary
+        assert b'<AppendedData encoding="raw">' in (results / "fields" / f"metal_p{rank}_000000.vtu").read_bytes()
     result = render(results, png)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "metal + electrolyte, t = 3480 s" in result.stdout  # the last step of the run
+    assert "metal + electrolyte, t = 3480 s, window 1 um wide" in result.stdout  # the last step, true size
     image = np.asarray(Image.open(png).convert("RGB"))
     assert image.shape == (SIZE[1], SIZE[0], 3)
     print(check_image(image))
