@@ -175,6 +175,9 @@ class Voids(Strict):
     """Numerical settings of the vacancy-void phase field (``[contact] model = "phase_field"``).
 
     Physical parameters (energies, sink spacing, nucleation rate) are in the metal parameter set.
+    ``contact_measure``: the contact a(phi) of the kinetics, ``sharp`` (default: a smoothed step at
+    phi = 1/2, :func:`phasefield.physics.contact.sharpened_contact`) or ``diffuse`` (a = phi, the
+    measure until issue 22, kept as a sensitivity).
     """
 
     interface_width: quantity("length", gt=0.0) = to_si("0.5 um", "length")
@@ -182,6 +185,7 @@ class Voids(Strict):
     vacancy_reference_fraction: float = Field(default=1e-4, gt=0.0, lt=0.01)
     nucleus_radius: quantity("length", gt=0.0) = to_si("1 um", "length")
     seed: int = Field(default=1, ge=0)
+    contact_measure: Literal["sharp", "diffuse"] = "sharp"
 
 
 class Creep(Strict):

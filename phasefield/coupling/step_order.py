@@ -8,7 +8,8 @@
    the mass-balance velocity -(i Omega/F) e_n of this step's current;
 3. interdiffusion: Mg over the step, advected by that velocity; U(x_Mg) onto the interface;
 4. contact: nucleation of new voids on the interface;
-5. contact: the metal fraction at the end of the step (prescribed by the capacity, or the phase field);
+5. contact: the metal fraction at the end of the step (prescribed by the capacity, or the phase field)
+   and from it the contact measure a(x) of the kinetics;
 6. electrochemistry: electrolyte and metal potential under this step's current, with the contact of
    5 and the U of 3 (no splitting lag for these); its interface current goes back to the contact as the
    injection of the next step;
@@ -31,7 +32,7 @@ def coupled_step(models: SubModels, step: StepConditions) -> None:
         models.interdiffusion.advance(step)
         models.contact.nucleate(step)
     models.contact.update(step)
-    models.electrochemistry.solve(step, models.contact.metal_fraction)
+    models.electrochemistry.solve(step, models.contact.contact)
     models.contact.receive_current(models.electrochemistry.current_density)
     for extension in models.extensions:
         extension.advance(step)

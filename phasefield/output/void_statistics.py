@@ -9,9 +9,9 @@ The mass balance of the voids (:class:`VoidMassBalance`; the identity of the out
 2026-12-04, section 2.2):
 
 - void volume V_v = integral of (1 - phi) over the metal window (per unit depth in 2-D, m^2; m^3 in 3-D);
-- footprint A_v = integral of (1 - phi) over the interface (m per unit depth in 2-D; m^2 in 3-D): the
-  contact lost, A_v / interface area = 1 - ``contact_fraction`` (the mean of phi on the interface), so
-  the diffuse edges count by their metal fraction as the Butler-Volmer contact counts them;
+- footprint A_v = integral of (1 - a) over the interface (m per unit depth in 2-D; m^2 in 3-D), a the
+  contact measure of the Butler-Volmer kinetics (``[voids] contact_measure``: the sharpened step at
+  phi = 1/2 by default, or phi): the contact lost, A_v / interface area = 1 - ``contact_fraction``;
 - effective void height h_eff = V_v / A_v (0 when A_v = 0);
 - stripped volume V_s = Q V_m / F x interface area (Q the net stripped capacity in C/m^2, V_m the molar
   volume of the metal);

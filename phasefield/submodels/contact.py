@@ -29,6 +29,11 @@ class Contact(SubModel):
         self.metal_fraction = fem.Function(interface.metal_space, name="metal_fraction")
         self._normal_axis = interface.window.normal_axis
 
+    @property
+    def contact(self) -> fem.Function:
+        """The contact a(x) of the Butler-Volmer kinetics (P1 on the metal mesh): here the metal fraction."""
+        return self.metal_fraction
+
     def advance(self, step: StepConditions) -> None:
         """Evolve the contact over the step (nothing to evolve here)."""
 

@@ -4,8 +4,9 @@
 parameters of the metal set. Per step: the grand-potential vacancy-void problem of
 :mod:`phasefield.physics.voids` with the vacancy injection j = max(i, 0) Omega/F of the last interface
 current and the metal velocity of the flow sub-model; then nucleation on the interface
-(:mod:`phasefield.physics.nucleation`). Its metal fraction phi is the contact of the electrochemistry,
-and its vacancy sinks set the divergence of the metal flow.
+(:mod:`phasefield.physics.nucleation`). Its contact measure a(phi) (a sharpened step at phi = 1/2, or
+phi, ``[voids] contact_measure``) is the contact of the electrochemistry, and its vacancy sinks set the
+divergence of the metal flow.
 """
 
 import numpy as np
@@ -17,6 +18,7 @@ from phasefield.case import ResolvedCase
 from phasefield.generic.free_energy import well_and_gradient_coefficients
 from phasefield.output.interface_profile import InterfaceProfile
 from phasefield.output.void_statistics import VoidMassBalance, void_statistics
+from phasefield.physics.contact import sharpened_contact
 from phasefield.physics.nucleation import InterfaceNucleation
 from phasefield.physics.vacancies import VacancyProperties
 from phasefield.physics.voids import QUADRATURE_DEGREE, STABILIZATION, VacancyVoidSystem
@@ -45,14 +47,17 @@ class VoidPhaseField(Contact):
                                     "window) over the stripped volume V_s = Q V_m / F x interface area (0 when "
                                     "nothing is stripped; above 1 where nuclei added volume no stripping supplied)"),
         Column("effective_void_height_um", "h_eff = V_v / A_v: void volume over the void footprint A_v (integral "
-                                           "of 1 - phi over the interface, = (1 - contact_fraction) x interface "
-                                           "area); 0 without voids", "um", "m"),
+                                           "of 1 - a over the interface, a the kinetics' contact measure, = "
+                                           "(1 - contact_fraction) x interface area); 0 without voids", "um", "m"),
     )
     moves_metal = True
 
     def __init__(self, interface: InterfaceFields, properties: VacancyProperties, system: VacancyVoidSystem,
-                 nucleation: InterfaceNucleation, x_mg):
+                 nucleation: InterfaceNucleation, x_mg, contact_measure: str = "sharp"):
         super().__init__(interface)
+        #: the contact a(phi) of the kinetics (``[voids] contact_measure``; the metal fraction if diffuse)
+        self._contact = (fem.Function(interface.metal_space, name="contact") if contact_measure == "sharp"
+                         else self.metal_fraction)
         self.window, self.properties, self.system, self.nucleation = interface.window, properties, system, nucleation
         self._to_metal = interface.to_metal
         self.system.set_state(lambda x: np.ones(x.shape[1]), lambda x: np.zeros(x.shape[1]))
@@ -75,7 +80,7 @@ class VoidPhaseField(Contact):
         void = 1.0 - self.system.phi
         dx = ufl.Measure("dx", domain=self.window.metal.mesh, metadata={"quadrature_degree": QUADRATURE_DEGREE})
         self._void_volume = fem.form(void * dx)
-        self._void_footprint = fem.form(void * self.system.ds_interface)
+        self._void_footprint = fem.form((1.0 - self._contact) * self.system.ds_interface)
 
     @classmethod
     def build(cls, resolved: ResolvedCase, interface: InterfaceFields, flow, interdiffusion) -> "VoidPhaseField":
@@ -98,7 +103,7 @@ class VoidPhaseField(Contact):
             case.mesh.width, metal["nucleation_prefactor"], metal["nucleation_barrier"],
             settings.nucleus_radius, 0.5 * settings.interface_width, settings.seed,
         )
-        return cls(interface, properties, system, nucleation, interdiffusion.fraction)
+        return cls(interface, properties, system, nucleation, interdiffusion.fraction, settings.contact_measure)
 
     @property
     def sink_rate(self):
@@ -137,8 +142,19 @@ class VoidPhaseField(Contact):
                                                                     self.window.normal_axis))
         self._nucleated = int(centres.size)
 
+    @property
+    def contact(self) -> fem.Function:
+        """The contact a(phi) of the kinetics: the sharpened step at phi = 1/2 (or phi itself, diffuse)."""
+        return self._contact
+
     def update(self, step: StepConditions) -> None:
+        self._refresh_contact()
+
+    def _refresh_contact(self) -> None:
+        """The metal fraction from phi and the contact measure from it."""
         self.metal_fraction.interpolate(self.system.phi)
+        if self._contact is not self.metal_fraction:
+            self._contact.x.array[:] = sharpened_contact(self.metal_fraction.x.array)
 
     def receive_current(self, current_density: fem.Function) -> None:
         """The interface current density onto the metal side, the injection of the next step."""
@@ -164,7 +180,9 @@ class VoidPhaseField(Contact):
         }
 
     def mass_balance(self, capacity: float) -> VoidMassBalance:
-        """V_v, A_v and V_s for the net stripped capacity ``capacity`` (C/m^2), summed over the ranks."""
+        """V_v, A_v and V_s for the net stripped capacity ``capacity`` (C/m^2), summed over the ranks; the
+        footprint A_v is the interface out of contact, the integral of 1 - a (the kinetics' contact)."""
+        self._refresh_contact()
         void_volume, footprint = (self._comm.allreduce(fem.assemble_scalar(form), op=MPI.SUM)
                                   for form in (self._void_volume, self._void_footprint))
         return VoidMassBalance.from_capacity(void_volume, footprint, capacity, self.system.molar_volume,
@@ -181,7 +199,8 @@ class VoidPhaseField(Contact):
         return self._comm.bcast(result, root=0)
 
     def fields(self) -> dict[str, list[fem.Function]]:
-        return {"metal": [self.metal_fraction, self.vacancy_potential]}
+        extra = [] if self._contact is self.metal_fraction else [self._contact]
+        return {"metal": [self.metal_fraction, self.vacancy_potential, *extra]}
 
     def checkpoint_fields(self) -> dict[str, fem.Function]:
         return {"voids": self.system.u}
