@@ -18,6 +18,7 @@ import argparse
 import csv
 import json
 import sys
+import textwrap
 from pathlib import Path
 
 import matplotlib
@@ -90,26 +91,31 @@ def write_table(rows: list[dict], output: Path) -> None:
     (output / "calibration_table.md").write_text("\n".join(lines) + "\n")
 
 
+#: line styles of a study's members in turn, so that members with the same curve stay visible
+MEMBER_STYLES = ("-", "--", "-.", ":")
+
+
 def plot(studies: dict[str, list[dict]], path: Path) -> None:
+    """Overpotential and contact fraction of every member, one column per study, each study's legend below it."""
     rise, loss = seed.get("t1.rise_capacity"), seed.get("t1.contact_loss_at_rise")
-    fig, axes = plt.subplots(2, len(studies), figsize=(4.2 * len(studies), 6.4), sharex=True, squeeze=False)
+    fig, axes = plt.subplots(2, len(studies), figsize=(4.2 * len(studies), 7.4), sharex=True, squeeze=False,
+                             layout="constrained")
     for column, (name, rows) in enumerate(studies.items()):
         top, bottom = axes[0, column], axes[1, column]
-        for r in rows:
-            run = r["_run"]
+        for k, r in enumerate(rows):
+            run, style = r["_run"], MEMBER_STYLES[k % len(MEMBER_STYLES)]
             label = f"{r['parameter'].split('.')[-1]} = {r['value']}"
-            top.plot(run.capacity, 1e3 * run.data["overpotential_V"], label=label)
-            bottom.plot(run.capacity, run.data["contact_fraction"], label=label)
+            top.plot(run.capacity, 1e3 * run.data["overpotential_V"], ls=style, label=label)
+            bottom.plot(run.capacity, run.data["contact_fraction"], ls=style, label=label)
         top.axvline(rise.value, color="k", ls=":", lw=1)
         top.set_title(name, fontsize=9)
         top.set_ylabel("overpotential (mV)")
-        top.legend(fontsize=7)
         bottom.axhline((100 - loss.value) / 100, color="k", ls=":", lw=1)  # contact fraction left at the rise
         bottom.set_xlabel("stripped capacity (mAh/cm$^2$)")
         bottom.set_ylabel("contact fraction")
-    fig.suptitle(f"T1 calibration study (dotted: measured rise near {rise.value} mAh/cm$^2$ at {loss.text}% contact "
-                 "loss)", fontsize=9)
-    fig.tight_layout()
+        bottom.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.2))
+    fig.suptitle(textwrap.fill(f"T1 calibration study (dotted: measured rise near {rise.value} mAh/cm$^2$ at "
+                               f"{loss.text}% contact loss)", 45 * len(studies)), fontsize=9)
     fig.savefig(path, dpi=120)
     plt.close(fig)
 

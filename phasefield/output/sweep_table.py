@@ -44,17 +44,23 @@ def read_sweep_table(path: Path) -> dict[str, dict[str, list[float]]]:
     return members
 
 
+#: line styles of the members in turn, so that members with the same curve stay visible
+MEMBER_STYLES = ("-", "--", "-.", ":")
+
+
 def plot_sweep(csv_path: Path, png_path: Path, parameter: str) -> None:
-    """Overpotential and contact loss against stripped capacity, one curve per member (Fig 3l/3m)."""
+    """Overpotential and contact loss (where the members write it) against stripped capacity, one curve per
+    member in turn of colour and line style (Fig 3l/3m), the legend beside the panels."""
     members = read_sweep_table(csv_path)
-    fig, (top, bottom) = plt.subplots(2, 1, sharex=True, figsize=(6, 5.5), layout="constrained")
-    for data in members.values():
-        name = f"{parameter.split('.')[-1]} = {data['value']}"
-        top.plot(data["capacity_mAh_per_cm2"], [1e3 * v for v in data["overpotential_V"]], label=name)
-        bottom.plot(data["capacity_mAh_per_cm2"], [100 * (1 - c) for c in data["contact_fraction"]], label=name)
+    fig, (top, bottom) = plt.subplots(2, 1, sharex=True, figsize=(7.5, 5.5), layout="constrained")
+    for k, data in enumerate(members.values()):
+        style = {"ls": MEMBER_STYLES[k % len(MEMBER_STYLES)], "label": f"{parameter.split('.')[-1]} = {data['value']}"}
+        top.plot(data["capacity_mAh_per_cm2"], [1e3 * v for v in data["overpotential_V"]], **style)
+        if "contact_fraction" in data:
+            bottom.plot(data["capacity_mAh_per_cm2"], [100 * (1 - c) for c in data["contact_fraction"]], **style)
     top.set_ylabel("overpotential (mV)")
     if members:
-        top.legend(fontsize=7)
+        top.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     top.grid(alpha=0.3)
     bottom.set_ylabel("contact loss (%)")
     bottom.set_xlabel("stripped capacity (mAh cm$^{-2}$)")

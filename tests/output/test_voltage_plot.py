@@ -19,6 +19,7 @@ import pytest
 from phasefield.output.line_scan_plot import line_scan_figure
 from phasefield.output.seed_marks import ContactLossMark, RiseMark, RunConditions, seed_marks
 from phasefield.output.seed_measurements import REPOSITORY_FILE, load
+from phasefield.output.sweep_table import plot_sweep
 from phasefield.output.voltage_plot import charge_axis, run_marks, voltage_figure
 
 SEED = load(REPOSITORY_FILE)
@@ -148,3 +149,13 @@ def test_line_scans_that_return_to_zero_net_capacity_have_distinct_labels(tmp_pa
     assert len(labels) == 3 and len(set(labels)) == 3
     assert fig.axes[0].get_xlim() == pytest.approx((0.0, 4.0))  # the metal's 4 um, not an empty 15 um axis
     plt.close(fig)
+
+
+def test_a_sweep_without_a_contact_column_is_drawn(tmp_path):
+    """phasefield/output/sweep_table.py: members that write no contact_fraction (full contact) still plot."""
+    rows = [f"{label},{value},{q},{0.01 + 0.001 * q}" for label, value in (("a", "0.2 MPa"), ("b", "1 MPa"))
+            for q in (0.0, 0.5, 1.0)]
+    table = tmp_path / "sweep.csv"
+    table.write_text("\n".join(["member,cell.stack_pressure,capacity_mAh_per_cm2,overpotential_V", *rows]) + "\n")
+    plot_sweep(table, tmp_path / "sweep.png", "cell.stack_pressure")
+    assert (tmp_path / "sweep.png").stat().st_size > 0
