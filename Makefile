@@ -10,7 +10,7 @@ PYTHON ?= $(shell for p in "$$(pyenv root 2>/dev/null)"/versions/3.12*/bin/pytho
                   $$HOME/.pyenv/versions/3.12*/bin/python3.12 /root/.pyenv/versions/3.12*/bin/python3.12 \
                   "$$(command -v python3.12)"; do [ -x "$$p" ] && { echo "$$p"; break; }; done)
 
-DEMO_CASE := cases/li_prescribed_contact.toml
+DEMO_CASES := li limg
 DEMO_OUT := results/demo
 
 .PHONY: venv demo test test-all lint clean verify reproduce reproduce-quick calibration
@@ -26,9 +26,16 @@ $(VENV)/.installed: pyproject.toml
 
 venv: $(VENV)/.installed
 
+# The coupled model (voids, creep, contact-limited Butler-Volmer) for Li and Li0.97Mg0.03 on a 20 um window
+# (cases/demo/, both at once, one core each), then their figures (postprocessing/demo_figure.py): README.
 demo: venv
-	$(VENV)/bin/phasefield run $(DEMO_CASE) -o $(DEMO_OUT) --overwrite
-	@echo "demo results in $(DEMO_OUT): timeseries.csv, fields/*.pvd, run.json, voltage_vs_capacity.png"
+	@mkdir -p $(DEMO_OUT)/logs
+	@echo "running cases/demo/li_demo.toml and cases/demo/limg_demo.toml (1-3 min; logs in $(DEMO_OUT)/logs)"
+	@printf '%s\n' $(DEMO_CASES) | xargs -P 2 -I{} sh -c '$(VENV)/bin/phasefield run cases/demo/{}_demo.toml \
+	  -o $(DEMO_OUT)/{} --overwrite -q > $(DEMO_OUT)/logs/{}.log 2>&1 && echo "{}: completed" \
+	  || echo "{}: not completed (see $(DEMO_OUT)/{}/run.json)"'
+	$(PY) postprocessing/demo_figure.py $(DEMO_OUT)/li $(DEMO_OUT)/limg $(DEMO_OUT)
+	@echo "demo runs in $(DEMO_OUT)/li and $(DEMO_OUT)/limg (timeseries.csv, fields/, run.json, voltage_vs_capacity.png)"
 
 test: venv
 	$(PY) -m pytest -m "not slow" -q
