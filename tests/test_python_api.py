@@ -63,6 +63,8 @@ def test_the_override_takes_effect_in_the_results(example, tmp_path):
     baseline = phasefield.Simulation(CASE, overrides=ONE_STEP).run(tmp_path / "baseline", progress=False)
     assert baseline.status == "stopped: max_steps = 1 reached" and len(baseline.timeseries) == 2
     assert changed.metadata["parameters"]["metal"]["exchange_current_density"]["si"] == pytest.approx(10.0)
+    assert changed.metadata["parameters"]["metal"]["exchange_current_density"]["source"] \
+        == "overrides metal.exchange_current_density"
     assert baseline.metadata["parameters"]["metal"]["exchange_current_density"]["si"] == pytest.approx(50.0)
     temperature = baseline.metadata["case"]["cell"]["temperature"]
     current = 5.0  # A/m^2 = 0.5 mA/cm^2

@@ -8,7 +8,7 @@ import copy
 import re
 import tomllib
 import typing
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -218,7 +218,7 @@ def load_document(raw: dict[str, Any], path: Path, allow_unused: bool = False,
         if overrides is None:
             raise
         raise overrides.blame(err) from None
-    return resolved if overrides is None else replace(resolved, overrides=dict(overrides.values))
+    return resolved if overrides is None else overrides.record(resolved)
 
 
 def resolve(path: Path, raw: dict[str, Any], allow_unused: bool = False) -> ResolvedCase:

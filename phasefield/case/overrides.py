@@ -11,11 +11,11 @@ import copy
 import re
 import tomllib
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from phasefield.case.loader import CaseError, key_path
+from phasefield.case.loader import MATERIAL_ROLES, CaseError, ResolvedCase, key_path
 
 #: a dotted key: a table and at least one key below it
 DOTTED_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*(\.[A-Za-z_][A-Za-z0-9_-]*)+$")
@@ -80,3 +80,15 @@ class Overrides:
                 return CaseError(error.path, f"{self.origin} {name}", f"{table}: {error.message}", error.given)
         named = ", ".join(f"{self.origin} {name}" for name in self.values)
         return CaseError(error.path, f"{error.key} (with {named})", error.message, error.given)
+
+    def record(self, resolved: ResolvedCase) -> ResolvedCase:
+        """``resolved`` (validated with these overrides in place) holding them, each overridden parameter of a
+        set with the override as its source (``--set metal.exchange_current_density``)."""
+        materials = dict(resolved.materials)
+        for name in self.values:
+            role, _, key = name.partition(".")
+            if role in MATERIAL_ROLES and key in materials[role].parameters:
+                parameters = materials[role].parameters
+                source = replace(parameters[key], source=f"{self.origin} {name}")
+                materials[role] = replace(materials[role], parameters={**parameters, key: source})
+        return replace(resolved, materials=materials, overrides=dict(self.values))

@@ -33,11 +33,18 @@ def test_overrides_replace_the_values_of_the_file_in_si():
     assert resolved.case.cell.stack_pressure == pytest.approx(1.0e6, rel=1e-12)
     assert resolved.case.time.max_steps == 7
     assert resolved.parameters("metal")["exchange_current_density"] == pytest.approx(20.0, rel=1e-12)  # A/m^2
+    assert resolved.materials["metal"].parameters["exchange_current_density"].source \
+        == "--set metal.exchange_current_density"
+    assert resolved.materials["metal"].parameters["molar_volume"].source == plain_source("molar_volume")
     assert resolved.overrides == {"cell.stack_pressure": "1 MPa", "time.max_steps": 7,
                                   "metal.exchange_current_density": "2 mA/cm2"}
     assert resolved.raw["cell"]["stack_pressure"] == "1 MPa"  # the case copy holds the value as given
     plain = load_case(CASE)
     assert plain.case.cell.stack_pressure == pytest.approx(2.0e5) and plain.overrides == {}
+
+
+def plain_source(key: str) -> str:
+    return load_case(CASE).materials["metal"].parameters[key].source
 
 
 def test_a_later_set_of_the_same_key_wins():
