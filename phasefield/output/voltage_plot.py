@@ -47,6 +47,8 @@ def direction_segments(current: np.ndarray) -> list[tuple[int, slice]]:
     """(sign of the current, rows) of each stretch of rows with one sign; a segment starts at the last row
     of the one before it, so that the drawn curve is continuous."""
     sign = np.sign(current).astype(int)
+    if sign.size == 0:
+        return []
     starts = [0, *np.flatnonzero(np.diff(sign)) + 1]
     ends = [*starts[1:], len(sign)]
     return [(sign[a], slice(max(a - 1, 0), b)) for a, b in zip(starts, ends, strict=True)]
@@ -61,7 +63,7 @@ def run_conditions(run_json: Path) -> RunConditions:
 
 
 def _draw_overpotential(ax, x: np.ndarray, data: dict[str, list[float]]) -> None:
-    eta = 1e3 * np.asarray(data["overpotential_V"])
+    eta = 1e3 * np.asarray(data.get("overpotential_V", []), float)
     current = np.asarray(data.get("current_density_mA_per_cm2", np.ones_like(eta)))
     segments = direction_segments(current)
     drawn = set()
@@ -85,7 +87,7 @@ def voltage_figure(data: dict[str, list[float]], title: str = "",
                    marks: Sequence[RiseMark | ContactLossMark] = ()) -> Figure:
     """The figure of a run's columns ``data``: overpotential (mV) and, when the contact changes, contact loss
     (%) against capacity, with the measured ``marks``."""
-    x, xlabel = charge_axis(np.asarray(data["capacity_mAh_per_cm2"]))
+    x, xlabel = charge_axis(np.asarray(data.get("capacity_mAh_per_cm2", []), float))
     contact = np.asarray(data.get("contact_fraction", []))
     with_contact = bool(contact.size) and bool(np.any(contact < 1.0))
     fig, axes = plt.subplots(2 if with_contact else 1, 1, sharex=True, figsize=(6, 5.5 if with_contact else 3.6),

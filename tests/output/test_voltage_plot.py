@@ -159,3 +159,10 @@ def test_a_sweep_without_a_contact_column_is_drawn(tmp_path):
     table.write_text("\n".join(["member,cell.stack_pressure,capacity_mAh_per_cm2,overpotential_V", *rows]) + "\n")
     plot_sweep(table, tmp_path / "sweep.png", "cell.stack_pressure")
     assert (tmp_path / "sweep.png").stat().st_size > 0
+
+
+def test_a_run_without_rows_gives_an_empty_figure():
+    """A run that failed before its first row still gets its figure (run.py draws it in every case)."""
+    fig = voltage_figure({}, "failed at once")
+    assert len(fig.axes) == 1 and not fig.axes[0].get_lines()
+    plt.close(fig)
