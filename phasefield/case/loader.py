@@ -158,6 +158,14 @@ def _anchor_set_files(path: Path, raw: dict[str, Any]) -> None:
             table["set"] = str((path.parent / name).resolve())
 
 
+def _anchor_interface_profile(path: Path, raw: dict[str, Any]) -> None:
+    """``[mesh] interface_profile`` named relative to the case file ``path``, made absolute in ``raw``."""
+    mesh = raw.get("mesh")
+    name = mesh.get("interface_profile") if isinstance(mesh, dict) else None
+    if isinstance(name, str):
+        mesh["interface_profile"] = str((path.parent / name).resolve())
+
+
 def _materials(path: Path, case: Case) -> dict[str, ParameterSet]:
     sets = {}
     for role in MATERIAL_ROLES:
@@ -226,6 +234,7 @@ def resolve(path: Path, raw: dict[str, Any], allow_unused: bool = False) -> Reso
     its parameter sets (set files named relative to ``path`` are made absolute in ``raw``); raises
     :class:`CaseError` naming ``path``."""
     _anchor_set_files(path, raw)
+    _anchor_interface_profile(path, raw)
     schemas = {name: schema for name, schema in registry.section_schemas().items() if name not in Case.model_fields}
     try:
         case = Case.model_validate({key: value for key, value in raw.items() if key not in schemas})

@@ -21,6 +21,7 @@ from pydantic import (
     model_validator,
 )
 
+from phasefield.case.interface_profile import check_profile, read_interface_profile
 from phasefield.case.protocol import PRESSURE_BOUNDS, TEMPERATURE_BOUNDS, ProtocolStep, Repeat, expand, parse_entry
 from phasefield.units import UnitError, to_si, to_si_within
 
@@ -118,9 +119,14 @@ class Mesh(Strict):
     electrolyte_cells: int = Field(ge=1, le=100_000)
     interface_cell_height: quantity("length", ge=MIN_CELL_HEIGHT)
     cell_type: Literal["simplex", "box"] = "simplex"
+    #: a rough interface: a CSV of x_um, height_um (phasefield.case.interface_profile), as (x, h) in m
+    interface_profile: Annotated[tuple[tuple[float, float], ...] | None,
+                                 BeforeValidator(read_interface_profile)] = None
 
     @model_validator(mode="after")
     def _consistent(self):
+        if self.interface_profile is not None:
+            check_profile(self.interface_profile, self.width, self.metal_height, self.electrolyte_height)
         if self.dimension == 3 and (self.depth is None or self.cells_across is None):
             raise ValueError("a 3-D mesh needs `depth` and `cells_across`")
         if self.dimension == 2 and (self.depth is not None or self.cells_across is not None):

@@ -4,6 +4,10 @@
 built in parallel by DOLFINx, and graded geometrically towards the interface n = 0 on both
 sides: with N cells over a height H and a first cell of height h0 at the interface, the cell
 heights are h0 q^k (k = 0..N-1) with q >= 1 fixed by sum_k h0 q^k = H.
+
+A rough interface (``WindowSpec.interface_profile``, heights h(x) along the first coordinate) moves every
+vertex by h(x) (1 - n / H_m) above and h(x) (1 + n / H_e) below the interface: the interface follows
+n = h(x), the metal top and the electrolyte bottom stay flat, and the cells keep their grading and tags.
 """
 
 from dataclasses import dataclass
@@ -18,7 +22,8 @@ from mpi4py import MPI
 class WindowSpec:
     """The window's geometry and cells (SI): ``width`` (and ``depth`` in 3-D) along the interface,
     ``metal_height`` above and ``electrolyte_height`` below it, graded from ``interface_cell_height``
-    at the interface; ``cell_type`` ``"simplex"`` (triangles, tetrahedra) or ``"box"``."""
+    at the interface; ``cell_type`` ``"simplex"`` (triangles, tetrahedra) or ``"box"``; an optional
+    ``interface_profile`` of (x, h) points (m, x increasing over [0, width]) that the interface follows."""
 
     width: float
     metal_height: float
@@ -31,6 +36,7 @@ class WindowSpec:
     depth: float | None = None
     cells_across: int | None = None
     cell_type: str = "simplex"
+    interface_profile: tuple[tuple[float, float], ...] | None = None
 
 
 class CellTag(IntEnum):
@@ -115,6 +121,16 @@ def _grade(parent: dmesh.Mesh, spec: WindowSpec) -> None:
     )
 
 
+def roughen(mesh: dmesh.Mesh, spec: WindowSpec) -> None:
+    """Move the vertices of ``mesh`` (the window or one side of it, tagged) onto the rough interface of
+    ``spec``: n + h(x) (1 - n / H_m) for n >= 0, n + h(x) (1 + n / H_e) below (module docstring)."""
+    x = mesh.geometry.x
+    n = x[:, mesh.geometry.dim - 1]
+    along, heights = np.array(spec.interface_profile).T
+    h = np.interp(x[:, 0], along, heights)
+    n += np.where(n >= 0, h * (1 - n / spec.metal_height), h * (1 + n / spec.electrolyte_height))
+
+
 def _tag_boundary(mesh: dmesh.Mesh, markers: dict[FacetTag, callable]) -> dmesh.MeshTags:
     """Tag boundary facets with the first marker that claims them (all facets are claimed)."""
     fdim = mesh.topology.dim - 1
@@ -194,4 +210,7 @@ def build_interface_window(comm: MPI.Comm, spec: WindowSpec) -> InterfaceWindow:
         FacetTag.ELECTROLYTE_BOTTOM: lambda x: x[axis] < -spec.electrolyte_height + tol,
         FacetTag.LATERAL: lateral,
     })
+    if spec.interface_profile is not None:  # after tagging: the tags are the flat window's
+        for mesh in (parent, metal.mesh, electrolyte.mesh):
+            roughen(mesh, spec)
     return InterfaceWindow(spec, parent, cell_tags, interface_facets, metal, electrolyte)
