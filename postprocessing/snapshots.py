@@ -2,13 +2,14 @@
 
 Usage: python postprocessing/snapshots.py RUN_DIR OUTPUT_DIR [--capacities 0.5 1.0 ...] [--animation]
 
-Renders (pyvista, off screen) the metal fraction in grey as an SEM cross-section shows it (metal light,
-voids dark), the electrolyte in one flat colour and, where the run has Mg, x_Mg as a colour map on the
-metal (voids masked dark). Each asked capacity gets the nearest written field output; its capacity comes
-from ``timeseries.csv`` (time_s -> capacity). Field outputs are read from ``fields/metal*.pvd`` or, for a
-run that was killed before DOLFINx wrote the .pvd index, from ``fields/metalNNNNNN.pvtu`` with output k
-at step k * fields_every. Writes ``OUTPUT_DIR/<run>_snapshots.png`` and with ``--animation``
-``OUTPUT_DIR/<run>_animation.gif`` (every field output, via Pillow). Never runs the solver.
+Draws (matplotlib, from the field files pyvista reads; no render window, so no X server) the metal fraction
+in grey as an SEM cross-section shows it (metal light, voids dark), the electrolyte in one flat colour and,
+where the run has Mg, x_Mg as a colour map on the metal (voids masked dark). Each asked capacity gets the
+nearest written field output; its capacity comes from ``timeseries.csv`` (time_s -> capacity). Field outputs
+are read from ``fields/metal*.pvd`` or, for a run that was killed before DOLFINx wrote the .pvd index, from
+``fields/metalNNNNNN.pvtu`` with output k at step k * fields_every. Writes ``OUTPUT_DIR/<run>_snapshots.png``
+and with ``--animation`` ``OUTPUT_DIR/<run>_animation.gif`` (every field output, via Pillow). Never runs the
+solver.
 """
 
 import argparse
@@ -25,13 +26,13 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pyvista as pv  # noqa: E402
 import seed_measurements as seed  # noqa: E402 - sibling script: the seed's measured values
+from matplotlib.tri import Triangulation  # noqa: E402
 from PIL import Image  # noqa: E402
 
 from phasefield.output.timeseries import read_timeseries  # noqa: E402
 
 ELECTROLYTE_COLOUR = "#8fa9c4"  # flat: the electrolyte carries no field of interest here
 ELECTROLYTE_DEPTH_UM = 4.0  # how much of the electrolyte the snapshot shows below the interface
-PIXELS_PER_UM = 12
 #: SEM-like grey: voids (metal_fraction 0) near black, metal (1) light grey, not white
 SEM_GREY = matplotlib.colors.LinearSegmentedColormap.from_list("sem", ["#141414", "#c8c8c8"])
 MG_CLIM = (0.0, 2 * seed.get("t5.bulk_x_Mg").value)  # x_Mg colour range: 0 to twice the bulk 0.03 of Li0.97Mg0.03
@@ -102,57 +103,39 @@ def _in_um(grid: pv.DataSet) -> pv.DataSet:
     return grid
 
 
-def _render(meshes: list[tuple[pv.DataSet, dict]], bounds: tuple[float, float, float, float]) -> np.ndarray:
-    """An image of the (x, y) rectangle ``bounds`` (um), one pixel grid with a parallel camera."""
-    x0, x1, y0, y1 = bounds
-    size = (int((x1 - x0) * PIXELS_PER_UM), int((y1 - y0) * PIXELS_PER_UM))
-    plotter = pv.Plotter(off_screen=True, window_size=size)
-    plotter.set_background("black")
-    for mesh, style in meshes:
-        plotter.add_mesh(mesh, show_scalar_bar=False, lighting=False, **style)
-    plotter.enable_parallel_projection()
-    centre = (0.5 * (x0 + x1), 0.5 * (y0 + y1), 0.0)
-    plotter.camera.position = (centre[0], centre[1], 100.0)
-    plotter.camera.focal_point = centre
-    plotter.camera.up = (0.0, 1.0, 0.0)
-    plotter.camera.parallel_scale = 0.5 * (y1 - y0)
-    image = plotter.screenshot(return_img=True)
-    plotter.close()
-    return image
-
-
-def render_output(output: FieldOutput, colour_by_mg: bool) -> tuple[np.ndarray, tuple, np.ndarray | None]:
-    """(SEM-like image, extent in um, x_Mg image or None) of one field output."""
-    metal = _in_um(pv.read(output.metal))
-    x0, x1, _, y1, _, _ = metal.bounds
-    bounds = (x0, x1, -ELECTROLYTE_DEPTH_UM, y1)
-    electrolyte = []
-    if output.electrolyte is not None:
-        region = _in_um(pv.read(output.electrolyte)).clip_box(
-            (x0, x1, -ELECTROLYTE_DEPTH_UM, 0.0, -1.0, 1.0), invert=False)
-        electrolyte = [(region, {"color": ELECTROLYTE_COLOUR})]
-    sem = _render(electrolyte + [(metal, {"scalars": "metal_fraction", "cmap": SEM_GREY, "clim": (0.0, 1.0)})],
-                  bounds)
-    mg = None
-    if colour_by_mg and "x_Mg" in metal.point_data:
-        solid = metal.threshold(0.5, scalars="metal_fraction")
-        mg = _render(electrolyte + [(solid, {"scalars": "x_Mg", "cmap": "viridis", "clim": MG_CLIM})], bounds)
-    return sem, bounds, mg
-
-
-def draw_metal_fraction(ax, output: FieldOutput) -> None:
-    """The SEM-like metal fraction of ``output`` on the matplotlib axes ``ax`` (um), the electrolyte as a flat
-    band below the interface: the same picture as ``render_output`` without a VTK render window (no X)."""
+def _metal_mesh(output: FieldOutput) -> tuple[pv.DataSet, Triangulation]:
+    """The metal of ``output`` in um and its P1 triangles (3 vertices each) for matplotlib."""
     metal = _in_um(pv.read(output.metal))
     triangles = next(cells for kind, cells in metal.cells_dict.items()
-                     if kind in (pv.CellType.LAGRANGE_TRIANGLE, pv.CellType.TRIANGLE))  # P1: 3 vertices each
+                     if kind in (pv.CellType.LAGRANGE_TRIANGLE, pv.CellType.TRIANGLE))
+    return metal, Triangulation(metal.points[:, 0], metal.points[:, 1], triangles[:, :3])
+
+
+def _frame(ax, metal: pv.DataSet) -> None:
+    """The electrolyte as a flat band below the interface, the window's extent, um for um."""
     x0, x1, _, y1, _, _ = metal.bounds
-    mesh = matplotlib.tri.Triangulation(metal.points[:, 0], metal.points[:, 1], triangles[:, :3])
-    ax.tripcolor(mesh, metal.point_data["metal_fraction"], cmap=SEM_GREY, vmin=0.0, vmax=1.0, shading="gouraud")
     ax.axhspan(-ELECTROLYTE_DEPTH_UM, 0.0, color=ELECTROLYTE_COLOUR, lw=0)
     ax.set_xlim(x0, x1)
     ax.set_ylim(-ELECTROLYTE_DEPTH_UM, y1)
     ax.set_aspect("equal")
+
+
+def draw_metal_fraction(ax, output: FieldOutput) -> None:
+    """The SEM-like metal fraction of ``output`` on the matplotlib axes ``ax`` (um): metal light grey, voids
+    dark, the electrolyte flat blue. Drawn from the field file, without a render window (no X server)."""
+    metal, mesh = _metal_mesh(output)
+    ax.tripcolor(mesh, metal.point_data["metal_fraction"], cmap=SEM_GREY, vmin=0.0, vmax=1.0, shading="gouraud")
+    _frame(ax, metal)
+
+
+def draw_mg(ax, output: FieldOutput) -> None:
+    """x_Mg of ``output`` on the metal (cells with a mean metal fraction of at least 1/2; voids black)."""
+    metal, mesh = _metal_mesh(output)
+    mesh.set_mask(metal.point_data["metal_fraction"][mesh.triangles].mean(axis=1) < 0.5)
+    ax.set_facecolor("black")
+    ax.tripcolor(mesh, metal.point_data["x_Mg"], cmap="viridis", vmin=MG_CLIM[0], vmax=MG_CLIM[1],
+                 shading="gouraud")
+    _frame(ax, metal)
 
 
 def snapshot_figure(run: Path, chosen: list[tuple[float, FieldOutput | None]], png: Path, title: str) -> Path:
@@ -162,19 +145,15 @@ def snapshot_figure(run: Path, chosen: list[tuple[float, FieldOutput | None]], p
     rows = [(capacity, output, kind) for capacity, output in chosen
             for kind in (("sem", "mg") if has_mg and output is not None else ("sem",))]
     fig, axes = plt.subplots(len(rows), 1, figsize=(7.5, 1.9 * len(rows)), layout="constrained", squeeze=False)
-    images = {}
     for ax, (capacity, output, kind) in zip(axes[:, 0], rows, strict=True):
         if output is None:
             ax.text(0.5, 0.5, f"{capacity:g} mAh/cm$^2$: not reached by this run", ha="center", va="center",
                     transform=ax.transAxes)
             ax.set_axis_off()
             continue
-        if output not in images:
-            images[output] = render_output(output, has_mg)
-        sem, (x0, x1, y0, y1), mg = images[output]
-        ax.imshow(sem if kind == "sem" else mg, extent=(x0, x1, y0, y1), interpolation="nearest")
-        label = "metal (light), voids (dark), electrolyte (blue)" if kind == "sem" else "x$_{Mg}$ in the metal"
-        ax.set_title(f"asked {capacity:g}, shown {output.capacity:.3f} mAh/cm$^2$: {label}", fontsize=8)
+        (draw_metal_fraction if kind == "sem" else draw_mg)(ax, output)
+        label = "metal light, voids dark" if kind == "sem" else "x$_{Mg}$ in the metal"
+        ax.set_title(f"{output.capacity:.3f} mAh/cm$^2$ (asked {capacity:g}): {label}", fontsize=8)
         ax.set_ylabel("y (um)", fontsize=8)
         ax.tick_params(labelsize=7)
     axes[-1, 0].set_xlabel("x along the interface (um)", fontsize=8)
@@ -195,9 +174,8 @@ def animation(run: Path, gif: Path, frame_ms: int = 250, max_frames: int = 120) 
                                                    .round().astype(int))]
     frames = []
     for output in picked:
-        sem, (x0, x1, y0, y1), _ = render_output(output, colour_by_mg=False)
         fig, ax = plt.subplots(figsize=(7.5, 2.6), layout="constrained")
-        ax.imshow(sem, extent=(x0, x1, y0, y1), interpolation="nearest")
+        draw_metal_fraction(ax, output)
         ax.set_title(f"{run.name}: {output.capacity:.3f} mAh/cm$^2$ stripped", fontsize=9)
         ax.set_xlabel("x along the interface (um)", fontsize=8)
         ax.set_ylabel("y (um)", fontsize=8)
