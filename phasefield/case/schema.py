@@ -183,7 +183,10 @@ class Voids(Strict):
     Physical parameters (energies, sink spacing, nucleation rate) are in the metal parameter set.
     ``contact_measure``: the contact a(phi) of the kinetics, ``sharp`` (default: a smoothed step at
     phi = 1/2, :func:`phasefield.physics.contact.sharpened_contact`) or ``diffuse`` (a = phi, the
-    measure until issue 22, kept as a sensitivity).
+    measure until issue 22, kept as a sensitivity). ``stabilization``: the reference phi* of the phase
+    rows' linear stabilisation S (phi - phi*), ``extrapolated`` (default: phi^n extrapolated from the last
+    two steps, a splitting error O(dt^2)) or ``previous_step`` (phi* = phi^n, O(dt): the scheme until
+    issue 22) (:mod:`phasefield.physics.voids`).
     """
 
     interface_width: quantity("length", gt=0.0) = to_si("0.5 um", "length")
@@ -192,6 +195,7 @@ class Voids(Strict):
     nucleus_radius: quantity("length", gt=0.0) = to_si("1 um", "length")
     seed: int = Field(default=1, ge=0)
     contact_measure: Literal["sharp", "diffuse"] = "sharp"
+    stabilization: Literal["extrapolated", "previous_step"] = "extrapolated"
 
 
 class Creep(Strict):

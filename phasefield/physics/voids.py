@@ -48,17 +48,21 @@ semi-infinite steady solution :math:`c - c_{eq} \propto e^{-z/\ell}`:
 :math:`\ell` then behaves like a semi-infinite metal); ``top = "closed"``: no flux (the default, for the
 verification problems). Other boundaries: no flux. Time: backward Euler on (phi, c(mu, phi)) (so c is
 conserved by the discrete scheme when v = 0, no sinks and no injection). The phase rows carry the linear
-stabilisation :math:`+L W S\,(\phi - \phi^{n})` (Xu & Tang 2006; Shen & Yang 2010; parameter
+stabilisation :math:`+L W S\,(\phi - \phi^{*})` with :math:`\phi^* = \phi^n` or, with
+``extrapolated_stabilization`` (the coupled runs), :math:`\phi^* = \phi^n + (\Delta t/\Delta t_{n-1})
+(\phi^n - \phi^{n-1})` clipped to [0, 1], which makes the splitting error O(dt^2) instead of O(dt) (the
+implicit part, and so the Newton matrix, is the same) (Xu & Tang 2006; Shen & Yang 2010; parameter
 ``stabilization``: 0, plain backward Euler, by default and in the verification tests; S = 4,
 ``STABILIZATION``, in the coupled runs through :mod:`phasefield.submodels.voids`), an
 O(dt) change to the backward-Euler phase equation (equilibria unchanged; first order kept). Why: the
 local part :math:`W g + h\,\alpha W\tanh(\cdot)` is non-convex in phi (its second derivative reaches
 -3.09 W at saturated driving, -1 W without), so for dt > tau/3 (tau = 1/(L W)) the phase Jacobian
 :math:`1/dt + L f''` becomes indefinite inside a nucleus' diffuse edge and Newton stagnates; with
-S > 3.09 it is positive for any dt. The cost is a splitting error: phi relaxes with an effective time
-~tau + S dt per step, so the limiter's speed bound drops to ~alpha delta / (3 (tau + S dt)); keep
-S dt / tau moderate (dt <~ 18 s) when calibrating nucleation. Trials and numbers: docs/voids.md,
-"Design history and trials".
+S > 3.09 it is positive for any dt. The cost with phi* = phi^n is a splitting error: phi relaxes with an
+effective time ~tau + S dt per step, so the limiter's speed bound drops to ~alpha delta / (3 (tau + S dt))
+(at 18 s, 73 times tau). With the extrapolated phi* a front moving less than its width per step sees
+almost no stabilisation force, and the bound stays ~alpha delta / (3 tau). Numbers: docs/voids.md,
+"Time scheme"; trials: "Design history and trials".
 Newton on one mixed P1 x P1 space with MUMPS. Rows are scaled (phi rows by 1/(L W), mu rows by dt)
 over the window size.
 """
@@ -111,7 +115,7 @@ class VacancyVoidSystem:
                  surface_energy: float, interface_width: float, contact_angle: float,
                  interface_mobility: float, x_mg=0.0, velocity=None, void_stiffness: float = 10.0,
                  phi_source=None, mu_source=None, petsc_prefix: str = "voids_",
-                 stabilization: float = 0.0, top: str = "closed"):
+                 stabilization: float = 0.0, extrapolated_stabilization: bool = False, top: str = "closed"):
         mesh = metal.mesh
         self.vacancies = vacancies
         element = basix.ufl.element("Lagrange", mesh.basix_cell(), 1)
@@ -120,6 +124,15 @@ class VacancyVoidSystem:
         self.u_old = fem.Function(self.space)
         self.dt = fem.Constant(mesh, PETSc.ScalarType(1.0))
         self.stabilization = fem.Constant(mesh, PETSc.ScalarType(stabilization))
+        self.phi_space, dofs = self.space.sub(0).collapse()
+        #: positions of the phi dofs in the mixed vector (owned first, as in phi_space)
+        self.phi_dofs = np.asarray(dofs).reshape(-1)
+        #: the stabilisation's reference phi*: phi^n, or extrapolated from the last two steps (docstring)
+        self.extrapolated_stabilization = extrapolated_stabilization
+        self.phi_reference = fem.Function(self.phi_space, name="stabilisation_reference")
+        #: phi at the start of the last step and that step's length (0: no history, phi* = phi^n)
+        self.phi_previous = fem.Function(self.phi_space, name="phi_previous_step")
+        self.previous_dt = 0.0
         self.injection = fem.Function(self.space.sub(0).collapse()[0], name="vacancy_injection")
         phi, mu = ufl.split(self.u)
         phi_old, mu_old = ufl.split(self.u_old)
@@ -157,7 +170,7 @@ class VacancyVoidSystem:
                  + L * (interpolation_derivative(phi) * driving
                         + self.well * double_well_derivative(phi)) * psi
                  + L * self.kappa * ufl.inner(ufl.grad(phi), ufl.grad(psi))
-                 + L * self.well * self.stabilization * (phi - phi_old) * psi) * dx \
+                 + L * self.well * self.stabilization * (phi - self.phi_reference) * psi) * dx \
             + L * self.wetting * boundary_step_derivative(phi) * psi * self.ds_interface
         vacancy = ((c - c_old) / self.dt * q + mobility * ufl.inner(ufl.grad(mu), ufl.grad(q))
                    + sink * q) * dx - self.injection * q * self.ds_interface
@@ -201,9 +214,6 @@ class VacancyVoidSystem:
         self.injection_debt = 0.0
         self._comm = mesh.comm
         self.molar_volume = molar_volume
-        self.phi_space, dofs = self.space.sub(0).collapse()
-        #: positions of the phi dofs in the mixed vector (owned first, as in phi_space)
-        self.phi_dofs = np.asarray(dofs).reshape(-1)
 
     # -- state -----------------------------------------------------------------------------
     @property
@@ -220,6 +230,7 @@ class VacancyVoidSystem:
         self.u.sub(1).interpolate(mu)
         self.u.x.scatter_forward()
         self.u_old.x.array[:] = self.u.x.array
+        self.previous_dt = 0.0
 
     def set_injection_from_current(self, current_density) -> None:
         """j_inj = max(i, 0) Omega / F from the interface current density (A/m^2): a Function on the
@@ -238,6 +249,7 @@ class VacancyVoidSystem:
         before = self.vacancy_amount()
         self.u.x.array[self.phi_dofs] *= factor
         self.u_old.x.array[:] = self.u.x.array
+        self.phi_previous.x.array[:] *= factor  # the extrapolation sees the nuclei as there before
         created = max(self.vacancy_amount() - before, 0.0)
         self.injection_debt += created
         return created
@@ -258,6 +270,7 @@ class VacancyVoidSystem:
         """Advance by dt (the injection less the nuclei's debt); restores the old state and the debt and
         raises SolverFailure/BoundViolation on failure."""
         self.dt.value = dt
+        self._set_stabilization_reference(dt)
         debt = self.injection_debt
         self._pay_injection_debt(dt)
         try:
@@ -266,6 +279,15 @@ class VacancyVoidSystem:
             self.injection_debt = debt
             raise
         return self.problem.solver.getIterationNumber()
+
+    def _set_stabilization_reference(self, dt: float) -> None:
+        """phi* = phi^n, or (extrapolated) phi^n + (dt / dt_prev)(phi^n - phi^(n-1)) clipped to [0, 1]."""
+        old = self.u_old.x.array[self.phi_dofs]
+        if self.extrapolated_stabilization and self.previous_dt > 0.0:
+            extrapolated = old + (dt / self.previous_dt) * (old - self.phi_previous.x.array)
+            self.phi_reference.x.array[:] = np.clip(extrapolated, 0.0, 1.0)
+        else:
+            self.phi_reference.x.array[:] = old
 
     def _solve_step(self) -> None:
         try:
@@ -284,6 +306,8 @@ class VacancyVoidSystem:
         if low < -PHI_BOUND_TOLERANCE or high > 1 + PHI_BOUND_TOLERANCE:
             self.u.x.array[:] = self.u_old.x.array
             raise BoundViolation(f"metal fraction left [0, 1] (min {low:.3g}, max {high:.3g})")
+        self.phi_previous.x.array[:] = self.u_old.x.array[self.phi_dofs]
+        self.previous_dt = float(self.dt.value)
         self.u_old.x.array[:] = self.u.x.array
 
     # -- diagnostics -------------------------------------------------------------------------

@@ -98,6 +98,7 @@ class VoidPhaseField(Contact):
             interface.window.metal, properties, metal["molar_volume"], metal["surface_energy"],
             settings.interface_width, metal["contact_angle"], 1.0 / (well * settings.relaxation_time),
             x_mg=interdiffusion.fraction, velocity=flow.velocity, stabilization=STABILIZATION, top="sink_layer",
+            extrapolated_stabilization=settings.stabilization == "extrapolated",
         )
         nucleation = InterfaceNucleation(
             case.mesh.width, metal["nucleation_prefactor"], metal["nucleation_barrier"],
@@ -203,23 +204,28 @@ class VoidPhaseField(Contact):
         return {"metal": [self.metal_fraction, self.vacancy_potential, *extra]}
 
     def checkpoint_fields(self) -> dict[str, fem.Function]:
-        return {"voids": self.system.u}
+        return {"voids": self.system.u, "voids_phi_previous_step": self.system.phi_previous}
 
     def checkpoint_state(self) -> dict:
-        return {"nucleation": self.nucleation.state(), "injection_debt": self.system.injection_debt}
+        return {"nucleation": self.nucleation.state(), "injection_debt": self.system.injection_debt,
+                "previous_dt": self.system.previous_dt}
 
     def restart(self, state: dict) -> None:
         self.system.u_old.x.array[:] = self.system.u.x.array
         self.nucleation.restore(state["nucleation"])
         self.system.injection_debt = state.get("injection_debt", 0.0)  # checkpoints before 2026-12-05: none
+        self.system.previous_dt = state.get("previous_dt", 0.0)
 
-    def snapshot(self) -> tuple[np.ndarray, dict, float]:
-        return self.system.u.x.array.copy(), self.nucleation.state(), self.system.injection_debt
+    def snapshot(self) -> tuple:
+        system = self.system
+        return (system.u.x.array.copy(), self.nucleation.state(), system.injection_debt,
+                system.phi_previous.x.array.copy(), system.previous_dt)
 
-    def restore(self, snapshot: tuple[np.ndarray, dict, float]) -> None:
-        u, nucleation, self.system.injection_debt = snapshot
+    def restore(self, snapshot: tuple) -> None:
+        u, nucleation, self.system.injection_debt, phi_previous, self.system.previous_dt = snapshot
         self.system.u.x.array[:] = u
         self.system.u_old.x.array[:] = u
+        self.system.phi_previous.x.array[:] = phi_previous
         self.nucleation.restore(nucleation)
 
     def close(self) -> None:
