@@ -2,7 +2,11 @@
 
 - The protocol must not strip more metal than the foil holds: the running net capacity
   sum(strip) - sum(plate) of the capacity- or time-limited steps stays below F h / V_m
-  (``[cell] foil_thickness`` h, the metal set's molar volume V_m; 100 um of Li hold 20.7 mAh/cm2).
+  (``[cell] foil_thickness`` h, the metal set's molar volume V_m; 100 um of Li hold 20.7 mAh/cm2). A hold
+  counts with its capacity limit only, since its current is known only in the run.
+- A hold without a time limit is refused where its current cannot change (full contact on a metal without
+  Mg) if it ends on a current alone (``Hold at 50 mV until 0.01 mA/cm2``) or holds 0 V (no charge
+  passes): it would end at once or never.
 - Current densities stay within ``MAX_CURRENT_DENSITY``.
 - A step's own temperature or stack pressure (``at 60 degC``, ``under 1 MPa``) must reach the physics:
   the temperature changes the electrochemistry only (F/RT, the electrolyte's conductivity), so it is
@@ -16,8 +20,10 @@
 """
 
 import logging
+import math
 
 from phasefield.case.loader import CaseError, ResolvedCase
+from phasefield.case.protocol import ProtocolStep
 from phasefield.constants import FARADAY
 from phasefield.units import si_to
 
@@ -34,23 +40,35 @@ def _capacity(value: float) -> str:
     return f"{si_to(value, 'areal_capacity', 'mAh/cm^2'):.4g} mAh/cm2"
 
 
+def _most_stripped(step: ProtocolStep) -> float:
+    """The net charge (C/m^2, > 0 strips) that ``step`` passes at most by its own limits: the smaller of
+    its capacity and its current x time, none at rest; a hold's capacity limit, with the sign of its
+    overpotential (0 without one: its current is known only in the run)."""
+    if step.held_overpotential is not None:
+        return math.copysign(step.capacity_limit or 0.0, step.held_overpotential)
+    current = abs(step.current_density)
+    limits = [limit for limit in (step.capacity_limit, current * step.time_limit if step.time_limit is not None
+                                  else None) if limit is not None]
+    return math.copysign(min(limits), step.current_density) if limits and current > 0.0 else 0.0
+
+
 def _check_protocol(resolved: ResolvedCase) -> None:
     case, path = resolved.case, resolved.path
     metal = resolved.parameters("metal")
     held = case.cell.foil_thickness * FARADAY / metal["molar_volume"]
+    steady = case.contact.model == "full" and metal["magnesium_fraction"] == 0.0
     net = 0.0
     for step in case.protocol.steps:
         key = f"[protocol] steps[{step.entry}]"
-        current = abs(step.current_density)
-        if current > MAX_CURRENT_DENSITY:
+        if abs(step.current_density) > MAX_CURRENT_DENSITY:
             raise CaseError(path, key, f"expected a current density of at most "
                             f"{si_to(MAX_CURRENT_DENSITY, 'current_density', 'mA/cm^2'):g} mA/cm2", step.text)
-        limits = [limit for limit in (step.capacity_limit,
-                                      current * step.time_limit if step.time_limit is not None else None)
-                  if limit is not None]
-        if not limits or current == 0.0:
-            continue
-        net += min(limits) * (1.0 if step.current_density > 0 else -1.0)
+        if steady and step.held_overpotential is not None and step.time_limit is None \
+                and (step.capacity_limit is None or step.held_overpotential == 0.0):
+            metal_name = resolved.materials["metal"].name
+            raise CaseError(path, key, f"this hold ends at once or never: its current is steady with full contact on "
+                            f"{metal_name} (no Mg); add 'or <time>'", step.text)
+        net += _most_stripped(step)
         if net > held:
             raise CaseError(path, key, f"the protocol strips {_capacity(net)} by the end of this step, more than "
                             f"the {si_to(case.cell.foil_thickness, 'length', 'um'):g} um "

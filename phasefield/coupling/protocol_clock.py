@@ -1,6 +1,16 @@
 """Protocol bookkeeping: time-step sizes that land on the limits, when a step is finished, and the
 temperature and stack pressure it runs at, and when an output with a period is due.
 
+A hold (``Hold at 50 mV ...``) applies no current: its current is the answer of the electrochemistry
+solve at the end of the time step, but the step size and the flow of the metal need one before it. They
+take the mean current of the last solve as the estimate (at a hold's start, that of a solve of the state
+reached under the hold, at dt = 0), so they lag one time step behind; the clock then passes the solved
+current, which the capacity, the step capacity and the current limit see. The sub-models that read the
+capacity during the solve (the prescribed-contact table, the foil thickness of the interdiffusion, the
+void mass balance) see that of the estimate, one step's change of current x dt off. A capacity limit of
+a hold is landed on with the estimate, so a current that changes within the step over- or undershoots it
+by that change x dt (an undershoot is made up by a shorter step).
+
 Pure functions of SI numbers, so that they can be tested without a mesh.
 """
 
@@ -11,6 +21,8 @@ from phasefield.case.schema import Cell, OutputPeriod
 
 #: the reasons a protocol step ends early, on the cell's response rather than on its own limits
 CUT_OFFS = ("overpotential cut-off", "voltage cut-off")
+#: the step conditions a protocol step may set itself (fields of ProtocolStep and StepConditions)
+CONDITION_NAMES = ("temperature", "stack_pressure")
 #: Relative slack when comparing a capacity or a time against its limit.
 LIMIT_SLACK = 1e-9
 
@@ -39,10 +51,11 @@ class ProtocolState:
         self.step_capacity = 0.0
 
 
-def next_time_step(step: ProtocolStep, state: ProtocolState, dt_max: float,
-                   capacity_step: float) -> float:
-    """The largest dt <= dt_max that passes at most ``capacity_step`` and stops on the limits."""
-    current = abs(step.current_density)
+def next_time_step(step: ProtocolStep, state: ProtocolState, dt_max: float, capacity_step: float,
+                   current_density: float | None = None) -> float:
+    """The largest dt <= dt_max that passes at most ``capacity_step`` and stops on the limits, at
+    ``current_density`` (A/m^2; default the step's applied one, for a hold the estimate)."""
+    current = abs(step.current_density if current_density is None else current_density)
     dt = dt_max if current == 0.0 else min(dt_max, capacity_step / current)
     if step.time_limit is not None:
         dt = min(dt, step.time_limit - state.step_time)
@@ -52,12 +65,15 @@ def next_time_step(step: ProtocolStep, state: ProtocolState, dt_max: float,
 
 
 def finished_reason(step: ProtocolStep, state: ProtocolState, cell_voltage: float,
-                    overpotential: float) -> str | None:
-    """Why ``step`` is over at ``state`` (a limit reached), or None if it goes on."""
+                    overpotential: float, current_density: float = 0.0) -> str | None:
+    """Why ``step`` is over at ``state`` (a limit reached), or None if it goes on; ``current_density``
+    (A/m^2) is the mean current of the last solve, which a hold's current limit compares."""
     if step.capacity_limit is not None and state.step_capacity >= step.capacity_limit * (1 - LIMIT_SLACK):
         return "capacity"
     if step.time_limit is not None and state.step_time >= step.time_limit * (1 - LIMIT_SLACK):
         return "time"
+    if step.current_limit is not None and abs(current_density) <= step.current_limit:
+        return "current"
     if step.overpotential_limit is not None and abs(overpotential) >= step.overpotential_limit:
         return "overpotential cut-off"
     if step.voltage_limit is not None:
@@ -72,6 +88,11 @@ def step_conditions(step: ProtocolStep, cell: Cell) -> tuple[float, float]:
     else those of ``[cell]``."""
     return (cell.temperature if step.temperature is None else step.temperature,
             cell.stack_pressure if step.stack_pressure is None else step.stack_pressure)
+
+
+def varied_conditions(steps: list[ProtocolStep]) -> tuple[str, ...]:
+    """The names of the conditions (:data:`CONDITION_NAMES`) that some step of ``steps`` sets itself."""
+    return tuple(name for name in CONDITION_NAMES if any(getattr(step, name) is not None for step in steps))
 
 
 def output_due(every: int | OutputPeriod, index: int, clock: ProtocolState, dt: float,

@@ -1,8 +1,9 @@
 """What a run writes: the CSV row of each step, fields, interface profiles, Mg line scans, checkpoints.
 
 The columns are those the sub-models declare (:class:`~phasefield.submodels.base.Column`), after the
-clock's own, and ``rejected_steps`` last; values arrive in SI and are converted to each column's unit
-here. Checkpoints hold every sub-model's checkpoint fields and state beside the loop's own.
+clock's own and the step conditions that the protocol varies, and ``rejected_steps`` last; values
+arrive in SI and are converted to each column's unit here. Checkpoints hold every sub-model's
+checkpoint fields and state beside the loop's own.
 """
 
 from pathlib import Path
@@ -26,8 +27,17 @@ CLOCK_COLUMNS = (
            "mAh/cm^2", "C/m^2"),
     Column("step_capacity_mAh_per_cm2", "capacity passed in the current protocol step (magnitude)",
            "mAh/cm^2", "C/m^2"),
-    Column("current_density_mA_per_cm2", "applied current density (positive = stripping)", "mA/cm^2", "A/m^2"),
+    Column("current_density_mA_per_cm2", "mean interface current density, applied or, in a hold, solved "
+           "(positive = stripping)", "mA/cm^2", "A/m^2"),
 )
+#: the columns of the conditions a protocol step may set itself (protocol_clock.CONDITION_NAMES), written
+#: only where some step of the protocol sets that condition
+CONDITION_COLUMNS = {
+    "temperature": Column("temperature_K", "temperature of the protocol step (its own 'at ...', else [cell])",
+                          "K", "K"),
+    "stack_pressure": Column("stack_pressure_MPa", "stack pressure of the protocol step (its own 'under ...', "
+                             "else [cell])", "MPa", "Pa"),
+}
 REJECTED_COLUMN = Column("rejected_steps", "time steps rejected so far (failed solve or bound violation; "
                                            "retried with dt/2)")
 #: the folders of a results directory, below the CSV and run.json
@@ -35,11 +45,14 @@ FOLDERS = ("interface", "fields", "line_scans", "checkpoints")
 
 
 class Recorder:
-    """The writers of one results directory for the sub-models ``models``."""
+    """The writers of one results directory for the sub-models ``models``, with a column for each of the
+    step ``conditions`` (names of :data:`CONDITION_COLUMNS`) that the protocol varies."""
 
-    def __init__(self, output_dir: Path, comm: MPI.Comm, models: SubModels):
+    def __init__(self, output_dir: Path, comm: MPI.Comm, models: SubModels, conditions: tuple[str, ...] = ()):
         self.output_dir, self.comm, self.models = output_dir, comm, models
-        self.columns = (*CLOCK_COLUMNS, *(c for model in models for c in model.columns), REJECTED_COLUMN)
+        self.conditions = conditions
+        self.columns = (*CLOCK_COLUMNS, *(CONDITION_COLUMNS[name] for name in conditions),
+                        *(c for model in models for c in model.columns), REJECTED_COLUMN)
         self._csv: TimeSeriesWriter | None = None
         self._fields: list[FieldWriter] = []
         self._field_times: FieldTimes | None = None
@@ -53,6 +66,7 @@ class Recorder:
         values = {"step": index, "protocol_step": protocol_index, "time_s": clock.time, "dt_s": step.dt,
                   "capacity_mAh_per_cm2": clock.capacity, "step_capacity_mAh_per_cm2": clock.step_capacity,
                   "current_density_mA_per_cm2": step.current_density}
+        values.update({CONDITION_COLUMNS[name].name: getattr(step, name) for name in self.conditions})
         for model in self.models:
             values.update(model.values(step))
         values["rejected_steps"] = rejected

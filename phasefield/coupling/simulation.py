@@ -30,6 +30,7 @@ from phasefield.coupling.protocol_clock import (
     next_time_step,
     output_due,
     step_conditions,
+    varied_conditions,
 )
 from phasefield.coupling.recording import Recorder
 from phasefield.coupling.step_control import StepControl
@@ -81,7 +82,7 @@ class Simulation:
         self.case, self.comm, self.output_dir = case, comm, output_dir
         self.window = build_interface_window(comm, WindowSpec(**case.mesh.model_dump()))
         self.models = build_submodels(resolved, InterfaceFields.build(self.window))
-        self.recorder = Recorder(output_dir, comm, self.models)
+        self.recorder = Recorder(output_dir, comm, self.models, varied_conditions(case.protocol.steps))
         self.molar_volume = resolved.parameters("metal")["molar_volume"]
         self.clock = ProtocolState()
         #: thickness (m) of the metal plated since the last strip
@@ -101,19 +102,32 @@ class Simulation:
         return {column.name: column.description for column in self.recorder.columns}
 
     # -- one step -------------------------------------------------------------------------------
-    def _conditions(self, dt: float, current_density: float) -> StepConditions:
+    def _conditions(self, dt: float, current_density: float, overpotential: float | None) -> StepConditions:
         """The step at the clock, with the temperature and stack pressure of the current protocol step."""
         steps = self.case.protocol.steps
         step = steps[min(self.counters.protocol_index, len(steps) - 1)]
         temperature, pressure = step_conditions(step, self.case.cell)
-        return StepConditions(dt, current_density, self.clock.capacity, self.plated_thickness, temperature, pressure)
+        return StepConditions(dt, current_density, self.clock.capacity, self.plated_thickness, temperature, pressure,
+                              overpotential)
 
-    def _solve(self, dt: float, current_density: float) -> None:
-        """Clock and plated thickness over ``dt``, then every sub-model (the step order)."""
+    def _pass(self, dt: float, current_density: float) -> None:
+        """The clock and the plated thickness over ``dt`` at ``current_density``."""
         self.clock.advance(dt, current_density)
         change = current_density * dt * self.molar_volume / FARADAY  # > 0: metal removed
         self.plated_thickness = max(0.0, self.plated_thickness - change)
-        coupled_step(self.models, self._conditions(dt, current_density))
+
+    def _solve(self, dt: float, current_density: float, overpotential: float | None = None) -> StepConditions:
+        """Clock and plated thickness over ``dt``, then every sub-model (the step order); returns the step's
+        conditions. A hold (``overpotential``, V) is solved with ``current_density`` as the estimate, then
+        the clock and the plated thickness pass the solved current instead (:mod:`.protocol_clock`)."""
+        start = copy.copy(self.clock), self.plated_thickness
+        self._pass(dt, current_density)
+        coupled_step(self.models, self._conditions(dt, current_density, overpotential))
+        if overpotential is not None:
+            self.clock, self.plated_thickness = start
+            current_density = self.models.electrochemistry.mean_current_density
+            self._pass(dt, current_density)
+        return self._conditions(dt, current_density, overpotential)
 
     def _snapshot(self) -> tuple:
         return copy.copy(self.clock), self.plated_thickness, [model.snapshot() for model in self.models]
@@ -124,13 +138,13 @@ class Simulation:
         for model, state in zip(self.models, states, strict=True):
             model.restore(state)
 
-    def _solve_with_retries(self, dt: float, current_density: float) -> StepConditions:
+    def _solve_with_retries(self, dt: float, current_density: float, overpotential: float | None) -> StepConditions:
         """One time step; a failed solve or a bound violation restores every sub-model, halves dt and
         retries (:class:`StepControl`). Returns the conditions of the accepted step."""
         for attempt in range(self.control.max_retries + 1):
             snapshot = self._snapshot()
             try:
-                self._solve(dt, current_density)
+                conditions = self._solve(dt, current_density, overpotential)
             except SolverFailure as err:
                 self._restore(snapshot)
                 dt_retry = self.control.retry(err, attempt, dt)
@@ -139,7 +153,7 @@ class Simulation:
                 dt = dt_retry
                 continue
             self.control.accepted(attempt)
-            return self._conditions(dt, current_density)
+            return conditions
         raise AssertionError("unreachable")
 
     def step(self) -> str | None:
@@ -148,13 +162,15 @@ class Simulation:
         counters, steps = self.counters, self.case.protocol.steps
         step = self._begin_protocol_step()
         limit = self.control.limit(self.models.flow.max_speed)
-        dt = min(next_time_step(step, self.clock, self.case.time.dt_max, self.case.time.capacity_step), limit)
-        conditions = self._solve_with_retries(dt, step.current_density)
+        current = self._current_estimate(step)
+        dt = min(next_time_step(step, self.clock, self.case.time.dt_max, self.case.time.capacity_step, current), limit)
+        conditions = self._solve_with_retries(dt, current, step.held_overpotential)
         counters.index += 1
         self.row = self.recorder.row(counters.index, counters.protocol_index, self.clock, conditions,
                                      counters.rejected)
         self.recorder.write_row(self.row)
-        reason = finished_reason(step, self.clock, self.row["cell_voltage_V"], self.row["overpotential_V"])
+        reason = finished_reason(step, self.clock, self.row["cell_voltage_V"], self.row["overpotential_V"],
+                                 conditions.current_density)
         self._write_outputs(conditions, last=reason is not None and counters.protocol_index == len(steps) - 1)
         if reason is not None:
             log.info("protocol step %d ended on %s at t = %.1f s", counters.protocol_index, reason, self.clock.time)
@@ -164,13 +180,23 @@ class Simulation:
         return reason
 
     def _begin_protocol_step(self) -> ProtocolStep:
-        """The current protocol step, its clock started when it has not been yet."""
+        """The current protocol step, its clock started when it has not been yet; a hold starts with a
+        solve of the state at dt = 0 under its overpotential, whose current is the first estimate."""
         step = self.case.protocol.steps[self.counters.protocol_index]
         if not self.counters.step_started:
             self.clock.start_step()
             self.counters.step_started = True
             log.info("protocol step %d: %s", self.counters.protocol_index, step.text)
+            if step.held_overpotential is not None:
+                self._solve(0.0, 0.0, step.held_overpotential)
         return step
+
+    def _current_estimate(self, step: ProtocolStep) -> float:
+        """The current density (A/m^2) that sizes the next time step and moves the metal: the applied one,
+        or for a hold the mean current of the last solve."""
+        if step.held_overpotential is None:
+            return step.current_density
+        return self.models.electrochemistry.mean_current_density
 
     def _write_outputs(self, step: StepConditions, last: bool) -> None:
         """Profiles, line scans and fields at their cadence after ``step`` (and after the last step)."""
@@ -197,9 +223,9 @@ class Simulation:
         keeps its rows up to the checkpoint and is appended to, fields go to ``*_restartNNNNN.pvd``."""
         if restart is None:
             self.recorder.open()
-            self._solve(0.0, self.case.protocol.steps[0].current_density)
-            self.row = self.recorder.row(0, 0, self.clock, self._conditions(0.0, self.case.protocol.steps[0]
-                                                                              .current_density), 0)
+            first = self.case.protocol.steps[0]
+            self.row = self.recorder.row(0, 0, self.clock,
+                                         self._solve(0.0, first.current_density, first.held_overpotential), 0)
             self.recorder.write_row(self.row)
             self.recorder.write_profile(0, self.clock)
             self.recorder.write_line_scan(0, self.clock)
@@ -272,11 +298,11 @@ class Simulation:
         self.clock = ProtocolState(**state["clock"])
         self.plated_thickness, self.control.dt_limit = state["plated_thickness"], state["dt_limit"]
         steps = self.case.protocol.steps
-        current = steps[min(self.counters.protocol_index, len(steps) - 1)].current_density \
-            if self.counters.step_started else 0.0
-        self._solve(0.0, current)
-        self.row = self.recorder.row(self.counters.index, self.counters.protocol_index, self.clock,
-                                     self._conditions(0.0, current), self.counters.rejected)
+        step = steps[min(self.counters.protocol_index, len(steps) - 1)]
+        conditions = self._solve(0.0, step.current_density, step.held_overpotential) \
+            if self.counters.step_started else self._solve(0.0, 0.0)
+        self.row = self.recorder.row(self.counters.index, self.counters.protocol_index, self.clock, conditions,
+                                     self.counters.rejected)
         log.info("restarted from %s at step %d, t = %.1f s", path, self.counters.index, self.clock.time)
 
     def close(self) -> None:

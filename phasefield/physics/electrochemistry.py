@@ -1,4 +1,5 @@
-r"""Electrolyte potential with contact-limited Butler-Volmer kinetics under galvanostatic control.
+r"""Electrolyte potential with contact-limited Butler-Volmer kinetics under galvanostatic or
+potentiostatic control.
 
 Unknowns: the electrolyte potential :math:`\psi` (V) in the electrolyte window
 :math:`-H_e < n < 0` and the metal potential :math:`\Phi_m` (V, one scalar). Equations (SI):
@@ -9,6 +10,9 @@ Unknowns: the electrolyte potential :math:`\psi` (V) in the electrolyte window
     \sigma_e \nabla\psi\cdot\mathbf{n} = a(x)\, i_{BV}(\eta) + g  &\text{ on the interface } n = 0\\
     \sigma_e \nabla\psi\cdot\mathbf{n} = -\psi / R_s              &\text{ on the bottom } n = -H_e\\
     \int_\Gamma a(x)\, i_{BV}(\eta)\, ds = I\,|\Gamma|            &\text{ (galvanostatic)}
+
+or, under potentiostatic control, :math:`\Phi_m` given and the mean current density
+:math:`I = \int_\Gamma a\, i_{BV}\, ds / |\Gamma|` the answer,
 
 with :math:`\eta = \Phi_m - \psi - U`, :math:`i_{BV}(\eta) = i_0 [\exp(\alpha_a F\eta/RT) -
 \exp(-\alpha_c F\eta/RT)]` (positive = stripping, Li+ leaves the metal), the contact
@@ -26,6 +30,7 @@ The pair (psi, Phi_m) is solved by Newton's method on the bordered system
 
 with :math:`b = \partial F/\partial\Phi_m = -\int a\, i'_{BV} v\, ds` (also :math:`\partial G/\partial\psi`)
 and :math:`d = \int a\, i'_{BV} ds`, by block elimination: two solves with one LU factorisation of J.
+With :math:`\Phi_m` held, Newton on :math:`J \delta\psi = -F` alone.
 """
 
 import dataclasses
@@ -96,18 +101,21 @@ class NewtonDivergence(SolverFailure):
 
 @dataclass(frozen=True)
 class GalvanostaticSolution:
-    """Result of one galvanostatic solve."""
+    """Result of one solve, galvanostatic or potentiostatic."""
 
     metal_potential: float
     iterations: int
     residual: float
+    #: the mean interface current density (A/m^2, > 0 strips): the applied one, or the answer of a hold
+    current_density: float = 0.0
 
 
 class GalvanostaticElectrolyte:
     """The electrolyte potential problem of the module docstring on one electrolyte submesh.
 
-    Forms are compiled once; ``applied_current_density``, ``contact`` and ``equilibrium_potential``
-    are updated in place between solves, and the temperature with its conductivity and series
+    Forms are compiled once; ``contact`` and ``equilibrium_potential`` are updated in place between
+    solves, the control by :meth:`apply_current` (galvanostatic, the default) or
+    :meth:`hold_metal_potential` (potentiostatic), and the temperature with its conductivity and series
     resistance by :meth:`set_temperature`.
     """
 
@@ -133,6 +141,8 @@ class GalvanostaticElectrolyte:
         self.contact.x.array[:] = 1.0
         self.metal_potential = fem.Constant(mesh, PETSc.ScalarType(0.0))
         self.applied_current_density = fem.Constant(mesh, PETSc.ScalarType(0.0))
+        #: whether Phi_m is held (potentiostatic) rather than solved for under the applied current
+        self.holds_metal_potential = False
         self.conductivity = fem.Constant(mesh, PETSc.ScalarType(conductivity))
         self.resistance = fem.Constant(mesh, PETSc.ScalarType(resistance))
         self.inverse_thermal_voltage = fem.Constant(mesh, PETSc.ScalarType(kinetics.inverse_thermal_voltage))
@@ -185,6 +195,16 @@ class GalvanostaticElectrolyte:
         self.conductivity.value = conductivity
         self.resistance.value = resistance
 
+    def apply_current(self, current_density: float) -> None:
+        """Galvanostatic control: the mean interface current density (A/m^2, > 0 strips); Phi_m is solved for."""
+        self.holds_metal_potential = False
+        self.applied_current_density.value = current_density
+
+    def hold_metal_potential(self, metal_potential: float) -> None:
+        """Potentiostatic control: Phi_m (V) is held and the mean interface current density is the answer."""
+        self.holds_metal_potential = True
+        self.metal_potential.value = metal_potential
+
     def _scalar(self, form: fem.Form) -> float:
         return self._comm.allreduce(fem.assemble_scalar(form), op=MPI.SUM)
 
@@ -193,6 +213,8 @@ class GalvanostaticElectrolyte:
             local.set(0.0)
         fem_petsc.assemble_vector(self._F_vec, self._F)
         self._F_vec.ghostUpdate(PETSc.InsertMode.ADD, PETSc.ScatterMode.REVERSE)
+        if self.holds_metal_potential:
+            return self._F_vec.norm(), 0.0
         constraint = self._scalar(self._G) - self.applied_current_density.value * self.interface_area
         return self._F_vec.norm(), constraint
 
@@ -204,14 +226,20 @@ class GalvanostaticElectrolyte:
         """Integral of the interface current density (A per unit depth in 2-D, A in 3-D)."""
         return self._scalar(self._G)
 
+    def mean_current_density(self) -> float:
+        """The interface current over the interface area (A/m^2, > 0 strips)."""
+        return self.total_current() / self.interface_area
+
     def contact_fraction(self) -> float:
         """Mean of the contact c (without the floor) over the interface."""
         return self._scalar(self._contact_integral) / self.interface_area
 
     def solve(self, rtol: float = 1e-10, atol: float = 1e-12, max_iterations: int = 30):
-        """Newton on the bordered system until |(F, G)| <= (rtol max(|I|, i0) + atol) |interface|
-        (atol in A/m^2); raises :class:`NewtonDivergence` when it fails."""
-        scale = max(abs(float(self.applied_current_density.value)), self.kinetics.exchange_current_density)
+        """Newton on the bordered system (on F alone with Phi_m held) until |(F, G)| <= (rtol max(|I|, i0) +
+        atol) |interface| (atol in A/m^2; I the applied current, or with Phi_m held the mean current at the
+        start); raises :class:`NewtonDivergence` when it fails."""
+        current = self.mean_current_density() if self.holds_metal_potential else self.applied_current_density.value
+        scale = max(abs(float(current)), self.kinetics.exchange_current_density)
         # both parts are current densities times the area: the test means the same in 2-D and 3-D
         tolerance = (rtol * scale + atol) * self.interface_area
         merit = self._merit()
@@ -220,30 +248,37 @@ class GalvanostaticElectrolyte:
             self._J_mat.zeroEntries()
             fem_petsc.assemble_matrix(self._J_mat, self._J)
             self._J_mat.assemble()
-            with self._b_vec.localForm() as local:
-                local.set(0.0)
-            fem_petsc.assemble_vector(self._b_vec, self._b)
-            self._b_vec.ghostUpdate(PETSc.InsertMode.ADD, PETSc.ScatterMode.REVERSE)
             if not (np.isfinite(merit) and np.isfinite(self._J_mat.norm())):
                 raise NewtonDivergence("non-finite residual or Jacobian in the electrolyte solve")
             self._ksp.setOperators(self._J_mat)
             self._F_vec.scale(-1.0)
             self._ksp.solve(self._F_vec, self._z)
-            self._ksp.solve(self._b_vec, self._w)
+            d_phi = 0.0 if self.holds_metal_potential else self._bordered_update(constraint)
             if self._ksp.getConvergedReason() < 0:
                 raise NewtonDivergence(f"LU solve failed ({self._ksp.getConvergedReason()})")
-            schur = self._scalar(self._d) - self._b_vec.dot(self._w)
-            d_phi = (-constraint - self._b_vec.dot(self._z)) / schur
-            self._z.axpy(-d_phi, self._w)  # z is now delta psi
             merit = self._line_search(self._z, d_phi, merit)
             if not np.isfinite(merit):
                 raise NewtonDivergence("non-finite residual in the electrolyte solve")
             if merit <= tolerance:
-                return GalvanostaticSolution(float(self.metal_potential.value), iteration, merit)
+                return GalvanostaticSolution(float(self.metal_potential.value), iteration, merit,
+                                             self.mean_current_density())
         raise NewtonDivergence(
             f"no convergence in {max_iterations} iterations (residual {merit:.3e} A, "
             f"tolerance {tolerance:.3e} A)"
         )
+
+    def _bordered_update(self, constraint: float) -> float:
+        """delta Phi_m of the bordered system by block elimination, with the factorised J: turns the
+        solution z of J z = -F into delta psi = z - delta Phi_m w, where J w = b."""
+        with self._b_vec.localForm() as local:
+            local.set(0.0)
+        fem_petsc.assemble_vector(self._b_vec, self._b)
+        self._b_vec.ghostUpdate(PETSc.InsertMode.ADD, PETSc.ScatterMode.REVERSE)
+        self._ksp.solve(self._b_vec, self._w)
+        schur = self._scalar(self._d) - self._b_vec.dot(self._w)
+        d_phi = (-constraint - self._b_vec.dot(self._z)) / schur
+        self._z.axpy(-d_phi, self._w)
+        return d_phi
 
     def _line_search(self, d_psi: PETSc.Vec, d_phi: float, merit: float) -> float:
         """Backtracking on |(F, G)|: take the largest of 1, 1/2, ... that lowers it."""

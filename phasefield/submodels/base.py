@@ -54,7 +54,9 @@ class StepConditions:
     the applied ``current_density`` (A/m^2, > 0 strips), and at the step's end the net stripped
     ``capacity`` (C/m^2) and the thickness of the layer plated since the last strip (m); the step's
     ``temperature`` (K) and ``stack_pressure`` (Pa), None where the sub-models keep those they were
-    built with (``[cell]``)."""
+    built with (``[cell]``). A hold fixes the ``overpotential`` Phi_m - U_bulk (V) instead of the current:
+    ``current_density`` is then the estimate the step is sized and advanced with (the mean current of the
+    last solve), and the capacity follows from it (:mod:`phasefield.coupling.protocol_clock`)."""
 
     dt: float
     current_density: float
@@ -62,6 +64,7 @@ class StepConditions:
     plated_thickness: float
     temperature: float | None = None
     stack_pressure: float | None = None
+    overpotential: float | None = None
 
 
 class SubModel:

@@ -1,10 +1,13 @@
-"""The electrochemistry sub-model: electrolyte potential and galvanostatic metal potential.
+"""The electrochemistry sub-model: electrolyte potential and metal potential, under the applied current or
+with the overpotential held.
 
 Solves the contact-limited Butler-Volmer problem of :mod:`phasefield.physics.electrochemistry` at
 the end of each step, with the contact a(x) from the metal fraction of the contact sub-model and the
 equilibrium potential U(x_Mg) of the interdiffusion sub-model; parameters from the metal, electrolyte
 and counter-electrode sets and ``[solver]``. Reports the cell voltage E_metal - U_counter, the
-overpotential E_metal - U(bulk x_Mg) and the interface current. A step at its own temperature
+overpotential E_metal - U(bulk x_Mg) and the interface current. A hold (``StepConditions.overpotential``)
+fixes E_metal = U(bulk x_Mg) + eta and solves for psi alone; its mean interface current density is then
+:attr:`Electrochemistry.mean_current_density`, which the clock integrates. A step at its own temperature
 (``StepConditions.temperature``) changes F/RT and the Arrhenius conductivity of the electrolyte (with the
 series resistance) in place; the exchange current density has no temperature dependence here.
 """
@@ -29,7 +32,8 @@ from phasefield.units import si_factor
 
 
 class Electrochemistry(SubModel):
-    """psi and Phi_m under the applied current; the interface current density for the other sub-models."""
+    """psi and Phi_m under the applied current (or psi under a held overpotential); the interface current
+    density for the other sub-models."""
 
     columns = (
         Column("cell_voltage_V", "working (metal) minus counter electrode potential", "V", "V"),
@@ -86,13 +90,23 @@ class Electrochemistry(SubModel):
             self.system.set_temperature(temperature, *self._electrolyte_at(temperature))
 
     def solve(self, step: StepConditions, metal_fraction: fem.Function) -> None:
-        """Contact a = metal fraction on the interface, then (psi, Phi_m) at ``step.current_density``."""
+        """Contact a = metal fraction on the interface, then (psi, Phi_m) at ``step.current_density``, or
+        psi at Phi_m = U_bulk + ``step.overpotential`` for a hold."""
         self._to_electrolyte(metal_fraction, self.system.contact)
         if step.temperature is not None:
             self.set_temperature(step.temperature)
-        self.system.applied_current_density.value = step.current_density
+        if step.overpotential is None:
+            self.system.apply_current(step.current_density)
+        else:
+            self.system.hold_metal_potential(self.bulk_equilibrium_potential + step.overpotential)
         self._solution = self.system.solve(*self._tolerances)
         self.current_density.interpolate(self._current_expression)
+
+    @property
+    def mean_current_density(self) -> float:
+        """The mean interface current density (A/m^2, > 0 strips) of the last solve: the applied one, or
+        the answer of a hold."""
+        return self._solution.current_density
 
     def values(self, step: StepConditions) -> dict[str, float]:
         metal_potential = self._solution.metal_potential

@@ -337,7 +337,7 @@ def build_variants() -> list[Variant]:
     add("protocol-overpotental", "protocol grammar", step_edit("t1_li_strip_voids", "overpotential", "overpotental"),
         "[protocol] steps[0]", "did you mean 'overpotential'")
     add("protocol-unknown-verb", "protocol grammar", step_edit("li_prescribed_contact", "Strip", "Discharge"),
-        "[protocol] steps[0]", "a step starts with Strip, Plate or Rest")
+        "[protocol] steps[0]", "a step starts with Strip, Plate, Rest or Hold")
     add("protocol-never-ends", "protocol grammar", step_edit("t5_limg_strip_0p5_darken", " until 4 mAh/cm^2", ""),
         "[protocol] steps[0]", "never ends")
     add("protocol-for-capacity", "protocol grammar", step_edit("t6_limg_strip_plate_60C_darken", "until", "for"),

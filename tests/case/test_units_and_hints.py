@@ -150,7 +150,7 @@ def test_case_errors_suggest_the_closest_name(tmp_path, old, new, expected):
     ("Stirp at 0.5 mA/cm2 until 1 mAh/cm2", "did you mean 'Strip' for 'Stirp'?"),
     ("plaet at 0.5 mA/cm2 until 1 mAh/cm2", "did you mean 'Plate' for 'plaet'?"),
     ("Rset for 1 h", "did you mean 'Rest' for 'Rset'?"),
-    ("Discharge at 0.5 mA/cm2 until 1 mAh/cm2", "a step starts with Strip, Plate or Rest"),
+    ("Discharge at 0.5 mA/cm2 until 1 mAh/cm2", "a step starts with Strip, Plate, Rest or Hold"),
     ("Strip at 0.5 mA/cm2 untill 1 mAh/cm2", "did you mean 'until' for 'untill'?"),
     ("Strip at 0.5 mA/cm2 until 1 mAh/cm2 or overpotental 1 V", "did you mean 'overpotential' for 'overpotental'?"),
     ("Strip at 0.5 mA/cm2 until 1 mAh/cm2 or votlage 1 V", "did you mean 'voltage' for 'votlage'?"),
