@@ -2,14 +2,14 @@
 temperature and stack pressure it runs at, and when an output with a period is due.
 
 A hold (``Hold at 50 mV ...``) applies no current: its current is the answer of the electrochemistry
-solve at the end of the time step, but the step size and the flow of the metal need one before it. They
-take the mean current of the last solve as the estimate (at a hold's start, that of a solve of the state
-reached under the hold, at dt = 0), so they lag one time step behind; the clock then passes the solved
-current, which the capacity, the step capacity and the current limit see. The sub-models that read the
-capacity during the solve (the prescribed-contact table, the foil thickness of the interdiffusion, the
-void mass balance) see that of the estimate, one step's change of current x dt off. A capacity limit of
-a hold is landed on with the estimate, so a current that changes within the step over- or undershoots it
-by that change x dt (an undershoot is made up by a shorter step).
+solve at the end of the time step, but the clock, the flow of the metal and the sub-models that read the
+capacity (the prescribed-contact table, the foil thickness of the interdiffusion, the void mass balance)
+need it before. The coupler solves the step at an estimate and solves it again from the step's start at
+the :func:`secant_estimate` until the solved mean current is the estimate (to the Newton tolerance), so
+the capacity integrates the current the step answers. The step size is chosen before that, with the
+current of the last solve (at a hold's start, that of a solve of the state under the hold at dt = 0): a
+capacity limit of a hold is landed on to within one step's change of current x dt, an overshoot ending the
+step and an undershoot made up by a short extra step.
 
 Pure functions of SI numbers, so that they can be tested without a mesh.
 """
@@ -88,6 +88,18 @@ def step_conditions(step: ProtocolStep, cell: Cell) -> tuple[float, float]:
     else those of ``[cell]``."""
     return (cell.temperature if step.temperature is None else step.temperature,
             cell.stack_pressure if step.stack_pressure is None else step.stack_pressure)
+
+
+def secant_estimate(last: tuple[float, float] | None, estimate: float, solved: float) -> float:
+    """The next estimate of a hold's current, the fixed point i = S(i) of the solve S (the mean current
+    solved at an estimate): the secant through ``last`` (estimate, solved) and (``estimate``, ``solved``),
+    or ``solved`` itself without ``last`` or where the secant is flat."""
+    if last is None:
+        return solved
+    residual, last_residual = solved - estimate, last[1] - last[0]
+    if residual == last_residual:
+        return solved
+    return estimate - residual * (estimate - last[0]) / (residual - last_residual)
 
 
 def varied_conditions(steps: list[ProtocolStep]) -> tuple[str, ...]:

@@ -29,6 +29,7 @@ from phasefield.coupling.protocol_clock import (
     finished_reason,
     next_time_step,
     output_due,
+    secant_estimate,
     step_conditions,
     varied_conditions,
 )
@@ -42,8 +43,14 @@ from phasefield.submodels.base import InterfaceFields, StepConditions
 
 log = logging.getLogger(__name__)
 
+#: the passes of a hold's time step that look for its current before the step is rejected (and retried at dt / 2)
+HOLD_PASSES = 8
 #: progress(row, protocol index, protocol step, clock), called after each accepted step
 Progress = Callable[[dict, int, ProtocolStep, ProtocolState], None]
+
+
+class HoldInconsistent(SolverFailure):
+    """The current of a hold's time step did not settle: the step is rejected and retried with dt / 2."""
 
 
 @dataclass
@@ -117,26 +124,46 @@ class Simulation:
         self.plated_thickness = max(0.0, self.plated_thickness - change)
 
     def _solve(self, dt: float, current_density: float, overpotential: float | None = None) -> StepConditions:
-        """Clock and plated thickness over ``dt``, then every sub-model (the step order); returns the step's
-        conditions. A hold (``overpotential``, V) is solved with ``current_density`` as the estimate, then
-        the clock and the plated thickness pass the solved current instead (:mod:`.protocol_clock`)."""
-        start = copy.copy(self.clock), self.plated_thickness
-        self._pass(dt, current_density)
-        coupled_step(self.models, self._conditions(dt, current_density, overpotential))
+        """Clock and plated thickness over ``dt`` at ``current_density``, then every sub-model (the step
+        order); returns the step's conditions. A hold (``overpotential``, V) takes ``current_density`` as
+        the first estimate of its current (:meth:`_solve_hold`)."""
         if overpotential is not None:
-            self.clock, self.plated_thickness = start
-            current_density = self.models.electrochemistry.mean_current_density
-            self._pass(dt, current_density)
-        return self._conditions(dt, current_density, overpotential)
+            return self._solve_hold(dt, current_density, overpotential)
+        self._pass(dt, current_density)
+        conditions = self._conditions(dt, current_density, overpotential)
+        coupled_step(self.models, conditions)
+        return conditions
+
+    def _solve_hold(self, dt: float, estimate: float, overpotential: float) -> StepConditions:
+        """A hold's step solved at the current it answers: passes from the state at the step's start, each
+        at the secant estimate of the last two, until the mean current of the solve is the current the
+        clock, the flow and the capacity-driven sub-models took (to the Newton tolerance); at dt = 0 one
+        pass, which nothing advances. Raises :class:`HoldInconsistent` after ``HOLD_PASSES``."""
+        start, electrochemistry, last = self._snapshot(), self.models.electrochemistry, None
+        for _ in range(HOLD_PASSES):
+            self._pass(dt, estimate)
+            conditions = self._conditions(dt, estimate, overpotential)
+            coupled_step(self.models, conditions)
+            solved = electrochemistry.mean_current_density
+            if dt == 0.0:
+                return dataclasses.replace(conditions, current_density=solved)
+            if electrochemistry.answers(estimate):
+                return conditions
+            estimate, last = secant_estimate(last, estimate, solved), (estimate, solved)
+            self._restore(start)
+        raise HoldInconsistent(f"the current of the hold at {overpotential:.4g} V did not settle in {HOLD_PASSES} "
+                               f"passes of the step (last {estimate:.6g} A/m^2 against {solved:.6g} A/m^2)")
 
     def _snapshot(self) -> tuple:
         return copy.copy(self.clock), self.plated_thickness, [model.snapshot() for model in self.models]
 
     def _restore(self, snapshot: tuple) -> None:
+        """The state of :meth:`_snapshot`, with the interface current of its last solve back at the contact."""
         clock, self.plated_thickness, states = snapshot
         self.clock = copy.copy(clock)
         for model, state in zip(self.models, states, strict=True):
             model.restore(state)
+        self.models.contact.receive_current(self.models.electrochemistry.current_density)
 
     def _solve_with_retries(self, dt: float, current_density: float, overpotential: float | None) -> StepConditions:
         """One time step; a failed solve or a bound violation restores every sub-model, halves dt and

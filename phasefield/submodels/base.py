@@ -55,8 +55,8 @@ class StepConditions:
     ``capacity`` (C/m^2) and the thickness of the layer plated since the last strip (m); the step's
     ``temperature`` (K) and ``stack_pressure`` (Pa), None where the sub-models keep those they were
     built with (``[cell]``). A hold fixes the ``overpotential`` Phi_m - U_bulk (V) instead of the current:
-    ``current_density`` is then the estimate the step is sized and advanced with (the mean current of the
-    last solve), and the capacity follows from it (:mod:`phasefield.coupling.protocol_clock`)."""
+    ``current_density`` is then the coupler's estimate of the current it answers, which the clock and the
+    capacity follow (:mod:`phasefield.coupling.protocol_clock`)."""
 
     dt: float
     current_density: float

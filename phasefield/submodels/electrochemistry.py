@@ -30,6 +30,10 @@ from phasefield.physics.electrochemistry import (
 from phasefield.submodels.base import Column, InterfaceFields, StepConditions, SubModel
 from phasefield.units import si_factor
 
+#: how far (in Newton tolerances) a hold's current may be from the estimate it was solved at: the mean current
+#: is accurate to about one tolerance, so the passes of a hold's step (coupling.simulation) can settle
+HOLD_SLACK = 100.0
+
 
 class Electrochemistry(SubModel):
     """psi and Phi_m under the applied current (or psi under a held overpotential); the interface current
@@ -107,6 +111,13 @@ class Electrochemistry(SubModel):
         """The mean interface current density (A/m^2, > 0 strips) of the last solve: the applied one, or
         the answer of a hold."""
         return self._solution.current_density
+
+    def answers(self, current_density: float) -> bool:
+        """Whether the mean current of the last solve is ``current_density`` (A/m^2) to ``HOLD_SLACK`` x the
+        tolerance of its Newton iteration (rtol max(|i|, i0) + atol)."""
+        rtol, atol, _ = self._tolerances
+        scale = max(abs(current_density), self.system.kinetics.exchange_current_density)
+        return abs(self.mean_current_density - current_density) <= HOLD_SLACK * (rtol * scale + atol)
 
     def values(self, step: StepConditions) -> dict[str, float]:
         metal_potential = self._solution.metal_potential
