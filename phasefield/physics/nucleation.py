@@ -1,15 +1,21 @@
 r"""Void nucleation at interface flaws: a seeded Poisson process, identical on any number of ranks.
 
-Candidate sites sit on a fixed grid along the interface (spacing = one nucleus diameter). Over a
-step dt a site nucleates with probability :math:`1 - \exp(-J\,\Delta x\,dt)`, with the rate per unit
-length :math:`J = J_0\,\theta_{trap}\,\exp(-B/\mu_\Gamma^2)` of
+Candidate sites sit on a fixed grid along the interface (spacing = one nucleus diameter). Each site
+nucleates at the rate :math:`J\,\Delta x` with the rate per unit length
+:math:`J = J_0\,\theta_{trap}\,\exp(-B/\mu_\Gamma^2)` of
 :func:`phasefield.physics.vacancies.nucleation_rate` (mu_Gamma: vacancy supersaturation in kT at
-the site), and only where the metal still touches the electrolyte. Random numbers come from one
-numpy PCG64 stream seeded from the case; every rank draws the same numbers in the same order, and
-the supersaturation at the sites is gathered to rank 0 and broadcast, so that decisions do not
-depend on the partition. A nucleus is a semicircular void of radius r_n (diffuse edge delta):
-:math:`\phi \leftarrow \phi\,\cdot\,\tfrac12[1 + \tanh((r - r_n)/\delta)]`. The vacancies that
-the nucleus volume represents are counted (``nucleated_volume``), not taken from the field.
+the site), and only while the metal touches the electrolyte there. The Poisson process is sampled by
+its time change: each site draws a threshold :math:`E_i \sim \mathrm{Exp}(1)` and accumulates the
+hazard :math:`H_i = \int J\,\Delta x\,dt` (the rate at the end of each step times the step, while in
+contact); it nucleates in the step in which :math:`H_i` reaches :math:`E_i`, then draws a new threshold
+and starts again. The event times so converge as the step shrinks, and a realisation does not depend
+on the step sequence (drawing one number per site and step, as before issue 22, made every dt another
+realisation). Random numbers come from one numpy PCG64 stream seeded from the case; every rank draws
+the same numbers in the same order, and the supersaturation at the sites is gathered to rank 0 and
+broadcast, so that decisions do not depend on the partition. A nucleus is a semicircular void of
+radius r_n (diffuse edge delta): :math:`\phi \leftarrow \phi\,\cdot\,\tfrac12[1 + \tanh((r -
+r_n)/\delta)]`; the vacancy-void system withholds its vacancy content from the next injections
+(:meth:`phasefield.physics.voids.VacancyVoidSystem.insert_voids`).
 """
 
 from dataclasses import dataclass, field
@@ -38,13 +44,19 @@ class InterfaceNucleation:
         self.spacing = self.width / count
         self.positions = (np.arange(count) + 0.5) * self.spacing
         self.rng = np.random.default_rng(self.seed)
+        #: each site's threshold E_i and its accumulated hazard H_i (module docstring)
+        self.thresholds = self.rng.exponential(size=count)
+        self.hazards = np.zeros(count)
 
     def decide(self, supersaturation: np.ndarray, trap_factor: np.ndarray, contact: np.ndarray,
                dt: float) -> np.ndarray:
         """Positions of the sites that nucleate in this step (same on every rank)."""
         rate = nucleation_rate(self.prefactor, self.barrier, trap_factor, supersaturation) * self.spacing
-        draws = self.rng.random(self.positions.size)  # always the same count: the stream stays in step
-        chosen = (draws < -np.expm1(-rate * dt)) & (contact > 0.5)
+        touching = contact > 0.5
+        self.hazards[touching] += rate[touching] * dt
+        chosen = touching & (self.hazards >= self.thresholds)
+        self.hazards[chosen] -= self.thresholds[chosen]  # the excess starts the next wait
+        self.thresholds[chosen] = self.rng.exponential(size=int(chosen.sum()))
         self.events += int(chosen.sum())
         self.nucleated_volume += 0.5 * np.pi * self.nucleus_radius**2 * int(chosen.sum())
         return self.positions[chosen]
@@ -59,9 +71,12 @@ class InterfaceNucleation:
 
     def state(self) -> dict:
         return {"rng": self.rng.bit_generator.state, "events": self.events,
-                "nucleated_volume": self.nucleated_volume}
+                "nucleated_volume": self.nucleated_volume, "thresholds": self.thresholds.tolist(),
+                "hazards": self.hazards.tolist()}
 
     def restore(self, state: dict) -> None:
-        """The random stream and counters of :meth:`state`."""
+        """The random stream, thresholds, hazards and counters of :meth:`state`."""
         self.rng.bit_generator.state = state["rng"]
         self.events, self.nucleated_volume = state["events"], state["nucleated_volume"]
+        self.thresholds = np.array(state["thresholds"], dtype=float)
+        self.hazards = np.array(state["hazards"], dtype=float)
