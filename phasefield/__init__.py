@@ -17,15 +17,17 @@ Python API (``phasefield.api``; the command line ``phasefield run|sweep|check`` 
 
 - ``Simulation(case, overrides=None, allow_unused=False)``: ``case`` is a case file path, TOML text or a
   dict of tables; ``overrides`` maps ``"table.key"`` to a value written as in the case file. The case is
-  validated at once. ``run(output, overwrite=False, progress=True)`` returns a ``Result``; progress is a
-  bar on a terminal and a log line every 10 s elsewhere (a notebook).
+  validated at once. ``run(output, overwrite=False, progress=True, restart=False)`` returns a ``Result``;
+  progress is a bar on a terminal and a log line every 10 s elsewhere (a notebook); ``restart=True``
+  continues an interrupted run in ``output`` from its latest checkpoint (``phasefield run --restart``).
 - ``Result``: ``timeseries``, ``fields``, ``metadata``, ``status``, ``plot()``, ``directory``.
 - ``sweep(case, output, overrides=None, jobs=1, ranks=1, overwrite=False, resume=False)`` returns a
   ``SweepResult``: ``timeseries`` (sweep.csv: every member's rows in one DataFrame, labelled by
   ``member`` and the swept value), ``members`` (a ``Result`` per member), ``statuses``.
 - ``load(path)``: a ``Result`` for a run folder, a ``SweepResult`` for a sweep folder.
 - Errors are exceptions, never an exit: ``CaseError`` (a bad case or override, one line naming the key),
-  ``OutputNotEmpty`` (the output folder holds files; pass ``overwrite=True``), and for a run that does
+  ``OutputNotEmpty`` (the output folder holds files; pass ``overwrite=True``), ``RestartRefused`` (no
+  checkpoint to continue from, or results of another case), and for a run that does
   not finish ``SolverFailed``, ``CutOff`` and ``Interrupted`` (Ctrl-C or the notebook's interrupt ends
   the run after a step), subclasses of ``RunError`` with ``.status`` and ``.result`` (what was written).
   A run stopped by ``[time] max_steps`` returns its ``Result`` (see ``result.status``).
@@ -38,8 +40,8 @@ before anything that loads PETSc or DOLFINx; the sub-packages that need them do 
 __version__ = "0.1.0"
 
 #: the Python API, imported from ``phasefield.api`` on first use (so that ``import phasefield`` stays light)
-__all__ = ["CaseError", "CutOff", "Interrupted", "OutputNotEmpty", "Result", "RunError", "Simulation",
-           "SolverFailed", "SweepResult", "load", "sweep"]
+__all__ = ["CaseError", "CutOff", "Interrupted", "OutputNotEmpty", "RestartRefused", "Result", "RunError",
+           "Simulation", "SolverFailed", "SweepResult", "load", "sweep"]
 
 
 def __getattr__(name: str):

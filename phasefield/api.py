@@ -23,7 +23,6 @@ A run is collective under MPI (``mpiexec -n 2 python script.py``); a sweep runs 
 
 import json
 import logging
-import shutil
 import tomllib
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -35,6 +34,9 @@ from mpi4py import MPI  # noqa: I001 - before anything that loads PETSc or DOLFI
 
 from phasefield.case.loader import CaseError, ResolvedCase, load_case, load_document
 from phasefield.case.overrides import Overrides
+from phasefield.coupling.results_folder import PYTHON, prepare_output, restart_point
+from phasefield.coupling.results_folder import OutputNotEmpty as OutputNotEmpty  # the API's exceptions
+from phasefield.coupling.results_folder import RestartRefused as RestartRefused
 
 log = logging.getLogger("phasefield")
 #: seconds between progress lines where no progress bar can be drawn (a notebook, a batch job)
@@ -42,11 +44,6 @@ PROGRESS_PERIOD = 10.0
 #: the path that names a case given as TOML text or a dict (its ``[mesh] include`` is relative to the
 #: working directory)
 UNNAMED_CASE = Path("<case>")
-
-class OutputNotEmpty(FileExistsError):
-    """The output folder holds files and ``overwrite=True`` was not given, or it holds files that are
-    not phasefield results (which ``overwrite`` never removes)."""
-
 
 class RunError(RuntimeError):
     """A run that did not finish its protocol: ``status`` as in run.json, ``result`` what it wrote."""
@@ -66,7 +63,9 @@ class CutOff(RunError):
 
 class Interrupted(RunError):
     """SIGINT (Ctrl-C, a notebook's interrupt button) or SIGTERM ended the run after a time step, with a
-    checkpoint; ``signal`` is its number. ``phasefield run OUTPUT/case.toml -o OUTPUT --restart`` continues it."""
+    checkpoint; ``signal`` is its number. ``Simulation(case).run(output, restart=True)`` continues it (also
+    ``Simulation(output / "case.toml")``, the case copy in the folder; on the command line
+    ``phasefield run OUTPUT/case.toml -o OUTPUT --restart``)."""
 
     def __init__(self, status: str, result: "Result", signal: int):
         super().__init__(status, result)
@@ -85,34 +84,6 @@ def _read_case(case: str | Path | Mapping[str, Any], overrides: Overrides | None
             raise CaseError(UNNAMED_CASE, "(text)", f"malformed TOML: {err}") from None
         return load_document(document, UNNAMED_CASE, allow_unused, overrides)
     return load_case(case, allow_unused, overrides)
-
-
-def _holds_results(folder: Path) -> bool:
-    """Whether ``folder`` holds a phasefield run or sweep: its run.json or sweep.json, or a member's run.json."""
-    return any(marker.is_file() for marker in [folder / "run.json", folder / "sweep.json", *folder.glob("*/run.json")])
-
-
-def _empty_output(output: Path, overwrite: bool) -> Path:
-    """``output``, created empty (collective); refuses a folder with files in it unless ``overwrite`` and it
-    holds phasefield results."""
-    comm = MPI.COMM_WORLD
-    problem = None
-    if comm.rank == 0:
-        if output.exists() and not output.is_dir():
-            problem = f"{output} exists and is not a folder"
-        elif output.is_dir() and any(output.iterdir()):
-            if not overwrite:
-                problem = f"{output} is not empty: choose another output, or pass overwrite=True to replace it"
-            elif not _holds_results(output):
-                problem = f"{output} holds no phasefield results (no run.json or sweep.json): it is not replaced"
-            else:
-                shutil.rmtree(output)
-        if problem is None:
-            output.mkdir(parents=True, exist_ok=True)
-    problem = comm.bcast(problem, root=0)
-    if problem:
-        raise OutputNotEmpty(problem)
-    return output
 
 
 @contextmanager
@@ -149,21 +120,36 @@ class Simulation:
     def __init__(self, case: str | Path | Mapping[str, Any], overrides: Mapping[str, Any] | None = None,
                  allow_unused: bool = False):
         given = Overrides(dict(overrides), origin="overrides") if overrides else None
+        self.allow_unused = allow_unused
         #: the validated case (SI values, parameter sets, the document with the overrides in place)
         self.resolved = _read_case(case, given, allow_unused)
 
-    def run(self, output: str | Path, overwrite: bool = False, progress: bool = True) -> "Result":
+    def run(self, output: str | Path, overwrite: bool = False, progress: bool = True,
+            restart: bool = False) -> "Result":
         """Run the case into the folder ``output`` (created; a folder with files in it is replaced only with
-        ``overwrite`` and only when it holds phasefield results) and return its :class:`Result`. Raises
-        :class:`OutputNotEmpty`, :class:`SolverFailed`, :class:`CutOff` or :class:`Interrupted`; a sweep
+        ``overwrite`` and only when it holds phasefield results) and return its :class:`Result`.
+
+        ``restart=True`` continues the interrupted (or failed, or stopped) run in ``output`` from its latest
+        checkpoint instead, as ``phasefield run OUTPUT/case.toml -o OUTPUT --restart``: the rows after the
+        checkpoint are written again, and the case must be the one the results were made with (``[time]
+        max_steps``, ``[output]`` and ``[meta]`` may change). Raises :class:`RestartRefused` when there is no
+        checkpoint or the case differs.
+
+        Raises :class:`OutputNotEmpty`, :class:`SolverFailed`, :class:`CutOff` or :class:`Interrupted`; a sweep
         case raises :class:`CaseError` (run it with :func:`sweep`)."""
         if self.resolved.case.sweep is not None:
             raise CaseError(self.resolved.path, "[sweep]", "a sweep case runs with phasefield.sweep()")
-        directory = _empty_output(Path(output), overwrite)
+        if restart and overwrite:
+            raise ValueError("restart=True continues the run in output, overwrite=True would remove it: pass one")
+        directory, checkpoint = Path(output), None
+        if restart:
+            checkpoint = restart_point(self.resolved, directory, self.allow_unused, PYTHON)
+        else:
+            prepare_output(directory, overwrite, PYTHON)
         from phasefield.coupling.run import run_case
 
         with _progress(len(self.resolved.case.protocol.steps), progress) as update:
-            outcome = run_case(self.resolved, directory, progress=update)
+            outcome = run_case(self.resolved, directory, progress=update, restart=checkpoint)
         MPI.COMM_WORLD.barrier()  # rank 0 has written the final run.json: every rank reads the same Result
         result = Result(directory)
         if outcome.status.startswith("failed"):
@@ -279,7 +265,7 @@ def sweep(case: str | Path | Mapping[str, Any], output: str | Path, overrides: M
 
     resolved = Simulation(case, overrides, allow_unused).resolved
     members = sweep_members(resolved, allow_unused)
-    directory = Path(output) if resume else _empty_output(Path(output), overwrite)
+    directory = Path(output) if resume else prepare_output(Path(output), overwrite, PYTHON)
     statuses = run_sweep(members, resolved.case.sweep.parameter, directory, jobs, ranks, resume, allow_unused)
     unfinished = {label: status for label, status in statuses.items() if status != "completed"}
     if unfinished:

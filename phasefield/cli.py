@@ -9,7 +9,6 @@ Nothing is written before the case is valid.
 
 import argparse
 import logging
-import shutil
 import signal
 import sys
 from pathlib import Path
@@ -20,6 +19,7 @@ import phasefield
 from phasefield.case import CaseError, load_case
 from phasefield.case.overrides import Overrides
 from phasefield.console import ProgressLines, progress_bar, setup_logging
+from phasefield.coupling import results_folder
 
 log = logging.getLogger("phasefield")
 USER_ERROR, SOLVER_ERROR, CUT_OFF = 2, 3, 4
@@ -31,36 +31,13 @@ def _fail(message: str, code: int) -> None:
     sys.exit(code)
 
 
-def _holds_results(directory: Path) -> bool:
-    """Whether ``directory`` holds a run or a sweep of phasefield (what --overwrite may replace): its
-    run.json or sweep.json, or a sweep member's run.json one level down."""
-    markers = [directory / "run.json", directory / "sweep.json"]
-    markers += [member / "run.json" for member in directory.iterdir() if member.is_dir()]
-    return any(marker.is_file() for marker in markers)
-
-
 def _prepare_output(case_path: Path, output: Path | None, overwrite: bool) -> Path:
-    """The results directory, created empty; refuses to touch an existing one unless told."""
-    comm = MPI.COMM_WORLD
-    output = output or Path("results") / case_path.stem
-    problem = None
-    if comm.rank == 0:
-        if output.exists() and not output.is_dir():
-            problem = f"output path {output} exists and is not a directory"
-        elif output.exists() and any(output.iterdir()) and not overwrite:
-            problem = (f"output directory {output} exists and is not empty; "
-                       "choose another with -o or pass --overwrite")
-        elif output.exists() and any(output.iterdir()) and not _holds_results(output):
-            problem = (f"--overwrite: {output} holds no phasefield results (no run.json or sweep.json); "
-                       "it is not removed: choose another directory with -o")
-        else:
-            if output.exists():
-                shutil.rmtree(output)
-            output.mkdir(parents=True)
-    problem = comm.bcast(problem, root=0)
-    if problem:
-        _fail(problem, USER_ERROR)
-    return output
+    """The results directory (default results/<case>), created empty; refuses to touch an existing one unless told."""
+    try:
+        return results_folder.prepare_output(output or Path("results") / case_path.stem, overwrite,
+                                             results_folder.COMMAND_LINE)
+    except results_folder.OutputNotEmpty as err:
+        _fail(str(err), USER_ERROR)
 
 
 def _load(path: str, allow_unused: bool = False, assignments: list[str] | None = None):
@@ -85,21 +62,11 @@ def command_check(args: argparse.Namespace) -> None:
 
 def _restart_point(resolved, output: Path | None, allow_unused: bool) -> tuple[Path, Path]:
     """The results directory and its latest checkpoint, for ``--restart`` of the same case."""
-    from phasefield.output.checkpoint import latest_checkpoint
-
     output = output or Path("results") / resolved.path.stem
-    checkpoint = latest_checkpoint(output / "checkpoints") if output.is_dir() else None
-    if checkpoint is None:
-        _fail(f"--restart: no checkpoint in {output / 'checkpoints'} (run the case first, or drop --restart)",
-              USER_ERROR)
-    saved = _load(str(output / "case.toml"), allow_unused)
-    from phasefield.case.compare import differences
-
-    changed = differences(resolved, saved)
-    if changed:
-        _fail(f"--restart: {resolved.path} differs from the case the results in {output} were made with "
-              f"({output / 'case.toml'}) in {'; '.join(changed)}", USER_ERROR)
-    return output, checkpoint
+    try:
+        return output, results_folder.restart_point(resolved, output, allow_unused, results_folder.COMMAND_LINE)
+    except (results_folder.RestartRefused, CaseError) as err:
+        _fail(str(err), USER_ERROR)
 
 
 def command_run(args: argparse.Namespace) -> None:

@@ -2,9 +2,11 @@
 returns its results (the CSV as a DataFrame with the CSV's columns, pyvista readers of the fields, run.json,
 a figure), the overrides take effect in them, ``load`` reopens a folder as the same Result, a non-empty
 output folder is refused, a run that does not finish raises a typed exception carrying its results (never
-an exit), a sweep gives one DataFrame of every member, progress shows without a terminal, and
-``import phasefield`` stays light while ``help(phasefield)`` describes the API. The example script
-``examples/python_api.py`` runs as a user would run it."""
+an exit), a run interrupted through the API restarts through the API to the uninterrupted run's rows
+(``Simulation.run(output, restart=True)``, refused without a checkpoint or for another case), a sweep gives
+one DataFrame of every member, progress shows without a terminal, and ``import phasefield`` stays light
+while ``help(phasefield)`` describes the API. The example script ``examples/python_api.py`` runs as a user
+would run it."""
 
 import json
 import math
@@ -15,8 +17,10 @@ import sys
 import threading
 import time
 import tomllib
+from contextlib import contextmanager
 from pathlib import Path
 
+import numpy as np
 import pytest
 from helpers import DATA, MPIEXEC
 
@@ -192,6 +196,78 @@ def test_an_interrupt_ends_the_run_after_a_step_and_raises_interrupted(tmp_path)
     steps = result.metadata["steps"]
     assert result.status == "interrupted" and 5 <= steps < 600 and len(result.timeseries) == steps + 1
     assert (output / "checkpoints" / f"checkpoint_{steps:08d}.h5").exists()
+
+
+#: small_prescribed.toml in 22 steps: 15 stripping, 2 resting, 5 plating
+RESTARTABLE = {"time.capacity_step": "0.02 mAh/cm^2"}
+
+
+def interrupt_after(steps: int):
+    """A stand-in for ``api._progress`` whose callback sends this process SIGINT after ``steps`` steps (as a
+    notebook's interrupt button would), at a known step rather than at a time."""
+
+    @contextmanager
+    def progress(step_count: int, show: bool):
+        done = []
+
+        def update(*_args) -> None:
+            done.append(1)
+            if len(done) == steps:
+                signal.raise_signal(signal.SIGINT)
+
+        yield update
+
+    return progress
+
+
+@pytest.fixture(scope="module")
+def uninterrupted(tmp_path_factory) -> api.Result:
+    output = tmp_path_factory.mktemp("uninterrupted") / "out"
+    result = phasefield.Simulation(CASE, overrides=RESTARTABLE).run(output, progress=False)
+    assert result.status == "completed" and result.metadata["steps"] == 22
+    return result
+
+
+def assert_same_rows(rows, expected) -> None:
+    """The same columns and rows, every value to 1e-12 relative (1e-15 absolute: the round-off of a zero
+    overpotential at rest, ~1e-13 V, differs between two runs at 1e-19 V)."""
+    assert list(rows.columns) == list(expected.columns) and rows.shape == expected.shape
+    np.testing.assert_allclose(rows.to_numpy(), expected.to_numpy(), rtol=1e-12, atol=1e-15)
+
+
+@pytest.mark.parametrize("interrupted_at", [9, 16])  # while stripping; in the rest between strip and plate
+def test_a_run_interrupted_in_the_api_restarts_in_the_api_to_the_uninterrupted_rows(
+        interrupted_at, uninterrupted, tmp_path, monkeypatch):
+    """Simulation.run(output, restart=True) continues from the interrupt's checkpoint, as ``phasefield run
+    --restart`` does: every CSV row of the uninterrupted run to round-off, none twice."""
+    output = tmp_path / "out"
+    monkeypatch.setattr(api, "_progress", interrupt_after(interrupted_at))
+    with pytest.raises(phasefield.Interrupted) as caught:
+        phasefield.Simulation(CASE, overrides=RESTARTABLE).run(output)
+    assert caught.value.result.metadata["steps"] == interrupted_at
+    assert_same_rows(caught.value.result.timeseries, uninterrupted.timeseries[:interrupted_at + 1])
+    monkeypatch.undo()
+    restarted = phasefield.Simulation(CASE, overrides=RESTARTABLE).run(output, restart=True, progress=False)
+    assert restarted.status == "completed" and restarted.metadata["steps"] == 22
+    assert f"metal_restart{interrupted_at:05d}" in restarted.fields  # continued, not run again from the start
+    assert_same_rows(restarted.timeseries, uninterrupted.timeseries)
+
+
+def test_a_restart_needs_a_checkpoint_and_the_same_case(tmp_path):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    simulation = phasefield.Simulation(CASE, overrides=ONE_STEP)
+    with pytest.raises(phasefield.RestartRefused, match=r"^restart=True: no checkpoint in .*drop restart=True\)$"):
+        simulation.run(empty, restart=True, progress=False)
+    simulation.run(tmp_path / "run", progress=False)
+    warmer = phasefield.Simulation(CASE, overrides={**ONE_STEP, "cell.temperature": "30 degC"})
+    with pytest.raises(phasefield.RestartRefused, match=r"differs from the case .* in \[cell\] temperature"):
+        warmer.run(tmp_path / "run", restart=True, progress=False)
+    with pytest.raises(ValueError, match="pass one"):
+        simulation.run(tmp_path / "run", restart=True, overwrite=True, progress=False)
+    # from the folder's case copy (its overrides in place); max_steps may change
+    longer = phasefield.Simulation(tmp_path / "run" / "case.toml", overrides={"time.max_steps": 2})
+    assert len(longer.run(tmp_path / "run", restart=True, progress=False).timeseries) == 3
 
 
 def test_a_sweep_gives_one_table_of_every_member(tmp_path):
