@@ -98,6 +98,9 @@ def _check_step_conditions(resolved: ResolvedCase) -> None:
         if step.stack_pressure is not None and case.creep.model != "power_law":
             raise CaseError(path, key, "a step's own stack pressure ('under ...') acts through Norton creep only: "
                             'it needs [creep] model = "power_law"', step.text)
+    if case.cell.fixture == "bolt" and case.creep.model != "power_law":
+        raise CaseError(path, "[cell] fixture", 'a bolted fixture changes the stack pressure, which acts through '
+                        'Norton creep only: it needs [creep] model = "power_law"', "bolt")
 
 
 def _unused(resolved: ResolvedCase) -> list[tuple[str, str]]:
@@ -117,6 +120,8 @@ def _unused(resolved: ResolvedCase) -> list[tuple[str, str]]:
             unused.append(("[interdiffusion]", f"read only for a metal with Mg (the {metal} set has none)"))
         unused += [(f"[output] {key}", f"Mg line scans are written only for a metal with Mg (the {metal} set has none)")
                    for key in ("line_scan_at", "line_scan_every") if key in raw.get("output", {})]
+    if case.cell.fixture != "bolt" and "preload_relaxation_thickness" in raw.get("cell", {}):
+        unused.append(("[cell] preload_relaxation_thickness", 'read only with [cell] fixture = "bolt"'))
     if case.contact.model != "prescribed_voids":
         unused += [(f"[contact] {key}", 'read only with [contact] model = "prescribed_voids"')
                    for key in PRESCRIBED_VOID_KEYS if key in raw.get("contact", {})]

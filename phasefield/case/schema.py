@@ -49,11 +49,16 @@ class Meta(Strict):
 
 
 class Cell(Strict):
-    """Operating conditions of the cell."""
+    """Operating conditions of the cell. ``fixture``: ``constant_traction`` (the stack pressure acts
+    whatever the foil thickness) or ``bolt`` (the preload falls linearly as the foil thins and is gone after
+    ``preload_relaxation_thickness`` of net stripping; an assumption, for sensitivity studies), acting
+    through Norton creep (:mod:`phasefield.physics.fixture`)."""
 
     temperature: quantity("temperature", **TEMPERATURE_BOUNDS) = to_si("25 degC", "temperature")
     stack_pressure: quantity("pressure", **PRESSURE_BOUNDS) = to_si("0.2 MPa", "pressure")
     foil_thickness: quantity("length", gt=0.0, le=1e-2) = to_si("100 um", "length")
+    fixture: Literal["constant_traction", "bolt"] = "constant_traction"
+    preload_relaxation_thickness: quantity("length", gt=0.0, le=1e-2) = to_si("20 um", "length")
 
 
 #: Limits of the window mesh, checked here (building it needs DOLFINx, :mod:`phasefield.mesh.window`).

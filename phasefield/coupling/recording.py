@@ -35,8 +35,9 @@ CLOCK_COLUMNS = (
 CONDITION_COLUMNS = {
     "temperature": Column("temperature_K", "temperature of the protocol step (its own 'at ...', else [cell])",
                           "K", "K"),
-    "stack_pressure": Column("stack_pressure_MPa", "stack pressure of the protocol step (its own 'under ...', "
-                             "else [cell])", "MPa", "Pa"),
+    "stack_pressure": Column("stack_pressure_MPa", "stack pressure on the metal: the protocol step's own "
+                             "('under ...', else [cell]), released as the foil thins with [cell] fixture = "
+                             "\"bolt\"", "MPa", "Pa"),
 }
 REJECTED_COLUMN = Column("rejected_steps", "time steps rejected so far (failed solve or bound violation; "
                                            "retried with dt/2)")

@@ -38,6 +38,7 @@ from phasefield.coupling.step_control import StepControl
 from phasefield.coupling.step_order import coupled_step
 from phasefield.coupling.submodels import build_submodels
 from phasefield.mesh import WindowSpec, build_interface_window
+from phasefield.physics.fixture import fixture_pressure
 from phasefield.solvers.failures import SolverFailure
 from phasefield.submodels.base import InterfaceFields, StepConditions
 
@@ -89,7 +90,10 @@ class Simulation:
         self.case, self.comm, self.output_dir = case, comm, output_dir
         self.window = build_interface_window(comm, WindowSpec(**case.mesh.model_dump()))
         self.models = build_submodels(resolved, InterfaceFields.build(self.window))
-        self.recorder = Recorder(output_dir, comm, self.models, varied_conditions(case.protocol.steps))
+        varied = varied_conditions(case.protocol.steps)
+        if case.cell.fixture == "bolt" and "stack_pressure" not in varied:  # the fixture varies it
+            varied += ("stack_pressure",)
+        self.recorder = Recorder(output_dir, comm, self.models, varied)
         self.molar_volume = resolved.parameters("metal")["molar_volume"]
         self.clock = ProtocolState()
         #: thickness (m) of the metal plated since the last strip
@@ -114,6 +118,8 @@ class Simulation:
         steps = self.case.protocol.steps
         step = steps[min(self.counters.protocol_index, len(steps) - 1)]
         temperature, pressure = step_conditions(step, self.case.cell)
+        pressure = fixture_pressure(self.case.cell.fixture, pressure, self.clock.capacity, self.molar_volume,
+                                    self.case.cell.preload_relaxation_thickness)
         return StepConditions(dt, current_density, self.clock.capacity, self.plated_thickness, temperature, pressure,
                               overpotential)
 
