@@ -1,18 +1,24 @@
 """Requirement (issue 26, item 6d): a user gives the window a rough electrolyte surface as a CSV of heights
-(``[mesh] interface_profile``), and a case with it runs end to end; a bad profile file is one line, exit 2.
+or as a polyline in a geometry file that meshio reads (``[mesh] interface_profile``), and a case with it runs
+end to end; a bad profile file is one line, exit 2.
 
 * the interface vertices of both sides lie on the linear interpolant of the profile, the metal top and
   the electrolyte bottom stay flat, and the side areas are W H_m - int h dx and W H_e + int h dx to
   round-off (no cell is folded: every cell keeps a positive area);
 * a full-contact Li case on a rough surface completes, and its interface current is no longer uniform
   (focused where the electrolyte bulges into the metal, unlike the flat window's, uniform to 1e-9);
-* missing file, wrong header, text in a row, a profile that does not span the width or is too high:
-  ``phasefield check`` exits 2 with one line naming ``[mesh]``, ``interface_profile`` and the fault.
+* a polyline written by meshio (legacy VTK, gmsh 2.2 with its points shuffled and a stray point outside
+  its line cells, VTU with only vertex cells) gives the window of the CSV with the same points, every
+  vertex to 1e-15 um;
+* missing file, wrong header, text in a row, a profile that does not span the width or is too high, a
+  geometry file meshio cannot read, one without points, off the x-y plane: ``phasefield check`` exits 2
+  with one line naming ``[mesh]``, ``interface_profile`` and the fault.
 """
 
 import json
 from dataclasses import replace
 
+import meshio
 import numpy as np
 import pytest
 import ufl
@@ -50,6 +56,51 @@ def rough_case(directory, profile: str | None = None, name: str = "rough.csv"):
     path = directory / "case.toml"
     path.write_text(text)
     return path
+
+
+#: a legacy VTK file that meshio reads as a mesh without points
+NO_POINTS = ("# vtk DataFile Version 4.2\nempty\nASCII\nDATASET UNSTRUCTURED_GRID\nPOINTS 0 double\n"
+             "CELLS 0 0\nCELL_TYPES 0\n")
+
+
+def write_polyline(path, x_um: np.ndarray, h_um: np.ndarray, how: str = "lines", z_um: float = 0.0) -> None:
+    """The profile as meshio writes it to ``path`` (the format from the suffix; ``.msh`` as gmsh 2.2):
+    ``how`` = ``"lines"`` (line cells in order), ``"shuffled"`` (points in random order, line cells between
+    neighbours in x, and one stray point that no cell uses) or ``"points"`` (vertex cells only)."""
+    points = np.c_[x_um, h_um, np.full(x_um.size, z_um)]
+    chain = np.c_[np.arange(x_um.size - 1), np.arange(1, x_um.size)]
+    if how == "shuffled":
+        order = np.random.default_rng(7).permutation(x_um.size)
+        points, chain = np.vstack([points[order], [[2 * WIDTH, 9.0, 0.0]]]), np.argsort(order)[chain]
+    cells = [("vertex", np.arange(x_um.size)[:, None])] if how == "points" else [("line", chain)]
+    file_format = "gmsh22" if path.suffix == ".msh" else None
+    meshio.write(path, meshio.Mesh(points, cells), file_format=file_format)
+
+
+def as_written(values: np.ndarray) -> np.ndarray:
+    """The numbers as ``profile_text`` writes them (6 decimals), so that the CSV and a geometry file hold
+    the same points."""
+    return np.array([float(f"{value:.6f}") for value in values])
+
+
+@pytest.mark.parametrize(("name", "how"), [("rough.vtk", "lines"), ("rough.msh", "shuffled"),
+                                           ("rough.vtu", "points")])
+def test_a_polyline_file_gives_the_window_of_the_same_csv(name, how, tmp_path):
+    x = as_written(np.linspace(0.0, WIDTH, 81))
+    h = as_written(rough_heights(x))
+    (tmp_path / "csv").mkdir()
+    (tmp_path / "geometry").mkdir()
+    from_csv = load_case(rough_case(tmp_path / "csv", profile_text(x, h))).case.mesh
+    case = rough_case(tmp_path / "geometry", "", name)
+    write_polyline(tmp_path / "geometry" / name, x, h, how)
+    from_file = load_case(case).case.mesh
+    assert from_file.interface_profile == from_csv.interface_profile
+    assert np.ptp(np.array(from_file.interface_profile)[:, 1]) > 3 * UM  # a rough surface, not a flat one
+    windows = [build_interface_window(MPI.COMM_WORLD, WindowSpec(**mesh.model_dump()))
+               for mesh in (from_csv, from_file)]
+    for part in ("parent", "metal", "electrolyte"):
+        a, b = (window.parent if part == "parent" else getattr(window, part).mesh for window in windows)
+        np.testing.assert_allclose(b.geometry.x, a.geometry.x, rtol=0, atol=1e-15 * UM, err_msg=part)
 
 
 def test_the_window_follows_the_profile(tmp_path):
@@ -116,9 +167,34 @@ def test_a_bad_profile_is_one_line_with_exit_2(profile, expected, tmp_path, caps
     case = rough_case(tmp_path, profile if profile is not None else "")
     if profile is None:
         (tmp_path / "rough.csv").unlink()
+    assert_refused_in_one_line(case, expected, capsys)
+
+
+def assert_refused_in_one_line(case, expected: str, capsys) -> None:
+    """``phasefield check case`` exits 2 with one line naming [mesh] interface_profile and ``expected``."""
     code, out, err = run_in_process(["check", str(case)], capsys)
     assert code == 2, (out, err)
     lines = err.strip().splitlines()
     assert len(lines) == 1 and "[mesh]" in lines[0] and "interface_profile" in lines[0], err
     assert expected in lines[0], err
-    assert "Traceback" not in err
+    assert "Traceback" not in err and out == ""
+
+
+@pytest.mark.parametrize(("fault", "expected"), [
+    ("garbage", "cannot read the profile file"),
+    ("no points", "expected the points of a polyline (x, height in um), got no points"),
+    ("short", "must span x = 0 to the width 40 um, got 0 to 30 um"),
+    ("high", "below half the thinner side (5 um), got 6 um"),
+    ("tilted", "expected a polyline in the x-y plane (x, height in um; z = 0), got z from 2 to 2"),
+])
+def test_a_bad_geometry_file_is_one_line_with_exit_2(fault, expected, tmp_path, capsys):
+    case = rough_case(tmp_path, "", "rough.vtk")
+    x = np.linspace(0.0, 30.0 if fault == "short" else WIDTH, 5)
+    if fault == "garbage":
+        (tmp_path / "rough.vtk").write_text("not a VTK file\n")
+    elif fault == "no points":
+        (tmp_path / "rough.vtk").write_text(NO_POINTS)
+    else:
+        write_polyline(tmp_path / "rough.vtk", x, np.full(x.size, 6.0 if fault == "high" else 1.0),
+                       z_um=2.0 if fault == "tilted" else 0.0)
+    assert_refused_in_one_line(case, expected, capsys)
