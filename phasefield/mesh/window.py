@@ -8,6 +8,11 @@ heights are h0 q^k (k = 0..N-1) with q >= 1 fixed by sum_k h0 q^k = H.
 A rough interface (``WindowSpec.interface_profile``, heights h(x) along the first coordinate) moves every
 vertex by h(x) (1 - n / H_m) above and h(x) (1 + n / H_e) below the interface: the interface follows
 n = h(x), the metal top and the electrolyte bottom stay flat, and the cells keep their grading and tags.
+
+Two areas of the interface: the projected one, W (W D in 3-D; :attr:`InterfaceWindow.interface_area`), which
+the cell's current density and capacity are per (A/m^2 and mAh/cm^2 of cell area), and the true one,
+the integral of 1 over the interface facets (:attr:`InterfaceWindow.surface_area`), which a mean over the
+interface (the contact fraction, the interface x_Mg) divides by. On a flat window both are W (W D), exactly.
 """
 
 from dataclasses import dataclass
@@ -15,6 +20,8 @@ from enum import IntEnum
 
 import dolfinx.mesh as dmesh
 import numpy as np
+import ufl
+from dolfinx import fem
 from mpi4py import MPI
 
 
@@ -62,7 +69,8 @@ class Subdomain:
 
 @dataclass(frozen=True)
 class InterfaceWindow:
-    """The parent mesh with its tags, and the metal and electrolyte submeshes."""
+    """The parent mesh with its tags, the metal and electrolyte submeshes, and the true area of the
+    interface (``surface_area``: m per unit depth in 2-D, m^2 in 3-D; module docstring)."""
 
     spec: WindowSpec
     parent: dmesh.Mesh
@@ -70,6 +78,7 @@ class InterfaceWindow:
     interface_facets: dmesh.MeshTags
     metal: Subdomain
     electrolyte: Subdomain
+    surface_area: float
 
     @property
     def normal_axis(self) -> int:
@@ -78,8 +87,25 @@ class InterfaceWindow:
 
     @property
     def interface_area(self) -> float:
-        """Area of the interface per unit depth in 2-D (m), or its area in 3-D (m^2)."""
-        return self.spec.width * (self.spec.depth if self.spec.dimension == 3 else 1.0)
+        """The projected area of the interface, W per unit depth in 2-D (m) or W D in 3-D (m^2): the cell area
+        that current densities and capacities are per. The true area of a rough interface is larger
+        (:attr:`surface_area`)."""
+        return projected_area(self.spec)
+
+
+def projected_area(spec: WindowSpec) -> float:
+    """W per unit depth in 2-D (m), W D in 3-D (m^2)."""
+    return spec.width * (spec.depth if spec.dimension == 3 else 1.0)
+
+
+def true_area(side: Subdomain, spec: WindowSpec) -> float:
+    """The integral of 1 over the interface facets of ``side`` (collective); :func:`projected_area` itself,
+    bit for bit, when the interface is flat."""
+    if spec.interface_profile is None:
+        return projected_area(spec)
+    ds = ufl.Measure("ds", domain=side.mesh, subdomain_data=side.facet_tags)
+    area = fem.assemble_scalar(fem.form(fem.Constant(side.mesh, 1.0) * ds(int(FacetTag.INTERFACE))))
+    return side.mesh.comm.allreduce(area, op=MPI.SUM)
 
 
 def geometric_ratio(height: float, cells: int, first: float) -> float:
@@ -213,4 +239,5 @@ def build_interface_window(comm: MPI.Comm, spec: WindowSpec) -> InterfaceWindow:
     if spec.interface_profile is not None:  # after tagging: the tags are the flat window's
         for mesh in (parent, metal.mesh, electrolyte.mesh):
             roughen(mesh, spec)
-    return InterfaceWindow(spec, parent, cell_tags, interface_facets, metal, electrolyte)
+    return InterfaceWindow(spec, parent, cell_tags, interface_facets, metal, electrolyte,
+                           true_area(electrolyte, spec))

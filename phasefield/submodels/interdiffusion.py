@@ -77,7 +77,7 @@ class MagnesiumInterdiffusion(SubModel):
         foil = self.foil_thickness - step.capacity * self.molar_volume / FARADAY
         in_window = mg.amount() / (spec.width * (spec.depth or 1.0))
         return {
-            "interface_x_Mg": mg.interface_mean(self._window.interface_area),
+            "interface_x_Mg": mg.interface_mean(self._window.surface_area),
             "max_x_Mg": mg.extremes()[1],
             "foil_mean_x_Mg": (in_window + bulk * (foil - spec.metal_height)) / foil,
             "plated_layer_relative_Mg": self.line_scan.layer_mean(mg.x.x.array, step.plated_thickness) / bulk,
