@@ -124,7 +124,8 @@ class Mesh(Strict):
     electrolyte_cells: int = Field(ge=1, le=100_000)
     interface_cell_height: quantity("length", ge=MIN_CELL_HEIGHT)
     cell_type: Literal["simplex", "box"] = "simplex"
-    #: a rough interface: a CSV of x_um, height_um (phasefield.case.interface_profile), as (x, h) in m
+    #: a rough interface: a CSV of x_um, height_um or a polyline that meshio reads (phasefield.case.interface_profile),
+    #: as (x, h) in m
     interface_profile: Annotated[tuple[tuple[float, float], ...] | None,
                                  BeforeValidator(read_interface_profile)] = None
 
