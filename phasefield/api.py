@@ -18,6 +18,9 @@ validated like the file, as ``phasefield run --set`` does. Nothing here exits th
 raises :class:`CaseError`, an output folder that is not empty :class:`OutputNotEmpty`, and a run that does
 not finish raises :class:`SolverFailed`, :class:`CutOff` or :class:`Interrupted`, each holding the run's
 :class:`Result` (its results up to the end). A run stopped by ``[time] max_steps`` returns its Result.
+``run(output, restart=True)`` continues an interrupted run from its latest checkpoint, as ``phasefield run
+--restart`` does (:class:`RestartRefused` without a checkpoint or for another case); the output folder's
+checks are the command line's (:mod:`phasefield.coupling.results_folder`).
 A run is collective under MPI (``mpiexec -n 2 python script.py``); a sweep runs from one process.
 """
 
