@@ -117,6 +117,11 @@ class GalvanostaticElectrolyte:
     solves, the control by :meth:`apply_current` (galvanostatic, the default) or
     :meth:`hold_metal_potential` (potentiostatic), and the temperature with its conductivity and series
     resistance by :meth:`set_temperature`.
+
+    ``interface_area`` is the projected area of the interface (W per unit depth in 2-D, W D in 3-D), which the
+    applied current density is per, as in a cell: the total interface current is i x ``interface_area``;
+    ``surface_area`` is its true area (larger on a rough interface; default ``interface_area``), which the
+    mean contact is over.
     """
 
     def __init__(
@@ -127,6 +132,7 @@ class GalvanostaticElectrolyte:
         resistance: float,
         interface_area: float,
         degree: int = 1,
+        surface_area: float | None = None,
         contact_floor: float = 1e-6,
         source: ufl.core.expr.Expr | None = None,
         interface_source: ufl.core.expr.Expr | None = None,
@@ -135,6 +141,8 @@ class GalvanostaticElectrolyte:
         mesh = electrolyte.mesh
         self.kinetics = kinetics
         self.interface_area = interface_area
+        #: the true area of the interface (a rough one is larger than ``interface_area``, the projected one)
+        self.surface_area = interface_area if surface_area is None else surface_area
         self.function_space = fem.functionspace(mesh, ("Lagrange", degree))
         self.psi = fem.Function(self.function_space, name="electrolyte_potential")
         self.contact = fem.Function(self.function_space, name="contact")
@@ -231,8 +239,8 @@ class GalvanostaticElectrolyte:
         return self.total_current() / self.interface_area
 
     def contact_fraction(self) -> float:
-        """Mean of the contact c (without the floor) over the interface."""
-        return self._scalar(self._contact_integral) / self.interface_area
+        """Mean of the contact c (without the floor) over the interface, over its true area."""
+        return self._scalar(self._contact_integral) / self.surface_area
 
     def solve(self, rtol: float = 1e-10, atol: float = 1e-12, max_iterations: int = 30):
         """Newton on the bordered system (on F alone with Phi_m held) until |(F, G)| <= (rtol max(|I|, i0) +

@@ -81,7 +81,7 @@ class Electrochemistry(SubModel):
         window = interface.window
         system = GalvanostaticElectrolyte(
             window.electrolyte, kinetics, *at(case.cell.temperature),
-            window.interface_area, contact_floor=case.solver.contact_floor,
+            window.interface_area, surface_area=window.surface_area, contact_floor=case.solver.contact_floor,
             equilibrium_potential=equilibrium_potential,
         )
         solver = case.solver

@@ -179,8 +179,6 @@ def test_the_current_density_of_a_rough_run_is_per_projected_area(rough_run):
     assert simulation.window.surface_area > 1.08 * WIDTH * UM  # not per true interface area
 
 
-@pytest.mark.xfail(strict=True, reason="the electrochemistry divides the contact integral by window.interface_area "
-                                       "(projected); it needs window.surface_area (patch in the issue 26 report)")
 def test_the_contact_fraction_of_a_rough_full_contact_run_is_one(rough_run):
     _, row = rough_run
     assert row["contact_fraction"] == pytest.approx(1.0, abs=1e-12)
