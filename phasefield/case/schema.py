@@ -210,15 +210,16 @@ class Creep(Strict):
     ``none``: the potential lattice flow of the vacancy sinks alone (no stack pressure acts);
     ``power_law``: Norton creep under the stack pressure of ``[cell]`` (parameters from the metal
     set), no penetration on the contact, free (``slip``) or no (``stick``) tangential motion there.
-    ``contact``: which interface facets have no penetration: ``impenetrable`` (default), all of
-    them; ``unilateral``, those in compression (the metal may leave the electrolyte, never enter it);
+    ``contact``: which interface facets have no penetration: ``unilateral`` (default since issue 22),
+    those in compression (the metal may leave the electrolyte, never enter it); ``impenetrable``, all of
+    them;
     or ``metal_fraction``, those at a metal fraction of at least 1/2 (the others are traction
     free; the default until 2026-11-26) (:mod:`phasefield.physics.creep_flow`).
     """
 
     model: Literal["none", "power_law"] = "none"
     interface: Literal["slip", "stick"] = "slip"
-    contact: Literal["impenetrable", "unilateral", "metal_fraction"] = "impenetrable"
+    contact: Literal["unilateral", "impenetrable", "metal_fraction"] = "unilateral"
 
 
 def _non_decreasing(values: list[float]) -> list[float]:

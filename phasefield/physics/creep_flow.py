@@ -13,10 +13,10 @@ with the vacancy-sink divergence :math:`s` of the void model, the stack pressure
 the window top, and no penetration :math:`v_n = 0` on the interface facets in contact. Which facets
 those are is the contact rule (``[creep] contact``):
 
-- ``"impenetrable"`` (default): every interface facet: the electrolyte is rigid everywhere, and a
+- ``"impenetrable"``: every interface facet: the electrolyte is rigid everywhere, and a
   void on the interface closes by compression of the void material and by metal sliding in along
   the interface (free slip), never by metal leaving the window.
-- ``"unilateral"``: the metal may leave the electrolyte but never enter it. An active set: the
+- ``"unilateral"`` (default since issue 22): the metal may leave the electrolyte but never enter it. An active set: the
   facets of the last solve (at first all) carry v_n = 0; after the solve, a contact facet whose
   reaction is tensile (the electrolyte would have to pull the metal, :meth:`PowerLawCreep.normal_reactions`)
   is released, and a released facet whose metal moves into the electrolyte (v . n > 0) is put back;
@@ -60,7 +60,7 @@ class CreepFlow:
     """Creep velocity of the metal window; :meth:`bind` with the void model, then :meth:`solve`."""
 
     def __init__(self, metal: Subdomain, law: NortonLaw, stack_pressure: float, interface: str = "slip",
-                 contact: str = "impenetrable"):
+                 contact: str = "unilateral"):
         if contact not in CONTACT_RULES:
             raise ValueError(f"contact must be one of {CONTACT_RULES}, not {contact!r}")
         self._metal, self._law, self._pressure, self._interface = metal, law, stack_pressure, interface

@@ -1,6 +1,7 @@
 """The case key ``[creep] contact`` reaches the creep flow of a coupled run: with a void layer under
-part of the interface, the default rule releases the facets below a metal fraction of 1/2 and the
-``impenetrable`` rule keeps v_n = 0 on every interface facet."""
+part of the interface, the ``metal_fraction`` rule releases the facets below a metal fraction of 1/2, the
+``impenetrable`` rule keeps v_n = 0 on every interface facet and the ``unilateral`` (default) keeps it on
+the facets of its active set."""
 
 import tomllib
 
@@ -13,7 +14,7 @@ from phasefield.case.loader import resolve
 from phasefield.coupling.simulation import Simulation
 
 
-@pytest.mark.parametrize("rule", ["metal_fraction", "impenetrable"])
+@pytest.mark.parametrize("rule", ["metal_fraction", "impenetrable", "unilateral"])
 def test_case_contact_rule_sets_the_creep_contact_facets(rule, tmp_path):
     path = DATA / "tiny_creep.toml"
     raw = tomllib.loads(path.read_text())
@@ -29,5 +30,7 @@ def test_case_contact_rule_sets_the_creep_contact_facets(rule, tmp_path):
     simulation.close()
     if rule == "impenetrable":
         assert in_contact == interface
+    elif rule == "unilateral":  # the active set of the last solve: compressive facets only
+        assert 0 < in_contact <= interface and creep.contact_facets.size == np.count_nonzero(flow.in_contact)
     else:  # the 30 facets of x < 10 um released (the next one, half in the void, has 0.525)
         assert in_contact == interface // 2
