@@ -16,8 +16,9 @@ those are is the contact rule (``[creep] contact``):
 - ``"impenetrable"``: every interface facet: the electrolyte is rigid everywhere, and a
   void on the interface closes by compression of the void material and by metal sliding in along
   the interface (free slip), never by metal leaving the window.
-- ``"unilateral"`` (default since issue 22): the metal may leave the electrolyte but never enter it. An active set: the
-  facets of the last solve (at first all) carry v_n = 0; after the solve, a contact facet whose
+- ``"unilateral"`` (default since issue 22): the metal may leave the electrolyte but never enter it. An
+  active set: each step starts with every facet in contact (v_n = 0), so that the set depends on the state
+  alone (a restart on any rank count repeats it); after the solve, a contact facet whose
   reaction is tensile (the electrolyte would have to pull the metal, :meth:`PowerLawCreep.normal_reactions`)
   is released, and a released facet whose metal moves into the electrolyte (v . n > 0) is put back;
   the solve repeats until the set stops changing (at most MAX_CONTACT_UPDATES times). Released facets
@@ -129,6 +130,7 @@ class CreepFlow:
         """Contact from the current metal fraction, then the creep flow (unilateral: until the active
         set stops changing); returns the (Picard, Newton) iterations."""
         self._phi.interpolate(self._source)
+        self.in_contact[:] = True
         self._set_contact(self.contact_facets())
         picard, newton = self.creep.solve()
         for _ in range(MAX_CONTACT_UPDATES if self._contact == "unilateral" else 0):
@@ -138,6 +140,14 @@ class CreepFlow:
             picard, newton = picard + more[0], newton + more[1]
         self.velocity.interpolate(self.creep.velocity)
         return picard, newton
+
+    def released_share(self) -> float:
+        """The share of the interface facets the unilateral rule released (the metal lifts off there)."""
+        owned = self._facets < self._metal.mesh.topology.index_map(self._metal.mesh.topology.dim - 1).size_local
+        comm = self._metal.mesh.comm
+        total = comm.allreduce(int(np.count_nonzero(owned)), op=MPI.SUM)
+        released = comm.allreduce(int(np.count_nonzero(owned & ~self.in_contact)), op=MPI.SUM)
+        return released / total if total else 0.0
 
     def _set_contact(self, facets: np.ndarray) -> None:
         current = self.creep.contact_facets

@@ -25,6 +25,8 @@ from phasefield.submodels.base import Column, InterfaceFields, StepConditions, S
 from phasefield.submodels.registry import register
 
 CREEP_ITERATIONS = Column("creep_iterations", "Picard plus Newton iterations of the creep solve")
+LIFTED_OFF = Column("lifted_off_share", "share of the interface facets released by the unilateral contact "
+                    "(tensile: the metal lifts off there); 0 under the other contact rules")
 METAL_SPEED = Column("max_metal_speed_um_per_h", "largest metal speed in the window (creep or lattice flow)",
                      "um/h", "m/s")
 
@@ -58,7 +60,7 @@ class SinkFlow(SubModel):
 
     def __init__(self, flow: PotentialLatticeFlow | CreepFlow, interface: InterfaceFields):
         self.flow = flow
-        self.columns = (CREEP_ITERATIONS, METAL_SPEED) if isinstance(flow, CreepFlow) else (METAL_SPEED,)
+        self.columns = (CREEP_ITERATIONS, LIFTED_OFF, METAL_SPEED) if isinstance(flow, CreepFlow) else (METAL_SPEED,)
         self.velocity = flow.velocity
         mesh = interface.window.metal.mesh
         self._gdim = mesh.geometry.dim
@@ -89,6 +91,8 @@ class SinkFlow(SubModel):
         local = float(np.max(np.linalg.norm(speeds, axis=1), initial=0.0))
         self.max_speed = self._comm.allreduce(local, op=MPI.MAX)
         values = {"creep_iterations": float(self.iterations), "max_metal_speed_um_per_h": self.max_speed}
+        if isinstance(self.flow, CreepFlow):
+            values["lifted_off_share"] = self.flow.released_share()
         return {column.name: values[column.name] for column in self.columns}
 
     def fields(self) -> dict[str, list[fem.Function]]:

@@ -31,7 +31,7 @@ EXPECTED = {
     "small_limg.toml": [*MAGNESIUM],
     "small_prescribed.toml": [*PRESCRIBED],
     "tiny_phase_field.toml": [*PHASE_FIELD, "max_metal_speed_um_per_h"],
-    "tiny_creep.toml": [*PHASE_FIELD, "creep_iterations", "max_metal_speed_um_per_h"],
+    "tiny_creep.toml": [*PHASE_FIELD, "creep_iterations", "lifted_off_share", "max_metal_speed_um_per_h"],
 }
 #: one step that opens the prescribed voids (their table reaches 0.4 at 0.5 mAh/cm2)
 SHORT_PROTOCOL = '[protocol]\nsteps = ["Strip at 0.5 mA/cm^2 until 0.05 mAh/cm^2"]\n'
