@@ -271,7 +271,9 @@ class Time(Strict):
     speed of the last step; a failed step is retried with half the step up to ``max_retries`` times.
     A run whose step limit (after rejections, or the Courant limit) falls below ``dt_min`` has
     stalled: it stops as failed instead of creeping on at vanishing steps. A protocol step's own end
-    may still be reached with a shorter step."""
+    may still be reached with a shorter step. ``coupling_passes``: how many times each step is solved,
+    each pass from the step's start with the vacancy injection of the last pass's end-of-step current
+    (1: the injection lags one step; more: a fixed-point iteration towards the implicit coupling)."""
 
     dt_max: quantity("time", gt=0.0) = to_si("10 min", "time")
     dt_min: quantity("time", gt=0.0) = to_si("1 us", "time")
@@ -279,6 +281,7 @@ class Time(Strict):
     max_steps: int = Field(default=100_000, ge=1)
     max_retries: int = Field(default=6, ge=0, le=30)
     courant_number: float = Field(default=0.25, gt=0.0, le=1000.0)
+    coupling_passes: int = Field(default=1, ge=1, le=20)
 
 
 class Solver(Strict):

@@ -135,9 +135,14 @@ class Simulation:
         the first estimate of its current (:meth:`_solve_hold`)."""
         if overpotential is not None:
             return self._solve_hold(dt, current_density, overpotential)
-        self._pass(dt, current_density)
-        conditions = self._conditions(dt, current_density, overpotential)
-        coupled_step(self.models, conditions)
+        passes = self.case.time.coupling_passes if dt > 0.0 else 1
+        start = self._snapshot() if passes > 1 else None
+        for k in range(passes):
+            if k:  # from the step's start, with the injection of the last pass's end-of-step current
+                self._restore(start)
+            self._pass(dt, current_density)
+            conditions = self._conditions(dt, current_density, overpotential)
+            coupled_step(self.models, conditions)
         return conditions
 
     def _solve_hold(self, dt: float, estimate: float, overpotential: float) -> StepConditions:
