@@ -141,13 +141,17 @@ class CreepFlow:
         self.velocity.interpolate(self.creep.velocity)
         return picard, newton
 
-    def released_share(self) -> float:
-        """The share of the interface facets the unilateral rule released (the metal lifts off there)."""
+    def lifted_off_share(self) -> float:
+        """The share of the interface facets where metal (midpoint metal fraction >= 1/2) lifts off: released
+        by the unilateral rule (facets under a void, also released where the void material moves away, do
+        not count)."""
         owned = self._facets < self._metal.mesh.topology.index_map(self._metal.mesh.topology.dim - 1).size_local
+        metal = (np.mean(self._phi.x.array[self._facet_dofs], axis=1) >= CONTACT_THRESHOLD if self._facets.size
+                 else np.zeros(0, dtype=bool))
         comm = self._metal.mesh.comm
         total = comm.allreduce(int(np.count_nonzero(owned)), op=MPI.SUM)
-        released = comm.allreduce(int(np.count_nonzero(owned & ~self.in_contact)), op=MPI.SUM)
-        return released / total if total else 0.0
+        lifted = comm.allreduce(int(np.count_nonzero(owned & metal & ~self.in_contact)), op=MPI.SUM)
+        return lifted / total if total else 0.0
 
     def _set_contact(self, facets: np.ndarray) -> None:
         current = self.creep.contact_facets

@@ -25,8 +25,8 @@ from phasefield.submodels.base import Column, InterfaceFields, StepConditions, S
 from phasefield.submodels.registry import register
 
 CREEP_ITERATIONS = Column("creep_iterations", "Picard plus Newton iterations of the creep solve")
-LIFTED_OFF = Column("lifted_off_share", "share of the interface facets released by the unilateral contact "
-                    "(tensile: the metal lifts off there); 0 under the other contact rules")
+LIFTED_OFF = Column("lifted_off_share", "share of the interface facets where metal (metal fraction >= 1/2) "
+                    "lifts off: released by the unilateral contact (tensile); 0 under the other contact rules")
 METAL_SPEED = Column("max_metal_speed_um_per_h", "largest metal speed in the window (creep or lattice flow)",
                      "um/h", "m/s")
 
@@ -92,7 +92,7 @@ class SinkFlow(SubModel):
         self.max_speed = self._comm.allreduce(local, op=MPI.MAX)
         values = {"creep_iterations": float(self.iterations), "max_metal_speed_um_per_h": self.max_speed}
         if isinstance(self.flow, CreepFlow):
-            values["lifted_off_share"] = self.flow.released_share()
+            values["lifted_off_share"] = self.flow.lifted_off_share()
         return {column.name: values[column.name] for column in self.columns}
 
     def fields(self) -> dict[str, list[fem.Function]]:
