@@ -11,8 +11,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path[:0] = [str(ROOT / "tests" / "physics"), str(ROOT)]
 import numpy as np
 import ufl
-from dolfinx import fem
-from test_creep import holed_square, hollow_cylinder_rate, square
+from test_creep import holed_square, hollow_cylinder_rate, quarter_void, square
 
 from phasefield.physics.creep import PowerLawCreep
 from phasefield.verification.creep import LI
@@ -32,8 +31,7 @@ estimate = hollow_cylinder_rate(LI, stack, np.sqrt(4 * hole_area / np.pi), outer
 caps = sharp.caps()
 print(f"p={stack:.2e} Pa hole/estimate={sharp_rate / estimate:.4f} eta_min={caps['min_viscosity']:.3e} Pa s")
 window = square(cells, size)
-phi = fem.Function(fem.functionspace(window.metal.mesh, ("Lagrange", 1)))
-phi.interpolate(lambda x: 0.5 * (1.0 + np.tanh((np.hypot(x[0], x[1]) - radius) / (2.0 * delta))))
+phi = quarter_void(window, radius, delta)
 for ratio in [1e2, 1e1, 1e0, 1e-1, 1e-2, 1e-3, 1e-4]:
     start = time.perf_counter()
     creep = PowerLawCreep(window.metal, LI, stack, phi=phi, void_viscosity=ratio * caps["min_viscosity"])

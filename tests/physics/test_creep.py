@@ -55,6 +55,14 @@ def holed_square(radius: float, size: float, cells: int) -> Subdomain:
     return Subdomain(mesh, dmesh.meshtags(mesh, fdim, facets[order], values[order]), None)
 
 
+def quarter_void(window, radius: float, delta: float) -> fem.Function:
+    """The metal fraction of a quarter void of ``radius`` at the origin (on the interface at a lateral side),
+    phi = (1 + tanh((r - radius) / 2 delta)) / 2 (P1 on the window's metal)."""
+    phi = fem.Function(fem.functionspace(window.metal.mesh, ("Lagrange", 1)))
+    phi.interpolate(lambda x: 0.5 * (1.0 + np.tanh((np.hypot(x[0], x[1]) - radius) / (2.0 * delta))))
+    return phi
+
+
 def hollow_cylinder_rate(law: NortonLaw, pressure: float, inner: float, outer: float) -> float:
     """-(dA/dt)/A of a cylindrical hole of radius ``inner`` in a power-law annulus of outer radius
     ``outer``, plane strain, traction free inside, -pressure outside: the exact solution
@@ -124,8 +132,7 @@ def test_void_closes_at_the_hollow_cylinder_rate(exponent):
         pytest.approx(1.0, abs=0.07))
 
     window = square(64, size)
-    phi = fem.Function(fem.functionspace(window.metal.mesh, ("Lagrange", 1)))
-    phi.interpolate(lambda x: 0.5 * (1.0 + np.tanh((np.hypot(x[0], x[1]) - radius) / (2.0 * delta))))
+    phi = quarter_void(window, radius, delta)
     diffuse = PowerLawCreep(window.metal, law, stack, phi=phi)
     diffuse.solve()
     area = diffuse.void_area()
@@ -148,8 +155,7 @@ def test_interface_void_at_stack_pressure_closes_at_the_norton_rate_whatever_the
     sharp.solve()
     hole_rate = sharp.top_inflow() / (size**2 - integral(1.0 * ufl.dx(domain=hole.mesh)))
     window = square(64, size)
-    phi = fem.Function(fem.functionspace(window.metal.mesh, ("Lagrange", 1)))
-    phi.interpolate(lambda x: 0.5 * (1.0 + np.tanh((np.hypot(x[0], x[1]) - radius) / (2.0 * delta))))
+    phi = quarter_void(window, radius, delta)
 
     def closure_rate(ersatz_factor: float) -> tuple[float, float]:
         creep = PowerLawCreep(window.metal, LI, stack, phi=phi)
@@ -187,8 +193,7 @@ def test_warm_restart_after_a_pressure_change_is_cheap_and_scales_as_the_creep_l
     do not matter)."""
     radius, size, stack = 2e-6, 8e-6, 1e6
     window = square(16, size)
-    phi = fem.Function(fem.functionspace(window.metal.mesh, ("Lagrange", 1)))
-    phi.interpolate(lambda x: 0.5 * (1.0 + np.tanh((np.hypot(x[0], x[1]) - radius) / 0.8e-6)))
+    phi = quarter_void(window, radius, 0.4e-6)
     model = PowerLawCreep(window.metal, LI, stack, phi=phi)
     model.solve()
     before = model.void_area_rate()
@@ -311,8 +316,7 @@ def test_creep_matrices_are_symmetric_and_ldlt_solves_as_lu_does(monkeypatch):
     MUMPS factorises them as LDL^T (pc cholesky); the solution equals that of MUMPS LU to 1e-9."""
     radius, size, stack = 2e-6, 8e-6, 1e6
     window = square(16, size)
-    phi = fem.Function(fem.functionspace(window.metal.mesh, ("Lagrange", 1)))
-    phi.interpolate(lambda x: 0.5 * (1.0 + np.tanh((np.hypot(x[0], x[1]) - radius) / 0.8e-6)))
+    phi = quarter_void(window, radius, 0.4e-6)
     model = PowerLawCreep(window.metal, LI, stack, phi=phi)
     model.solve()
     model._frozen.x.array[:] = model.u.x.array
