@@ -273,7 +273,11 @@ class Time(Strict):
     stalled: it stops as failed instead of creeping on at vanishing steps. A protocol step's own end
     may still be reached with a shorter step. ``coupling_passes``: how many times each step is solved,
     each pass from the step's start with the vacancy injection of the last pass's end-of-step current
-    (1: the injection lags one step; more: a fixed-point iteration towards the implicit coupling)."""
+    (1: the injection lags one step; more: a fixed-point iteration towards the implicit coupling).
+    ``phase_tolerance``: with a phase-field contact, the local error of the metal fraction phi allowed per
+    step (backward Euler and the stabilisation's splitting, estimated each step; a step with more than twice
+    as much is retried; the next step is sized to meet it; inf: no error control, steps by the limits
+    above only)."""
 
     dt_max: quantity("time", gt=0.0) = to_si("10 min", "time")
     dt_min: quantity("time", gt=0.0) = to_si("1 us", "time")
@@ -282,6 +286,7 @@ class Time(Strict):
     max_retries: int = Field(default=6, ge=0, le=30)
     courant_number: float = Field(default=0.25, gt=0.0, le=1000.0)
     coupling_passes: int = Field(default=1, ge=1, le=20)
+    phase_tolerance: float = Field(default=math.inf, gt=0.0)
 
 
 class Solver(Strict):

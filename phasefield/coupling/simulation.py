@@ -103,7 +103,7 @@ class Simulation:
         smallest = comm.allreduce(float(np.min(mesh.h(mesh.topology.dim, cells), initial=np.inf)), op=MPI.MIN)
         time = case.time
         self.control = StepControl(time.dt_max, time.dt_min, time.max_retries, time.courant_number, smallest,
-                                   dt_limit=time.dt_max)
+                                   dt_limit=time.dt_max, phase_tolerance=time.phase_tolerance)
         self.counters = LoopCounters(scans_at=list(case.output.line_scan_at))
         self.row: dict = {}
 
@@ -177,12 +177,14 @@ class Simulation:
         self.models.contact.receive_current(self.models.electrochemistry.current_density)
 
     def _solve_with_retries(self, dt: float, current_density: float, overpotential: float | None) -> StepConditions:
-        """One time step; a failed solve or a bound violation restores every sub-model, halves dt and
-        retries (:class:`StepControl`). Returns the conditions of the accepted step."""
+        """One time step; a failed solve, a bound violation or a phase error over the tolerance restores every
+        sub-model and retries with a shorter step (:class:`StepControl`). Returns the conditions of the
+        accepted step."""
         for attempt in range(self.control.max_retries + 1):
             snapshot = self._snapshot()
             try:
                 conditions = self._solve(dt, current_density, overpotential)
+                self.control.check_phase_error(self.models.contact.phase_error, dt)
             except SolverFailure as err:
                 self._restore(snapshot)
                 dt_retry = self.control.retry(err, attempt, dt)
@@ -199,7 +201,8 @@ class Simulation:
         protocol step ended (a limit reached), or None while it goes on. :attr:`row` is its CSV row."""
         counters, steps = self.counters, self.case.protocol.steps
         step = self._begin_protocol_step()
-        limit = self.control.limit(self.models.flow.max_speed)
+        contact = self.models.contact
+        limit = self.control.limit(self.models.flow.max_speed, contact.phase_error, contact.phase_error_dt)
         current = self._current_estimate(step)
         dt = min(next_time_step(step, self.clock, self.case.time.dt_max, self.case.time.capacity_step, current), limit)
         conditions = self._solve_with_retries(dt, current, step.held_overpotential)

@@ -40,8 +40,12 @@ angle, Gibbs-Thomson, the tanh profile) unchanged, bounds the interface speed by
 which for tau ~ 1 s is still 100 times faster than the stripping speed, and turns off the exact
 gradient-flow structure only where |omega_m - omega_v| > alpha W. Further,
 :math:`M = (D^*_{Li}/f)\,[h\,(c_{eq}/c^0_{eq})\,e^{\mu} + 1 - h]` and the injected vacancy flux
-:math:`j_{inj} = \max(i, 0)\,\Omega/F` where the metal touches the electrolyte (i: local interface
-current density). Window top (``top = "sink_layer"``, the coupled runs): the flux into the bulk above,
+:math:`j_{inj} = i\,\Omega/F\,s` where the metal touches the electrolyte (i: local interface current
+density, > 0 stripping): stripping leaves a vacancy per atom removed (s = 1); plating (i < 0) fills one per
+atom deposited while there are vacancies to fill, :math:`s = 1 - e^{-c / \epsilon c_{eq}}`
+(:math:`\epsilon` = ``VACANCY_STARVATION``), so c stays positive; the rest of the deposit,
+:math:`\max(-i, 0)\,(1 - s)\,\Omega/F`, is new lattice at the interface (:attr:`lattice_growth`).
+Window top (``top = "sink_layer"``, the coupled runs): the flux into the bulk above,
 where sinks annihilate the excess over the sink length :math:`\ell = \sqrt{D_v/k_s}`, of the
 semi-infinite steady solution :math:`c - c_{eq} \propto e^{-z/\ell}`:
 :math:`-M\partial_n\mu = (D_v c_{eq}/\ell)(e^{\mu} - 1)\,h(\phi)` (a window shorter than
@@ -85,6 +89,7 @@ from phasefield.generic.free_energy import (
     interpolation_derivative,
     well_and_gradient_coefficients,
 )
+from phasefield.generic.time_step import milne_factor
 from phasefield.mesh import FacetTag, Subdomain
 from phasefield.physics.vacancies import CORRELATION_FACTOR_BCC, VacancyProperties
 from phasefield.solvers.direct_solver import enlarge_mumps_workspace
@@ -101,6 +106,10 @@ STABILIZATION = 4.0
 #: ignores ``form_compiler_options["quadrature_degree"]`` (lower and estimated degrees: docs/voids.md,
 #: "Design history and trials").
 QUADRATURE_DEGREE = 6
+#: Plating fills vacancies at the share 1 - exp(-c / (VACANCY_STARVATION c_eq)) of its rate (see docstring): all
+#: of it (> 99%) down to a twentieth of the equilibrium fraction, none once the vacancies near the contact are used
+#: up (then the deposit is new lattice).
+VACANCY_STARVATION = 0.01
 #: How far phi may overshoot [0, 1] (discretisation) before a step is refused.
 PHI_BOUND_TOLERANCE = 0.05
 #: A Newton whose line search fails after the residual fell by this factor has reached its round-off
@@ -133,6 +142,8 @@ class VacancyVoidSystem:
         #: phi at the start of the last step and that step's length (0: no history, phi* = phi^n)
         self.phi_previous = fem.Function(self.phi_space, name="phi_previous_step")
         self.previous_dt = 0.0
+        #: the local error estimate of phi in the last step (:meth:`_phase_error`; the step control's)
+        self.phase_error = 0.0
         self.injection = fem.Function(self.space.sub(0).collapse()[0], name="vacancy_injection")
         phi, mu = ufl.split(self.u)
         phi_old, mu_old = ufl.split(self.u_old)
@@ -163,6 +174,8 @@ class VacancyVoidSystem:
         self.ds_interface = ds(int(FacetTag.INTERFACE))
         c, c_old = vacancy_fraction(phi, mu), vacancy_fraction(phi_old, mu_old)
         L = interface_mobility
+        #: 1/tau = L W (1/s), the relaxation rate of the phase rows
+        self.relaxation_rate = L * self.well
         measure = mesh.comm.allreduce(fem.assemble_scalar(fem.form(1.0 * ufl.dx(domain=mesh))))
 
         driving = DRIVING_LIMIT * self.well * ufl.tanh((omega_m - omega_v) / (DRIVING_LIMIT * self.well))
@@ -172,8 +185,11 @@ class VacancyVoidSystem:
                  + L * self.kappa * ufl.inner(ufl.grad(phi), ufl.grad(psi))
                  + L * self.well * self.stabilization * (phi - self.phi_reference) * psi) * dx \
             + L * self.wetting * boundary_step_derivative(phi) * psi * self.ds_interface
+        def filled_share(c_):
+            return ufl.conditional(ufl.gt(self.injection, 0.0), 1.0, 1.0 - ufl.exp(-c_ / (VACANCY_STARVATION * c_eq)))
+
         vacancy = ((c - c_old) / self.dt * q + mobility * ufl.inner(ufl.grad(mu), ufl.grad(q))
-                   + sink * q) * dx - self.injection * q * self.ds_interface
+                   + sink * q) * dx - self.injection * filled_share(c) * q * self.ds_interface
         if top == "sink_layer":
             layer = (vacancies.self_diffusivity / CORRELATION_FACTOR_BCC) * (c_eq / vacancies.reference_fraction) \
                 / vacancies.sink_length
@@ -210,6 +226,11 @@ class VacancyVoidSystem:
             * dx + self.wetting * boundary_step(phi_h) * self.ds_interface)
         self._contact = fem.form(phi_h * self.ds_interface)
         self._injected = fem.form(self.injection * self.ds_interface)
+        share = filled_share(vacancy_fraction(phi_h, mu_h))
+        #: the rate (m/s) at which plating adds lattice at the interface where it finds no vacancies to fill
+        self.lattice_growth = ufl.max_value(-self.injection, 0.0) * (1.0 - share)
+        self._plating_split = (fem.form(ufl.max_value(-self.injection, 0.0) * share * self.ds_interface),
+                               fem.form(self.lattice_growth * self.ds_interface))
         #: vacancy content of inserted nuclei not yet withheld from the injection (see :meth:`insert_voids`)
         self.injection_debt = 0.0
         self._comm = mesh.comm
@@ -233,13 +254,14 @@ class VacancyVoidSystem:
         self.previous_dt = 0.0
 
     def set_injection_from_current(self, current_density) -> None:
-        """j_inj = max(i, 0) Omega / F from the interface current density (A/m^2): a Function on the
-        metal mesh, or nodal values in the layout of ``injection``."""
+        """i Omega / F from the interface current density i (A/m^2, > 0 stripping; plating fills vacancies
+        at the share of the docstring): a Function on the metal mesh, or nodal values in the layout of
+        ``injection``."""
         if isinstance(current_density, fem.Function):
             self.injection.interpolate(current_density)
         else:
             self.injection.x.array[:] = current_density
-        self.injection.x.array[:] = np.maximum(self.injection.x.array, 0.0) * self.molar_volume / FARADAY
+        self.injection.x.array[:] *= self.molar_volume / FARADAY
 
     def insert_voids(self, factor: np.ndarray) -> float:
         """Multiply phi (at the dofs of :attr:`phi_space`, owned and ghost) by ``factor`` (new nuclei) and
@@ -306,9 +328,29 @@ class VacancyVoidSystem:
         if low < -PHI_BOUND_TOLERANCE or high > 1 + PHI_BOUND_TOLERANCE:
             self.u.x.array[:] = self.u_old.x.array
             raise BoundViolation(f"metal fraction left [0, 1] (min {low:.3g}, max {high:.3g})")
+        self.phase_error = self._phase_error()
         self.phi_previous.x.array[:] = self.u_old.x.array[self.phi_dofs]
         self.previous_dt = float(self.dt.value)
         self.u_old.x.array[:] = self.u.x.array
+
+    def _phase_error(self) -> float:
+        """The local error of phi in the step just solved, estimated as the largest over the window of
+
+            m |phi^(n+1) - phi_p| + (S dt / tau) |phi^(n+1) - phi*|:
+
+        the truncation error of backward Euler by Milne's device (phi_p = phi^n + (dt/dt_(n-1))(phi^n -
+        phi^(n-1)), the linear predictor; m = 1/3 at equal steps, :func:`milne_factor`; left out in a step
+        without history) and the splitting error of the stabilisation, the change of phi its term
+        L W S (phi - phi*) makes over the step (tau = 1/(L W))."""
+        size = self.phi_space.dofmap.index_map.size_local
+        owned = self.phi_dofs[:size]
+        new, old, dt = self.u.x.array[owned], self.u_old.x.array[owned], float(self.dt.value)
+        error = (float(self.stabilization.value) * dt * self.relaxation_rate) * np.abs(
+            new - self.phi_reference.x.array[:size])
+        if self.previous_dt > 0.0:
+            predicted = old + (dt / self.previous_dt) * (old - self.phi_previous.x.array[:size])
+            error += milne_factor(dt, [0.0, -self.previous_dt]) * np.abs(new - predicted)
+        return self._comm.allreduce(float(error.max(initial=0.0)), op=MPI.MAX)
 
     # -- diagnostics -------------------------------------------------------------------------
     def _sum(self, form) -> float:
@@ -326,6 +368,12 @@ class VacancyVoidSystem:
     def free_energy(self) -> float:
         """Helmholtz free energy F = Omega + integral of e0 mu c (J per unit depth in 2-D)."""
         return self._sum(self._energy)
+
+    def plating_split(self) -> tuple[float, float]:
+        """The rates (m^2/s per unit depth in 2-D, m^3/s in 3-D) at which plating, in the state now, fills
+        vacancies and adds new lattice; their sum is the plated volume rate, max(-i, 0) Omega / F on the
+        interface."""
+        return tuple(self._sum(form) for form in self._plating_split)
 
     def contact_fraction(self, area: float) -> float:
         """Mean of phi on the interface."""

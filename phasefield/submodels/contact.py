@@ -24,6 +24,10 @@ class Contact(SubModel):
 
     #: whether the contact model removes lattice sites (and so sets the divergence of the metal flow)
     moves_metal = False
+    #: the local error estimate of the metal fraction in the last step and that step's length (s), for the
+    #: step control (0: nothing evolves)
+    phase_error = 0.0
+    phase_error_dt = 0.0
 
     def __init__(self, interface: InterfaceFields):
         self.metal_fraction = fem.Function(interface.metal_space, name="metal_fraction")

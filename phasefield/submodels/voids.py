@@ -43,6 +43,8 @@ class VoidPhaseField(Contact):
         Column("nucleation_events", "voids nucleated in this step"),
         Column("interface_supersaturation_kT", "mean vacancy chemical potential on the interface (kT)"),
         Column("void_newton_iterations", "Newton iterations of the vacancy-void solve"),
+        Column("phase_error", "local error estimate of phi in the step (backward Euler and stabilisation; the "
+                              "step control keeps it near [time] phase_tolerance)"),
         Column("void_volume_share", "phi_void = V_v / V_s: void volume V_v (integral of 1 - phi over the metal "
                                     "window) over the stripped volume V_s = Q V_m / F x interface area (0 when "
                                     "nothing is stripped; above 1 where nuclei added volume no stripping supplied)"),
@@ -117,9 +119,11 @@ class VoidPhaseField(Contact):
         return self.system.phi
 
     def advance(self, step: StepConditions) -> None:
-        """The vacancy-void step with the injection of the last interface current."""
+        """The vacancy-void step with the injection of the last interface current; records the step's
+        local error estimate of phi for the step control."""
         self.system.set_injection_from_current(self.current)
         self._iterations = self.system.step(step.dt)
+        self.phase_error, self.phase_error_dt = self.system.phase_error, step.dt
 
     def _interface_samples(self) -> dict[str, np.ndarray] | None:
         self.vacancy_potential.interpolate(self.system.mu)
@@ -176,6 +180,7 @@ class VoidPhaseField(Contact):
             "nucleation_events": float(self._nucleated if stepped else 0),
             "interface_supersaturation_kT": self._comm.bcast(supersaturation, root=0),
             "void_newton_iterations": float(self._iterations if stepped else 0),
+            "phase_error": self.phase_error if stepped else 0.0,
             "void_volume_share": balance.volume_share,
             "effective_void_height_um": balance.effective_height,
         }
@@ -208,21 +213,25 @@ class VoidPhaseField(Contact):
 
     def checkpoint_state(self) -> dict:
         return {"nucleation": self.nucleation.state(), "injection_debt": self.system.injection_debt,
-                "previous_dt": self.system.previous_dt}
+                "previous_dt": self.system.previous_dt, "phase_error": self.phase_error}
 
     def restart(self, state: dict) -> None:
         self.system.u_old.x.array[:] = self.system.u.x.array
         self.nucleation.restore(state["nucleation"])
         self.system.injection_debt = state.get("injection_debt", 0.0)  # checkpoints before 2026-12-05: none
         self.system.previous_dt = state.get("previous_dt", 0.0)
+        self.phase_error = state.get("phase_error", 0.0)  # checkpoints before 2026-12-05: none
+        self.phase_error_dt = self.system.previous_dt
 
     def snapshot(self) -> tuple:
         system = self.system
         return (system.u.x.array.copy(), self.nucleation.state(), system.injection_debt,
-                system.phi_previous.x.array.copy(), system.previous_dt)
+                system.phi_previous.x.array.copy(), system.previous_dt, self.phase_error,
+                self.phase_error_dt)
 
     def restore(self, snapshot: tuple) -> None:
-        u, nucleation, self.system.injection_debt, phi_previous, self.system.previous_dt = snapshot
+        (u, nucleation, self.system.injection_debt, phi_previous, self.system.previous_dt,
+         self.phase_error, self.phase_error_dt) = snapshot
         self.system.u.x.array[:] = u
         self.system.u_old.x.array[:] = u
         self.system.phi_previous.x.array[:] = phi_previous

@@ -5,7 +5,7 @@ import math
 
 import pytest
 
-from phasefield.coupling.step_control import STEP_GROWTH, StepControl
+from phasefield.coupling.step_control import PHASE_SAFETY, STEP_GROWTH, PhaseErrorTooLarge, StepControl
 from phasefield.solvers.failures import ModelBreakdown, SolverFailure
 
 
@@ -45,3 +45,23 @@ def test_no_retry_after_a_breakdown_the_last_retry_or_below_dt_min():
         control().retry(SolverFailure("x"), attempt=3, dt=1.0)
     with pytest.raises(SolverFailure, match="below \\[time\\] dt_min"):
         control().retry(SolverFailure("x"), attempt=0, dt=1.5e-3)
+
+
+
+def test_phase_error_control_aims_at_the_tolerance_with_the_third_root_and_is_off_without_error():
+    c = control(phase_tolerance=0.01)
+    assert c.phase_limit(0.0, 10.0) == math.inf
+    assert control().phase_limit(1.0, 10.0) == math.inf  # phase_tolerance = inf: no control
+    assert c.phase_limit(0.08, 10.0) == pytest.approx(10.0 * PHASE_SAFETY * 0.5)  # (0.01/0.08)^(1/3) = 1/2
+    assert c.phase_limit(1e-9, 10.0) == pytest.approx(10.0 * STEP_GROWTH)  # growth capped
+    assert c.limit(0.0, 0.08, 10.0) == pytest.approx(4.5)
+
+
+def test_a_step_with_more_than_twice_the_tolerated_phase_error_is_retried_with_the_step_that_meets_it():
+    c = control(phase_tolerance=0.01)
+    c.check_phase_error(0.02, dt=10.0)  # twice the tolerance: accepted (the next step is shortened instead)
+    with pytest.raises(PhaseErrorTooLarge) as caught:
+        c.check_phase_error(0.08, dt=10.0)
+    assert c.retry(caught.value, attempt=0, dt=10.0) == pytest.approx(4.5)
+    with pytest.raises(SolverFailure, match="below \\[time\\] dt_min"):
+        control(phase_tolerance=0.01, dt_min=5.0).retry(caught.value, attempt=0, dt=10.0)
