@@ -46,6 +46,8 @@ log = logging.getLogger(__name__)
 
 #: the passes of a hold's time step that look for its current before the step is rejected (and retried at dt / 2)
 HOLD_PASSES = 8
+#: why a run ends when a sub-model reports a short circuit (CSV column ``short`` = 1): the status of run.json
+SHORT_CIRCUIT = "short-circuit"
 #: progress(row, protocol index, protocol step, clock), called after each accepted step
 Progress = Callable[[dict, int, ProtocolStep, ProtocolState], None]
 
@@ -212,7 +214,10 @@ class Simulation:
         self.recorder.write_row(self.row)
         reason = finished_reason(step, self.clock, self.row["cell_voltage_V"], self.row["overpotential_V"],
                                  conditions.current_density)
-        self._write_outputs(conditions, last=reason is not None and counters.protocol_index == len(steps) - 1)
+        if self.row.get("short") == 1:  # the cell shorted: the run ends with this step's outputs
+            reason = SHORT_CIRCUIT
+        self._write_outputs(conditions, last=reason == SHORT_CIRCUIT or (
+            reason is not None and counters.protocol_index == len(steps) - 1))
         if reason is not None:
             log.info("protocol step %d ended on %s at t = %.1f s", counters.protocol_index, reason, self.clock.time)
             counters.reasons.append(reason)
@@ -303,6 +308,10 @@ class Simulation:
                 reason = self.step()
                 if progress is not None:
                     progress(self.row, protocol_index, steps[protocol_index], self.clock)
+                if reason == SHORT_CIRCUIT:
+                    self.write_checkpoint()
+                    return RunSummary(SHORT_CIRCUIT, self.counters.reasons, self.counters.index, self.row,
+                                      wallclock.perf_counter() - start)
                 if first and reason in CUT_OFFS:
                     self.write_checkpoint()
                     return RunSummary(f"cut off: protocol step {protocol_index} ({steps[protocol_index].text}) "

@@ -8,7 +8,7 @@ provides: the contact is advected by the flow and reads x_Mg, the flow's diverge
 contact's vacancy sinks, and the electrochemistry's U(x_Mg) from the interdiffusion.
 """
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from phasefield.case import ResolvedCase
@@ -27,6 +27,8 @@ class SubModels:
     contact: SubModel
     electrochemistry: Electrochemistry
     extensions: list[SubModel] = field(default_factory=list)
+    #: the SI parameter set of a role (``resolved.parameters``), for the extensions' builders
+    parameters: Callable[[str], dict[str, float]] | None = None
 
     def __iter__(self) -> Iterator[SubModel]:
         """Every sub-model, in the order of their CSV columns, checkpoint entries and outputs."""
@@ -46,7 +48,7 @@ def build_submodels(resolved: ResolvedCase, interface: InterfaceFields) -> SubMo
                            .equilibrium_potential(metal["magnesium_fraction"]))
     electrochemistry = Electrochemistry.build(resolved, interface, interdiffusion.equilibrium_potential,
                                               bulk_potential)
-    models = SubModels(flow, interdiffusion, contact, electrochemistry)
+    models = SubModels(flow, interdiffusion, contact, electrochemistry, parameters=resolved.parameters)
     classes = registry.extensions()
     for section, settings in resolved.extensions.items():
         models.extensions.append(classes[section].build(settings, interface, models))

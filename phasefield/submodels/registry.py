@@ -21,6 +21,8 @@ from pydantic import BaseModel
 ENTRY_POINT_GROUP = "phasefield.submodels"
 #: the modules of the built-in sub-models (imported on the first look-up)
 BUILT_IN = ("interdiffusion", "contact", "voids", "flow")
+#: the modules of the built-in extension sections, importable without DOLFINx (their schemas, for the case loader)
+BUILT_IN_SECTIONS = ("short_circuit_section",)
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,8 @@ def load(built_in: bool = True) -> None:
     global _plugins_loaded
     if not _plugins_loaded:
         _plugins_loaded = True
+        for name in BUILT_IN_SECTIONS:
+            import_module(f"phasefield.submodels.{name}")
         for entry in entry_points(group=ENTRY_POINT_GROUP):
             entry.load()
     if built_in:

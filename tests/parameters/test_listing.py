@@ -34,14 +34,14 @@ def test_params_lists_every_set_with_its_values_count_and_file(capsys):
     assert columns(header) == ["set", "role", "values", "description", "file"]
     assert [columns(row) for row in rows] == [
         [s.name, s.role, str(len(s.parameters)), s.description, str(s.path)] for s in PARAMETER_SETS.values()]
-    assert [columns(row)[2] for row in rows] == ["30", "30", "4", "2"]
+    assert [columns(row)[2] for row in rows] == ["30", "30", "5", "2"]
 
 
 def test_params_of_a_set_prints_every_value_with_its_unit_standing_and_source(capsys):
     code, out, err = run_in_process(["params", "Li6PS5Cl"], capsys)
     assert (code, err) == (0, "")
     title, header, *rows, legend = out.splitlines()
-    assert title.startswith("Li6PS5Cl (electrolyte, 4 values, ")
+    assert title.startswith("Li6PS5Cl (electrolyte, 5 values, ")
     assert columns(header) == ["name", "value", "standing", "source"]
     assert columns(rows[0]) == ["conductivity", "3.5 mS/cm", "V",
                                 "Zhao et al., Nat. Commun. 16 (2025) 4283, Methods (25 C, pellet pressed at 375 MPa)"]
