@@ -3,10 +3,15 @@
 Like an EDS line scan across the interface, averaged along it. The window mesh is structured, so
 the P1 nodes of one plane form a tensor grid along the interface; the plane mean is the trapezoid
 rule on that grid (exact for the P1 field), and between planes the field is linear in n.
+
+The planes and weights are found once, from the node coordinates gathered to rank 0, and handed back to
+the ranks that own the nodes; a scan then sums each rank's owned nodes per plane and adds the sums of the
+ranks on rank 0 (a vector of one number per plane): the field itself is never gathered.
 """
 
 import numpy as np
 from dolfinx import fem
+from mpi4py import MPI
 
 
 def _trapezoid_weights(coordinates: np.ndarray) -> np.ndarray:
@@ -29,26 +34,29 @@ class NormalLineScan:
         self._owned = owned
         self._comm = space.mesh.comm
         coordinates = self._comm.gather(space.tabulate_dof_coordinates()[:owned], root=0)
-        if self._comm.rank != 0:
-            return
-        xyz = np.concatenate(coordinates)
-        keys = np.round(xyz[:, normal_axis] / tolerance).astype(np.int64)
-        self.distance, self._plane = np.unique(keys, return_inverse=True)
-        self.distance = self.distance * tolerance
-        tangential = [axis for axis in range(space.mesh.geometry.dim) if axis != normal_axis]
-        self._weights = np.ones(xyz.shape[0])
-        for plane in range(self.distance.size):
-            members = self._plane == plane
-            for axis in tangential:
-                self._weights[members] *= _trapezoid_weights(xyz[members, axis])
+        distance, by_rank = None, None
+        if self._comm.rank == 0:
+            xyz = np.concatenate(coordinates)
+            keys = np.round(xyz[:, normal_axis] / tolerance).astype(np.int64)
+            distance, plane = np.unique(keys, return_inverse=True)
+            tangential = [axis for axis in range(space.mesh.geometry.dim) if axis != normal_axis]
+            weights = np.ones(xyz.shape[0])
+            for index in range(distance.size):
+                members = plane == index
+                for axis in tangential:
+                    weights[members] *= _trapezoid_weights(xyz[members, axis])
+            bounds = np.cumsum([block.shape[0] for block in coordinates])[:-1]
+            by_rank = list(zip(np.split(plane, bounds), np.split(weights, bounds), strict=True))
+        #: the distance n (m) of each plane from the interface, ascending
+        self.distance = self._comm.bcast(distance, root=0) * tolerance
+        self._plane, self._weights = self._comm.scatter(by_rank, root=0)
 
     def __call__(self, values: np.ndarray) -> np.ndarray | None:
         """Plane means of the dof ``values`` (rank 0; None elsewhere), ordered by distance."""
-        gathered = self._comm.gather(values[: self._owned], root=0)
-        if self._comm.rank != 0:
-            return None
-        return np.bincount(self._plane, weights=np.concatenate(gathered) * self._weights,
-                           minlength=self.distance.size)
+        local = np.bincount(self._plane, weights=values[: self._owned] * self._weights, minlength=self.distance.size)
+        means = np.empty_like(local) if self._comm.rank == 0 else None
+        self._comm.Reduce(local, means, op=MPI.SUM, root=0)
+        return means
 
     def layer_mean(self, values: np.ndarray, thickness: float) -> float:
         """Mean over 0 < n < ``thickness`` of the plane means (exact for P1 in n); on all ranks."""

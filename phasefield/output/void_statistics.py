@@ -68,22 +68,35 @@ def interface_voids(x: np.ndarray, phi: np.ndarray) -> list[tuple[float, float]]
     return runs
 
 
+def column_heights(points: np.ndarray, phi: np.ndarray, runs: list[tuple[float, float]],
+                   normal_axis: int) -> np.ndarray:
+    """The height of each run: the largest distance from the interface of the nodes (``points``, ``phi``)
+    above it (start <= x <= end) with phi < 0.5, 0 if none. On a part of the nodes (one rank's) it is that
+    part's contribution: the maximum over the parts is the height over all nodes."""
+    heights = np.zeros(len(runs))
+    void = phi < 0.5
+    for k, (start, end) in enumerate(runs):
+        column = (points[:, 0] >= start) & (points[:, 0] <= end) & void
+        heights[k] = points[column, normal_axis].max(initial=0.0)
+    return heights
+
+
+def statistics_of_runs(runs: list[tuple[float, float]], heights: np.ndarray, width: float) -> VoidStatistics:
+    """The statistics of the interface voids ``runs`` (:func:`interface_voids`) with their ``heights``."""
+    return VoidStatistics(
+        widths=np.array([end - start for start, end in runs]),
+        heights=np.asarray(heights, dtype=float),
+        centres=np.array([0.5 * (start + end) for start, end in runs]),
+        interface_width=width,
+    )
+
+
 def void_statistics(points: np.ndarray, phi: np.ndarray, normal_axis: int, width: float) -> VoidStatistics:
     """Statistics from all nodal (coordinates, phi) of the metal (2-D: x along, y normal)."""
     on_interface = np.abs(points[:, normal_axis]) < 1e-12
     order = np.argsort(points[on_interface, 0])
-    x, p = points[on_interface, 0][order], phi[on_interface][order]
-    runs = interface_voids(x, p)
-    heights = []
-    for start, end in runs:
-        column = (points[:, 0] >= start) & (points[:, 0] <= end) & (phi < 0.5)
-        heights.append(points[column, normal_axis].max(initial=0.0))
-    return VoidStatistics(
-        widths=np.array([end - start for start, end in runs]),
-        heights=np.array(heights),
-        centres=np.array([0.5 * (start + end) for start, end in runs]),
-        interface_width=width,
-    )
+    runs = interface_voids(points[on_interface, 0][order], phi[on_interface][order])
+    return statistics_of_runs(runs, column_heights(points, phi, runs, normal_axis), width)
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,13 @@ from mpi4py import MPI
 from phasefield.case import ResolvedCase
 from phasefield.generic.free_energy import well_and_gradient_coefficients
 from phasefield.output.interface_profile import InterfaceProfile
-from phasefield.output.void_statistics import VoidMassBalance, void_statistics
+from phasefield.output.void_statistics import (
+    VoidMassBalance,
+    VoidStatistics,
+    column_heights,
+    interface_voids,
+    statistics_of_runs,
+)
 from phasefield.physics.contact import sharpened_contact
 from phasefield.physics.nucleation import InterfaceNucleation
 from phasefield.physics.vacancies import VacancyProperties
@@ -72,8 +78,8 @@ class VoidPhaseField(Contact):
         self.profile = InterfaceProfile(space, self.window.metal)
         self._comm = self.window.metal.mesh.comm
         self._owned = space.dofmap.index_map.size_local
-        points = self._comm.gather(space.tabulate_dof_coordinates()[: self._owned], root=0)
-        self._points = np.concatenate(points) if self._comm.rank == 0 else None
+        self._points = space.tabulate_dof_coordinates()[: self._owned]
+        self._along = space.tabulate_dof_coordinates()[:, 0]  # x (m) of every local dof, for the profile
         self._phi_points = self.system.phi_space.tabulate_dof_coordinates()
         self._iterations = 0
         self._nucleated = 0
@@ -131,7 +137,7 @@ class VoidPhaseField(Contact):
         if isinstance(self.x_mg, fem.Function):
             self._x.interpolate(self.x_mg)
         return self.profile.gather({"mu": self.vacancy_potential.x.array, "phi": self.metal_fraction.x.array,
-                                    "x_mg": self._x.x.array})
+                                    "x_mg": self._x.x.array, "x_m": self._along})
 
     def nucleate(self, step: StepConditions) -> None:
         """Draw nucleation events over the step and insert the nuclei."""
@@ -166,8 +172,8 @@ class VoidPhaseField(Contact):
         self._to_metal(current_density, self.current)
 
     def values(self, step: StepConditions) -> dict[str, float]:
-        stats = self._statistics()
         samples = self._interface_samples()
+        stats = self._statistics(samples)
         supersaturation = float(np.mean(samples["mu"])) if self._comm.rank == 0 else None
         stepped = step.dt > 0.0  # the work counters are those of this step; a re-solve did none
         balance = self.mass_balance(step.capacity)
@@ -194,15 +200,16 @@ class VoidPhaseField(Contact):
         return VoidMassBalance.from_capacity(void_volume, footprint, capacity, self.system.molar_volume,
                                              self.window.interface_area)
 
-    def _statistics(self):
-        """Void count, widths and heights from the metal fraction (computed on rank 0, broadcast)."""
-        self.metal_fraction.interpolate(self.system.phi)
-        phi = self._comm.gather(self.metal_fraction.x.array[: self._owned], root=0)
-        result = None
-        if self._comm.rank == 0:
-            result = void_statistics(self._points, np.concatenate(phi), self.window.normal_axis,
-                                     self.window.spec.width)
-        return self._comm.bcast(result, root=0)
+    def _statistics(self, samples: dict[str, np.ndarray] | None) -> VoidStatistics:
+        """Void count, widths and heights (:mod:`phasefield.output.void_statistics`) without gathering phi:
+        the runs from the interface ``samples`` (:meth:`_interface_samples`, on rank 0, broadcast), each
+        run's height the maximum over the ranks of their owned nodes' (as if computed on all nodes)."""
+        runs = interface_voids(samples["x_m"], samples["phi"]) if self._comm.rank == 0 else None
+        runs = self._comm.bcast(runs, root=0)
+        heights = column_heights(self._points, self.metal_fraction.x.array[: self._owned], runs,
+                                 self.window.normal_axis)
+        self._comm.Allreduce(MPI.IN_PLACE, heights, op=MPI.MAX)
+        return statistics_of_runs(runs, heights, self.window.spec.width)
 
     def fields(self) -> dict[str, list[fem.Function]]:
         extra = [] if self._contact is self.metal_fraction else [self._contact]

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from phasefield.output.void_statistics import interface_voids, void_statistics
+from phasefield.output.void_statistics import column_heights, interface_voids, void_statistics
 
 
 def grid_field(voids, width=100e-6, height=10e-6, nx=1001, ny=101):
@@ -38,3 +38,16 @@ def test_crossings_are_interpolated_linearly():
     phi = np.array([1, 1, 0.8, 0.2, 0, 0, 0.4, 0.6, 1, 1, 1.0])
     runs = interface_voids(x, phi)
     assert runs == [pytest.approx((2.5, 6.5))]
+
+
+def test_column_heights_of_a_partition_of_the_nodes_reduce_by_their_maximum():
+    """What a parallel run relies on (each rank's owned nodes, then MPI MAX): the heights over all nodes are
+    the maximum of those over the parts, for parts that cut through a void along and across."""
+    points, phi = grid_field([(9.95e-6, 14.05e-6, 2.05e-6), (49.95e-6, 53.05e-6, 1.05e-6)])
+    x, y = points[:, 0], points[:, 1]
+    on_interface = y == 0.0
+    runs = interface_voids(x[on_interface], phi[on_interface])
+    parts = np.where(x >= 12e-6, 2, np.where(y < 1.5e-6, 0, 1))
+    by_part = [column_heights(points[parts == k], phi[parts == k], runs, 1) for k in range(3)]
+    np.testing.assert_array_equal(np.max(by_part, axis=0), column_heights(points, phi, runs, 1))
+    np.testing.assert_allclose(by_part, [[1.4e-6, 0.0], [2e-6, 0.0], [2e-6, 1e-6]], rtol=1e-9)
