@@ -1,5 +1,5 @@
-"""Command line: ``phasefield run CASE [-o DIR]``, ``sweep CASE``, ``check CASE``, ``verify``, ``info``,
-``params [SET]``.
+"""Command line: ``phasefield run CASE [-o DIR]``, ``sweep CASE``, ``check CASE``, ``reduced CASE [-o DIR]``,
+``verify``, ``info``, ``params [SET]``.
 
 User errors (a bad case file, an existing output directory) print one line and exit with 2;
 a solver failure prints one line and exits with 3; a run cut off at the first step of a protocol step
@@ -134,6 +134,27 @@ def command_sweep(args: argparse.Namespace) -> None:
         _fail(f"sweep members not completed: {', '.join(failed)} (logs in {output / 'logs'})", SOLVER_ERROR)
 
 
+def command_reduced(args: argparse.Namespace) -> None:
+    """Run the reduced interface model (``phasefield.reduced``, seconds, no DOLFINx) on a case's strip steps."""
+    from phasefield.reduced.run import run_case, strip_steps
+    from phasefield.units import UnitError, to_si_within
+
+    resolved = _load(args.case, args.allow_unused, args.set)
+    try:
+        strip_steps(resolved)
+        width = None if args.width is None else to_si_within(args.width, "length", gt=0.0, le=1e-2)
+    except CaseError as err:
+        _fail(str(err), USER_ERROR)
+    except UnitError as err:
+        _fail(f"--width: {err} (got {args.width!r})", USER_ERROR)
+    output = _prepare_output(resolved.path, args.output or Path("results") / f"{resolved.path.stem}_reduced",
+                             args.overwrite)
+    summary = run_case(resolved, output, width).summary()
+    rise = summary["rise_capacity_mAh_per_cm2"]
+    print(f"reduced model: {summary['capacity_reached_mAh_per_cm2']:.3f} mAh/cm2 stripped, rise "
+          + (f"at {rise:.3f} mAh/cm2" if rise is not None else "none") + f"; results in {output}")
+
+
 def command_params(args: argparse.Namespace) -> None:
     """List the parameter sets, or every value of one (a name or a set file) with its standing and source."""
     from phasefield.parameters import PARAMETER_SETS, ParameterSetError, find_parameter_set
@@ -249,7 +270,12 @@ def parser() -> argparse.ArgumentParser:
     sweep.add_argument("-j", "--jobs", type=_positive, default=1, help="members run at the same time (default 1)")
     sweep.add_argument("--ranks", type=_positive, default=1, help="MPI ranks per member (default 1)")
     sweep.set_defaults(func=command_sweep)
-    for verb in (run, check, sweep):
+    reduced = verbs.add_parser("reduced", help="the reduced interface void-population model of a case (seconds)")
+    _case_and_output(reduced, "case file (TOML) with strip steps")
+    reduced.add_argument("--width", metavar="LENGTH", help='strip length along the interface (default: [mesh] width), '
+                                                           'e.g. "600 um"')
+    reduced.set_defaults(func=command_reduced)
+    for verb in (run, check, sweep, reduced):
         verb.add_argument("--allow-unused", action="store_true",
                           help="warn about tables and keys the chosen models do not read, instead of refusing them")
         verb.add_argument("--set", action="append", default=[], metavar="TABLE.KEY=VALUE",

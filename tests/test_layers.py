@@ -2,7 +2,8 @@
 The solver layers (``solvers/``, ``generic/``, ``mesh/``, ``physics/``) never import the case parser,
 the coupler, the sub-model components or the writers; ``generic/`` and ``mesh/`` do not need
 ``physics/``; sub-models never import the coupler;
-``postprocessing/`` reads results without the solver (no DOLFINx through phasefield)."""
+``postprocessing/`` reads results without the solver (no DOLFINx through phasefield); the reduced model
+(``reduced/``) stands on the case, parameters and writers only, never on the finite-element layers."""
 
 import ast
 from pathlib import Path
@@ -22,6 +23,7 @@ FORBIDDEN = {
     "output": {"case", "api", "cli", "coupling", "submodels", "physics", "verification"},
     "case": {"api", "cli", "coupling", "output", "physics", "generic", "mesh", "verification"},
     "coupling": {"api", "cli", "verification"},
+    "reduced": {"api", "cli", "coupling", "submodels", "physics", "generic", "mesh", "solvers", "verification"},
     "verification": {"api", "cli"},
 }
 #: what postprocessing may use of phasefield: readers that import no DOLFINx

@@ -1,0 +1,184 @@
+r"""One interface under stripping: the void population advanced over a time step.
+
+Each sub-step (short enough that the footprints grow by at most ``GROWTH_PER_SUBSTEP`` of the contact):
+
+1. the current flows through the contact fraction f; the interface Mg coverage grows by the Mg the
+   stripped Li leaves behind, up to its McLean value, and sets the interface trap and the capture length
+   of the interface channel (:mod:`phasefield.reduced.laws`);
+2. flaws activate where the supersaturation of the contact exceeds their Gibbs-Thomson threshold;
+3. the vacancies are shared (:mod:`phasefield.reduced.capture`) and each void takes its share at its
+   edges, widening at its mean height (the finite-element voids grow the same way);
+4. surface diffusion relaxes each footprint towards its equilibrium cap at the Mullins rate;
+5. Norton creep under the stack pressure and the Laplace pressure closes each void, self-similarly; a void
+   below ``CLOSED_AREA`` is gone (a collapse);
+6. a void longer than its pinch-off ratio (w / 2 h_max, the interface a mirror plane) pinches after its
+   Rayleigh time and splits in two;
+7. touching voids coalesce.
+
+Bookkeeping per unit depth: stripped volume + flaw volume (the voids the flaws were before stripping) =
+void volume + volume sunk in the bulk + volume closed by creep, to round-off (the test suite checks it).
+"""
+
+import math
+
+import numpy as np
+
+from phasefield.constants import FARADAY
+from phasefield.reduced import laws
+from phasefield.reduced.capture import VacancyPartition
+from phasefield.reduced.population import Flaws, VoidPopulation
+from phasefield.reduced.settings import CORRELATION_FACTOR_BCC, ReducedSettings
+
+#: a sub-step lets the footprints grow by at most this share of the contact length
+GROWTH_PER_SUBSTEP = 0.05
+#: the shortest sub-step, as a share of the step
+MIN_SUBSTEP = 1e-4
+#: a void whose cross-section falls below this (m^2, a 10 nm cap) has closed
+CLOSED_AREA = 1e-16
+
+
+class InterfaceModel:
+    """The voids, flaws and counters of one strip under ``settings``."""
+
+    def __init__(self, settings: ReducedSettings):
+        self.settings = settings
+        s = settings
+        self.voids = VoidPopulation.empty(s.strip_width, s.contact_floor)
+        if s.fixed_flaws is None:
+            self.flaws = Flaws.seeded(s.strip_width, s.flaw_spacing, s.flaw_median_radius, s.flaw_size_spread, s.seed)
+        else:
+            self.flaws = Flaws(np.zeros(0), np.zeros(0))
+            fixed = s.fixed_flaws
+            centre = (np.arange(fixed.count) + 0.5) * s.strip_width / fixed.count
+            self.voids.add(centre, np.full(fixed.count, fixed.width), np.full(fixed.count, fixed.width * fixed.height))
+        self.flaw_volume = self.voids.volume  # m^2 per depth: voids that were there before stripping
+        self.partition = VacancyPartition(s.strip_width, s.sink_length)
+        self.mullins = laws.mullins_coefficient(s.surface_diffusivity, s.surface_energy, s.molar_volume,
+                                                s.temperature) if s.mechanisms.surface_diffusion else 0.0
+        self.mg_coverage = 0.0
+        self.mg_coverage_limit = laws.mclean_coverage(s.magnesium_fraction, s.mg_segregation, s.temperature)
+        self.stripped = self.sunk = self.closed = self.through_interface = 0.0  # m^2 per depth
+        self.events = {"nucleation_events": 0, "coalescence_events": 0, "split_events": 0, "collapse_events": 0}
+        self.supersaturation = 0.0
+
+    @property
+    def capacity(self) -> float:
+        """The stripped capacity (C/m^2): stripped volume per area over V_m / F."""
+        return self.stripped / self.settings.strip_width / self.settings.molar_volume * FARADAY
+
+    @property
+    def contact_fraction(self) -> float:
+        return self.voids.contact_fraction
+
+    def capture_length(self) -> float:
+        """lambda_Gamma (m) at the present interface Mg coverage (0 without the interface trap)."""
+        s = self.settings
+        if not s.mechanisms.interface_trap:
+            return 0.0
+        trap = laws.effective_trap_energy(s.interface_trap, s.mg_repulsion, self.mg_coverage, s.temperature)
+        return laws.interface_capture_length(trap, s.escape_barrier, s.molar_volume, s.temperature)
+
+    def overpotential(self, current_density: float) -> float:
+        """Butler-Volmer through the contact plus the ohmic drop of the pellet (V)."""
+        s = self.settings
+        contact = max(self.contact_fraction, s.contact_floor)
+        return laws.butler_volmer_overpotential(current_density / contact, s.exchange_current_density,
+                                                s.anodic_transfer_coefficient, s.cathodic_transfer_coefficient,
+                                                s.temperature) + current_density * s.series_resistance
+
+    def advance(self, current_density: float, dt: float) -> None:
+        """Strip at ``current_density`` (A/m^2) for ``dt`` (s)."""
+        remaining = dt
+        while remaining > 0.0 and not self.voids.gap:
+            remaining -= self._substep(current_density, remaining, dt)
+
+    def _substep(self, current_density: float, remaining: float, dt: float) -> float:
+        s = self.settings
+        self._activate_flaws(current_density / self.contact_fraction)
+        if self.voids.gap:
+            return remaining
+        contact = self.contact_fraction
+        local = current_density / contact
+        injection = local * s.molar_volume / FARADAY
+        shares = self.partition.partition(self.voids.left, self.voids.width, injection, self.capture_length())
+        growth = shares.captured / self.voids.mean_height
+        step = remaining
+        if growth.sum() > 0.0:
+            step = min(step, max(GROWTH_PER_SUBSTEP * contact * s.strip_width / growth.sum(), MIN_SUBSTEP * dt))
+        self.voids.width = self.voids.width + growth * step
+        self.voids.area = self.voids.area + shares.captured * step
+        self.stripped += injection * contact * s.strip_width * step
+        self.sunk += shares.sunk * step
+        self.through_interface += shares.through_interface * step
+        if s.magnesium_fraction > 0.0:
+            self.mg_coverage = min(self.mg_coverage + laws.mg_coverage_rate(local, s.magnesium_fraction,
+                                                                            s.molar_volume) * step,
+                                   self.mg_coverage_limit)
+        self._relax(step)
+        self._close(step)
+        self._pinch(step)
+        self.events["coalescence_events"] += self.voids.coalesce()
+        return step
+
+    def _activate_flaws(self, local_current_density: float) -> None:
+        """Flaws above their Gibbs-Thomson threshold become voids; flaws under a void are part of it."""
+        s = self.settings
+        self.supersaturation = laws.flat_supersaturation(local_current_density, s.molar_volume, s.sink_length,
+                                                         s.self_diffusivity, CORRELATION_FACTOR_BCC)
+        if self.flaws.position.size == 0:
+            return
+        self.flaws.take(self.voids.covers(self.flaws.position))
+        threshold = laws.gibbs_thomson_threshold(s.surface_energy, s.molar_volume, s.temperature, self.flaws.radius)
+        active = self.flaws.take(threshold < self.supersaturation)
+        if active.position.size:
+            before = self.voids.volume
+            self.voids.add_caps(active.position, active.radius, s.contact_angle)
+            self.flaw_volume += self.voids.volume - before
+            self.events["nucleation_events"] += int(active.position.size)
+            self.events["coalescence_events"] += self.voids.coalesce()
+
+    def _relax(self, step: float) -> None:
+        """Surface diffusion: the footprint relaxes to the equilibrium cap at the Mullins rate."""
+        if self.mullins <= 0.0 or self.voids.count == 0:
+            return
+        target = laws.equilibrium_width(self.voids.area, self.settings.contact_angle)
+        decay = np.exp(-laws.mullins_rate(self.mullins, self.voids.width) * step)
+        self.voids.width = target + (self.voids.width - target) * decay
+
+    def cell_radius(self) -> np.ndarray:
+        """Half the mean distance to the two neighbouring void centres (half the strip for a lone void)."""
+        if self.voids.count < 2:
+            return np.full(self.voids.count, 0.5 * self.settings.strip_width)
+        centre, width = self.voids.centre, self.settings.strip_width
+        right = (np.roll(centre, -1) - centre) % width
+        return 0.25 * (right + np.roll(right, 1))
+
+    def _close(self, step: float) -> None:
+        """Norton creep under the stack and Laplace pressures closes each void self-similarly."""
+        s = self.settings
+        if not s.mechanisms.creep_closure or self.voids.count == 0:
+            return
+        radius = np.sqrt(2.0 * self.voids.area / math.pi)
+        rate = laws.norton_closure_rate(s.norton_rate_factor, s.norton_exponent,
+                                        s.stack_pressure + s.surface_energy / radius, radius, self.cell_radius())
+        factor = np.exp(-rate * step)
+        self.closed += float((self.voids.area * (1.0 - factor)).sum())
+        self.voids.area = self.voids.area * factor
+        self.voids.width = self.voids.width * np.sqrt(factor)
+        gone = self.voids.area < CLOSED_AREA
+        if gone.any():
+            self.closed += float(self.voids.area[gone].sum())
+            self.voids.remove(gone)
+            self.events["collapse_events"] += int(gone.sum())
+
+    def _pinch(self, step: float) -> None:
+        """Voids beyond the pinch-off ratio advance their pinch at the Rayleigh rate; at 1 they split."""
+        if self.mullins <= 0.0 or self.voids.count == 0:
+            return
+        height = self.voids.largest_height
+        long = self.voids.width / (2.0 * height) > self.settings.pinch_off_aspect_ratio
+        self.voids.pinch = np.where(long, self.voids.pinch + laws.pinch_off_rate(self.mullins, height) * step, 0.0)
+        splitting = self.voids.pinch >= 1.0
+        if splitting.any():
+            self.voids.split(splitting)
+            self.events["split_events"] += int(splitting.sum())

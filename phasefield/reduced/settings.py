@@ -1,0 +1,115 @@
+"""The reduced model's SI parameters from a resolved case: the metal, electrolyte and counter-electrode sets,
+``[cell]``, ``[mesh] width`` (the strip, unless another is asked for), ``[voids] seed`` and ``[solver]
+contact_floor``. The model switches (:class:`Mechanisms`) turn single mechanisms off for ablations and for
+the comparison with the finite-element model, which has no surface diffusion and no flaws.
+"""
+
+import dataclasses
+import math
+from dataclasses import dataclass
+
+from phasefield.case import ResolvedCase
+from phasefield.reduced.laws import AVOGADRO, arrhenius, arrhenius_from_reference, norton_rate_factor
+
+#: correlation factor of vacancy-mediated self-diffusion in bcc (D_v c_eq f = D*_Li)
+CORRELATION_FACTOR_BCC = 0.73
+
+
+@dataclass(frozen=True)
+class Mechanisms:
+    """Which mechanisms act (all by default)."""
+
+    surface_diffusion: bool = True
+    creep_closure: bool = True
+    interface_trap: bool = True
+
+
+@dataclass(frozen=True)
+class FixedFlaws:
+    """Voids placed at the start instead of seeded flaws (for comparisons): count, footprint and height (m)."""
+
+    count: int
+    width: float
+    height: float
+
+
+@dataclass(frozen=True)
+class ReducedSettings:
+    """Everything a reduced run needs, SI."""
+
+    strip_width: float
+    seed: int
+    temperature: float
+    stack_pressure: float
+    molar_volume: float
+    surface_energy: float
+    contact_angle: float
+    self_diffusivity: float  # D*_Li at the temperature
+    sink_length: float  # d_s / sqrt(60)
+    surface_diffusivity: float  # D_s at the temperature
+    norton_exponent: float
+    norton_rate_factor: float  # A_T, Pa^-n s^-1
+    interface_trap: float  # J
+    escape_barrier: float  # J
+    mg_repulsion: float  # J
+    mg_segregation: float  # J
+    magnesium_fraction: float
+    flaw_spacing: float
+    flaw_median_radius: float
+    flaw_size_spread: float
+    pinch_off_aspect_ratio: float
+    exchange_current_density: float
+    anodic_transfer_coefficient: float
+    cathodic_transfer_coefficient: float
+    series_resistance: float  # Ohm m^2: the whole pellet and the counter electrode
+    contact_floor: float
+    mechanisms: Mechanisms = Mechanisms()
+    fixed_flaws: FixedFlaws | None = None
+
+    def replace(self, **changes) -> "ReducedSettings":
+        return dataclasses.replace(self, **changes)
+
+
+def settings_from_case(resolved: ResolvedCase, strip_width: float | None = None,
+                       temperature: float | None = None) -> ReducedSettings:
+    """The settings of ``resolved`` at its ``[cell]`` temperature (or ``temperature``, K), on a strip as wide as
+    its window (or ``strip_width``, m)."""
+    case = resolved.case
+    metal, electrolyte = resolved.parameters("metal"), resolved.parameters("electrolyte")
+    counter = resolved.parameters("counter_electrode")
+    temperature = case.cell.temperature if temperature is None else temperature
+    conductivity = arrhenius_from_reference(electrolyte["conductivity"],
+                                            electrolyte["conductivity_reference_temperature"],
+                                            electrolyte["conductivity_activation_energy"], temperature)
+    self_diffusivity = arrhenius_from_reference(metal["li_tracer_diffusivity"],
+                                                metal["li_tracer_reference_temperature"],
+                                                metal["li_tracer_activation_energy"] / AVOGADRO, temperature)
+    return ReducedSettings(
+        strip_width=case.mesh.width if strip_width is None else strip_width,
+        seed=case.voids.seed,
+        temperature=temperature,
+        stack_pressure=case.cell.stack_pressure,
+        molar_volume=metal["molar_volume"],
+        surface_energy=metal["surface_energy"],
+        contact_angle=metal["contact_angle"],
+        self_diffusivity=self_diffusivity,
+        sink_length=metal["vacancy_sink_spacing"] / math.sqrt(60.0),
+        surface_diffusivity=arrhenius(metal["surface_diffusion_prefactor"],
+                                      metal["surface_diffusion_activation_energy"], temperature),
+        norton_exponent=metal["creep_stress_exponent"],
+        norton_rate_factor=norton_rate_factor(metal, temperature),
+        interface_trap=metal["interface_vacancy_trap"],
+        escape_barrier=metal["interface_vacancy_escape_barrier"],
+        mg_repulsion=metal["mg_vacancy_repulsion"],
+        mg_segregation=metal["mg_interface_segregation"],
+        magnesium_fraction=metal["magnesium_fraction"],
+        flaw_spacing=metal["flaw_spacing"],
+        flaw_median_radius=metal["flaw_median_radius"],
+        flaw_size_spread=metal["flaw_size_spread"],
+        pinch_off_aspect_ratio=metal["void_pinch_off_aspect_ratio"],
+        exchange_current_density=metal["exchange_current_density"],
+        anodic_transfer_coefficient=metal["anodic_transfer_coefficient"],
+        cathodic_transfer_coefficient=metal["cathodic_transfer_coefficient"],
+        series_resistance=electrolyte["pellet_thickness"] / conductivity + counter["area_specific_resistance"],
+        contact_floor=case.solver.contact_floor,
+    )

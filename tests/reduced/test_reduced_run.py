@@ -1,0 +1,121 @@
+"""Requirement: the reduced interface model conserves the stripped volume (voids + bulk sinks + creep closure =
+stripped + flaws), shares the vacancies between voids and sinks as the steady diffusion problem says, repeats
+itself for one seed, writes results the finite-element postprocessing reads, needs no DOLFINx, and refuses
+what it does not model in one line with exit code 2."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from helpers import run_in_process
+
+from phasefield.case import load_case
+from phasefield.output.ensemble import member_summary, strip_rows
+from phasefield.output.timeseries import read_timeseries
+from phasefield.reduced.capture import VacancyPartition, interface_share
+from phasefield.reduced.model import InterfaceModel
+from phasefield.reduced.population import VoidPopulation
+from phasefield.reduced.run import run_reduced, strip_steps
+from phasefield.reduced.settings import settings_from_case
+
+ROOT = Path(__file__).resolve().parents[2]
+T1 = ROOT / "cases" / "t1_li_strip_voids.toml"
+T2 = ROOT / "cases" / "t2_limg_strip_voids.toml"
+
+
+@pytest.fixture(scope="module")
+def t1():
+    return load_case(T1)
+
+
+@pytest.mark.parametrize("pressure", [0.2e6, 3e6])
+def test_voids_sinks_and_closure_hold_the_stripped_volume_and_the_flaws(t1, pressure):
+    settings = settings_from_case(t1).replace(stack_pressure=pressure, surface_diffusivity=1e-8)
+    model = InterfaceModel(settings)
+    while not model.voids.gap and model.capacity < 0.3 * 36000:
+        model.advance(5.0, 18.0)
+        balance = model.voids.volume + model.sunk + model.closed - model.stripped - model.flaw_volume
+        assert abs(balance) < 1e-12 * model.stripped
+    assert model.sunk > 0.1 * model.stripped and model.events["coalescence_events"] > 0
+    if pressure > 1e6:  # 3 MPa of Norton creep closes a measurable share
+        assert model.closed > 1e-3 * model.stripped
+
+
+def test_a_periodic_array_captures_the_share_of_an_independent_finite_difference_solve():
+    """Outside review, capture.py (2-D finite differences, dx = 0.1 um): 0.93 (6 um spacing, 2.2 um voids),
+    0.46 and 0.71 (40 um spacing, 3.8 and 20 um voids) at a sink length of 26 um."""
+    for spacing, width, expected in [(6.0, 2.2, 0.93), (40.0, 3.8, 0.46), (40.0, 20.0, 0.71)]:
+        strip = spacing * (10 if spacing < 10 else 4)
+        partition = VacancyPartition(strip * 1e-6, 26e-6)
+        count = round(strip / spacing)
+        shares = partition.partition(np.arange(count) * spacing * 1e-6, np.full(count, width * 1e-6), 1.0, 0.0)
+        assert shares.captured.sum() / shares.injected == pytest.approx(expected, abs=0.015)
+        # equal voids take equal shares to the grid: a footprint holds its nodes, +- one of 0.23 um
+        assert np.ptp(shares.captured) < 0.03 * shares.captured.max()
+
+
+def test_far_sinks_leave_every_vacancy_to_the_voids_and_near_sinks_none():
+    left, width = np.array([10e-6, 30e-6]), np.array([2e-6, 2e-6])
+    far = VacancyPartition(60e-6, 1.0).partition(left, width, 1.0, 0.0)
+    near = VacancyPartition(60e-6, 1e-9).partition(left, width, 1.0, 0.0)
+    assert far.captured.sum() / far.injected > 0.999
+    assert near.captured.sum() / near.injected < 1e-3
+
+
+def test_the_interface_layer_carries_its_analytic_share_to_the_edges():
+    capture_length = 1e-6
+    shares = VacancyPartition(40e-6, 1e-10).partition(np.array([0.0]), np.array([4e-6]), 1.0, capture_length)
+    segment = 36e-6
+    assert shares.through_interface == pytest.approx(segment * interface_share(segment, capture_length), rel=1e-12)
+    assert interface_share(segment, capture_length) == pytest.approx(2 / 36 * np.tanh(18), rel=1e-12)
+    assert shares.captured[0] == pytest.approx(shares.through_interface, rel=1e-3)  # the bulk sinks take the rest
+
+
+def test_touching_voids_coalesce_into_their_union_with_their_areas():
+    voids = VoidPopulation.empty(20e-6)
+    voids.add(np.array([5e-6, 8e-6, 19.5e-6]), np.array([4e-6, 3e-6, 2e-6]), np.array([1e-12, 2e-12, 3e-12]))
+    assert voids.coalesce() == 1
+    assert voids.count == 2 and voids.volume == pytest.approx(6e-12, rel=1e-15)
+    assert sorted(voids.width) == pytest.approx([2e-6, 6.5e-6])  # [3, 9.5] um is the union of the first two
+
+
+def test_the_same_seed_repeats_the_run_and_another_seed_does_not(t1):
+    settings, steps = settings_from_case(t1), strip_steps(t1)
+    runs = [run_reduced(settings.replace(seed=seed), steps, t1.case.time.capacity_step, t1.case.time.dt_max)
+            for seed in (1, 1, 2)]
+    assert runs[0].rows == runs[1].rows
+    assert runs[0].column("contact_fraction") != runs[2].column("contact_fraction")
+
+
+def test_the_cli_writes_results_the_ensemble_rules_read(tmp_path, capsys):
+    code, out, err = run_in_process(["reduced", str(T2), "-o", str(tmp_path / "t2")], capsys)
+    assert code == 0, err
+    data = read_timeseries(tmp_path / "t2" / "timeseries.csv")
+    document = json.loads((tmp_path / "t2" / "run.json").read_text())
+    assert document["summary"] == pytest.approx(member_summary(strip_rows(data)))
+    assert document["summary"]["rise_capacity_mAh_per_cm2"] is not None and document["status"].startswith("completed")
+    assert data["overpotential_V"][0] == pytest.approx(data["overpotential_V"][1], rel=0.1)
+    assert (tmp_path / "t2" / "case.toml").is_file()
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["reduced", str(ROOT / "cases" / "t6_limg_plate_25C_darken.toml")], "the reduced model runs strip steps only"),
+    (["reduced", str(T1), "--width", "600 xm"], "--width: cannot read '600 xm'"),
+    (["reduced", str(T1), "--width", "-1 um"], "--width: expected more than"),
+])
+def test_what_it_does_not_model_is_refused_in_one_line_with_exit_2(tmp_path, capsys, argv, message):
+    code, out, err = run_in_process([*argv, "-o", str(tmp_path / "out")], capsys)
+    assert code == 2 and message in err and len(err.strip().splitlines()) == 1
+    assert not (tmp_path / "out").exists()
+
+
+def test_the_reduced_model_imports_no_dolfinx():
+    code = ("import sys\nfrom phasefield.case import load_case\nfrom phasefield.reduced.run import run_reduced, "
+            "strip_steps\nfrom phasefield.reduced.settings import settings_from_case\n"
+            f"r = load_case({str(T1)!r})\n"
+            "run_reduced(settings_from_case(r), strip_steps(r), r.case.time.capacity_step, 1e3)\n"
+            "assert not [m for m in sys.modules if m.split('.')[0] in ('dolfinx', 'ufl', 'basix', 'petsc4py')]")
+    assert subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True).returncode == 0
