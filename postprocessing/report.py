@@ -1,10 +1,10 @@
-"""Reproduction report: the seed's targets T1-T6, measured against predicted, from results directories only.
+"""Reproduction report: the seed's targets T1-T7, measured against predicted, from results directories only.
 
 Usage: python postprocessing/report.py RESULTS_DIR OUTPUT_DIR [--quick] [--figures SUBDIR]
 
 Reads the run directories that ``phasefield run`` / ``phasefield sweep`` write for the cases of the same
 names (``RESULTS_DIR/t1_li_strip_voids``, ``t2_limg_strip_voids``, the sweeps ``t3_li_pressure_sweep`` and
-``t4_limg_pressure_sweep`` with one directory per member, ``t5_*``, ``t6_*``), complete or not, and
+``t4_limg_pressure_sweep`` with one directory per member, ``t5_*``, ``t6_*``, ``t7_*``), complete or not, and
 writes ``OUTPUT_DIR/reproduction.md`` with the figures under ``OUTPUT_DIR/SUBDIR`` (default ``figures``).
 It never runs the solver: a missing run is reported as "not run".
 
@@ -36,6 +36,7 @@ matplotlib.use("Agg")
 import interdiffusion_targets as mg_targets  # noqa: E402 - sibling script (postprocessing/ is not a package)
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
+import plating_targets  # noqa: E402 - sibling script: T7
 import seed_measurements as seed  # noqa: E402 - the seed's measured values (seed_measurements.toml)
 import snapshots  # noqa: E402
 import void_runs  # noqa: E402
@@ -679,6 +680,28 @@ def interdiffusion_figures(results: Path, figures: Path) -> tuple[list[tuple[str
     return out, "\n".join(tables)
 
 
+# -- T7 (plating_targets.py) --------------------------------------------------------------------------
+def t7_rows(results: Path) -> list[Row]:
+    """The capacity plated at the short circuit, Li and Li-Mg: a value, or a lower bound without a short."""
+    rows = []
+    for name, (label, key, _) in plating_targets.RUNS.items():
+        run = plating_targets.load(results, name)
+        predicted = None
+        if run is not None:
+            text, low, high = plating_targets.predicted_text(run)
+            predicted = (text, Span(low, high))
+        quantity = f"capacity plated at the short circuit, {label}, mAh/cm2"
+        rows.append(row("T7", quantity, measured(key), predicted, name))
+    return rows
+
+
+def t7_figure(results: Path, figures: Path) -> list[tuple[str, Path]]:
+    curves = plating_targets.figure(results, figures / "t7_plating_short.png")
+    local = plating_targets.local_current_figure(results, figures / "t7_local_current.png")
+    return ([] if curves is None else [("T7: plating after the strip, short circuit (Fig 4a)", curves)]) + (
+        [] if local is None else [("T7: local plating current density along the interface", local)])
+
+
 # -- provenance and calibration ------------------------------------------------------------------------
 def machine() -> str:
     cpu = platform.processor() or platform.machine()
@@ -765,15 +788,16 @@ def build(results: Path, output: Path, quick: bool, figures_dir: str = "figures"
     """Write ``output/reproduction.md`` and its figures; returns the Markdown path."""
     figures = output / figures_dir
     figures.mkdir(parents=True, exist_ok=True)
-    rows = t1_rows(results) + t2_rows(results) + sweep_rows(results) + t5_rows(results) + t6_rows(results)
+    rows = (t1_rows(results) + t2_rows(results) + sweep_rows(results) + t5_rows(results) + t6_rows(results)
+            + t7_rows(results))
     figure_list = void_figures(results, figures) + snapshot_figures(results, figures) + sweep_figure(results, figures)
     mg_figures, mg_tables = interdiffusion_figures(results, figures)
-    figure_list += mg_figures
+    figure_list += mg_figures + t7_figure(results, figures)
     runs = all_runs(results)
     kind = ("the quick set of `make reproduce-quick`: coarser windows, larger steps, shorter protocols; numbers "
             "indicative only") if quick else "the full set of `make reproduce`"
     text = [
-        "# Reproduction of the seed paper's targets (T1-T6)", "",
+        "# Reproduction of the seed paper's targets (T1-T7)", "",
         f"Built {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {machine()}, git {git_revision()}, by "
         f"`postprocessing/report.py` from `{results}`, {kind}. Post-processing only: the runs' own dates, "
         "machines and revisions are listed under Runs.", "",

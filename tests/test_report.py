@@ -1,9 +1,10 @@
 """postprocessing/report.py builds the reproduction report from results directories alone (issue 7).
 
-Requirement: the report's table covers T1-T6 with numbers where a run exists and "not run" where it
+Requirement: the report's table covers T1-T7 with numbers where a run exists and "not run" where it
 does not (nothing invented), and every figure the report links exists. Three small real runs stand in
-for T1 (the tiny void window), T5 (the small Li-Mg column) and one member of the small-window T3 sweep
-(the tiny creep window at 1 MPa), named like the cases the report reads.
+for T1 (the tiny void window), T5 (the small Li-Mg column), one member of the small-window T3 sweep
+(the tiny creep window at 1 MPa) and the Li run of T7 (the tiny strip-then-plate window), named like the cases
+the report reads.
 """
 
 import re
@@ -15,7 +16,7 @@ import pytest
 from helpers import DATA, run_command
 
 REPORT = Path(__file__).resolve().parent.parent / "postprocessing" / "report.py"
-PRESENT, MISSING = {"T1", "T3", "T5"}, {"T2", "T4", "T6"}
+PRESENT, MISSING = {"T1", "T3", "T5", "T7"}, {"T2", "T4", "T6"}
 
 
 @pytest.fixture(scope="module")
@@ -25,7 +26,8 @@ def report(tmp_path_factory) -> Path:
                              stderr=subprocess.PIPE, text=True)
             for case, name in (("tiny_phase_field.toml", "t1_li_strip_voids"),
                                ("small_limg.toml", "t5_limg_strip_0p5_darken"),
-                               ("tiny_creep.toml", "t3_li_pressure_sweep_small_window/stack_pressure_1MPa"))]
+                               ("tiny_creep.toml", "t3_li_pressure_sweep_small_window/stack_pressure_1MPa"),
+                               ("tiny_strip_plate.toml", "t7_li_strip_plate"))]
     for run in runs:
         assert run.wait(timeout=300) == 0, run.stderr.read()
     output = tmp_path_factory.mktemp("report")
@@ -40,12 +42,12 @@ def table_rows(markdown: Path) -> dict[str, list[list[str]]]:
     rows: dict[str, list[list[str]]] = {}
     for line in markdown.read_text().splitlines():
         cells = [cell.strip() for cell in line.strip("|").split("|")]
-        if re.fullmatch(r"T[1-6]", cells[0]) and len(cells) == 6:
+        if re.fullmatch(r"T[1-7]", cells[0]) and len(cells) == 6:
             rows.setdefault(cells[0], []).append(cells)
     return rows
 
 
-def test_table_has_rows_for_t1_to_t6_and_the_header_names_date_machine_and_revision(report):
+def test_table_has_rows_for_t1_to_t7_and_the_header_names_date_machine_and_revision(report):
     rows = table_rows(report)
     assert set(rows) == PRESENT | MISSING
     header = report.read_text().splitlines()[2]
