@@ -95,7 +95,13 @@ less than 3e-2 (relative, max norm); Newton (SNES, backtracking line search on t
 MUMPS LDL^T, at most 40 iterations); if it fails, Kacanov continues from its own last iterate to 1e-3,
 then 1e-5, with a Newton attempt after each. A later solve starts from the previous solution with
 Kacanov to 1e-2, then Newton (Newton straight from the previous solution crawls after a void
-step). A failure raises :class:`SolverFailure` and restores the previous state. The
+step), unless the estimate says the start is close: the Euclidean norm of the scaled Newton residual at
+the previous solution with the new data and contact (one assembly, :meth:`PowerLawCreep.warm_residual`).
+At most the Newton's absolute tolerance (1e-10), it is the solution already (Newton would stop at its
+iteration 0): no solve. At most ``NEWTON_FIRST_RESIDUAL`` (1; after a void step it is of order 1e3, after a
+change of the contact facets 1e-2 to 1e-1), Newton first, and the Kacanov stages only if that fails. Either
+way the answer meets the same Newton tolerance. A failure raises :class:`SolverFailure` and restores the
+previous state. The
 line search is backtracking because the residual is the gradient of a saddle (convex in v, concave
 in p) Lagrangian, not of a convex potential: backtracking decreases its norm monotonically. A Newton
 that stalls at the round-off floor of the residual is accepted (``ROUND_OFF_DROP``). Linear solves:
@@ -116,7 +122,7 @@ import dolfinx.mesh as dmesh
 import numpy as np
 import ufl
 from dolfinx import fem, la
-from dolfinx.fem.petsc import NonlinearProblem
+from dolfinx.fem.petsc import NonlinearProblem, assign
 from mpi4py import MPI
 from petsc4py import PETSc
 
@@ -144,6 +150,10 @@ PICARD_STAGES = (3e-2, 1e-3, 1e-5)
 #: A warm solve (from the previous solution) starts with Kacanov from there to this velocity change,
 #: then Newton; if that fails, the cold sequence of PICARD_STAGES follows (module docstring: why).
 WARM_PICARD_TOLERANCE = 1e-2
+#: A warm start whose scaled residual norm (the estimate: one assembly with the new data) is at most this
+#: goes to Newton without Kacanov (module docstring); one at most the Newton's absolute tolerance is the
+#: solution already (Newton would stop at its iteration 0) and is not solved again.
+NEWTON_FIRST_RESIDUAL = 1.0
 #: The linear solves of both stages: the Kacanov and Newton matrices are symmetric indefinite (saddle
 #: points; the Newton matrix is the Hessian of the saddle Lagrangian), so MUMPS factorises them as
 #: LDL^T (PETSc's Cholesky on a matrix flagged symmetric: MUMPS SYM = 2, with 2x2 pivots), half the
@@ -301,6 +311,9 @@ class PowerLawCreep:
         self._picard_residual = self._scaled_residual(self._frozen)
         self._warm = False
         self._reaction_form = None
+        self._lateral = self._lateral_bcs()
+        self._bcs: list[fem.DirichletBC] = []
+        self._build_problems()
         self.set_contact(contact_facets)
         self._diagnostics = self._diagnostic_forms(mesh, divergence)
 
@@ -370,15 +383,21 @@ class PowerLawCreep:
     def set_contact(self, facets: np.ndarray | None) -> None:
         """Impose no penetration (and stick, if chosen) on ``facets``, local facet indices of
         ``metal.mesh`` on the interface (None: all of them, :meth:`interface_facets`); the other
-        interface facets are traction free. Rebuilds the solvers (the forms are cached); the next
-        solve starts from the current state."""
+        interface facets are traction free. Only the Dirichlet rows change: both problems assemble with
+        one shared list of conditions, replaced here in place, so the solvers, the forms and the sparsity
+        of the matrices stay (MUMPS keeps its symbolic analysis). The next solve starts from the current
+        state."""
         self.contact_facets = self.interface_facets() if facets is None else np.asarray(facets, np.int32)
-        bcs = self._interface_bcs(self.contact_facets) + self._lateral_bcs()
+        self._bcs[:] = self._interface_bcs(self.contact_facets) + self._lateral
+
+    def _build_problems(self) -> None:
+        """The Newton and Kacanov problems, once; their Dirichlet conditions are the list ``self._bcs``,
+        which DOLFINx's NonlinearProblem reads at every residual and Jacobian assembly."""
         PowerLawCreep._instances += 1
         prefix = f"creep{PowerLawCreep._instances}_"
-        self._newton = NonlinearProblem(self._residual, self.u, bcs=bcs,
+        self._newton = NonlinearProblem(self._residual, self.u, bcs=self._bcs,
                                         petsc_options_prefix=prefix + "newton_", petsc_options=NEWTON_OPTIONS)
-        self._picard = NonlinearProblem(self._picard_residual, self.u, bcs=bcs,
+        self._picard = NonlinearProblem(self._picard_residual, self.u, bcs=self._bcs,
                                         petsc_options_prefix=prefix + "picard_", petsc_options=PICARD_OPTIONS)
         for problem in (self._newton, self._picard):
             # symmetric, the Dirichlet rows and columns zeroed alike (tested): MUMPS LDL^T
@@ -438,11 +457,19 @@ class PowerLawCreep:
         restored and SolverFailure raised."""
         self._saved.x.array[:] = self.u.x.array
         picard_total, newton_total = 0, 0
-        stages = [(False, WARM_PICARD_TOLERANCE)] if self._warm else []
-        stages += [(k == 0, tolerance) for k, tolerance in enumerate(PICARD_STAGES)]
+        stages = [(k == 0, tolerance) for k, tolerance in enumerate(PICARD_STAGES)]
+        if self._warm:
+            residual = self.warm_residual()
+            if residual <= NEWTON_OPTIONS["snes_atol"]:
+                self._publish()
+                return 0, 0
+            stages.insert(0, (False, WARM_PICARD_TOLERANCE))
+            if residual <= NEWTON_FIRST_RESIDUAL:
+                stages.insert(0, (False, None))
         try:
             for cold, tolerance in stages:
-                picard_total += self._picard_iterate(self.picard_iterations, tolerance, restart=cold)
+                if tolerance is not None:
+                    picard_total += self._picard_iterate(self.picard_iterations, tolerance, restart=cold)
                 converged, iterations = self._newton_iterate()
                 newton_total += iterations
                 if converged:
@@ -457,6 +484,14 @@ class PowerLawCreep:
         self.u.x.array[:] = self._saved.x.array
         raise SolverFailure(f"creep solve failed after {picard_total} Picard and {newton_total} Newton "
                             "iterations (SNES diverged)")
+
+    def warm_residual(self) -> float:
+        """The Euclidean norm of the scaled Newton residual at the current state with the current data and
+        contact (one assembly): what the Newton's convergence test measures at its iteration 0."""
+        problem = self._newton
+        assign(self.u, problem.x)
+        problem.solver.computeFunction(problem.x, problem.b)
+        return problem.b.norm()
 
     def _picard_iterate(self, iterations: int, tolerance: float, restart: bool) -> int:
         """Kacanov iterations (viscosity of the previous iterate) until the velocity changes by less
@@ -509,7 +544,7 @@ class PowerLawCreep:
         """The Newton and Kacanov problems at the current state (the Kacanov viscosity frozen at it) with their
         Dirichlet conditions, by name: for solver studies (``benchmarks/headline/creep_ldlt``)."""
         self._frozen.x.array[:] = self.u.x.array
-        bcs = self._interface_bcs(self.contact_facets) + self._lateral_bcs()
+        bcs = list(self._bcs)
         return {"newton": (self._newton, bcs), "kacanov": (self._picard, bcs)}
 
     def restore(self, values: np.ndarray) -> None:

@@ -17,13 +17,15 @@ those are is the contact rule (``[creep] contact``):
   void on the interface closes by compression of the void material and by metal sliding in along
   the interface (free slip), never by metal leaving the window.
 - ``"unilateral"`` (default since issue 22): the metal may leave the electrolyte but never enter it. An
-  active set: each step starts with every facet in contact (v_n = 0), so that the set depends on the state
-  alone (a restart on any rank count repeats it); after the solve, a contact facet whose
-  reaction is tensile (the electrolyte would have to pull the metal, :meth:`PowerLawCreep.normal_reactions`)
-  is released, and a released facet whose metal moves into the electrolyte (v . n > 0) is put back;
-  the solve repeats until the set stops changing (at most MAX_CONTACT_UPDATES times). Released facets
-  are traction free, so the metal lifts off there. Under a compressive stack pressure with no tension
-  anywhere it is the impenetrable rule.
+  active set: each solve starts from the set of the last one (at first every facet in contact, v_n = 0);
+  after the solve, a contact facet whose reaction is tensile (the electrolyte would have to pull the
+  metal, :meth:`PowerLawCreep.normal_reactions`) is released, and a released facet whose metal moves into
+  the electrolyte (v . n > 0) is put back; the solve repeats until the set stops changing (at most
+  MAX_CONTACT_UPDATES times). A set that no update changes satisfies both conditions, which is the
+  solution of the contact problem whatever set it started from. The set is part of the state: the
+  coupler's snapshots and the checkpoints keep it (:meth:`released_facet_midpoints`, by facet midpoint, so
+  a restart on any rank count repeats the run). Released facets are traction free, so the metal lifts
+  off there. Under a compressive stack pressure with no tension anywhere it is the impenetrable rule.
 - ``"metal_fraction"`` (kept as a sensitivity): those whose metal fraction at the midpoint (the mean
   of the P1 vertex values) is at least 1/2. The other interface facets are traction free, so metal
   above a void can move down through them. When no facet reaches 1/2 (a gap over the whole window),
@@ -32,14 +34,16 @@ those are is the contact rule (``[creep] contact``):
   advected metal fraction is back at 1/2, which holds the time step at the Courant limit: hence not
   the default (measurements and history: docs/creep.md, "Restart probes" and "Coupled runs").
 
-The contact set is updated before each solve; the creep solvers are rebuilt only when it changes
-(on every rank together). One velocity (P2, m/s) advects the void phase field, the vacancies and
-the Mg fraction.
+The contact set is updated before each solve; a change replaces only the Dirichlet rows of the creep
+problems (:meth:`PowerLawCreep.set_contact`). One velocity (P2, m/s) advects the void phase field, the
+vacancies and the Mg fraction.
 """
 
+import dolfinx.mesh as dmesh
 import numpy as np
 from dolfinx import fem
 from mpi4py import MPI
+from scipy.spatial import cKDTree
 
 from phasefield.mesh import FacetTag, Subdomain
 from phasefield.physics.creep import NortonLaw, PowerLawCreep
@@ -55,6 +59,8 @@ MAX_CONTACT_UPDATES = 8
 #: unilateral: a reaction below -this x the largest |reaction| is tension, a normal speed above this x
 #: the largest speed is penetration (relative: round-off must not flip a facet)
 ACTIVE_SET_TOLERANCE = 1e-8
+#: a stored midpoint of a released facet matches a facet within this fraction of the shortest interface facet
+MIDPOINT_TOLERANCE = 1e-6
 
 
 class CreepFlow:
@@ -127,11 +133,10 @@ class CreepFlow:
         return self._facets[midpoint >= highest - GAP_SUPPORT_TOLERANCE]
 
     def solve(self) -> tuple[int, int]:
-        """Contact from the current metal fraction, then the creep flow (unilateral: until the active
-        set stops changing); returns the (Picard, Newton) iterations."""
+        """Contact from the current metal fraction, then the creep flow (unilateral: from the last active
+        set until it stops changing); returns the (Picard, Newton) iterations."""
         self._phi.interpolate(self._source)
-        self.in_contact[:] = True
-        self._set_contact(self.contact_facets())
+        self.creep.set_contact(self.contact_facets())
         picard, newton = self.creep.solve()
         for _ in range(MAX_CONTACT_UPDATES if self._contact == "unilateral" else 0):
             if not self._update_active_set():
@@ -153,11 +158,27 @@ class CreepFlow:
         lifted = comm.allreduce(int(np.count_nonzero(owned & metal & ~self.in_contact)), op=MPI.SUM)
         return lifted / total if total else 0.0
 
-    def _set_contact(self, facets: np.ndarray) -> None:
-        current = self.creep.contact_facets
-        changed = facets.size != current.size or not np.array_equal(facets, current)
-        if self._metal.mesh.comm.allreduce(changed, op=MPI.LOR):
-            self.creep.set_contact(facets)
+    def released_facet_midpoints(self) -> list[list[float]]:
+        """The midpoints (m) of the interface facets out of the unilateral contact, of every rank, in
+        lexicographic order: the active set independent of the partition (:meth:`release_facets_at`)."""
+        mesh = self._metal.mesh
+        owned = self._facets < mesh.topology.index_map(mesh.topology.dim - 1).size_local
+        points = dmesh.compute_midpoints(mesh, mesh.topology.dim - 1, self._facets[owned & ~self.in_contact])
+        points = np.concatenate(mesh.comm.allgather(points.reshape(-1, 3)))
+        return points[np.lexsort(points.T[::-1])].tolist()
+
+    def release_facets_at(self, midpoints: list[list[float]]) -> None:
+        """The active set with the facets at ``midpoints`` (:meth:`released_facet_midpoints`) released and
+        every other in contact; applied at the next solve."""
+        mesh = self._metal.mesh
+        fdim = mesh.topology.dim - 1
+        self.in_contact = np.ones(self._facets.size, dtype=bool)
+        if not midpoints or not self._facets.size:
+            return
+        nodes = mesh.geometry.x[dmesh.entities_to_geometry(mesh, fdim, self._facets)]
+        length = np.max(np.linalg.norm(nodes[:, :, None] - nodes[:, None, :], axis=-1), axis=(1, 2))
+        distance, _ = cKDTree(np.asarray(midpoints)).query(dmesh.compute_midpoints(mesh, fdim, self._facets))
+        self.in_contact = distance > MIDPOINT_TOLERANCE * np.min(length)
 
     def _update_active_set(self) -> bool:
         """Release tensile contact facets, take back penetrating free ones; whether the set changed. A

@@ -55,12 +55,12 @@ class MassBalanceFlow(SubModel):
 
 class SinkFlow(SubModel):
     """The velocity of ``flow`` (potential lattice flow or creep) with div v from the vacancy sinks of
-    the void model; reports its largest speed, which sets the Courant limit, and the iterations of an
-    iterative (creep) solve."""
+    the void model; reports its largest speed, which sets the Courant limit."""
+
+    columns = (METAL_SPEED,)
 
     def __init__(self, flow: PotentialLatticeFlow | CreepFlow, interface: InterfaceFields):
         self.flow = flow
-        self.columns = (CREEP_ITERATIONS, LIFTED_OFF, METAL_SPEED) if isinstance(flow, CreepFlow) else (METAL_SPEED,)
         self.velocity = flow.velocity
         mesh = interface.window.metal.mesh
         self._gdim = mesh.geometry.dim
@@ -70,7 +70,6 @@ class SinkFlow(SubModel):
         self._velocity_expression = fem.Expression(
             flow.velocity, self.metal_velocity.function_space.element.interpolation_points)
         self._comm = mesh.comm
-        self.iterations = 0
         #: the largest metal speed (m/s) at the vertices after the last solve
         self.max_speed = 0.0
 
@@ -79,10 +78,7 @@ class SinkFlow(SubModel):
         self.flow.bind(-contact.sink_rate, contact.phi)
 
     def advance(self, step: StepConditions) -> None:
-        """The flow over ``step``; creep under the step's stack pressure."""
-        if step.stack_pressure is not None and isinstance(self.flow, CreepFlow):
-            self.flow.set_stack_pressure(step.stack_pressure)
-        self.iterations = sum(self.flow.solve() or ())
+        self.flow.solve()
 
     def values(self, step: StepConditions) -> dict[str, float]:
         self.metal_velocity.interpolate(self._velocity_expression)
@@ -90,10 +86,7 @@ class SinkFlow(SubModel):
         speeds = self.metal_velocity.x.array.reshape(-1, self._gdim)[:owned]
         local = float(np.max(np.linalg.norm(speeds, axis=1), initial=0.0))
         self.max_speed = self._comm.allreduce(local, op=MPI.MAX)
-        values = {"creep_iterations": float(self.iterations), "max_metal_speed_um_per_h": self.max_speed}
-        if isinstance(self.flow, CreepFlow):
-            values["lifted_off_share"] = self.flow.lifted_off_share()
-        return {column.name: values[column.name] for column in self.columns}
+        return {METAL_SPEED.name: self.max_speed}
 
     def fields(self) -> dict[str, list[fem.Function]]:
         return {"metal": [self.metal_velocity]}
@@ -114,6 +107,45 @@ class SinkFlow(SubModel):
         self.flow = None
 
 
+class CreepSinkFlow(SinkFlow):
+    """:class:`SinkFlow` of the creep velocity, under each step's stack pressure; reports the creep iterations and
+    the lift-off, and keeps the unilateral active set with the creep unknowns (snapshots, checkpoints)."""
+
+    columns = (CREEP_ITERATIONS, LIFTED_OFF, METAL_SPEED)
+    #: the checkpoint state's key of the active set (absent in checkpoints before 2026-12-05: full contact)
+    RELEASED_FACETS = "creep_released_facet_midpoints"
+
+    def __init__(self, flow: CreepFlow, interface: InterfaceFields):
+        super().__init__(flow, interface)
+        self.iterations = 0
+
+    def advance(self, step: StepConditions) -> None:
+        """The creep flow over ``step``, under the step's stack pressure."""
+        if step.stack_pressure is not None:
+            self.flow.set_stack_pressure(step.stack_pressure)
+        self.iterations = sum(self.flow.solve())
+
+    def values(self, step: StepConditions) -> dict[str, float]:
+        values = super().values(step) | {CREEP_ITERATIONS.name: float(self.iterations),
+                                         LIFTED_OFF.name: self.flow.lifted_off_share()}
+        return {column.name: values[column.name] for column in self.columns}
+
+    def checkpoint_state(self) -> dict:
+        return {self.RELEASED_FACETS: self.flow.released_facet_midpoints()}
+
+    def restart(self, state: dict) -> None:
+        super().restart(state)
+        self.flow.release_facets_at(state.get(self.RELEASED_FACETS, []))
+
+    def snapshot(self) -> tuple[np.ndarray, np.ndarray]:
+        return super().snapshot(), self.flow.in_contact.copy()
+
+    def restore(self, snapshot: tuple[np.ndarray, np.ndarray]) -> None:
+        state, in_contact = snapshot
+        super().restore(state)
+        self.flow.in_contact = in_contact.copy()
+
+
 @register("creep", "none")
 def build_lattice_flow(resolved: ResolvedCase, interface: InterfaceFields, moves_metal: bool) -> SubModel:
     """The potential lattice flow of the vacancy sinks when the contact model ``moves_metal``, else the
@@ -130,4 +162,4 @@ def build_creep_flow(resolved: ResolvedCase, interface: InterfaceFields, moves_m
     case = resolved.case
     law = NortonLaw.from_parameters(resolved.parameters("metal"), case.cell.temperature)
     flow = CreepFlow(interface.window.metal, law, case.cell.stack_pressure, case.creep.interface, case.creep.contact)
-    return SinkFlow(flow, interface)
+    return CreepSinkFlow(flow, interface)

@@ -247,6 +247,19 @@ def test_in_a_gap_the_metal_rests_on_its_highest_metal_fraction_and_moves_down_e
     assert integral(far * flow.velocity[1] * ds) < 0
 
 
+def sinks_above_the_right_half(window, rule: str = "unilateral") -> CreepFlow:
+    """The creep flow of an all-metal window at 0.2 MPa under the contact ``rule``, with vacancy sinks
+    s = -1e-4 1/s in a band 1-2 um above the right half of the interface (x > 4 um)."""
+    mesh = window.metal.mesh
+    x = ufl.SpatialCoordinate(mesh)
+    band = ufl.conditional(ufl.And(ufl.gt(x[0], 4e-6), ufl.And(ufl.gt(x[1], 1e-6), ufl.lt(x[1], 2e-6))), 1.0, 0.0)
+    metal = fem.Function(fem.functionspace(mesh, ("Lagrange", 1)))
+    metal.x.array[:] = 1.0
+    flow = CreepFlow(window.metal, LI, 0.2e6, contact=rule)
+    flow.bind(-1e-4 * band, metal)
+    return flow
+
+
 def test_unilateral_contact_releases_tension_and_lets_no_metal_into_the_electrolyte():
     """The system shall let the metal leave the electrolyte but never enter it. Vacancy sinks in a band
     1-2 um above the right half of the interface (s = -1e-4 1/s; T1's sinks are ~5e-5 1/s) draw the
@@ -256,14 +269,9 @@ def test_unilateral_contact_releases_tension_and_lets_no_metal_into_the_electrol
     the left half in contact, in compression."""
     window = square(16, 8e-6)
     mesh = window.metal.mesh
-    x = ufl.SpatialCoordinate(mesh)
-    band = ufl.conditional(ufl.And(ufl.gt(x[0], 4e-6), ufl.And(ufl.gt(x[1], 1e-6), ufl.lt(x[1], 2e-6))), 1.0, 0.0)
-    metal = fem.Function(fem.functionspace(mesh, ("Lagrange", 1)))
-    metal.x.array[:] = 1.0
     results = {}
     for rule in ("impenetrable", "unilateral"):
-        flow = CreepFlow(window.metal, LI, 0.2e6, contact=rule)
-        flow.bind(-1e-4 * band, metal)
+        flow = sinks_above_the_right_half(window, rule)
         flow.solve()
         dofs = flow._normal_dofs
         reaction = flow.creep.normal_reactions(dofs)
@@ -280,6 +288,64 @@ def test_unilateral_contact_releases_tension_and_lets_no_metal_into_the_electrol
     assert np.all(outward[~contact] <= 1e-9 * mesh.comm.allreduce(float(np.max(np.abs(outward), initial=0.0)),
                                                                     op=MPI.MAX))
     assert np.all(contact[along < 2.5e-6]) and not np.any(contact[along > 4e-6])
+
+
+def test_unilateral_active_set_is_kept_and_does_not_depend_on_where_it_starts():
+    """The system shall start each creep solve from the last active set and reach the same contact solution
+    from any start. A second solve of unchanged data is at most one Newton iteration (its warm residual is
+    at the Newton tolerance: no Kacanov, no update of the set); from full contact again (the rule before issue 24) the
+    updates end at the same set and velocity (1e-8 of the largest speed: the solver tolerance); released
+    facets kept by their midpoints come back on a new flow of the same window."""
+    window = square(16, 8e-6)
+    flow = sinks_above_the_right_half(window)
+    first = flow.solve()
+    released = ~flow.in_contact.copy()
+    velocity = flow.creep.u.x.array.copy()
+    comm = window.metal.mesh.comm
+    assert comm.allreduce(int(np.count_nonzero(released))) > 0 and sum(first) > 0
+    picard, newton = flow.solve()
+    assert picard == 0 and newton <= 1
+    assert np.array_equal(~flow.in_contact, released)
+    flow.in_contact[:] = True
+    flow.solve()
+    assert np.array_equal(~flow.in_contact, released)
+    speed = comm.allreduce(float(np.max(np.abs(velocity[flow.creep._velocity_dofs]), initial=0.0)), op=MPI.MAX)
+    difference = comm.allreduce(float(np.max(np.abs(flow.creep.u.x.array - velocity)[flow.creep._velocity_dofs],
+                                                initial=0.0)), op=MPI.MAX)
+    assert difference <= 1e-8 * speed
+    stored = flow.released_facet_midpoints()
+    assert len(stored) == comm.allreduce(int(np.count_nonzero(released[flow._facets < window.metal.mesh.topology
+                                                                      .index_map(1).size_local])))
+    other = sinks_above_the_right_half(window)
+    other.release_facets_at(stored)
+    assert np.array_equal(other.in_contact, flow.in_contact)
+
+
+def test_set_contact_changes_the_dirichlet_rows_without_rebuilding_the_solvers():
+    """The system shall change the contact of the creep problem without new solvers or a new symbolic
+    factorisation: after set_contact the same Newton and Kacanov problems solve the new contact (no MUMPS
+    analysis), and their solution equals that of a creep problem built with that contact from the start
+    (1e-8 of the largest speed and pressure)."""
+    window = square(8)
+    mesh = window.metal.mesh
+    facets = PowerLawCreep(window.metal, LI, 1e6).interface_facets()
+    along = dmesh.compute_midpoints(mesh, mesh.topology.dim - 1, facets)[:, 0]
+    model = PowerLawCreep(window.metal, LI, 1e6, contact_facets=facets[along > 5e-6])
+    PETSc.Log.begin()
+    analyses = PETSc.Log.Event("MatCholFctrSym")
+    picard, newton = model.solve()
+    assert picard > 0 and newton > 0  # both problems have factorised
+    problems, before = (model._newton, model._picard), analyses.getPerfInfo()["count"]
+    model.set_contact(facets[along > 2.5e-6])
+    picard, newton = model.solve()
+    assert picard + newton > 0 and (model._newton, model._picard) == problems
+    assert analyses.getPerfInfo()["count"] == before
+    fresh = PowerLawCreep(window.metal, LI, 1e6, contact_facets=facets[along > 2.5e-6])
+    fresh.solve()
+    for name in ("velocity", "pressure"):
+        ours, theirs = getattr(model, name).x.array, getattr(fresh, name).x.array
+        difference = mesh.comm.allreduce(float(np.max(np.abs(ours - theirs), initial=0.0)), op=MPI.MAX)
+        assert difference <= 1e-8 * mesh.comm.allreduce(float(np.max(np.abs(theirs), initial=0.0)), op=MPI.MAX)
 
 
 @pytest.mark.parametrize("layer", ["gap", "void"])
@@ -320,7 +386,7 @@ def test_creep_matrices_are_symmetric_and_ldlt_solves_as_lu_does(monkeypatch):
     model = PowerLawCreep(window.metal, LI, stack, phi=phi)
     model.solve()
     model._frozen.x.array[:] = model.u.x.array
-    bcs = model._interface_bcs(model.contact_facets) + model._lateral_bcs()
+    bcs = list(model._bcs)
     for problem in (model._newton, model._picard):
         assert problem.solver.getKSP().getPC().getType() == "cholesky"
         assert problem.A.isSymmetricKnown() == (True, True)
