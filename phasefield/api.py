@@ -258,18 +258,24 @@ def load(path: str | Path) -> Result | SweepResult:
 
 def sweep(case: str | Path | Mapping[str, Any], output: str | Path, overrides: Mapping[str, Any] | None = None,
           jobs: int = 1, ranks: int = 1, overwrite: bool = False, resume: bool = False,
-          allow_unused: bool = False) -> SweepResult:
+          allow_unused: bool = False, executor: str | None = None, scheduler: str | None = None,
+          jobqueue: str | None = None, job_options: Mapping[str, Any] | None = None) -> SweepResult:
     """Run every member of a case with a ``[sweep]`` table into ``output`` (as ``phasefield sweep``: ``jobs``
     members at a time, each on ``ranks`` MPI ranks; ``resume`` keeps completed members and continues the
-    others) and return the :class:`SweepResult`. Members that did not complete are results too: see its
-    ``statuses``. Raises :class:`CaseError` (also for a case without ``[sweep]``) or :class:`OutputNotEmpty`."""
+    others) and return the :class:`SweepResult`. ``executor``, ``scheduler``, ``jobqueue`` and ``job_options``
+    are the options of the same names (docs/sweeps.md): ``scheduler="tcp://host:8786"`` runs the members on a
+    running Dask cluster. Members that did not complete are results too: see its ``statuses``. Raises
+    :class:`CaseError` (also for a case without ``[sweep]``), :class:`OutputNotEmpty`, or
+    :class:`~phasefield.coupling.sweep_executors.ExecutorError` for executor options that do not go together."""
     from phasefield.case.sweep import sweep_members
     from phasefield.coupling.sweep import run_sweep
+    from phasefield.coupling.sweep_executors import make_executor
 
     resolved = Simulation(case, overrides, allow_unused).resolved
     members = sweep_members(resolved, allow_unused)
+    runner = make_executor(executor, jobs, ranks, scheduler, jobqueue, job_options)
     directory = Path(output) if resume else prepare_output(Path(output), overwrite, PYTHON)
-    statuses = run_sweep(members, resolved.case.sweep.parameter, directory, jobs, ranks, resume, allow_unused)
+    statuses = run_sweep(members, resolved.case.sweep.parameter, directory, ranks, resume, allow_unused, runner)
     unfinished = {label: status for label, status in statuses.items() if status != "completed"}
     if unfinished:
         log.warning("sweep members not completed: %s", "; ".join(f"{k}: {v}" for k, v in unfinished.items()))

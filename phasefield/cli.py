@@ -115,6 +115,7 @@ def _sweep_members(path: str, allow_unused: bool, assignments: list[str]):
 def command_sweep(args: argparse.Namespace) -> None:
     """Run every member of a sweep case; collect sweep.csv and the figure; exit 3 if one failed."""
     resolved, members = _sweep_members(args.case, args.allow_unused, args.set)
+    executor = _sweep_executor(args)
     if args.resume:
         output = args.output or Path("results") / resolved.path.stem
     else:
@@ -123,8 +124,8 @@ def command_sweep(args: argparse.Namespace) -> None:
         return
     from phasefield.coupling.sweep import run_sweep
 
-    statuses = run_sweep(members, resolved.case.sweep.parameter, output, args.jobs, args.ranks, args.resume,
-                         args.allow_unused)
+    statuses = run_sweep(members, resolved.case.sweep.parameter, output, args.ranks, args.resume, args.allow_unused,
+                         executor)
     for label, status in statuses.items():
         print(f"{label}: {status}")
     files = ["sweep.csv", "sweep.json", "overpotential_vs_capacity.png", "ensemble.csv", "ensemble.json"]
@@ -132,6 +133,24 @@ def command_sweep(args: argparse.Namespace) -> None:
     failed = [label for label, status in statuses.items() if status != "completed"]
     if failed:
         _fail(f"sweep members not completed: {', '.join(failed)} (logs in {output / 'logs'})", SOLVER_ERROR)
+
+
+def _sweep_executor(args: argparse.Namespace):
+    """Where the members run (``--executor``, ``--scheduler``, ``--jobqueue``, ``--job-option``; docs/sweeps.md)."""
+    from phasefield.coupling.sweep_executors import ExecutorError, make_executor
+
+    try:
+        return make_executor(args.executor, args.jobs, args.ranks, args.scheduler, args.jobqueue,
+                             dict(args.job_option))
+    except ExecutorError as err:
+        _fail(f"phasefield sweep: {err}", USER_ERROR)
+
+
+def _job_option(text: str) -> tuple[str, str | int]:
+    key, equals, value = text.partition("=")
+    if not (key and equals and value):
+        raise argparse.ArgumentTypeError(f"expected KEY=VALUE (e.g. walltime=04:00:00), got {text!r}")
+    return key, int(value) if value.isdigit() else value
 
 
 def command_reduced(args: argparse.Namespace) -> None:
@@ -250,6 +269,8 @@ def _positive(text: str) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
+    from phasefield.coupling.sweep_executors import JOBQUEUE_CLUSTERS
+
     top = argparse.ArgumentParser(prog="phasefield", description=__doc__.splitlines()[0])
     top.add_argument("-v", "--verbose", action="store_true", help="log phasefield's debugging detail")
     top.add_argument("--version", action="version", version=f"phasefield {phasefield.__version__}")
@@ -269,6 +290,16 @@ def parser() -> argparse.ArgumentParser:
                        help="keep completed members, restart the others from their checkpoints")
     sweep.add_argument("-j", "--jobs", type=_positive, default=1, help="members run at the same time (default 1)")
     sweep.add_argument("--ranks", type=_positive, default=1, help="MPI ranks per member (default 1)")
+    sweep.add_argument("--executor", choices=("local", "dask"),
+                       help="where members run: local processes (default), or tasks of a Dask cluster (default with "
+                            "--scheduler or --jobqueue; without either, a Dask LocalCluster of --jobs workers)")
+    sweep.add_argument("--scheduler", metavar="ADDRESS",
+                       help="a running Dask scheduler (e.g. tcp://login1:8786) whose workers run the members")
+    sweep.add_argument("--jobqueue", choices=tuple(JOBQUEUE_CLUSTERS),
+                       help="start --jobs batch jobs of --ranks cores through dask-jobqueue, one member at a time each")
+    sweep.add_argument("--job-option", type=_job_option, action="append", default=[], metavar="KEY=VALUE",
+                       help="a keyword of dask-jobqueue's cluster for those jobs, e.g. queue=short, account=abc, "
+                            "walltime=04:00:00, memory=8GB (lists go in its jobqueue.yaml; repeatable)")
     sweep.set_defaults(func=command_sweep)
     reduced = verbs.add_parser("reduced", help="the reduced interface void-population model of a case (seconds)")
     _case_and_output(reduced, "case file (TOML) with strip steps")

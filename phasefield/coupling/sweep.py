@@ -1,7 +1,8 @@
 """Run the members of a parameter sweep (``phasefield sweep``), then collect one CSV and a figure.
 
-Each member runs as its own ``phasefield run`` process (on ``ranks`` MPI ranks), ``jobs`` of them at a
-time, into ``OUTPUT/<label>/``; its case file is ``OUTPUT/cases/<label>.toml`` and its log
+Each member runs as its own ``phasefield run`` process (on ``ranks`` MPI ranks) into ``OUTPUT/<label>/``,
+where the executor puts it (:mod:`phasefield.coupling.sweep_executors`: ``jobs`` at a time on this machine,
+or as tasks of a Dask cluster); its case file is ``OUTPUT/cases/<label>.toml`` and its log
 ``OUTPUT/logs/<label>.log``. With ``resume``, completed members are kept, members with a checkpoint
 continue from it, and the others start again. A sweep over ``voids.seed`` is an ensemble of one case:
 it also writes ``ensemble.csv`` and ``ensemble.json`` (mean +- sd over the seeds,
@@ -10,12 +11,11 @@ it also writes ``ensemble.csv`` and ``ensemble.json`` (mean +- sd over the seeds
 
 import json
 import logging
-import subprocess
 import sys
-import time
 from pathlib import Path
 
 from phasefield.case.sweep import SweepMember
+from phasefield.coupling.sweep_executors import DaskExecutor, LocalExecutor, MemberCommand
 from phasefield.output.checkpoint import latest_checkpoint
 from phasefield.output.ensemble import ENSEMBLE_PARAMETER, write_ensemble
 from phasefield.output.metadata import write_json
@@ -41,9 +41,10 @@ def _command(case: Path, output: Path, ranks: int, restart: bool, allow_unused: 
     return command
 
 
-def run_sweep(members: list[SweepMember], parameter: str, output: Path, jobs: int = 1, ranks: int = 1,
-              resume: bool = False, allow_unused: bool = False) -> dict[str, str]:
-    """Run every member (see the module docstring); returns each member's final status."""
+def run_sweep(members: list[SweepMember], parameter: str, output: Path, ranks: int = 1, resume: bool = False,
+              allow_unused: bool = False, executor: LocalExecutor | DaskExecutor | None = None) -> dict[str, str]:
+    """Run every member with ``executor`` (default: one at a time here; see the module docstring); returns
+    each member's final status."""
     for folder in ("cases", "logs"):
         (output / folder).mkdir(parents=True, exist_ok=True)
     pending = []
@@ -56,19 +57,10 @@ def run_sweep(members: list[SweepMember], parameter: str, output: Path, jobs: in
             log.info("%s: completed already, kept", member.label)
             continue
         restart = resume and latest_checkpoint(directory / "checkpoints") is not None
-        pending.append((member.label, _command(case, directory, ranks, restart, allow_unused)))
-    running: list[tuple[str, subprocess.Popen]] = []
-    while pending or running:
-        while pending and len(running) < jobs:
-            label, command = pending.pop(0)
-            log.info("%s: %s", label, " ".join(command[command.index("run"):]))
-            with (output / "logs" / f"{label}.log").open("w") as stream:
-                running.append((label, subprocess.Popen(command, stdout=stream, stderr=subprocess.STDOUT)))
-        for label, process in list(running):
-            if process.poll() is not None:
-                running.remove((label, process))
-                log.info("%s: %s", label, member_status(output / label))
-        time.sleep(0.2)
+        command = _command(case.resolve(), directory.resolve(), ranks, restart, allow_unused)  # any worker's cwd
+        log.info("%s: %s", member.label, " ".join(command[command.index("run"):]))
+        pending.append(MemberCommand(member.label, command, (output / "logs" / f"{member.label}.log").resolve()))
+    (executor or LocalExecutor()).run(pending, lambda label: log.info("%s: %s", label, member_status(output / label)))
     statuses = {member.label: member_status(output / member.label) for member in members}
     directories = [(m.label, m.value, output / m.label) for m in members]
     write_sweep_table(output / "sweep.csv", directories, parameter)
