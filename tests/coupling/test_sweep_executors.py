@@ -1,15 +1,18 @@
 """Requirements: `phasefield sweep --executor dask` runs the members as tasks of a real Dask cluster (a
-LocalCluster started by the sweep, members in parallel) into the results layout of the serial sweep, with the
-same combined table; executor options that do not go together are refused in one line, before anything
-runs; a dask-jobqueue batch job takes --ranks cores and runs one member at a time."""
+LocalCluster started by the sweep, members in parallel; or the workers of a running scheduler) into the
+results layout of the serial sweep, with the same combined table; executor options that do not go together
+are refused in one line, before anything runs; a dask-jobqueue batch job takes --ranks cores and runs one
+member at a time."""
 
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from distributed import LocalCluster
 from helpers import DATA
 
+from phasefield.api import sweep
 from phasefield.coupling.sweep_executors import ExecutorError, make_executor
 
 SEEDS = '\n[sweep]\nparameter = "voids.seed"\nvalues = [7, 8]\n'
@@ -26,16 +29,21 @@ def phasefield(*args: str) -> subprocess.CompletedProcess:
 
 
 def test_a_dask_sweep_gives_the_serial_sweep_table_and_layout(tmp_path):
+    """On a LocalCluster the sweep starts (CLI), and on a running scheduler's workers (API)."""
     case = seed_sweep(tmp_path)
     serial = phasefield("sweep", str(case), "-o", str(tmp_path / "serial"))
     assert serial.returncode == 0, serial.stderr
     dask = phasefield("sweep", str(case), "-o", str(tmp_path / "dask"), "--executor", "dask", "-j", "2")
     assert dask.returncode == 0, dask.stderr
     assert dask.stdout.splitlines()[:2] == ["seed_7: completed", "seed_8: completed"]
-    for name in ("sweep.csv", "ensemble.csv"):
-        assert (tmp_path / "dask" / name).read_text() == (tmp_path / "serial" / name).read_text()
+    with LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None) as running:
+        swept = sweep(case, tmp_path / "scheduler", scheduler=running.scheduler_address)
+    assert swept.statuses == {"seed_7": "completed", "seed_8": "completed"}
     layout = {path.relative_to(tmp_path / "serial") for path in (tmp_path / "serial").rglob("*")}
-    assert layout == {path.relative_to(tmp_path / "dask") for path in (tmp_path / "dask").rglob("*")}
+    for executor in ("dask", "scheduler"):
+        for name in ("sweep.csv", "ensemble.csv"):
+            assert (tmp_path / executor / name).read_text() == (tmp_path / "serial" / name).read_text()
+        assert layout == {path.relative_to(tmp_path / executor) for path in (tmp_path / executor).rglob("*")}
     seeds = (tmp_path / "dask" / "sweep.csv").read_text().splitlines()
     assert {row.split(",")[0] for row in seeds[1:]} == {"seed_7", "seed_8"}  # both members, distinct runs
 
