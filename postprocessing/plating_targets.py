@@ -32,6 +32,8 @@ RUNS = {"t7_li_strip_plate": ("Li", "t7.short_capacity_li", "C0"),
 A_PER_M2_IN_MA_PER_CM2 = 0.1
 #: plated capacities (mAh/cm2) whose nearest interface profiles the local-current figure draws
 PROFILE_MARKS = (0.0, 0.05, 0.25, 1.0, 3.0)
+#: relative precision of the time in a profile's header (7 significant digits)
+HEADER_PRECISION = 1e-6
 
 
 @dataclass(frozen=True)
@@ -116,16 +118,20 @@ def figure(results: Path, path: Path) -> Path | None:
 
 def plating_profiles(run: Path) -> list[tuple[float, np.ndarray, np.ndarray]]:
     """(plated capacity in mAh/cm2, x in um, local plating current density in mA/cm2) of each interface profile
-    written while plating: the plated capacity is the net capacity at the end of the strip less the profile's."""
-    stripped = max(read_timeseries(run / "timeseries.csv")["capacity_mAh_per_cm2"])
+    written after the strip (the row of the largest net capacity): the plated capacity is the net capacity at
+    the end of the strip less the profile's."""
+    data = read_timeseries(run / "timeseries.csv")
+    end = int(np.argmax(data["capacity_mAh_per_cm2"]))  # the last row of the strip
+    stripped, strip_end = data["capacity_mAh_per_cm2"][end], data["time_s"][end]
     profiles = []
     for path in sorted((run / "interface").glob("profile_*.csv")):
         with path.open() as stream:
-            capacity = float(stream.readline().split("capacity_mAh_per_cm2=")[1])
+            header = dict(item.split("=") for item in stream.readline().lstrip("# ").split())
             names = stream.readline().strip().split(",")
-        columns = dict(zip(names, np.loadtxt(path, delimiter=",", skiprows=2, ndmin=2).T, strict=True))
-        if capacity < stripped - 1e-9:
-            profiles.append((stripped - capacity, columns["x_um"], -columns["current_density_mA_per_cm2"]))
+        if float(header["time_s"]) > strip_end * (1 + HEADER_PRECISION):
+            columns = dict(zip(names, np.loadtxt(path, delimiter=",", skiprows=2, ndmin=2).T, strict=True))
+            profiles.append((stripped - float(header["capacity_mAh_per_cm2"]), columns["x_um"],
+                             -columns["current_density_mA_per_cm2"]))
     return profiles
 
 
@@ -143,7 +149,7 @@ def local_current_figure(results: Path, path: Path) -> Path | None:
         chosen = sorted({int(np.argmin(np.abs(plated - mark))) for mark in PROFILE_MARKS} | {len(profiles) - 1})
         for k in chosen:
             capacity, x, current = profiles[k]
-            ax.semilogy(x, np.maximum(current, 1e-3), label=f"{capacity:.2f} mAh/cm$^2$ plated")
+            ax.semilogy(x, np.maximum(current, 1e-3), label=f"{capacity:.3g} mAh/cm$^2$ plated")
         ax.axhline(load(results, run.name).critical, color="k", lw=0.8, label="critical current density")
         ax.set_title(f"{label} ({run.name})", fontsize=9)
         ax.set_ylabel("local plating current\ndensity (mA/cm$^2$)")
