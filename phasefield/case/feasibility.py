@@ -14,7 +14,8 @@
   U(x_Mg), the vacancy-void phase field, Norton creep); the stack pressure acts through Norton creep
   only (``[creep] model = "power_law"``) and is refused without it.
 - Every table and key the user wrote is read by the models the case chooses (as MOOSE refuses an
-  unused parameter): ``[voids]`` only with the phase-field contact, ``[creep]`` keys only with it,
+  unused parameter): ``[voids]`` and ``[time] phase_tolerance`` only with the phase-field contact,
+  ``[creep]`` keys only with it,
   ``[interdiffusion]`` and Mg line scans only for an alloy, the prescribed-void keys of ``[contact]``
   only with ``prescribed_voids``. With ``allow_unused`` these are logged as warnings instead.
 """
@@ -114,6 +115,9 @@ def _unused(resolved: ResolvedCase) -> list[tuple[str, str]]:
     if not phase_field:
         unused += [(f"[creep] {key}", 'read only with [contact] model = "phase_field"')
                    for key in raw.get("creep", {}) if key != "model"]
+        if "phase_tolerance" in raw.get("time", {}):
+            unused.append(("[time] phase_tolerance", 'read only with [contact] model = "phase_field" (the error '
+                                                     'control of its phi)'))
     if not alloy:
         metal = resolved.materials["metal"].name
         if "interdiffusion" in raw:

@@ -45,6 +45,7 @@ def test_a_current_density_beyond_the_bound_is_refused():
     ("small_prescribed.toml", {"output": {"line_scan_at": ["1 mAh/cm^2"]}}, r"\[output\] line_scan_at"),
     ("small_prescribed.toml", {"creep": {"interface": "stick"}}, r"\[creep\] interface"),
     ("tiny_phase_field.toml", {"contact": {"void_count": 3}}, r"\[contact\] void_count"),
+    ("small_prescribed.toml", {"time": {"phase_tolerance": 0.05}}, r"\[time\] phase_tolerance"),
 ])
 def test_a_key_the_models_do_not_read_is_refused_or_only_warned_about(name, tables, key, caplog):
     with pytest.raises(CaseError, match=key + ": not read by this case's models"):
@@ -56,3 +57,4 @@ def test_a_key_the_models_do_not_read_is_refused_or_only_warned_about(name, tabl
 
 def test_a_key_the_models_read_is_not_flagged():
     resolve(*case("small_limg.toml", output={"line_scan_at": ["0.1 mAh/cm^2"]}, interdiffusion={"model": "fick"}))
+    resolve(*case("tiny_phase_field.toml", time={"phase_tolerance": 0.05}))
