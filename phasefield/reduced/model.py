@@ -9,8 +9,8 @@ Each sub-step (short enough that the footprints grow by at most ``GROWTH_PER_SUB
 3. the vacancies are shared (:mod:`phasefield.reduced.capture`) and each void takes its share at its
    edges, widening at its mean height (the finite-element voids grow the same way);
 4. surface diffusion relaxes each footprint towards its equilibrium cap at the Mullins rate;
-5. Norton creep under the stack pressure and the Laplace pressure closes each void, self-similarly; a void
-   below ``CLOSED_AREA`` is gone (a collapse);
+5. Norton creep under the stack pressure (remote, or carried by the contact: ``load_on_contact``) and the
+   Laplace pressure closes each void, self-similarly; a void below ``CLOSED_AREA`` is gone (a collapse);
 6. a void longer than its pinch-off ratio (w / 2 h_max, the interface a mirror plane) pinches after its
    Rayleigh time and splits in two;
 7. touching voids coalesce.
@@ -159,8 +159,10 @@ class InterfaceModel:
         if not s.mechanisms.creep_closure or self.voids.count == 0:
             return
         radius = np.sqrt(2.0 * self.voids.area / math.pi)
-        rate = laws.norton_closure_rate(s.norton_rate_factor, s.norton_exponent,
-                                        s.stack_pressure + s.surface_energy / radius, radius, self.cell_radius())
+        pressure = s.stack_pressure / (max(self.contact_fraction, s.contact_floor) if s.mechanisms.load_on_contact
+                                       else 1.0)
+        rate = laws.norton_closure_rate(s.norton_rate_factor, s.norton_exponent, pressure + s.surface_energy / radius,
+                                        radius, self.cell_radius())
         factor = np.exp(-rate * step)
         self.closed += float((self.voids.area * (1.0 - factor)).sum())
         self.voids.area = self.voids.area * factor

@@ -17,11 +17,13 @@ CORRELATION_FACTOR_BCC = 0.73
 
 @dataclass(frozen=True)
 class Mechanisms:
-    """Which mechanisms act (all by default)."""
+    """Which mechanisms act (all by default). ``load_on_contact``: the stack pressure that closes the voids is
+    the one the contact carries, p / f (an upper bound), instead of the remote p (a sensitivity, off)."""
 
     surface_diffusion: bool = True
     creep_closure: bool = True
     interface_trap: bool = True
+    load_on_contact: bool = False
 
 
 @dataclass(frozen=True)
