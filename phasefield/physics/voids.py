@@ -261,7 +261,8 @@ class VacancyVoidSystem:
             self.injection.interpolate(current_density)
         else:
             self.injection.x.array[:] = current_density
-        self.injection.x.array[:] *= self.molar_volume / FARADAY
+        # (i Omega) / F in this order: the stripping injection bit for bit as before plating was added
+        self.injection.x.array[:] = self.injection.x.array * self.molar_volume / FARADAY
 
     def insert_voids(self, factor: np.ndarray) -> float:
         """Multiply phi (at the dofs of :attr:`phi_space`, owned and ghost) by ``factor`` (new nuclei) and
