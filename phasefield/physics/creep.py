@@ -95,13 +95,11 @@ less than 3e-2 (relative, max norm); Newton (SNES, backtracking line search on t
 MUMPS LDL^T, at most 40 iterations); if it fails, Kacanov continues from its own last iterate to 1e-3,
 then 1e-5, with a Newton attempt after each. A later solve starts from the previous solution with
 Kacanov to 1e-2, then Newton (Newton straight from the previous solution crawls after a void
-step), unless the estimate says the start is close: the Euclidean norm of the scaled Newton residual at
-the previous solution with the new data and contact (one assembly, :meth:`PowerLawCreep.warm_residual`).
-At most the Newton's absolute tolerance (1e-10), it is the solution already (Newton would stop at its
-iteration 0): no solve. At most ``NEWTON_FIRST_RESIDUAL`` (1; after a void step it is of order 1e3, after a
-change of the contact facets 1e-2 to 1e-1), Newton first, and the Kacanov stages only if that fails. Either
-way the answer meets the same Newton tolerance. A failure raises :class:`SolverFailure` and restores the
-previous state. The
+step). Before it, the estimate of the warm start: the Euclidean norm of the scaled Newton residual at the
+previous solution with the new data and contact (one assembly, :meth:`PowerLawCreep.warm_residual`). At
+most the Newton's absolute tolerance (1e-10) the previous solution is the solution (Newton would stop there
+at its iteration 0, by the same test): nothing is solved. A failure raises :class:`SolverFailure` and
+restores the previous state. The
 line search is backtracking because the residual is the gradient of a saddle (convex in v, concave
 in p) Lagrangian, not of a convex potential: backtracking decreases its norm monotonically. A Newton
 that stalls at the round-off floor of the residual is accepted (``ROUND_OFF_DROP``). Linear solves:
@@ -150,10 +148,6 @@ PICARD_STAGES = (3e-2, 1e-3, 1e-5)
 #: A warm solve (from the previous solution) starts with Kacanov from there to this velocity change,
 #: then Newton; if that fails, the cold sequence of PICARD_STAGES follows (module docstring: why).
 WARM_PICARD_TOLERANCE = 1e-2
-#: A warm start whose scaled residual norm (the estimate: one assembly with the new data) is at most this
-#: goes to Newton without Kacanov (module docstring); one at most the Newton's absolute tolerance is the
-#: solution already (Newton would stop at its iteration 0) and is not solved again.
-NEWTON_FIRST_RESIDUAL = 1.0
 #: The linear solves of both stages: the Kacanov and Newton matrices are symmetric indefinite (saddle
 #: points; the Newton matrix is the Hessian of the saddle Lagrangian), so MUMPS factorises them as
 #: LDL^T (PETSc's Cholesky on a matrix flagged symmetric: MUMPS SYM = 2, with 2x2 pivots), half the
@@ -456,20 +450,15 @@ class PowerLawCreep:
         """Solve for (v, p); returns the (Picard, Newton) iterations. On failure the state is
         restored and SolverFailure raised."""
         self._saved.x.array[:] = self.u.x.array
+        if self._warm and self.warm_residual() <= NEWTON_OPTIONS["snes_atol"]:
+            self._publish()  # the solution already: Newton would stop at its iteration 0
+            return 0, 0
         picard_total, newton_total = 0, 0
-        stages = [(k == 0, tolerance) for k, tolerance in enumerate(PICARD_STAGES)]
-        if self._warm:
-            residual = self.warm_residual()
-            if residual <= NEWTON_OPTIONS["snes_atol"]:
-                self._publish()
-                return 0, 0
-            stages.insert(0, (False, WARM_PICARD_TOLERANCE))
-            if residual <= NEWTON_FIRST_RESIDUAL:
-                stages.insert(0, (False, None))
+        stages = [(False, WARM_PICARD_TOLERANCE)] if self._warm else []
+        stages += [(k == 0, tolerance) for k, tolerance in enumerate(PICARD_STAGES)]
         try:
             for cold, tolerance in stages:
-                if tolerance is not None:
-                    picard_total += self._picard_iterate(self.picard_iterations, tolerance, restart=cold)
+                picard_total += self._picard_iterate(self.picard_iterations, tolerance, restart=cold)
                 converged, iterations = self._newton_iterate()
                 newton_total += iterations
                 if converged:

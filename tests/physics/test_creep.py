@@ -187,15 +187,18 @@ def test_prescribed_divergence_is_reproduced_and_enters_through_the_top():
 
 
 def test_warm_restart_after_a_pressure_change_is_cheap_and_scales_as_the_creep_law():
-    """After a converged solve, a doubled stack pressure is solved from the rescaled solution with
-    one Kacanov iteration and a few Newton iterations (a cold solve of this void cell takes 18 + 8),
-    and the void closes 2^n faster (the void ersatz is softer than the metal at both pressures; the caps
-    do not matter)."""
+    """After a converged solve, a solve of the same data is skipped (its warm residual, 2e-12, is below the
+    Newton's absolute tolerance: 0 iterations, the state unchanged), and a doubled stack pressure is solved
+    from the rescaled solution with one Kacanov iteration and a few Newton iterations (a cold solve of this
+    void cell takes 17 + 6), and the void closes 2^n faster (the void ersatz is softer than the metal at
+    both pressures; the caps do not matter)."""
     radius, size, stack = 2e-6, 8e-6, 1e6
     window = square(16, size)
     phi = quarter_void(window, radius, 0.4e-6)
     model = PowerLawCreep(window.metal, LI, stack, phi=phi)
     model.solve()
+    solution = model.u.x.array.copy()
+    assert model.solve() == (0, 0) and np.array_equal(model.u.x.array, solution)
     before = model.void_area_rate()
     model.set_stack_pressure(2.0 * stack)
     picard, newton = model.solve()
@@ -292,8 +295,9 @@ def test_unilateral_contact_releases_tension_and_lets_no_metal_into_the_electrol
 
 def test_unilateral_active_set_is_kept_and_does_not_depend_on_where_it_starts():
     """The system shall start each creep solve from the last active set and reach the same contact solution
-    from any start. A second solve of unchanged data is at most one Newton iteration (its warm residual is
-    at the Newton tolerance: no Kacanov, no update of the set); from full contact again (the rule before issue 24) the
+    from any start. A second solve of unchanged data is one creep solve of at most one Kacanov and one
+    Newton iteration (its warm residual is just above the Newton's absolute tolerance), with no update of
+    the set; from full contact again (the rule before issue 24) the
     updates end at the same set and velocity (1e-8 of the largest speed: the solver tolerance); released
     facets kept by their midpoints come back on a new flow of the same window."""
     window = square(16, 8e-6)
@@ -304,7 +308,7 @@ def test_unilateral_active_set_is_kept_and_does_not_depend_on_where_it_starts():
     comm = window.metal.mesh.comm
     assert comm.allreduce(int(np.count_nonzero(released))) > 0 and sum(first) > 0
     picard, newton = flow.solve()
-    assert picard == 0 and newton <= 1
+    assert picard <= 1 and newton <= 1
     assert np.array_equal(~flow.in_contact, released)
     flow.in_contact[:] = True
     flow.solve()
