@@ -5,6 +5,12 @@ its height is the largest distance from the interface reached by phi < 0.5 above
 the nodal values of the structured mesh). A gap is an interface with no contact left (phi < 0.5
 everywhere); it is not counted as a void. Counts are per 100 um of interface.
 
+In 3-D the voids are counted as in a stack of SEM cross-sections: along every line of interface nodes
+parallel to x (one per node row across, z = const), each line as the 2-D interface; a void is a run on
+one line (a chord of the void patch, its width the chord's length), its height that of the nodes above
+it in the same cross-section; the count per 100 um is the number of runs over the total line length, a
+line with no contact left counts no void on it (as a 2-D gap), and the gap is every line out of contact.
+
 The mass balance of the voids (:class:`VoidMassBalance`; the identity of the outside void review of
 2026-12-04, section 2.2):
 
@@ -34,19 +40,27 @@ class VoidStatistics:
     heights: np.ndarray  # m
     centres: np.ndarray  # m
     interface_width: float
+    lines: int = 1  # the cross-sections counted: 1 in 2-D, the node rows across in 3-D
 
     @property
     def count(self) -> int:
         return int(self.widths.size)
 
     @property
+    def _spans_line(self) -> np.ndarray:
+        """Runs over a whole line (no contact left on it)."""
+        return self.widths >= self.interface_width * (1 - 1e-9)
+
+    @property
     def per_100um(self) -> float:
-        """Voids per 100 um of interface; a gap over the whole interface is no void (0)."""
-        return 0.0 if self.gap else self.count * 100e-6 / self.interface_width
+        """Voids per 100 um of interface (of line, summed over the lines); a run over a whole line (a gap
+        of that cross-section) is no void."""
+        return float(np.count_nonzero(~self._spans_line)) * 100e-6 / (self.interface_width * self.lines)
 
     @property
     def gap(self) -> bool:
-        return self.count == 1 and self.widths[0] >= self.interface_width * (1 - 1e-9)
+        """No contact left: one run over the whole width of every line."""
+        return self.count == self.lines and bool(np.all(self._spans_line))
 
 
 def _crossing(x0, x1, p0, p1):
@@ -68,34 +82,71 @@ def interface_voids(x: np.ndarray, phi: np.ndarray) -> list[tuple[float, float]]
     return runs
 
 
-def column_heights(points: np.ndarray, phi: np.ndarray, runs: list[tuple[float, float]],
-                   normal_axis: int) -> np.ndarray:
+#: two node coordinates closer than this (m) lie on one line of the structured mesh
+SAME_LINE = 1e-12
+
+
+@dataclass(frozen=True)
+class InterfaceRuns:
+    """The runs (start, end) of phi < 0.5 (m along x); in 3-D with the line (z, m) of each run and the
+    number of lines (module docstring)."""
+
+    runs: list[tuple[float, float]]
+    run_lines: np.ndarray | None = None
+    lines: int = 1
+
+
+def line_voids(x: np.ndarray, phi: np.ndarray, z: np.ndarray | None = None) -> InterfaceRuns:
+    """The runs of phi < 0.5 of the interface samples (x, phi): along x in 2-D (``z`` None, x sorted), along
+    every line z = const of the 3-D interface (any order)."""
+    if z is None:
+        return InterfaceRuns(interface_voids(x, phi))
+    rows = np.round(z / SAME_LINE).astype(np.int64)
+    runs, run_lines, lines = [], [], np.unique(rows)
+    for row in lines:
+        on = np.flatnonzero(rows == row)
+        on = on[np.argsort(x[on])]
+        found = interface_voids(x[on], phi[on])
+        runs += found
+        run_lines += [z[on[0]]] * len(found)
+    return InterfaceRuns(runs, np.array(run_lines), lines.size)
+
+
+def column_heights(points: np.ndarray, phi: np.ndarray, runs: InterfaceRuns, normal_axis: int) -> np.ndarray:
     """The height of each run: the largest distance from the interface of the nodes (``points``, ``phi``)
-    above it (start <= x <= end) with phi < 0.5, 0 if none. On a part of the nodes (one rank's) it is that
-    part's contribution: the maximum over the parts is the height over all nodes."""
-    heights = np.zeros(len(runs))
+    above it (start <= x <= end; in 3-D on its line) with phi < 0.5, 0 if none. On a part of the nodes (one
+    rank's) it is that part's contribution: the maximum over the parts is the height over all nodes."""
+    heights = np.zeros(len(runs.runs))
     void = phi < 0.5
-    for k, (start, end) in enumerate(runs):
+    for k, (start, end) in enumerate(runs.runs):
         column = (points[:, 0] >= start) & (points[:, 0] <= end) & void
+        if runs.run_lines is not None:
+            column &= np.abs(points[:, 1] - runs.run_lines[k]) < SAME_LINE
         heights[k] = points[column, normal_axis].max(initial=0.0)
     return heights
 
 
-def statistics_of_runs(runs: list[tuple[float, float]], heights: np.ndarray, width: float) -> VoidStatistics:
-    """The statistics of the interface voids ``runs`` (:func:`interface_voids`) with their ``heights``."""
+def statistics_of_runs(runs: InterfaceRuns, heights: np.ndarray, width: float) -> VoidStatistics:
+    """The statistics of the interface voids ``runs`` (:func:`line_voids`) with their ``heights``."""
     return VoidStatistics(
-        widths=np.array([end - start for start, end in runs]),
+        widths=np.array([end - start for start, end in runs.runs]),
         heights=np.asarray(heights, dtype=float),
-        centres=np.array([0.5 * (start + end) for start, end in runs]),
+        centres=np.array([0.5 * (start + end) for start, end in runs.runs]),
         interface_width=width,
+        lines=runs.lines,
     )
 
 
 def void_statistics(points: np.ndarray, phi: np.ndarray, normal_axis: int, width: float) -> VoidStatistics:
-    """Statistics from all nodal (coordinates, phi) of the metal (2-D: x along, y normal)."""
-    on_interface = np.abs(points[:, normal_axis]) < 1e-12
-    order = np.argsort(points[on_interface, 0])
-    runs = interface_voids(points[on_interface, 0][order], phi[on_interface][order])
+    """Statistics from all nodal (coordinates, phi) of the metal (x along; y normal in 2-D, z across and the
+    last coordinate normal in 3-D)."""
+    on_interface = np.abs(points[:, normal_axis]) < SAME_LINE
+    x, p = points[on_interface, 0], phi[on_interface]
+    if normal_axis == 1:
+        order = np.argsort(x)
+        runs = line_voids(x[order], p[order])
+    else:
+        runs = line_voids(x, p, points[on_interface, 1])
     return statistics_of_runs(runs, column_heights(points, phi, runs, normal_axis), width)
 
 

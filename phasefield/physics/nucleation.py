@@ -1,7 +1,8 @@
 r"""Void nucleation at interface flaws: a seeded Poisson process, identical on any number of ranks.
 
-Candidate sites sit on a fixed grid along the interface (spacing = one nucleus diameter). Each site
-nucleates at the rate :math:`J\,\Delta x` with the rate per unit length
+Candidate sites sit on a fixed grid along the interface (spacing = one nucleus diameter; in 3-D a
+grid over the interface plane, the same spacing across). Each site nucleates at the rate
+:math:`J\,\Delta x` with the rate per unit length
 :math:`J = J_0\,\theta_{trap}\,\exp(-B/\mu_\Gamma^2)` of
 :func:`phasefield.physics.vacancies.nucleation_rate` (mu_Gamma: vacancy supersaturation in kT at
 the site), and only while the metal touches the electrolyte there. The Poisson process is sampled by
@@ -10,17 +11,21 @@ hazard :math:`H_i = \int J\,\Delta x\,dt` (the rate at the end of each step time
 contact); it nucleates in the step in which :math:`H_i` reaches :math:`E_i`, then draws a new threshold
 and starts again. The event times so converge as the step shrinks, and a realisation does not depend
 on the step sequence (drawing one number per site and step, as before issue 22, made every dt another
-realisation). Random numbers come from one numpy PCG64 stream seeded from the case; every rank draws
-the same numbers in the same order, and the supersaturation at the sites is gathered to rank 0 and
-broadcast, so that decisions do not depend on the partition. A nucleus is a semicircular void of
-radius r_n (diffuse edge delta): :math:`\phi \leftarrow \phi\,\cdot\,\tfrac12[1 + \tanh((r -
-r_n)/\delta)]`; the vacancy-void system withholds its vacancy content from the next injections
+realisation). In 3-D each site keeps the rate :math:`J\,\Delta x` of a 2-D site, so that J reads as a
+rate per unit area :math:`J / \Delta z` (:math:`\Delta z` the site spacing across, one nucleus diameter):
+each row of sites along x nucleates as the 2-D line does. Random numbers come from one numpy PCG64
+stream seeded from the case; every rank draws the same numbers in the same order, and the
+supersaturation at the sites is gathered to rank 0 and broadcast, so that decisions do not depend on
+the partition. A nucleus is a semicircular void of radius r_n (a hemisphere in 3-D; diffuse edge
+delta): :math:`\phi \leftarrow \phi\,\cdot\,\tfrac12[1 + \tanh((r - r_n)/\delta)]`, r the distance from
+the site; the vacancy-void system withholds its vacancy content from the next injections
 (:meth:`phasefield.physics.voids.VacancyVoidSystem.insert_voids`).
 """
 
 from dataclasses import dataclass, field
 
 import numpy as np
+from scipy.interpolate import RegularGridInterpolator
 
 from phasefield.physics.vacancies import nucleation_rate
 
@@ -35,22 +40,52 @@ class InterfaceNucleation:
     nucleus_radius: float
     edge_width: float
     seed: int
+    depth: float | None = None  # the interface's extent across (3-D); None: a 2-D window
     events: int = 0
     nucleated_volume: float = 0.0
     rng: np.random.Generator = field(init=False)
 
     def __post_init__(self):
-        count = max(1, int(self.width / (2 * self.nucleus_radius)))
-        self.spacing = self.width / count
-        self.positions = (np.arange(count) + 0.5) * self.spacing
+        along = self._site_line(self.width)
+        self.spacing = self.width / along.size
+        #: the sites: x (m) in 2-D; rows of (x, z) (m) in 3-D, x fastest
+        self.positions = along
+        if self.depth is not None:
+            across = self._site_line(self.depth)
+            self.positions = np.column_stack([np.tile(along, across.size), np.repeat(across, along.size)])
+        count = len(self.positions)
         self.rng = np.random.default_rng(self.seed)
         #: each site's threshold E_i and its accumulated hazard H_i (module docstring)
         self.thresholds = self.rng.exponential(size=count)
         self.hazards = np.zeros(count)
 
+    def _site_line(self, length: float) -> np.ndarray:
+        """Site coordinates over ``length``: cell centres of a spacing of about one nucleus diameter."""
+        count = max(1, int(length / (2 * self.nucleus_radius)))
+        return (np.arange(count) + 0.5) * (length / count)
+
+    @property
+    def nucleus_volume(self) -> float:
+        """The volume of one nucleus: a half disc (m^2 per unit depth) in 2-D, a hemisphere (m^3) in 3-D."""
+        r = self.nucleus_radius
+        return 0.5 * np.pi * r**2 if self.depth is None else 2.0 / 3.0 * np.pi * r**3
+
+    def site_values(self, coordinates: np.ndarray, values: np.ndarray) -> np.ndarray:
+        """``values`` at the interface points ``coordinates`` (shape (n,) of x in 2-D, (n, 2) of (x, z) in
+        3-D, m) interpolated to the sites: linearly in 2-D (x sorted), bilinearly on the tensor grid of the
+        structured window's interface nodes in 3-D."""
+        if self.depth is None:
+            return np.interp(self.positions, coordinates, values)
+        x, z = (np.round(coordinates[:, k], 12) for k in range(2))  # 1e-12 m: one grid line, one value
+        xs, zs = np.unique(x), np.unique(z)
+        if xs.size * zs.size != x.size:
+            raise ValueError(f"the interface nodes form no tensor grid ({x.size} nodes on {xs.size} x {zs.size})")
+        grid = values[np.lexsort((x, z))].reshape(zs.size, xs.size)
+        return RegularGridInterpolator((zs, xs), grid)(self.positions[:, ::-1])
+
     def decide(self, supersaturation: np.ndarray, trap_factor: np.ndarray, contact: np.ndarray,
                dt: float) -> np.ndarray:
-        """Positions of the sites that nucleate in this step (same on every rank)."""
+        """Positions of the sites that nucleate in this step (same on every rank; rows of (x, z) in 3-D)."""
         rate = nucleation_rate(self.prefactor, self.barrier, trap_factor, supersaturation) * self.spacing
         touching = contact > 0.5
         self.hazards[touching] += rate[touching] * dt
@@ -58,14 +93,16 @@ class InterfaceNucleation:
         self.hazards[chosen] -= self.thresholds[chosen]  # the excess starts the next wait
         self.thresholds[chosen] = self.rng.exponential(size=int(chosen.sum()))
         self.events += int(chosen.sum())
-        self.nucleated_volume += 0.5 * np.pi * self.nucleus_radius**2 * int(chosen.sum())
+        self.nucleated_volume += self.nucleus_volume * int(chosen.sum())
         return self.positions[chosen]
 
     def nucleus_factor(self, x: np.ndarray, centres: np.ndarray, normal_axis: int) -> np.ndarray:
-        """Factor multiplying phi at points x (shape (3, n)) for nuclei at ``centres``."""
+        """Factor multiplying phi at points x (shape (3, n)) for nuclei at ``centres`` (sites of
+        :meth:`decide`: x in 2-D, (x, z) in 3-D)."""
         factor = np.ones(x.shape[1])
-        for centre in centres:
-            r = np.hypot(x[0] - centre, x[normal_axis])
+        for centre in np.reshape(centres, (len(centres), -1)):
+            along = np.sqrt(sum((x[k] - c) ** 2 for k, c in enumerate(centre)))  # |x - c| exactly in 2-D
+            r = np.hypot(along, x[normal_axis])
             factor *= 0.5 * (1 + np.tanh((r - self.nucleus_radius) / self.edge_width))
         return factor
 

@@ -21,7 +21,7 @@ from phasefield.output.void_statistics import (
     VoidMassBalance,
     VoidStatistics,
     column_heights,
-    interface_voids,
+    line_voids,
     statistics_of_runs,
 )
 from phasefield.physics.contact import sharpened_contact
@@ -79,7 +79,9 @@ class VoidPhaseField(Contact):
         self._comm = self.window.metal.mesh.comm
         self._owned = space.dofmap.index_map.size_local
         self._points = space.tabulate_dof_coordinates()[: self._owned]
-        self._along = space.tabulate_dof_coordinates()[:, 0]  # x (m) of every local dof, for the profile
+        #: x (m) of every local dof for the profile, and z (m, the coordinate across) in 3-D
+        self._along = space.tabulate_dof_coordinates()[:, 0]
+        self._across = space.tabulate_dof_coordinates()[:, 1] if self.window.spec.dimension == 3 else None
         self._phi_points = self.system.phi_space.tabulate_dof_coordinates()
         self._iterations = 0
         self._nucleated = 0
@@ -110,7 +112,7 @@ class VoidPhaseField(Contact):
         )
         nucleation = InterfaceNucleation(
             case.mesh.width, metal["nucleation_prefactor"], metal["nucleation_barrier"],
-            settings.nucleus_radius, 0.5 * settings.interface_width, settings.seed,
+            settings.nucleus_radius, 0.5 * settings.interface_width, settings.seed, case.mesh.depth,
         )
         return cls(interface, properties, system, nucleation, interdiffusion.fraction, settings.contact_measure)
 
@@ -136,8 +138,9 @@ class VoidPhaseField(Contact):
         self.metal_fraction.interpolate(self.system.phi)
         if isinstance(self.x_mg, fem.Function):
             self._x.interpolate(self.x_mg)
+        across = {} if self._across is None else {"z_m": self._across}
         return self.profile.gather({"mu": self.vacancy_potential.x.array, "phi": self.metal_fraction.x.array,
-                                    "x_mg": self._x.x.array, "x_m": self._along})
+                                    "x_mg": self._x.x.array, "x_m": self._along, **across})
 
     def nucleate(self, step: StepConditions) -> None:
         """Draw nucleation events over the step and insert the nuclei."""
@@ -145,7 +148,8 @@ class VoidPhaseField(Contact):
         sites = None
         if self._comm.rank == 0:
             x = samples["x_um"] * si_factor("um", "m")
-            sites = [np.interp(self.nucleation.positions, x, samples[key]) for key in ("mu", "phi", "x_mg")]
+            x = x if self._across is None else np.column_stack([x, samples["z_um"] * si_factor("um", "m")])
+            sites = [self.nucleation.site_values(x, samples[key]) for key in ("mu", "phi", "x_mg")]
         mu, phi, x_mg = self._comm.bcast(sites, root=0)
         centres = self.nucleation.decide(mu, self.properties.trap_factor(x_mg), phi, step.dt)
         if centres.size:
@@ -204,7 +208,7 @@ class VoidPhaseField(Contact):
         """Void count, widths and heights (:mod:`phasefield.output.void_statistics`) without gathering phi:
         the runs from the interface ``samples`` (:meth:`_interface_samples`, on rank 0, broadcast), each
         run's height the maximum over the ranks of their owned nodes' (as if computed on all nodes)."""
-        runs = interface_voids(samples["x_m"], samples["phi"]) if self._comm.rank == 0 else None
+        runs = line_voids(samples["x_m"], samples["phi"], samples.get("z_m")) if self._comm.rank == 0 else None
         runs = self._comm.bcast(runs, root=0)
         heights = column_heights(self._points, self.metal_fraction.x.array[: self._owned], runs,
                                  self.window.normal_axis)

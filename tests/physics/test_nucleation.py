@@ -3,6 +3,7 @@ same stream (restart on any rank count draws the same numbers), events follow th
 times converge as the step shrinks."""
 
 import numpy as np
+import pytest
 
 from phasefield.physics.nucleation import InterfaceNucleation
 from phasefield.physics.vacancies import nucleation_rate
@@ -60,3 +61,49 @@ def test_event_times_converge_as_the_step_shrinks():
     assert np.array_equal(np.isinf(coarse), np.isinf(fine)) and np.isfinite(coarse).sum() >= 15
     finite = np.isfinite(coarse)
     assert np.all(np.abs(coarse[finite] - fine[finite]) <= duration / 100 + 1e-12 * duration)
+
+
+def model_3d(seed=3):
+    return InterfaceNucleation(20e-6, 1.0, 1.0, 1e-6, 0.2e-6, seed, depth=12e-6)
+
+
+def test_3d_sites_cover_the_interface_plane_at_one_nucleus_diameter():
+    site = model_3d()
+    assert site.positions.shape == (10 * 6, 2)
+    np.testing.assert_allclose(np.unique(site.positions[:, 0]), (np.arange(10) + 0.5) * 2e-6, rtol=1e-12)
+    np.testing.assert_allclose(np.unique(site.positions[:, 1]), (np.arange(6) + 0.5) * 2e-6, rtol=1e-12)
+    assert site.spacing == pytest.approx(2e-6)  # each site's rate J dx is that of a 2-D site
+
+
+def test_3d_nucleus_is_a_hemisphere_of_the_nucleus_radius():
+    """The void volume the factor cuts out of phi = 1 (integral of 1 - factor over the metal, n >= 0) is
+    the hemisphere's 2/3 pi r^3 to within the diffuse edge's second-order correction, and the decided
+    volume counter says the same."""
+    site = InterfaceNucleation(20e-6, 1e9, 1e-6, 1e-6, 0.02e-6, 1, depth=12e-6)
+    centres = site.decide(np.full(60, 1.0), np.ones(60), np.ones(60), 1.0)
+    centre = centres[:1]
+    h = 0.02e-6
+    axis = np.arange(-1.5e-6, 1.5e-6 + h / 2, h)
+    x, z, n = np.meshgrid(axis + centre[0, 0], axis + centre[0, 1], np.arange(0.0, 1.5e-6 + h / 2, h) + h / 2)
+    factor = site.nucleus_factor(np.stack([x.ravel(), z.ravel(), n.ravel()]), centre, 2)
+    volume = np.sum(1.0 - factor) * h**3
+    assert volume == pytest.approx(2.0 / 3.0 * np.pi * 1e-6**3, rel=0.02)
+    assert site.nucleated_volume == pytest.approx(centres.shape[0] * 2.0 / 3.0 * np.pi * 1e-6**3, rel=1e-12)
+    assert factor.min() < 1e-6 and site.nucleus_factor(np.array([[0.0], [0.0], [5e-6]]), centre, 2)[0] > 0.999
+
+
+def test_3d_site_values_interpolate_bilinearly_on_the_interface_grid():
+    """A bilinear field on the (shuffled) tensor grid of interface nodes is reproduced at the sites; a set
+    of nodes that is no grid is refused."""
+    site = model_3d()
+    x, z = np.meshgrid(np.linspace(0, 20e-6, 41), np.linspace(0, 12e-6, 25))
+    points = np.column_stack([x.ravel(), z.ravel()])
+    shuffle = np.random.default_rng(0).permutation(len(points))
+
+    def field(p):
+        return 1.0 + 3e5 * p[:, 0] - 2e5 * p[:, 1] + 4e10 * p[:, 0] * p[:, 1]
+
+    values = site.site_values(points[shuffle], field(points)[shuffle])
+    np.testing.assert_allclose(values, field(site.positions), rtol=1e-12)
+    with pytest.raises(ValueError, match="no tensor grid"):
+        site.site_values(points[:-1], field(points)[:-1])
