@@ -192,7 +192,8 @@ class Result(_ResultsFolder):
 
     @property
     def status(self) -> str:
-        """How the run ended: ``completed``, ``stopped: ...``, ``cut off: ...``, ``interrupted``, ``failed ...``."""
+        """How the run ended: ``completed``, ``short-circuit``, ``stopped: ...``, ``cut off: ...``, ``interrupted``,
+        ``failed ...``."""
         return self.metadata["status"]
 
     @cached_property
@@ -268,7 +269,7 @@ def sweep(case: str | Path | Mapping[str, Any], output: str | Path, overrides: M
     :class:`CaseError` (also for a case without ``[sweep]``), :class:`OutputNotEmpty`, or
     :class:`~phasefield.coupling.sweep_executors.ExecutorError` for executor options that do not go together."""
     from phasefield.case.sweep import sweep_members
-    from phasefield.coupling.sweep import run_sweep
+    from phasefield.coupling.sweep import finished, run_sweep
     from phasefield.coupling.sweep_executors import make_executor
 
     resolved = Simulation(case, overrides, allow_unused).resolved
@@ -276,7 +277,7 @@ def sweep(case: str | Path | Mapping[str, Any], output: str | Path, overrides: M
     runner = make_executor(executor, jobs, ranks, scheduler, jobqueue, job_options)
     directory = Path(output) if resume else prepare_output(Path(output), overwrite, PYTHON)
     statuses = run_sweep(members, resolved.case.sweep.parameter, directory, ranks, resume, allow_unused, runner)
-    unfinished = {label: status for label, status in statuses.items() if status != "completed"}
+    unfinished = {label: status for label, status in statuses.items() if not finished(status)}
     if unfinished:
         log.warning("sweep members not completed: %s", "; ".join(f"{k}: {v}" for k, v in unfinished.items()))
     return SweepResult(directory)

@@ -122,7 +122,7 @@ def command_sweep(args: argparse.Namespace) -> None:
         output = _prepare_output(resolved.path, args.output, args.overwrite)
     if MPI.COMM_WORLD.rank != 0:
         return
-    from phasefield.coupling.sweep import run_sweep
+    from phasefield.coupling.sweep import finished, run_sweep
 
     statuses = run_sweep(members, resolved.case.sweep.parameter, output, args.ranks, args.resume, args.allow_unused,
                          executor)
@@ -130,7 +130,7 @@ def command_sweep(args: argparse.Namespace) -> None:
         print(f"{label}: {status}")
     files = ["sweep.csv", "sweep.json", "overpotential_vs_capacity.png", "ensemble.csv", "ensemble.json"]
     print(f"sweep results in {output}: {', '.join(f for f in files if (output / f).exists())}")
-    failed = [label for label, status in statuses.items() if status != "completed"]
+    failed = [label for label, status in statuses.items() if not finished(status)]
     if failed:
         _fail(f"sweep members not completed: {', '.join(failed)} (logs in {output / 'logs'})", SOLVER_ERROR)
 

@@ -105,3 +105,12 @@ def test_calibration_table_refuses_a_directory_that_is_not_a_sweep(tmp_path):
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 2 and "no sweep.json" in result.stderr
     assert not (tmp_path / "cal").exists()
+
+
+def test_a_member_ended_by_a_short_circuit_counts_as_finished_and_is_kept_on_resume(tmp_path):
+    """A short circuit (issue 27) is a result: the sweep neither reports it as failed nor re-runs it."""
+    from phasefield.coupling.sweep import finished, member_status
+
+    (tmp_path / "run.json").write_text('{"status": "short-circuit"}')
+    assert finished(member_status(tmp_path)) and finished("completed")
+    assert not any(finished(status) for status in ("failed (solver)", "interrupted", "missing", "cut off: 1 V"))

@@ -30,8 +30,9 @@ SIGN_CONVENTION = (
 
 @dataclass(frozen=True)
 class RunOutcome:
-    """How a run ended: ``status`` as in run.json (``"completed"``, ``"stopped: ..."``, ``"cut off: ..."``,
-    ``"interrupted"`` or ``"failed ..."``), the interrupting ``signal`` (0: none), the steps done."""
+    """How a run ended: ``status`` as in run.json (``"completed"``, ``"short-circuit"``, ``"stopped: ..."``,
+    ``"cut off: ..."``, ``"interrupted"`` or ``"failed ..."``), the interrupting ``signal`` (0: none), the steps
+    done."""
 
     status: str
     signal: int = 0

@@ -3,10 +3,10 @@
 Each member runs as its own ``phasefield run`` process (on ``ranks`` MPI ranks) into ``OUTPUT/<label>/``,
 where the executor puts it (:mod:`phasefield.coupling.sweep_executors`: ``jobs`` at a time on this machine,
 or as tasks of a Dask cluster); its case file is ``OUTPUT/cases/<label>.toml`` and its log
-``OUTPUT/logs/<label>.log``. With ``resume``, completed members are kept, members with a checkpoint
-continue from it, and the others start again. A sweep over ``voids.seed`` is an ensemble of one case:
-it also writes ``ensemble.csv`` and ``ensemble.json`` (mean +- sd over the seeds,
-:mod:`phasefield.output.ensemble`).
+``OUTPUT/logs/<label>.log``. With ``resume``, finished members (completed, or ended by a short circuit)
+are kept, members with a checkpoint continue from it, and the others start again. A sweep over
+``voids.seed`` is an ensemble of one case: it also writes ``ensemble.csv`` and ``ensemble.json`` (mean +- sd
+over the seeds, :mod:`phasefield.output.ensemble`).
 """
 
 import json
@@ -22,6 +22,16 @@ from phasefield.output.metadata import write_json
 from phasefield.output.sweep_table import plot_sweep, write_sweep_table
 
 log = logging.getLogger(__name__)
+
+
+#: the statuses of a member that ran to its end: its protocol, or a short circuit (issue 27), which is a
+#: result, not a failure; a resumed sweep keeps these members
+FINISHED = ("completed", "short-circuit")
+
+
+def finished(status: str) -> bool:
+    """Whether a member with ``status`` ran to its end (:data:`FINISHED`)."""
+    return status in FINISHED
 
 
 def member_status(directory: Path) -> str:
@@ -53,8 +63,8 @@ def run_sweep(members: list[SweepMember], parameter: str, output: Path, ranks: i
         if not (resume and case.exists()):
             case.write_text(member.toml())
         directory = output / member.label
-        if resume and member_status(directory) == "completed":
-            log.info("%s: completed already, kept", member.label)
+        if resume and finished(member_status(directory)):
+            log.info("%s: %s already, kept", member.label, member_status(directory))
             continue
         restart = resume and latest_checkpoint(directory / "checkpoints") is not None
         command = _command(case.resolve(), directory.resolve(), ranks, restart, allow_unused)  # any worker's cwd

@@ -2,8 +2,9 @@
 
 ``[contact] model = "phase_field"`` with the numerical settings of ``[voids]`` and the physical
 parameters of the metal set. Per step: the grand-potential vacancy-void problem of
-:mod:`phasefield.physics.voids` with the vacancy injection j = max(i, 0) Omega/F of the last interface
-current and the metal velocity of the flow sub-model; then nucleation on the interface
+:mod:`phasefield.physics.voids` with the vacancy flux i Omega/F of the last interface current (stripping
+injects vacancies, plating fills them while there are any) and the metal velocity of the flow sub-model; its
+local error of phi sizes the next step (``[time] phase_tolerance``); then nucleation on the interface
 (:mod:`phasefield.physics.nucleation`). Its contact measure a(phi) (a sharpened step at phi = 1/2, or
 phi, ``[voids] contact_measure``) is the contact of the electrochemistry, and its vacancy sinks set the
 divergence of the metal flow.
