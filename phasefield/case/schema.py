@@ -192,7 +192,8 @@ class Voids(Strict):
     measure until issue 22, kept as a sensitivity). ``stabilization``: the reference phi* of the phase
     rows' linear stabilisation S (phi - phi*), ``extrapolated`` (default: phi^n extrapolated from the last
     two steps, a splitting error O(dt^2)) or ``previous_step`` (phi* = phi^n, O(dt): the scheme until
-    issue 22) (:mod:`phasefield.physics.voids`).
+    issue 22) (:mod:`phasefield.physics.voids`). ``surface_diffusion``: surface diffusion on the void surfaces,
+    a tangential vacancy mobility in the diffuse interface with the metal set's D_s (off by default).
     """
 
     interface_width: quantity("length", gt=0.0) = to_si("0.5 um", "length")
@@ -202,6 +203,7 @@ class Voids(Strict):
     seed: int = Field(default=1, ge=0)
     contact_measure: Literal["sharp", "diffuse"] = "sharp"
     stabilization: Literal["extrapolated", "previous_step"] = "extrapolated"
+    surface_diffusion: bool = False
 
 
 class Creep(Strict):

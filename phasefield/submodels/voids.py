@@ -16,6 +16,7 @@ from dolfinx import fem
 from mpi4py import MPI
 
 from phasefield.case import ResolvedCase
+from phasefield.constants import BOLTZMANN
 from phasefield.generic.free_energy import well_and_gradient_coefficients
 from phasefield.output.interface_profile import InterfaceProfile
 from phasefield.output.void_statistics import (
@@ -34,6 +35,12 @@ from phasefield.submodels.contact import Contact
 from phasefield.submodels.metal import tracer_diffusivities
 from phasefield.submodels.registry import register
 from phasefield.units import si_factor
+
+
+def surface_diffusivity(metal: dict[str, float], temperature: float) -> float:
+    """D_s = D_s0 exp(-E_s / kT) (m^2/s) on the void surfaces, from the metal set (E_s per atom)."""
+    return metal["surface_diffusion_prefactor"] * np.exp(
+        -metal["surface_diffusion_activation_energy"] / (BOLTZMANN * temperature))
 
 
 @register("contact", "phase_field")
@@ -110,6 +117,7 @@ class VoidPhaseField(Contact):
             settings.interface_width, metal["contact_angle"], 1.0 / (well * settings.relaxation_time),
             x_mg=interdiffusion.fraction, velocity=flow.velocity, stabilization=STABILIZATION, top="sink_layer",
             extrapolated_stabilization=settings.stabilization == "extrapolated",
+            surface_diffusivity=surface_diffusivity(metal, temperature) if settings.surface_diffusion else 0.0,
         )
         nucleation = InterfaceNucleation(
             case.mesh.width, metal["nucleation_prefactor"], metal["nucleation_barrier"],
@@ -156,7 +164,7 @@ class VoidPhaseField(Contact):
         if centres.size:
             self.system.insert_voids(self.nucleation.nucleus_factor(self._phi_points.T, centres,
                                                                     self.window.normal_axis))
-        self._nucleated = int(centres.size)
+        self._nucleated = len(centres)
 
     @property
     def contact(self) -> fem.Function:
