@@ -96,7 +96,8 @@ def test_the_cli_writes_results_the_ensemble_rules_read(tmp_path, capsys):
     data = read_timeseries(tmp_path / "t2" / "timeseries.csv")
     document = json.loads((tmp_path / "t2" / "run.json").read_text())
     assert document["summary"] == pytest.approx(member_summary(strip_rows(data)))
-    assert document["summary"]["rise_capacity_mAh_per_cm2"] is not None and document["status"].startswith("completed")
+    assert document["summary"]["rise_capacity_mAh_per_cm2"] is not None
+    assert document["status"] == "completed (gap: no contact left)" and data["gap"][-1] == 1 and data["gap"][-2] == 0
     # full contact: the finite-element T1/T2 runs' first row (2-D electrolyte window + pellet) reads 9.711046 mV
     assert data["overpotential_V"][0] == pytest.approx(9.711046e-3, rel=1e-6)
     assert (tmp_path / "t2" / "case.toml").is_file()
