@@ -96,9 +96,9 @@ MUMPS LDL^T, at most 40 iterations); if it fails, Kacanov continues from its own
 then 1e-5, with a Newton attempt after each. A later solve starts from the previous solution with
 Kacanov to 1e-2, then Newton (Newton straight from the previous solution crawls after a void
 step). Before it, the estimate of the warm start: the Euclidean norm of the scaled Newton residual at the
-previous solution with the new data and contact (one assembly, :meth:`PowerLawCreep.warm_residual`). At
-most the Newton's absolute tolerance (1e-10) the previous solution is the solution (Newton would stop there
-at its iteration 0, by the same test): nothing is solved. A failure raises :class:`SolverFailure` and
+previous solution with the new data and contact (one assembly, :meth:`PowerLawCreep.warm_residual`).
+Below the Newton's absolute tolerance (1e-10) the previous solution is the solution (Newton would stop
+there at its iteration 0, by the same test): nothing is solved. A failure raises :class:`SolverFailure` and
 restores the previous state. The
 line search is backtracking because the residual is the gradient of a saddle (convex in v, concave
 in p) Lagrangian, not of a convex potential: backtracking decreases its norm monotonically. A Newton
@@ -450,7 +450,7 @@ class PowerLawCreep:
         """Solve for (v, p); returns the (Picard, Newton) iterations. On failure the state is
         restored and SolverFailure raised."""
         self._saved.x.array[:] = self.u.x.array
-        if self._warm and self.warm_residual() <= NEWTON_OPTIONS["snes_atol"]:
+        if self._warm and self.warm_residual() < NEWTON_OPTIONS["snes_atol"]:
             self._publish()  # the solution already: Newton would stop at its iteration 0
             return 0, 0
         picard_total, newton_total = 0, 0

@@ -21,10 +21,11 @@ those are is the contact rule (``[creep] contact``):
   after the solve, a contact facet whose reaction is tensile (the electrolyte would have to pull the
   metal, :meth:`PowerLawCreep.normal_reactions`) is released, and a released facet whose metal moves into
   the electrolyte (v . n > 0) is put back; the solve repeats until the set stops changing (at most
-  MAX_CONTACT_UPDATES times). A set that no update changes satisfies both conditions, which is the
-  solution of the contact problem whatever set it started from. The set is part of the state: the
-  coupler's snapshots and the checkpoints keep it (:meth:`released_facet_midpoints`, by facet midpoint, so
-  a restart on any rank count repeats the run). Released facets are traction free, so the metal lifts
+  MAX_CONTACT_UPDATES times). The final set can depend on where the updates start: at the edge of a
+  lifted-off region a facet can pass both tests either way (in contact and compressed, or released and
+  moving away; docs/creep.md). So the set is part of the state: the coupler's snapshots and the
+  checkpoints keep it (:meth:`released_facet_midpoints`, by facet midpoint, so a restart on any rank
+  count repeats the run). Released facets are traction free, so the metal lifts
   off there. Under a compressive stack pressure with no tension anywhere it is the impenetrable rule.
 - ``"metal_fraction"`` (kept as a sensitivity): those whose metal fraction at the midpoint (the mean
   of the P1 vertex values) is at least 1/2. The other interface facets are traction free, so metal

@@ -293,13 +293,14 @@ def test_unilateral_contact_releases_tension_and_lets_no_metal_into_the_electrol
     assert np.all(contact[along < 2.5e-6]) and not np.any(contact[along > 4e-6])
 
 
-def test_unilateral_active_set_is_kept_and_does_not_depend_on_where_it_starts():
-    """The system shall start each creep solve from the last active set and reach the same contact solution
-    from any start. A second solve of unchanged data is one creep solve of at most one Kacanov and one
-    Newton iteration (its warm residual is just above the Newton's absolute tolerance), with no update of
-    the set; from full contact again (the rule before issue 24) the
-    updates end at the same set and velocity (1e-8 of the largest speed: the solver tolerance); released
-    facets kept by their midpoints come back on a new flow of the same window."""
+def test_unilateral_active_set_is_kept_between_solves_and_stored_by_facet_midpoints():
+    """The system shall start each creep solve from the last active set and keep it by facet midpoint (for
+    checkpoints on any rank count). A second solve of unchanged data is one creep solve of at most one
+    Kacanov and one Newton iteration (its warm residual is just above the Newton's absolute tolerance),
+    with no update of the set; from full contact again (the rule before issue 24) the updates end at the
+    same set and velocity in this cell (1e-8 of the largest speed: the solver tolerance; at the edge of a
+    lifted-off region they need not, docs/creep.md); released facets stored by their midpoints come back
+    on a new flow of the same window."""
     window = square(16, 8e-6)
     flow = sinks_above_the_right_half(window)
     first = flow.solve()
