@@ -95,3 +95,13 @@ def test_an_elliptic_void_relaxes_to_a_circle_at_the_mullins_rate_of_its_ellipti
           f"without surface diffusion {rates[1]:.3e}")
     assert rates[0] == pytest.approx(expected, rel=0.1)
     assert abs(rates[1]) < 0.05 * expected
+
+
+def test_the_mullins_coefficient_is_the_reduced_models():
+    """B = D_s delta_s gamma Omega / kT with delta_s = Omega^(1/3): the reduced model's law
+    (phasefield.reduced.laws.mullins_coefficient), 2.7e-27 m^4/s at D_s = 4.5e-9 m2/s and 25 C."""
+    from phasefield.reduced.laws import mullins_coefficient
+
+    system, _ = system_on(8 * CELL, 8 * CELL, lambda x: 1 + 0 * x[0], 4.5e-9)
+    assert system.mullins_coefficient == pytest.approx(mullins_coefficient(4.5e-9, GAMMA, OMEGA, 298.15), rel=1e-12)
+    assert system.mullins_coefficient == pytest.approx(2.75e-27, rel=0.01)
