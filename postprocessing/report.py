@@ -59,8 +59,10 @@ T3, T4 = "t3_li_pressure_sweep", "t4_limg_pressure_sweep"
 #: the T3 sweep on the small window (cases/t3_li_pressure_sweep_small_window.toml): used when T3 has no run
 T3_SMALL = "t3_li_pressure_sweep_small_window"
 T5_FAST, T5_SLOW = "t5_limg_strip_0p5_darken", "t5_limg_strip_0p05_darken"
+#: the parameters a calibration may touch: the finite-element model's void and creep knobs, i0, and the reduced
+#: model's flaw population (fitted on T1 in the reduced model: docs/reduced_model.md)
 KNOBS = ("vacancy_sink_spacing", "nucleation_prefactor", "nucleation_barrier", "creep_reference_strain_rate",
-         "creep_alloy_factor", "exchange_current_density")
+         "creep_alloy_factor", "exchange_current_density", "flaw_spacing", "flaw_median_radius")
 
 
 # -- comparing numbers ---------------------------------------------------------------------------------
