@@ -13,7 +13,8 @@ the machine, date and revision:
   ``phasefield/output/void_statistics.py``) and the mean void width of that step;
 - in 3-D also the void patches of the interface profiles (connected node sets with contact < 0.5, edge
   neighbours, ``scipy.ndimage.label``): patches per 100 um^2 and their equivalent diameters 2 sqrt(A / pi)
-  (A = nodes x node cell area), in the early profile with the most patches.
+  (A = nodes x node cell area), in the early profile with the most patches;
+- over the runs labelled ``NAME@SEED``: mean, sd, least and largest of the rise and the early voids.
 
     .venv/bin/python benchmarks/three_d/summarize.py --output benchmarks/three_d/t1_3d_vs_2d.json \
         3d=RUN3D:RUN3D.time.log 2d_same_cells=RUN2D:RUN2D.time.log ...
@@ -117,9 +118,28 @@ def summary(run: Path, log: Path | None) -> dict:
     return result
 
 
+def ensembles(results: dict[str, dict]) -> dict[str, dict]:
+    """Mean, standard deviation, least and largest of the rise and the early voids over the runs labelled
+    ``NAME@SEED`` of each NAME (the early width over the runs with early voids)."""
+    groups: dict[str, list[dict]] = {}
+    for label, result in results.items():
+        if "@" in label:
+            groups.setdefault(label.split("@")[0], []).append(result)
+    summary = {}
+    for name, runs in groups.items():
+        values = {"rise_mAh_per_cm2": [r["rise_mAh_per_cm2"] for r in runs if r["rise_mAh_per_cm2"] is not None],
+                  "early_voids_per_100um": [r["early_voids_per_100um"] for r in runs],
+                  "early_mean_void_width_um": [r["early_mean_void_width_um"] for r in runs
+                                               if r["early_voids_per_100um"] > 0]}
+        summary[name] = {"runs": len(runs), **{key: {"mean": float(np.mean(v)), "sd": float(np.std(v, ddof=1)),
+                                                        "min": float(np.min(v)), "max": float(np.max(v)), "n": len(v)}
+                                                  for key, v in values.items() if len(v) > 1}}
+    return summary
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("runs", nargs="+", help="LABEL=RUN_DIR[:TIME_LOG]")
+    parser.add_argument("runs", nargs="+", help="LABEL=RUN_DIR[:TIME_LOG]; LABEL NAME@SEED groups runs (ensembles)")
     parser.add_argument("--output", type=Path, required=True)
     parser.add_argument("--note", default="")
     args = parser.parse_args()
@@ -132,7 +152,8 @@ def main() -> None:
         "benchmark": "3-D T1 against 2-D (issue 24 item 4)", "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": {"platform": platform.platform(), "cpu_count": os.cpu_count(),
                     "load_average_at_summary": list(os.getloadavg())},
-        "git_revision": git_revision(), "versions": versions(), "note": args.note, "runs": results})
+        "git_revision": git_revision(), "versions": versions(), "note": args.note, "runs": results,
+        "ensembles": ensembles(results)})
 
 
 if __name__ == "__main__":
