@@ -30,6 +30,7 @@ row() {  # the --set options of one row
     pe_tol_quarter) echo "--set|time.phase_tolerance=0.0125" ;;
     pe_tau01) echo "--set|time.phase_tolerance=0.05|--set|voids.relaxation_time=0.1 s" ;;
     pe_radius_half) echo "--set|time.phase_tolerance=0.05|--set|voids.nucleus_radius=0.5 um" ;;
+    pe_mesh_half) printf '%s|' "${half_mesh[@]}" --set time.phase_tolerance=0.05 ;;
     pe_width_half) printf '%s|' "${half_mesh[@]}" --set time.phase_tolerance=0.05 --set 'voids.interface_width=0.25 um' ;;
     *) echo "unknown row $1" >&2; exit 2 ;;
   esac
