@@ -21,9 +21,11 @@ Python API (``phasefield.api``; the command line ``phasefield run|sweep|check`` 
   progress is a bar on a terminal and a log line every 10 s elsewhere (a notebook); ``restart=True``
   continues an interrupted run in ``output`` from its latest checkpoint (``phasefield run --restart``).
 - ``Result``: ``timeseries``, ``fields``, ``metadata``, ``status``, ``plot()``, ``directory``.
-- ``sweep(case, output, overrides=None, jobs=1, ranks=1, overwrite=False, resume=False)`` returns a
-  ``SweepResult``: ``timeseries`` (sweep.csv: every member's rows in one DataFrame, labelled by
-  ``member`` and the swept value), ``members`` (a ``Result`` per member), ``statuses``.
+- ``sweep(case, output, overrides=None, jobs=1, ranks=1, overwrite=False, resume=False, allow_unused=False,
+  executor=None, scheduler=None, jobqueue=None, job_options=None)`` returns a ``SweepResult``: ``timeseries``
+  (sweep.csv: every member's rows in one DataFrame, labelled by ``member`` and the swept value), ``members``
+  (a ``Result`` per member), ``statuses``; ``scheduler="tcp://host:8786"`` or ``jobqueue="slurm"`` run the
+  members on a Dask cluster (docs/sweeps.md).
 - ``load(path)``: a ``Result`` for a run folder, a ``SweepResult`` for a sweep folder.
 - Errors are exceptions, never an exit: ``CaseError`` (a bad case or override, one line naming the key),
   ``OutputNotEmpty`` (the output folder holds files; pass ``overwrite=True``), ``RestartRefused`` (no
