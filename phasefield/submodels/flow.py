@@ -74,8 +74,9 @@ class SinkFlow(SubModel):
         self.max_speed = 0.0
 
     def bind(self, contact) -> None:
-        """div v = -(the contact's vacancy sink rate), with its metal fraction (read at every solve)."""
-        self.flow.bind(-contact.sink_rate, contact.phi)
+        """div v = -(the contact's vacancy sink rate), and the lattice plating adds at the interface where it
+        finds no vacancies to fill (it moves the metal away from the interface)."""
+        self.flow.bind(-contact.sink_rate, contact.phi, plating_rate=contact.lattice_growth)
 
     def advance(self, step: StepConditions) -> None:
         self.flow.solve()
@@ -118,6 +119,11 @@ class CreepSinkFlow(SinkFlow):
     def __init__(self, flow: CreepFlow, interface: InterfaceFields):
         super().__init__(flow, interface)
         self.iterations = 0
+
+    def bind(self, contact) -> None:
+        """div v = -(the contact's vacancy sink rate), with its metal fraction (read at every solve); the creep
+        flow has no inflow for the lattice of a starved plating contact yet (docs/plating.md)."""
+        self.flow.bind(-contact.sink_rate, contact.phi)
 
     def advance(self, step: StepConditions) -> None:
         """The creep flow over ``step``, under the step's stack pressure."""

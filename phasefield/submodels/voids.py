@@ -135,6 +135,11 @@ class VoidPhaseField(Contact):
         """The metal fraction phi (a sub-function of the mixed unknown)."""
         return self.system.phi
 
+    @property
+    def lattice_growth(self):
+        """The rate (m/s, UFL) at which plating adds lattice at the interface where it finds no vacancies."""
+        return self.system.lattice_growth
+
     def advance(self, step: StepConditions) -> None:
         """The vacancy-void step with the injection of the last interface current; records the step's
         local error estimate of phi for the step control."""
