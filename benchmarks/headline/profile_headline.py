@@ -86,7 +86,8 @@ def cumulative(stats: pstats.Stats, match) -> float:
 
 
 EVENTS = ("KSPSolve", "PCSetUp", "MatLUFactorNum", "MatCholFctrNum", "MatLUFactorSym", "MatCholFctrSym",
-          "SNESSolve", "SNESFunctionEval", "SNESJacobianEval", "MatAssemblyEnd", "VecScatterBegin")
+          "SNESSolve", "SNESFunctionEval", "SNESJacobianEval", "MatAssemblyEnd", "VecScatterBegin", "PCApply",
+          "MatSolve", "KSPGMRESOrthog")
 
 
 def petsc_events(stages: list[int]) -> dict[str, dict[str, float]]:

@@ -106,7 +106,11 @@ that stalls at the round-off floor of the residual is accepted (``ROUND_OFF_DROP
 both matrices are symmetric, the Kacanov one a Stokes matrix with a viscosity field and the Newton
 one the Hessian of the same Lagrangian (the derivative of the viscosity adds a term proportional to
 :math:`(\mathbf{D}'(\mathbf{v}):\mathbf{D}(\delta\mathbf{v}))\,(\mathbf{D}'(\mathbf{v}):\mathbf{D}(\mathbf{w}))`,
-symmetric in the trial and test functions), and indefinite: MUMPS LDL^T with 2x2 pivots.
+symmetric in the trial and test functions), and indefinite: MUMPS LDL^T with 2x2 pivots. Successive
+matrices differ little (Kacanov and Newton iterations, steps), so a factorisation is kept as the
+preconditioner of right-preconditioned GMRES until a solve needs more than ``REFRESH_AFTER`` iterations
+(:mod:`phasefield.solvers.lagged_factorisation`); the Kacanov solves to 1e-6 (true residual, relative),
+the Newton ones to the Eisenstat-Walker tolerance (inexact Newton).
 Measurements and the alternatives tried: docs/creep.md, "Solver strategy, and why" and "Design
 history and trials"; docs/performance.md.
 """
@@ -126,8 +130,8 @@ from petsc4py import PETSc
 
 from phasefield.constants import GAS_CONSTANT
 from phasefield.mesh import FacetTag, Subdomain
-from phasefield.solvers.direct_solver import enlarge_mumps_workspace
-from phasefield.solvers.failures import SolverFailure, at_round_off_floor, guarded_solve
+from phasefield.solvers.failures import SolverFailure, at_round_off_floor
+from phasefield.solvers.lagged_factorisation import KRYLOV_OPTIONS, LaggedFactorisation
 
 log = logging.getLogger(__name__)
 
@@ -148,15 +152,24 @@ PICARD_STAGES = (3e-2, 1e-3, 1e-5)
 #: A warm solve (from the previous solution) starts with Kacanov from there to this velocity change,
 #: then Newton; if that fails, the cold sequence of PICARD_STAGES follows (module docstring: why).
 WARM_PICARD_TOLERANCE = 1e-2
-#: The linear solves of both stages: the Kacanov and Newton matrices are symmetric indefinite (saddle
-#: points; the Newton matrix is the Hessian of the saddle Lagrangian), so MUMPS factorises them as
-#: LDL^T (PETSc's Cholesky on a matrix flagged symmetric: MUMPS SYM = 2, with 2x2 pivots), half the
-#: flops and factor entries of LU (module docstring; docs/performance.md for the measurements).
-LINEAR_OPTIONS = {"ksp_type": "preonly", "pc_type": "cholesky", "pc_factor_mat_solver_type": "mumps"}
+#: The linear solves of both stages: GMRES preconditioned by a MUMPS factorisation kept while it serves
+#: (:mod:`phasefield.solvers.lagged_factorisation`). The Kacanov and Newton matrices are symmetric indefinite
+#: (saddle points; the Newton matrix is the Hessian of the saddle Lagrangian), so MUMPS factorises them as
+#: LDL^T (SYM = 2, with 2x2 pivots), half the flops and factor entries of LU (module docstring).
+LINEAR_OPTIONS = KRYLOV_OPTIONS | {"ksp_rtol": 1e-10}
+#: A solve that needed more Krylov iterations than this refactorises the next time. Measured on T1 with
+#: creep (17 steps from step 150, 1 rank; benchmarks/creep_lagged_factorisation): creep time 25.0 / 27.3 /
+#: 30.2 / 36.5 s at 2 / 4 / 8 / 16 against 34.7 s refactorising every time.
+REFRESH_AFTER = 2
+#: The factorisation: LDL^T (PETSc's Cholesky on a matrix flagged symmetric: MUMPS SYM = 2).
+FACTOR = "cholesky"
 #: Newton: backtracking line search on the residual norm (module docstring: why).
 NEWTON_OPTIONS = {
     "snes_type": "newtonls", "snes_linesearch_type": "bt", "snes_rtol": 1e-9, "snes_atol": 1e-10,
     "snes_stol": 1e-10, "snes_max_it": 40, **LINEAR_OPTIONS,
+    # inexact Newton: the Krylov tolerance follows the residual's decrease (Eisenstat-Walker), loose far
+    # from the solution (where an old factorisation serves in a few iterations), tight near it
+    "snes_ksp_ew": True,
 }
 #: Newton at a round-off floor, accepted as converged (:func:`.failures.at_round_off_floor`): the
 #: residual norm fell by this factor from the start of the attempt and then stalled within 1% over
@@ -165,17 +178,8 @@ NEWTON_OPTIONS = {
 #: The case that needed it: docs/creep.md, "Design history and trials", "Round-off floor".
 ROUND_OFF_DROP = 1e-3
 ROUND_OFF_STALL = 5
-#: One Picard iteration: the residual is linear in the unknowns, one LDL^T solve.
-PICARD_OPTIONS = {"snes_type": "ksponly", **LINEAR_OPTIONS}
-
-
-def discard_factorisation(problem: NonlinearProblem) -> None:
-    """Discard the factorisation of ``problem`` after a failed solve (a failed MUMPS factorisation
-    leaves the preconditioner unusable), keeping the MUMPS workspace setting; the next solve factorises
-    afresh. :func:`.failures.guarded_solve` does this for LU only."""
-    pc = problem.solver.getKSP().getPC()
-    pc.reset()
-    enlarge_mumps_workspace(problem)
+#: One Picard iteration: the residual is linear in the unknowns, one linear solve.
+PICARD_OPTIONS = {"snes_type": "ksponly", **LINEAR_OPTIONS, "ksp_rtol": 1e-6}  # its test: velocity change 1e-2
 
 
 @dataclass(frozen=True)
@@ -397,7 +401,8 @@ class PowerLawCreep:
             # symmetric, the Dirichlet rows and columns zeroed alike (tested): MUMPS LDL^T
             problem.A.setOption(PETSc.Mat.Option.SYMMETRIC, True)
             problem.A.setOption(PETSc.Mat.Option.SYMMETRY_ETERNAL, True)
-            enlarge_mumps_workspace(problem)  # the soft void material delays many pivots
+        self._factors = {problem: LaggedFactorisation(problem, REFRESH_AFTER, FACTOR)
+                         for problem in (self._newton, self._picard)}
         self._newton.solver.setConvergenceHistory(reset=True)  # each solve its own norms
 
     def _component_bc(self, component: int, facets: np.ndarray) -> fem.DirichletBC:
@@ -453,6 +458,8 @@ class PowerLawCreep:
         if self._warm and self.warm_residual() < NEWTON_OPTIONS["snes_atol"]:
             self._publish()  # the solution already: Newton would stop at its iteration 0
             return 0, 0
+        for factors in self._factors.values():
+            factors.expire()  # each solve from fresh factors: its result depends on its data only (restarts)
         picard_total, newton_total = 0, 0
         stages = [(False, WARM_PICARD_TOLERANCE)] if self._warm else []
         stages += [(k == 0, tolerance) for k, tolerance in enumerate(PICARD_STAGES)]
@@ -489,15 +496,16 @@ class PowerLawCreep:
         for k in range(iterations):
             self.picard_blend.value = 0.0 if restart and k == 0 else 1.0
             self._frozen.x.array[:] = self.u.x.array
+            factors = self._factors[self._picard]
             try:
-                guarded_solve(self._picard, "creep Picard")
+                factors.solve("creep Picard")
             except SolverFailure:
-                discard_factorisation(self._picard)
+                factors.discard()
                 raise
             reason = self._picard.solver.getConvergedReason()
             if reason <= 0 or not np.all(np.isfinite(self.u.x.array)):
                 self.picard_blend.value = 1.0
-                discard_factorisation(self._picard)
+                factors.discard()
                 raise SolverFailure(f"creep Picard linear solve failed (SNES reason {reason})")
             if (k > 0 or not restart) and self._relative_change() < tolerance:
                 break
@@ -514,11 +522,12 @@ class PowerLawCreep:
     def _newton_iterate(self) -> tuple[bool, int]:
         self.picard_blend.value = 1.0
         start = self.u.x.array.copy()
+        factors = self._factors[self._newton]
         try:
-            guarded_solve(self._newton, "creep Newton")
+            factors.solve("creep Newton")
         except SolverFailure:
             self.u.x.array[:] = start
-            discard_factorisation(self._newton)
+            factors.discard()
             return False, self._newton.solver.getIterationNumber()
         snes = self._newton.solver
         converged = ((snes.getConvergedReason() > 0 or at_round_off_floor(snes, ROUND_OFF_DROP, ROUND_OFF_STALL))
@@ -526,7 +535,7 @@ class PowerLawCreep:
         if not converged:
             self.u.x.array[:] = start
             if snes.getConvergedReason() <= 0:
-                discard_factorisation(self._newton)
+                factors.discard()
         return converged, snes.getIterationNumber()
 
     def operators(self) -> dict[str, tuple]:

@@ -393,7 +393,7 @@ def test_creep_matrices_are_symmetric_and_ldlt_solves_as_lu_does(monkeypatch):
     model._frozen.x.array[:] = model.u.x.array
     bcs = list(model._bcs)
     for problem in (model._newton, model._picard):
-        assert problem.solver.getKSP().getPC().getType() == "cholesky"
+        assert model._factors[problem].factor_type == "cholesky"
         assert problem.A.isSymmetricKnown() == (True, True)
         # assembled afresh, without the flag (PETSc returns a flagged matrix as its own transpose)
         plain = assemble_matrix(problem.J, bcs=bcs)
@@ -407,12 +407,10 @@ def test_creep_matrices_are_symmetric_and_ldlt_solves_as_lu_does(monkeypatch):
         plain.axpy(-1.0, problem.A)
         assert plain.norm(PETSc.NormType.FROBENIUS) <= 1e-14 * problem.A.norm(PETSc.NormType.FROBENIUS)
 
-    lu = {"pc_type": "lu"}
-    monkeypatch.setattr(creep_module, "NEWTON_OPTIONS", creep_module.NEWTON_OPTIONS | lu)
-    monkeypatch.setattr(creep_module, "PICARD_OPTIONS", creep_module.PICARD_OPTIONS | lu)
+    monkeypatch.setattr(creep_module, "FACTOR", "lu")
     reference = PowerLawCreep(window.metal, LI, stack, phi=phi)
     reference.solve()
-    assert reference._newton.solver.getKSP().getPC().getType() == "lu"
+    assert reference._factors[reference._newton].factor_type == "lu"
     for name in ("velocity", "pressure"):
         ours, theirs = getattr(model, name).x.array, getattr(reference, name).x.array
         difference = model._comm.allreduce(float(np.max(np.abs(ours - theirs), initial=0.0)), op=MPI.MAX)

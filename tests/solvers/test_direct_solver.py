@@ -49,5 +49,7 @@ def test_the_void_and_creep_solvers_factorise_with_it(tmp_path):
     simulation.start()
     simulation.step()
     creep = simulation.models.flow.flow.creep
-    for problem in (simulation.models.contact.system.problem, creep._newton, creep._picard):
-        assert problem.solver.getKSP().getPC().getFactorMatrix().getMumpsIcntl(14) == WORKSPACE_INCREASE
+    void_factor = simulation.models.contact.system.problem.solver.getKSP().getPC().getFactorMatrix()
+    creep_factors = [creep._factors[problem].factor_matrix for problem in (creep._newton, creep._picard)]
+    for factor in (void_factor, *creep_factors):
+        assert factor.getMumpsIcntl(14) == WORKSPACE_INCREASE
