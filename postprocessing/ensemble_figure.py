@@ -240,7 +240,8 @@ def main(li_sweep: Path, limg_sweep: Path, output: Path) -> dict:
     fig.savefig(output / FIGURE, dpi=100)
     plt.close(fig)
     table = {"window": window, "sem_frame_mAh_per_cm2": report.SEM_FRAME,
-             **{label: {"sweep": str(sweep), "measured": measured_values(METALS[label][0]),
+             **{label: {"sweep": str(sweep), "git_revision": ensembles[label][0].info.get("git_revision"),
+                        "measured": measured_values(METALS[label][0]),
                         **ensemble_table(ensembles[label])}
                 for label, sweep in (("Li", li_sweep), ("Li-Mg", limg_sweep))}}
     (output / TABLE).write_text(json.dumps(table, indent=1, default=float) + "\n")
