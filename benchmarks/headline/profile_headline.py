@@ -222,7 +222,7 @@ def main() -> None:
         "rejected_steps": int(data["rejected_steps"][-1] - rejected_before),
         "final_capacity_mAh_per_cm2": data["capacity_mAh_per_cm2"][-1],
         "newton_iterations": {key: int(sum(data[key])) for key in
-                              ("newton_iterations", "void_newton_iterations", "creep_iterations")},
+                              ("newton_iterations", "void_newton_iterations", "creep_iterations") if key in data},
         "linear_solves": int(events.get("KSPSolve", {}).get("count", 0)),
         "peak_memory_MiB": peak,
         "time_shares": {
@@ -232,7 +232,7 @@ def main() -> None:
             "python_interpreter (cProfile tottime of Python functions)": python / wall,
             "compiled (1 - python_interpreter)": 1.0 - python / wall,
         },
-        "creep_iterations_per_step": [int(k) for k in data["creep_iterations"]],
+        "creep_iterations_per_step": [int(k) for k in data.get("creep_iterations", [])],  # none without creep
         "factorisations": sum(events.get(name, {}).get("count", 0) for name in ("MatLUFactorNum", "MatCholFctrNum")),
         "creep_factorisations": sum(creep_events.get(name, {}).get("count", 0)
                                     for name in ("MatLUFactorNum", "MatCholFctrNum")),

@@ -57,7 +57,9 @@ Boundary conditions (:class:`phasefield.mesh.FacetTag`):
 - ``METAL_TOP``: traction :math:`\boldsymbol\sigma\mathbf{n} = -p_{stack}\mathbf{n}`; bulk metal
   enters freely through the top;
 - ``INTERFACE`` (n = 0): no penetration :math:`v_n = 0` on the contact facets (all interface facets
-  unless given: :meth:`PowerLawCreep.set_contact`), tangentially free slip (default: zero shear
+  unless given: :meth:`PowerLawCreep.set_contact`), or, where the interface adds lattice at a speed
+  :math:`g` (m/s; plating on a contact without vacancies to fill), :math:`\mathbf{v}\cdot\mathbf{e}_n = g`:
+  the new lattice pushes the metal away from the electrolyte; tangentially free slip (default: zero shear
   traction) or stick (:math:`\mathbf{v} = 0`); interface facets out of contact are traction free;
 - ``LATERAL``: symmetry, :math:`v_x = 0` on x = const (and the other in-plane component on the
   other pair of sides in 3-D), free slip; or a prescribed velocity (verification).
@@ -264,9 +266,11 @@ class PowerLawCreep:
                  lateral_velocity: Callable | None = None, body_force: ufl.core.expr.Expr | None = None,
                  stress_scale: float | None = None, max_viscosity: float = DEFAULT_MAX_VISCOSITY,
                  min_viscosity: float | None = None, void_viscosity: float | None = None,
-                 picard_iterations: int = 100):
-        """``interface``: "slip" (default) or "stick" on the contact; ``lateral_velocity``:
-        x -> v (m/s, shape (gdim, N)) prescribed on the lateral sides instead of symmetry;
+                 picard_iterations: int = 100, interface_growth: ufl.core.expr.Expr | None = None):
+        """``interface``: "slip" (default) or "stick" on the contact; ``interface_growth`` g (m/s, a UFL
+        expression on the metal mesh, read at every solve; None: 0), the normal speed of the metal on the
+        contact facets; ``lateral_velocity``: x -> v (m/s, shape (gdim, N)) prescribed on the lateral sides
+        instead of symmetry;
         ``body_force`` f (N/m^3); viscosities in Pa s (defaults in the module docstring);
         ``picard_iterations`` bounds each Picard stage."""
         if interface not in ("slip", "stick"):
@@ -310,6 +314,7 @@ class PowerLawCreep:
         self._warm = False
         self._reaction_form = None
         self._lateral = self._lateral_bcs()
+        self._growth = self._interface_growth(interface_growth)
         self._bcs: list[fem.DirichletBC] = []
         self._build_problems()
         self.set_contact(contact_facets)
@@ -410,10 +415,25 @@ class PowerLawCreep:
         sub = self.space.sub(0).sub(component)
         return fem.dirichletbc(PETSc.ScalarType(0.0), fem.locate_dofs_topological(sub, fdim, facets), sub)
 
+    def _interface_growth(self, growth) -> tuple[fem.Function, fem.Expression] | None:
+        """The scaled normal speed g / v_0 on the normal velocity's collapsed space and the expression it is
+        interpolated from before each solve; None without growth."""
+        if growth is None:
+            return None
+        space, _ = self.space.sub(0).sub(self.metal.mesh.geometry.dim - 1).collapse()
+        return fem.Function(space), fem.Expression(growth / self.scales.velocity,
+                                                   space.element.interpolation_points)
+
     def _interface_bcs(self, facets: np.ndarray) -> list[fem.DirichletBC]:
         gdim = self.metal.mesh.geometry.dim
-        components = range(gdim) if self.interface == "stick" else [gdim - 1]
-        return [self._component_bc(i, facets) for i in components]
+        tangential = range(gdim - 1) if self.interface == "stick" else []
+        bcs = [self._component_bc(i, facets) for i in tangential]
+        if self._growth is None:
+            return bcs + [self._component_bc(gdim - 1, facets)]
+        speed = self._growth[0]
+        sub = self.space.sub(0).sub(gdim - 1)
+        dofs = fem.locate_dofs_topological((sub, speed.function_space), gdim - 1, facets)
+        return bcs + [fem.dirichletbc(speed, dofs, sub)]
 
     def _lateral_bcs(self) -> list[fem.DirichletBC]:
         mesh = self.metal.mesh
@@ -455,6 +475,9 @@ class PowerLawCreep:
         """Solve for (v, p); returns the (Picard, Newton) iterations. On failure the state is
         restored and SolverFailure raised."""
         self._saved.x.array[:] = self.u.x.array
+        if self._growth is not None:
+            speed, expression = self._growth
+            speed.interpolate(expression)
         if self._warm and self.warm_residual() < NEWTON_OPTIONS["snes_atol"]:
             self._publish()  # the solution already: Newton would stop at its iteration 0
             return 0, 0

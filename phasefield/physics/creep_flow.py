@@ -87,13 +87,16 @@ class CreepFlow:
         self.in_contact = np.ones(self._facets.size, dtype=bool)
         self.creep: PowerLawCreep | None = None
 
-    def bind(self, divergence, metal_fraction) -> None:
-        """Build the creep problem with div v = ``divergence`` (1/s, UFL) and the void model's
-        ``metal_fraction`` (a scalar field on the metal mesh, read at every solve)."""
+    def bind(self, divergence, metal_fraction, plating_rate=None) -> None:
+        """Build the creep problem with div v = ``divergence`` (1/s, UFL), the void model's
+        ``metal_fraction`` (a scalar field on the metal mesh, read at every solve) and ``plating_rate`` (m/s,
+        UFL; None: 0), the speed at which the contact adds lattice, which pushes the metal in contact away
+        from the electrolyte at that speed (:class:`PowerLawCreep`, ``interface_growth``)."""
         self._source = metal_fraction
         self._phi.interpolate(metal_fraction)
         self.creep = PowerLawCreep(self._metal, self._law, self._pressure, phi=self._phi, divergence=divergence,
-                                   interface=self._interface, contact_facets=self.contact_facets())
+                                   interface=self._interface, contact_facets=self.contact_facets(),
+                                   interface_growth=plating_rate)
         normal = self.creep.space.sub(0).sub(self._normal_axis)
         fdim = self._metal.mesh.topology.dim - 1
         self._normal_dofs = np.array([fem.locate_dofs_topological(normal, fdim, [facet], remote=False)

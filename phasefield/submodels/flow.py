@@ -120,11 +120,6 @@ class CreepSinkFlow(SinkFlow):
         super().__init__(flow, interface)
         self.iterations = 0
 
-    def bind(self, contact) -> None:
-        """div v = -(the contact's vacancy sink rate), with its metal fraction (read at every solve); the creep
-        flow has no inflow for the lattice of a starved plating contact yet (docs/plating.md)."""
-        self.flow.bind(-contact.sink_rate, contact.phi)
-
     def advance(self, step: StepConditions) -> None:
         """The creep flow over ``step``, under the step's stack pressure."""
         if step.stack_pressure is not None:
