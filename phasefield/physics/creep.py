@@ -130,10 +130,11 @@ from dolfinx.fem.petsc import NonlinearProblem, assign
 from mpi4py import MPI
 from petsc4py import PETSc
 
-from phasefield.constants import GAS_CONSTANT
+from phasefield.constants import AVOGADRO
 from phasefield.mesh import FacetTag, Subdomain
 from phasefield.solvers.failures import SolverFailure, at_round_off_floor
 from phasefield.solvers.lagged_factorisation import KRYLOV_OPTIONS, LaggedFactorisation
+from phasefield.thermal_activation import arrhenius_from_reference
 
 log = logging.getLogger(__name__)
 
@@ -193,11 +194,11 @@ class NortonLaw:
 
     @classmethod
     def from_parameters(cls, metal: dict[str, float], temperature: float) -> "NortonLaw":
-        """A_T = f_alloy eps_ref / sigma_ref^n exp(-Q/R (1/T - 1/T_ref)) from a metal set (SI)."""
+        """A_T = f_alloy eps_ref / sigma_ref^n exp(-Q/R (1/T - 1/T_ref)) from a metal set (SI, Q per mole)."""
         n = metal["creep_stress_exponent"]
-        rate = (metal["creep_alloy_factor"] * metal["creep_reference_strain_rate"]
-                * np.exp(-metal["creep_activation_energy"] / GAS_CONSTANT
-                         * (1.0 / temperature - 1.0 / metal["creep_reference_temperature"])))
+        rate = metal["creep_alloy_factor"] * arrhenius_from_reference(
+            metal["creep_reference_strain_rate"], metal["creep_reference_temperature"],
+            metal["creep_activation_energy"] / AVOGADRO, temperature)
         return cls(n, rate / metal["creep_reference_stress"] ** n)
 
     def strain_rate(self, stress: float) -> float:

@@ -43,18 +43,9 @@ from dolfinx.fem import petsc as fem_petsc
 from mpi4py import MPI
 from petsc4py import PETSc
 
-from phasefield.constants import BOLTZMANN, FARADAY, GAS_CONSTANT
+from phasefield.constants import FARADAY, GAS_CONSTANT
 from phasefield.mesh import FacetTag, Subdomain
 from phasefield.solvers.failures import SolverFailure
-
-
-def electrolyte_conductivity(
-    reference: float, reference_temperature: float, activation_energy: float, temperature: float
-) -> float:
-    """Arrhenius conductivity sigma(T) = sigma_ref exp(-E_a/k_B (1/T - 1/T_ref)) in S/m."""
-    return reference * np.exp(
-        -activation_energy / BOLTZMANN * (1.0 / temperature - 1.0 / reference_temperature)
-    )
 
 
 def series_resistance(

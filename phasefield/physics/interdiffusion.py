@@ -39,7 +39,6 @@ from dolfinx.fem.petsc import NonlinearProblem
 from mpi4py import MPI
 from petsc4py import PETSc
 
-from phasefield.constants import GAS_CONSTANT
 from phasefield.mesh import FacetTag, Subdomain
 from phasefield.physics.thermodynamics import RedlichKister
 from phasefield.solvers.failures import BoundViolation, ModelBreakdown, SolverFailure, guarded_solve
@@ -48,17 +47,6 @@ from phasefield.solvers.failures import BoundViolation, ModelBreakdown, SolverFa
 #: depleted regions (steep fronts on coarse cells) stays below it; a model that drives x_Mg past 1
 #: (linear Fick) does not.
 BOUND_TOLERANCE = 1e-3
-
-
-def arrhenius(prefactor: float, activation_energy: float, temperature: float) -> float:
-    """D = D0 exp(-Q / RT) (m^2/s), Q in J/mol."""
-    return prefactor * np.exp(-activation_energy / (GAS_CONSTANT * temperature))
-
-
-def arrhenius_from_reference(value: float, reference_temperature: float, activation_energy: float,
-                             temperature: float) -> float:
-    """D(T) = D(T_ref) exp(-Q/R (1/T - 1/T_ref))."""
-    return value * np.exp(-activation_energy / GAS_CONSTANT * (1 / temperature - 1 / reference_temperature))
 
 
 def darken_interdiffusivity(thermodynamics: RedlichKister, li_tracer: float, mg_tracer: float

@@ -98,7 +98,7 @@ from dolfinx.fem.petsc import NonlinearProblem
 from mpi4py import MPI
 from petsc4py import PETSc
 
-from phasefield.constants import FARADAY
+from phasefield.constants import AVOGADRO, FARADAY
 from phasefield.generic.free_energy import (
     boundary_step,
     boundary_step_derivative,
@@ -114,7 +114,6 @@ from phasefield.physics.vacancies import CORRELATION_FACTOR_BCC, VacancyProperti
 from phasefield.solvers.direct_solver import enlarge_mumps_workspace
 from phasefield.solvers.failures import BoundViolation, SolverFailure, at_round_off_floor, guarded_solve
 
-AVOGADRO = 6.02214076e23
 #: The phase driving force omega_m - omega_v is limited smoothly to +-DRIVING_LIMIT * W (see docstring).
 DRIVING_LIMIT = 0.5
 #: Linear stabilisation S of the phase rows, + L W S (phi - phi_old) (see docstring), as used by the

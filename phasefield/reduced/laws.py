@@ -38,27 +38,16 @@ import math
 import numpy as np
 from scipy.optimize import brentq
 
-from phasefield.constants import BOLTZMANN, FARADAY, GAS_CONSTANT
+from phasefield.constants import AVOGADRO, BOLTZMANN, FARADAY, GAS_CONSTANT
+from phasefield.thermal_activation import arrhenius_from_reference
 
 #: interface sites next to an interface site (a square (100) net): a site is clean when none holds Mg
 INTERFACE_NEIGHBOURS = 4
-AVOGADRO = 6.02214076e23
 
 
 def atomic_volume(molar_volume: float) -> float:
     """Omega_a = V_m / N_A (m^3 per atom)."""
     return molar_volume / AVOGADRO
-
-
-def arrhenius(prefactor: float, activation_energy: float, temperature: float) -> float:
-    """prefactor exp(-E / kT), E in J per atom."""
-    return prefactor * math.exp(-activation_energy / (BOLTZMANN * temperature))
-
-
-def arrhenius_from_reference(value: float, reference_temperature: float, activation_energy: float,
-                             temperature: float) -> float:
-    """value(T) = value(T_ref) exp(-E/k (1/T - 1/T_ref)), E in J per atom."""
-    return value * math.exp(-activation_energy / BOLTZMANN * (1.0 / temperature - 1.0 / reference_temperature))
 
 
 def cap_area_coefficient(contact_angle: float) -> float:
@@ -98,9 +87,9 @@ def pinch_off_rate(coefficient: float, height):
 def norton_rate_factor(metal: dict[str, float], temperature: float) -> float:
     """A_T (Pa^-n s^-1) of eps_dot = A_T sigma^n from the metal set (Arrhenius in Q per mole, the alloy factor)."""
     n = metal["creep_stress_exponent"]
-    rate = (metal["creep_alloy_factor"] * metal["creep_reference_strain_rate"]
-            * math.exp(-metal["creep_activation_energy"] / GAS_CONSTANT
-                       * (1.0 / temperature - 1.0 / metal["creep_reference_temperature"])))
+    rate = metal["creep_alloy_factor"] * arrhenius_from_reference(
+        metal["creep_reference_strain_rate"], metal["creep_reference_temperature"],
+        metal["creep_activation_energy"] / AVOGADRO, temperature)
     return rate / metal["creep_reference_stress"] ** n
 
 

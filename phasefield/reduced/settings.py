@@ -9,7 +9,9 @@ import math
 from dataclasses import dataclass
 
 from phasefield.case import ResolvedCase
-from phasefield.reduced.laws import AVOGADRO, arrhenius, arrhenius_from_reference, norton_rate_factor
+from phasefield.constants import AVOGADRO
+from phasefield.reduced.laws import norton_rate_factor
+from phasefield.thermal_activation import arrhenius, arrhenius_from_reference
 
 #: correlation factor of vacancy-mediated self-diffusion in bcc (D_v c_eq f = D*_Li)
 CORRELATION_FACTOR_BCC = 0.73

@@ -24,10 +24,10 @@ from phasefield.output.interface_profile import InterfaceProfile
 from phasefield.physics.electrochemistry import (
     ButlerVolmer,
     GalvanostaticElectrolyte,
-    electrolyte_conductivity,
     series_resistance,
 )
 from phasefield.submodels.base import Column, InterfaceFields, StepConditions, SubModel
+from phasefield.thermal_activation import arrhenius_from_reference
 from phasefield.units import si_factor
 
 #: how far (in Newton tolerances) a hold's current may be from the estimate it was solved at: the mean current
@@ -168,7 +168,7 @@ def electrolyte_at(resolved: ResolvedCase, temperature: float) -> tuple[float, f
     """The Arrhenius conductivity (S/m) of the electrolyte set at ``temperature`` (K) and the series
     resistance (Ohm m^2) of the pellet below the window and the counter electrode with it."""
     electrolyte, counter = resolved.parameters("electrolyte"), resolved.parameters("counter_electrode")
-    conductivity = electrolyte_conductivity(
+    conductivity = arrhenius_from_reference(
         electrolyte["conductivity"], electrolyte["conductivity_reference_temperature"],
         electrolyte["conductivity_activation_energy"], temperature,
     )

@@ -16,7 +16,6 @@ from dolfinx import fem
 from mpi4py import MPI
 
 from phasefield.case import ResolvedCase
-from phasefield.constants import BOLTZMANN
 from phasefield.generic.free_energy import well_and_gradient_coefficients
 from phasefield.output.interface_profile import InterfaceProfile
 from phasefield.output.void_statistics import (
@@ -34,13 +33,13 @@ from phasefield.submodels.base import Column, InterfaceFields, StepConditions
 from phasefield.submodels.contact import Contact
 from phasefield.submodels.metal import tracer_diffusivities
 from phasefield.submodels.registry import register
+from phasefield.thermal_activation import arrhenius
 from phasefield.units import si_factor
 
 
 def surface_diffusivity(metal: dict[str, float], temperature: float) -> float:
     """D_s = D_s0 exp(-E_s / kT) (m^2/s) on the void surfaces, from the metal set (E_s per atom)."""
-    return metal["surface_diffusion_prefactor"] * np.exp(
-        -metal["surface_diffusion_activation_energy"] / (BOLTZMANN * temperature))
+    return arrhenius(metal["surface_diffusion_prefactor"], metal["surface_diffusion_activation_energy"], temperature)
 
 
 @register("contact", "phase_field")

@@ -12,7 +12,7 @@ from phasefield.case.loader import resolve
 from phasefield.constants import thermal_voltage
 from phasefield.coupling.simulation import Simulation
 from phasefield.output.timeseries import read_timeseries
-from phasefield.physics.electrochemistry import electrolyte_conductivity
+from phasefield.thermal_activation import arrhenius_from_reference
 
 
 def run(path, output, steps=None) -> tuple:
@@ -35,7 +35,7 @@ def full_contact_overpotential(resolved, current_density: float, temperature: fl
     metal, electrolyte = resolved.parameters("metal"), resolved.parameters("electrolyte")
     counter = resolved.parameters("counter_electrode")
     assert metal["anodic_transfer_coefficient"] == metal["cathodic_transfer_coefficient"] == 0.5
-    sigma = electrolyte_conductivity(electrolyte["conductivity"], electrolyte["conductivity_reference_temperature"],
+    sigma = arrhenius_from_reference(electrolyte["conductivity"], electrolyte["conductivity_reference_temperature"],
                                      electrolyte["conductivity_activation_energy"], temperature)
     ohmic = current_density * (electrolyte["pellet_thickness"] / sigma + counter["area_specific_resistance"])
     i0 = metal["exchange_current_density"]

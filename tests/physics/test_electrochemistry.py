@@ -12,9 +12,9 @@ from phasefield.output.interface_profile import InterfaceProfile
 from phasefield.physics.electrochemistry import (
     ButlerVolmer,
     GalvanostaticElectrolyte,
-    electrolyte_conductivity,
     series_resistance,
 )
+from phasefield.thermal_activation import arrhenius_from_reference
 from phasefield.verification import ORDER_TOLERANCE, run_study
 from phasefield.verification.electrochemistry import (
     ELECTROCHEMISTRY_P1,
@@ -59,7 +59,7 @@ def test_full_contact_matches_asinh_kinetics_plus_ohmic_drop(current_density, di
 def test_conductivity_is_arrhenius_through_both_measured_points():
     """3.5 mS/cm at 25 C with 0.31 eV gives the measured 12.4 mS/cm at 60 C (seed, Methods)."""
     e_a = 0.31 * 1.602176634e-19
-    assert electrolyte_conductivity(0.35, 298.15, e_a, 333.15) == pytest.approx(1.24, rel=0.01)
+    assert arrhenius_from_reference(0.35, 298.15, e_a, 333.15) == pytest.approx(1.24, rel=0.01)
 
 
 def void_profile(exchange_current_density: float) -> tuple[dict, float]:

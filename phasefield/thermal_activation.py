@@ -1,0 +1,24 @@
+r"""Thermally activated quantities (Arrhenius), the one law the sub-models and the reduced model share.
+
+.. math::
+
+    k(T) = k_0\,e^{-E/k_B T},\qquad k(T) = k(T_{ref})\,e^{-(E/k_B)(1/T - 1/T_{ref})},
+
+with the activation energy E per particle (J; the parameter sets give eV or J per atom). An energy per mole
+(J/mol) is passed as E / N_A (:data:`phasefield.constants.AVOGADRO`): the exponent is then E / RT.
+"""
+
+import math
+
+from phasefield.constants import BOLTZMANN
+
+
+def arrhenius(prefactor: float, activation_energy: float, temperature: float) -> float:
+    """k_0 exp(-E / k_B T): ``prefactor`` in the unit of the result, E in J per particle, T in K."""
+    return prefactor * math.exp(-activation_energy / (BOLTZMANN * temperature))
+
+
+def arrhenius_from_reference(value: float, reference_temperature: float, activation_energy: float,
+                             temperature: float) -> float:
+    """k(T) from k(T_ref) = ``value``: k(T_ref) exp(-(E / k_B)(1/T - 1/T_ref)), E in J per particle."""
+    return value * math.exp(-activation_energy / BOLTZMANN * (1.0 / temperature - 1.0 / reference_temperature))
