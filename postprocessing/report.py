@@ -821,9 +821,9 @@ def build(results: Path, output: Path, quick: bool, figures_dir: str = "figures"
         f"coalescence by {seed.get('t1.coalescence_capacity').text}). *Drops of the largest void "
         f"width*: sampled every {SEM_FRAME} mAh/cm2 (one SEM frame), a fall by more than {WIDTH_DROP:.0%}. "
         "\"not run\": no results directory (nothing is invented).", "",
-        *([f"T3 comes from `{T3_SMALL}` (run column): the 20 um window with 0.25 um cells and 0.01 mAh/cm2 "
-           "(72 s) steps, not the 60 um case with 18 s steps, which takes many hours per member "
-           "(docs/creep.md); at 72 s the void growth is not converged in time (docs/voids.md).", ""]
+        *([f"T3 comes from `{T3_SMALL}` (run column): the 20 um window with 0.25 um cells, steps of at most "
+           "0.01 mAh/cm2 (72 s) cut by the phase error control where void edges move (`[time] phase_tolerance`, "
+           "docs/voids.md), not the 60 um case, which takes many hours per member (docs/creep.md).", ""]
           if t3_sweep(results) == T3_SMALL and not quick else []),
         "## Calibration", "", *calibration(runs), "",
         "## Figures", "",
