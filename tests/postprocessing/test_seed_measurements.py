@@ -20,7 +20,8 @@ import pytest
 
 POSTPROCESSING = Path(__file__).resolve().parents[2] / "postprocessing"
 TOML = POSTPROCESSING / "seed_measurements.toml"
-SCRIPTS = ("report.py", "void_runs.py", "calibration.py", "interdiffusion_targets.py", "snapshots.py")
+SCRIPTS = ("report.py", "void_runs.py", "calibration.py", "interdiffusion_targets.py", "snapshots.py",
+           "ensemble_figure.py")
 REQUIRED = ("target", "quantity", "unit", "cite", "source", "standing")
 FORMS = ("value", "range", "at_least", "values")
 
