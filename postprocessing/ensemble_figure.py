@@ -35,7 +35,7 @@ from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.ticker import LogFormatter  # noqa: E402
 
 #: a member's profile stands for an SEM frame when it lies within this capacity of it (mAh/cm2): two 18 s steps
-FRAME_TOLERANCE = 0.04 * report.SEM_FRAME
+FRAME_TOLERANCE = report.SEM_FRAME / 25
 FIGURE, TABLE = "t1_t2_seed_ensembles.png", "t1_t2_seed_ensembles.json"
 METALS = {"Li": ("t1", void_runs.LI[1]), "Li-Mg": ("t2", void_runs.LIMG[1])}
 
