@@ -7,6 +7,7 @@ are set on the factor matrix itself, the pattern of the DOLFINx demos.
 """
 
 from dolfinx.fem.petsc import NonlinearProblem
+from petsc4py import PETSc
 
 #: MUMPS ICNTL(14): workspace increase over its estimate (%). MUMPS's default, 20, overflowed
 #: (INFOG(1) = -9) on the fill of delayed pivots in the void and creep matrices.
@@ -17,6 +18,11 @@ def enlarge_mumps_workspace(problem: NonlinearProblem, percent: int = WORKSPACE_
     """Set ICNTL(14) = ``percent`` on the MUMPS factor of ``problem`` (its KSP must use pc lu + mumps)."""
     pc = problem.solver.getKSP().getPC()
     pc.setOperators(problem.A, problem.P_mat or problem.A)  # SNES sets the same ones at each solve
+    enlarge_pc_workspace(pc, percent)
+
+
+def enlarge_pc_workspace(pc: PETSc.PC, percent: int = WORKSPACE_INCREASE) -> None:
+    """Set ICNTL(14) = ``percent`` on the MUMPS factor of ``pc`` (lu or cholesky with mumps, operators set)."""
     pc.setFactorSetUpSolverType()
     pc.getFactorMatrix().setMumpsIcntl(14, percent)
 

@@ -23,7 +23,7 @@ PC (which SNES does not touch).
 from dolfinx.fem.petsc import NonlinearProblem
 from petsc4py import PETSc
 
-from phasefield.solvers.direct_solver import WORKSPACE_INCREASE
+from phasefield.solvers.direct_solver import enlarge_pc_workspace
 from phasefield.solvers.failures import guarded_solve
 
 #: GMRES, right preconditioned (the true residual is tested), restarted after its maximum iterations.
@@ -111,8 +111,7 @@ class LaggedFactorisation:
         is (the matrix is assembled in place)."""
         if not self._configured:
             self._inner.setOperators(matrix, matrix)
-            self._inner.setFactorSetUpSolverType()
-            self._inner.getFactorMatrix().setMumpsIcntl(14, WORKSPACE_INCREASE)
+            enlarge_pc_workspace(self._inner)
             self._configured = True
         self._inner.setReusePreconditioner(False)
         self._inner.setUp()
