@@ -24,9 +24,10 @@ interface length, :math:`J = J_0\,\theta_{trap}\,\exp(-B/\mu_\Gamma^2)` for
 :math:`\mu_\Gamma > 0`, with the interface trap factor
 :math:`\theta_{trap} = \exp(\Delta E_{trap,eff}/kT)` relative to Li (the number of vacancies in the
 first interface layer: formation energy 0.28 eV there vs 0.50 eV in the bulk, seed Fig 2c). In the
-alloy Mg fills interface vacancies (-0.67 eV vs -0.16 eV for Li, seed Fig 2f, g): with the
-McLean coverage :math:`\theta_{Mg} = x e^{E_s/kT} / (1 - x + x e^{E_s/kT})`, :math:`E_s = 0.51` eV,
-the trap is :math:`\Delta E_{trap,eff} = (1 - \theta_{Mg})\,0.22\ \mathrm{eV} - \theta_{Mg}\,0.03\ \mathrm{eV}`.
+alloy Mg fills interface vacancies (-0.67 eV vs -0.16 eV for Li, seed Fig 2f, g); the trap is averaged
+over the interface sites at the Mg coverage that the kinetic supply of
+:mod:`phasefield.interface_segregation` has brought there
+(:func:`~phasefield.interface_segregation.trap_boltzmann_factor`).
 :math:`J_0` and B are calibration parameters (stated as such).
 """
 
@@ -35,6 +36,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from phasefield.constants import BOLTZMANN, ELEMENTARY_CHARGE
+from phasefield.interface_segregation import InterfaceMgCoverage, trap_boltzmann_factor
 
 CORRELATION_FACTOR_BCC = 0.73
 
@@ -75,16 +77,18 @@ class VacancyProperties:
         clean = (1.0 - x_mg) ** 8
         return self.reference_fraction * (clean + (1.0 - clean) * np.exp(-self.mg_neighbour_energy / self.kt))
 
-    def mg_interface_coverage(self, x_mg):
-        """McLean coverage of interface sites by Mg at bulk-side fraction x_Mg (numpy)."""
-        factor = np.exp(self.mg_interface_segregation_energy / self.kt)
-        return x_mg * factor / (1.0 - x_mg + x_mg * factor)
+    def fresh_interface_coverage(self, magnesium_fraction: float, mg_tracer_diffusivity: float,
+                                 molar_volume: float, sites: int) -> InterfaceMgCoverage:
+        """The Mg coverage of ``sites`` interface sites as the interface forms (the alloy's share x), to be
+        advanced by its kinetic supply."""
+        return InterfaceMgCoverage.as_formed(magnesium_fraction, self.mg_interface_segregation_energy,
+                                             mg_tracer_diffusivity, molar_volume, self.temperature, sites)
 
-    def trap_factor(self, x_mg):
-        """theta_trap = exp(Delta E_trap,eff / kT) (numpy): 1 + vacancies held in the first layer."""
-        coverage = self.mg_interface_coverage(x_mg)
-        energy = (1.0 - coverage) * self.interface_trap_energy - coverage * self.mg_neighbour_energy
-        return np.exp(energy / self.kt)
+    def trap_factor(self, coverage):
+        """theta_trap = exp(Delta E_trap,eff / kT) (numpy) at the interface Mg ``coverage``: 1 + vacancies held
+        in the first layer."""
+        return trap_boltzmann_factor(self.interface_trap_energy, self.mg_neighbour_energy, coverage,
+                                     self.temperature)
 
 
 def nucleation_rate(prefactor: float, barrier: float, trap_factor, supersaturation):

@@ -24,10 +24,8 @@ the stack pressure p and the capillary (Laplace) pressure of the void surface.
 Interface vacancy trap (seed Fig 2c, f, g): a vacancy in the first interface layer is bound by
 :math:`E_t` = 0.22 eV and leaves it over :math:`E_t + E_{esc}` (:math:`E_{esc}` = 0.15 eV, first to
 second layer); with the layer's hop rate equal to the bulk's, the distance it travels along the interface
-before it escapes is :math:`\lambda_\Gamma = a\, e^{(E_t + E_{esc})/2kT}`. Mg on interface sites (coverage
-:math:`\theta_{Mg}`) turns a site's trap into the repulsion :math:`-\Delta E_{Mg}` when one of its
-``INTERFACE_NEIGHBOURS`` neighbours is Mg; the trapped population sees the Boltzmann average
-:math:`e^{E_t/kT} = p_0 e^{E_t^0/kT} + (1 - p_0) e^{-\Delta E_{Mg}/kT}`, :math:`p_0 = (1-\theta_{Mg})^z`.
+before it escapes is :math:`\lambda_\Gamma = a\, e^{(E_t + E_{esc})/2kT}`. Mg on interface sites weakens the trap
+(:mod:`phasefield.interface_segregation`: the coverage, its kinetic supply and the average over sites).
 
 Butler-Volmer through the contact: the applied current density i flows through the contact fraction f,
 :math:`i/f = i_0 [e^{\alpha_a F\eta/RT} - e^{-\alpha_c F\eta/RT}]`, plus the ohmic drop of the pellet.
@@ -40,9 +38,6 @@ from scipy.optimize import brentq
 
 from phasefield.constants import AVOGADRO, BOLTZMANN, FARADAY, GAS_CONSTANT
 from phasefield.thermal_activation import arrhenius_from_reference
-
-#: interface sites next to an interface site (a square (100) net): a site is clean when none holds Mg
-INTERFACE_NEIGHBOURS = 4
 
 
 def atomic_volume(molar_volume: float) -> float:
@@ -110,27 +105,6 @@ def flat_supersaturation(current_density: float, molar_volume: float, sink_lengt
 def gibbs_thomson_threshold(surface_energy: float, molar_volume: float, temperature: float, radius):
     """mu (kT) above which a cylindrical flaw of ``radius`` grows: gamma Omega_a / (kT r)."""
     return surface_energy * atomic_volume(molar_volume) / (BOLTZMANN * temperature * np.asarray(radius))
-
-
-def mg_coverage_rate(current_density: float, magnesium_fraction: float, molar_volume: float) -> float:
-    """d theta_Mg / dt (1/s) of interface sites under a contact stripping at ``current_density``: the Mg
-    left behind, x/(1-x) per stripped Li, over the interface sites per area (N_A/V_m)^(2/3)."""
-    stripped = current_density / FARADAY * AVOGADRO  # Li atoms per m^2 per s
-    sites = atomic_volume(molar_volume) ** (-2.0 / 3.0)
-    return magnesium_fraction / (1.0 - magnesium_fraction) * stripped / sites
-
-
-def mclean_coverage(magnesium_fraction: float, segregation_energy: float, temperature: float) -> float:
-    """The equilibrium interface coverage x e^(E/kT) / (1 - x + x e^(E/kT))."""
-    factor = math.exp(segregation_energy / (BOLTZMANN * temperature))
-    return magnesium_fraction * factor / (1.0 - magnesium_fraction + magnesium_fraction * factor)
-
-
-def effective_trap_energy(trap: float, mg_repulsion: float, coverage: float, temperature: float) -> float:
-    """E_t (J) seen by the trapped vacancies at interface Mg ``coverage`` (Boltzmann average over sites)."""
-    kt = BOLTZMANN * temperature
-    clean = (1.0 - coverage) ** INTERFACE_NEIGHBOURS
-    return kt * math.log(clean * math.exp(trap / kt) + (1.0 - clean) * math.exp(-mg_repulsion / kt))
 
 
 def interface_capture_length(trap: float, escape_barrier: float, molar_volume: float, temperature: float) -> float:

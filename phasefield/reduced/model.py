@@ -3,8 +3,9 @@ r"""One interface under stripping: the void population advanced over a time step
 Each sub-step (short enough that the footprints grow by at most ``GROWTH_PER_SUBSTEP`` of the contact):
 
 1. the current flows through the contact fraction f; the interface Mg coverage grows by the Mg the
-   stripped Li leaves behind, up to its McLean value, and sets the interface trap and the capture length
-   of the interface channel (:mod:`phasefield.reduced.laws`);
+   stripped Li leaves behind and by diffusion from the alloy, up to its McLean value
+   (:mod:`phasefield.interface_segregation`), and sets the interface trap and the capture length of the
+   interface channel (:mod:`phasefield.reduced.laws`);
 2. flaws activate where the supersaturation of the contact exceeds their Gibbs-Thomson threshold;
 3. the vacancies are shared (:mod:`phasefield.reduced.capture`) and each void takes its share at its
    edges, widening at its mean height (the finite-element voids grow the same way);
@@ -23,7 +24,8 @@ import math
 
 import numpy as np
 
-from phasefield.constants import FARADAY
+from phasefield.constants import BOLTZMANN, FARADAY
+from phasefield.interface_segregation import InterfaceMgCoverage, trap_boltzmann_factor
 from phasefield.reduced import laws
 from phasefield.reduced.capture import VacancyPartition
 from phasefield.reduced.population import Flaws, VoidPopulation
@@ -55,8 +57,8 @@ class InterfaceModel:
         self.partition = VacancyPartition(s.strip_width, s.sink_length)
         self.mullins = laws.mullins_coefficient(s.surface_diffusivity, s.surface_energy, s.molar_volume,
                                                 s.temperature) if s.mechanisms.surface_diffusion else 0.0
-        self.mg_coverage = 0.0
-        self.mg_coverage_limit = laws.mclean_coverage(s.magnesium_fraction, s.mg_segregation, s.temperature)
+        self.mg_coverage = InterfaceMgCoverage.as_formed(s.magnesium_fraction, s.mg_segregation,
+                                                         s.mg_tracer_diffusivity, s.molar_volume, s.temperature, 1)
         self.stripped = self.sunk = self.closed = self.through_interface = 0.0  # m^2 per depth
         self.events = {"nucleation_events": 0, "coalescence_events": 0, "split_events": 0, "collapse_events": 0}
         self.supersaturation = 0.0
@@ -70,12 +72,18 @@ class InterfaceModel:
     def contact_fraction(self) -> float:
         return self.voids.contact_fraction
 
+    @property
+    def interface_mg_coverage(self) -> float:
+        """The share of interface sites holding Mg."""
+        return float(self.mg_coverage.coverage[0])
+
     def capture_length(self) -> float:
         """lambda_Gamma (m) at the present interface Mg coverage (0 without the interface trap)."""
         s = self.settings
         if not s.mechanisms.interface_trap:
             return 0.0
-        trap = laws.effective_trap_energy(s.interface_trap, s.mg_repulsion, self.mg_coverage, s.temperature)
+        trap = BOLTZMANN * s.temperature * math.log(trap_boltzmann_factor(s.interface_trap, s.mg_repulsion,
+                                                                           self.interface_mg_coverage, s.temperature))
         return laws.interface_capture_length(trap, s.escape_barrier, s.molar_volume, s.temperature)
 
     def overpotential(self, current_density: float) -> float:
@@ -110,10 +118,7 @@ class InterfaceModel:
         self.stripped += injection * contact * s.strip_width * step
         self.sunk += shares.sunk * step
         self.through_interface += shares.through_interface * step
-        if s.magnesium_fraction > 0.0:
-            self.mg_coverage = min(self.mg_coverage + laws.mg_coverage_rate(local, s.magnesium_fraction,
-                                                                            s.molar_volume) * step,
-                                   self.mg_coverage_limit)
+        self.mg_coverage.advance(step, local, s.magnesium_fraction)
         self._relax(step)
         self._close(step)
         self._pinch(step)

@@ -104,7 +104,7 @@ def _row(model: InterfaceModel, step: int, protocol_step: int, time: float, dt: 
         "bulk_sink_share": share(model.sunk), "closed_volume_share": share(model.closed),
         "flaw_volume_share": share(model.flaw_volume),
         "interface_channel_share": share(model.through_interface),
-        "interface_mg_coverage": model.mg_coverage, "interface_capture_length_um": model.capture_length(),
+        "interface_mg_coverage": model.interface_mg_coverage, "interface_capture_length_um": model.capture_length(),
         **model.events,
     }
     return {name: values[name] * factor if isinstance(factor, float) else values[name]

@@ -58,6 +58,7 @@ class ReducedSettings:
     mg_repulsion: float  # J
     mg_segregation: float  # J
     magnesium_fraction: float
+    mg_tracer_diffusivity: float  # D*_Mg at the temperature (the diffusive supply of interface Mg)
     flaw_spacing: float
     flaw_median_radius: float
     flaw_size_spread: float
@@ -107,6 +108,8 @@ def settings_from_case(resolved: ResolvedCase, strip_width: float | None = None,
         mg_repulsion=metal["mg_vacancy_repulsion"],
         mg_segregation=metal["mg_interface_segregation"],
         magnesium_fraction=metal["magnesium_fraction"],
+        mg_tracer_diffusivity=arrhenius(metal["mg_tracer_prefactor"], metal["mg_tracer_activation_energy"] / AVOGADRO,
+                                        temperature),
         flaw_spacing=metal["flaw_spacing"],
         flaw_median_radius=metal["flaw_median_radius"],
         flaw_size_spread=metal["flaw_size_spread"],

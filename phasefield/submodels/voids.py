@@ -17,6 +17,7 @@ from mpi4py import MPI
 
 from phasefield.case import ResolvedCase
 from phasefield.generic.free_energy import well_and_gradient_coefficients
+from phasefield.interface_segregation import InterfaceMgCoverage
 from phasefield.output.interface_profile import InterfaceProfile
 from phasefield.output.void_statistics import (
     VoidMassBalance,
@@ -68,12 +69,15 @@ class VoidPhaseField(Contact):
     moves_metal = True
 
     def __init__(self, interface: InterfaceFields, properties: VacancyProperties, system: VacancyVoidSystem,
-                 nucleation: InterfaceNucleation, x_mg, contact_measure: str = "sharp"):
+                 nucleation: InterfaceNucleation, x_mg, mg_coverage: InterfaceMgCoverage,
+                 contact_measure: str = "sharp"):
         super().__init__(interface)
         #: the contact a(phi) of the kinetics (``[voids] contact_measure``; the metal fraction if diffuse)
         self._contact = (fem.Function(interface.metal_space, name="contact") if contact_measure == "sharp"
                          else self.metal_fraction)
         self.window, self.properties, self.system, self.nucleation = interface.window, properties, system, nucleation
+        #: the interface Mg coverage at the nucleation sites (kinetic supply, :mod:`phasefield.interface_segregation`)
+        self.mg_coverage = mg_coverage
         self._to_metal = interface.to_metal
         self.system.set_state(lambda x: np.ones(x.shape[1]), lambda x: np.zeros(x.shape[1]))
         space = interface.metal_space
@@ -105,8 +109,9 @@ class VoidPhaseField(Contact):
         ``interdiffusion`` in the vacancy energetics."""
         case, metal = resolved.case, resolved.parameters("metal")
         settings, temperature = case.voids, case.cell.temperature
+        li_tracer, mg_tracer = tracer_diffusivities(metal, temperature)
         properties = VacancyProperties(
-            temperature, settings.vacancy_reference_fraction, tracer_diffusivities(metal, temperature)[0],
+            temperature, settings.vacancy_reference_fraction, li_tracer,
             metal["vacancy_sink_spacing"], metal["mg_vacancy_repulsion"], metal["interface_vacancy_trap"],
             metal["mg_interface_segregation"],
         )
@@ -122,7 +127,10 @@ class VoidPhaseField(Contact):
             case.mesh.width, metal["nucleation_prefactor"], metal["nucleation_barrier"],
             settings.nucleus_radius, 0.5 * settings.interface_width, settings.seed, case.mesh.depth,
         )
-        return cls(interface, properties, system, nucleation, interdiffusion.fraction, settings.contact_measure)
+        mg_coverage = properties.fresh_interface_coverage(metal["magnesium_fraction"], mg_tracer, metal["molar_volume"],
+                                                          len(nucleation.positions))
+        return cls(interface, properties, system, nucleation, interdiffusion.fraction, mg_coverage,
+                   settings.contact_measure)
 
     @property
     def sink_rate(self):
@@ -153,18 +161,21 @@ class VoidPhaseField(Contact):
             self._x.interpolate(self.x_mg)
         across = {} if self._across is None else {"z_m": self._across}
         return self.profile.gather({"mu": self.vacancy_potential.x.array, "phi": self.metal_fraction.x.array,
-                                    "x_mg": self._x.x.array, "x_m": self._along, **across})
+                                    "x_mg": self._x.x.array, "current": self.current.x.array, "x_m": self._along,
+                                    **across})
 
     def nucleate(self, step: StepConditions) -> None:
-        """Draw nucleation events over the step and insert the nuclei."""
+        """Advance the interface Mg coverage over the step (its local current and Mg fraction), then draw
+        nucleation events at the trap that coverage leaves and insert the nuclei."""
         samples = self._interface_samples()
         sites = None
         if self._comm.rank == 0:
             x = samples["x_um"] * si_factor("um", "m")
             x = x if self._across is None else np.column_stack([x, samples["z_um"] * si_factor("um", "m")])
-            sites = [self.nucleation.site_values(x, samples[key]) for key in ("mu", "phi", "x_mg")]
-        mu, phi, x_mg = self._comm.bcast(sites, root=0)
-        centres = self.nucleation.decide(mu, self.properties.trap_factor(x_mg), phi, step.dt)
+            sites = [self.nucleation.site_values(x, samples[key]) for key in ("mu", "phi", "x_mg", "current")]
+        mu, phi, x_mg, current = self._comm.bcast(sites, root=0)
+        self.mg_coverage.advance(step.dt, current, x_mg)
+        centres = self.nucleation.decide(mu, self.properties.trap_factor(self.mg_coverage.coverage), phi, step.dt)
         if centres.size:
             self.system.insert_voids(self.nucleation.nucleus_factor(self._phi_points.T, centres,
                                                                     self.window.normal_axis))
@@ -236,12 +247,15 @@ class VoidPhaseField(Contact):
         return {"voids": self.system.u, "voids_phi_previous_step": self.system.phi_previous}
 
     def checkpoint_state(self) -> dict:
-        return {"nucleation": self.nucleation.state(), "injection_debt": self.system.injection_debt,
+        return {"nucleation": self.nucleation.state(), "mg_coverage": self.mg_coverage.state(),
+                "injection_debt": self.system.injection_debt,
                 "previous_dt": self.system.previous_dt, "phase_error": self.phase_error}
 
     def restart(self, state: dict) -> None:
         self.system.u_old.x.array[:] = self.system.u.x.array
         self.nucleation.restore(state["nucleation"])
+        if "mg_coverage" in state:  # checkpoints before 2026-12-05 (fifth session): the interface as formed
+            self.mg_coverage.restore(state["mg_coverage"])
         self.system.injection_debt = state.get("injection_debt", 0.0)  # checkpoints before 2026-12-05: none
         self.system.previous_dt = state.get("previous_dt", 0.0)
         self.phase_error = state.get("phase_error", 0.0)  # checkpoints before 2026-12-05: none
@@ -249,13 +263,14 @@ class VoidPhaseField(Contact):
 
     def snapshot(self) -> tuple:
         system = self.system
-        return (system.u.x.array.copy(), self.nucleation.state(), system.injection_debt,
+        return (system.u.x.array.copy(), self.nucleation.state(), self.mg_coverage.state(), system.injection_debt,
                 system.phi_previous.x.array.copy(), system.previous_dt, self.phase_error,
                 self.phase_error_dt)
 
     def restore(self, snapshot: tuple) -> None:
-        (u, nucleation, self.system.injection_debt, phi_previous, self.system.previous_dt,
+        (u, nucleation, mg_coverage, self.system.injection_debt, phi_previous, self.system.previous_dt,
          self.phase_error, self.phase_error_dt) = snapshot
+        self.mg_coverage.restore(mg_coverage)
         self.system.u.x.array[:] = u
         self.system.u_old.x.array[:] = u
         self.system.phi_previous.x.array[:] = phi_previous

@@ -1,0 +1,96 @@
+r"""Mg on the interface sites of the metal: the McLean isotherm, its kinetic supply, and the interface vacancy
+trap averaged over the sites (seed Fig 2c, f, g). Shared by the finite-element and the reduced model.
+
+**Isotherm.** Interface sites prefer Mg over Li by the segregation energy :math:`E_s` (0.51 eV: a vacancy
+there filled by Mg -0.67 eV, by Li -0.16 eV); at a bulk-side fraction x the equilibrium coverage is McLean's
+:math:`\theta_{eq} = x e^{E_s/kT} / (1 - x + x e^{E_s/kT})` (1 - 8e-8 at x = 0.03, 25 C).
+
+**Kinetic supply.** The coverage is not set from :math:`\theta_{eq}` at t = 0: an interface made by pressing
+the alloy on the electrolyte starts with the random alloy's share of Mg, :math:`\theta(0) = x`, and is
+filled by two channels, per interface site (:math:`\nu = \Omega_a^{-2/3}` sites per area, :math:`\Omega_a`
+the atomic volume, :math:`c_{Mg} = x/\Omega_a`):
+
+- stripping leaves x/(1-x) Mg atoms behind per stripped Li atom:
+  :math:`\dot\theta_s = \frac{x}{1-x}\,\frac{i N_A}{F \nu}` (i > 0 the local stripping current density);
+- diffusion from the alloy below into the interface, a perfect sink for Mg while :math:`E_s \gg kT`
+  (semi-infinite, constant surface concentration): :math:`\nu\,\Delta\theta_d = 2 c_{Mg}\sqrt{D^*_{Mg}/\pi}\,
+  (\sqrt{t + \Delta t} - \sqrt t)`, t the time since the interface formed.
+
+Plating buries the covered sites under new Li: :math:`\dot\theta = -\theta\, |i| N_A / (F \nu)` (i < 0).
+The coverage stays at or below :math:`\theta_{eq}` of the local interface fraction. At 25 C and x = 0.03
+(D*_Mg = 2.06e-17 m2/s, V_m = 13.0 cm3/mol) diffusion alone fills the sites in about 3 s and stripping at
+0.5 mA/cm2 in about 13 s: the interface holds its equilibrium Mg within seconds of the first current.
+
+**Trap over the sites.** A vacancy in the first interface layer is bound by :math:`E_t` = 0.22 eV (0.50 -
+0.28 eV); a site with Mg on one of its :data:`INTERFACE_NEIGHBOURS` neighbours repels it by
+:math:`\Delta E_{Mg}` (0.53 - 0.50 eV). A site is clean with probability :math:`p_0 = (1-\theta)^z`, and the
+trapped population sees the Boltzmann average
+:math:`e^{E_{t,eff}/kT} = p_0 e^{E_t/kT} + (1 - p_0) e^{-\Delta E_{Mg}/kT}`.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from phasefield.constants import AVOGADRO, BOLTZMANN, FARADAY
+
+#: interface sites next to an interface site (a square (100) net): a site is clean when none holds Mg
+INTERFACE_NEIGHBOURS = 4
+
+
+def mclean_coverage(magnesium_fraction, segregation_energy: float, temperature: float):
+    """theta_eq = x e^(E_s/kT) / (1 - x + x e^(E_s/kT)) (numpy or float)."""
+    factor = np.exp(segregation_energy / (BOLTZMANN * temperature))
+    return magnesium_fraction * factor / (1.0 - magnesium_fraction + magnesium_fraction * factor)
+
+
+def trap_boltzmann_factor(trap: float, mg_repulsion: float, coverage, temperature: float):
+    """e^(E_t,eff / kT): the trap of the interface layer averaged over clean and Mg-neighboured sites."""
+    kt = BOLTZMANN * temperature
+    clean = (1.0 - np.asarray(coverage)) ** INTERFACE_NEIGHBOURS
+    return clean * np.exp(trap / kt) + (1.0 - clean) * np.exp(-mg_repulsion / kt)
+
+
+def interface_sites(molar_volume: float) -> float:
+    """nu = Omega_a^(-2/3): interface sites per m^2."""
+    return (molar_volume / AVOGADRO) ** (-2.0 / 3.0)
+
+
+@dataclass
+class InterfaceMgCoverage:
+    """The Mg coverage theta of interface sites (one value per site or per sampling point), advanced by the
+    supply of the module docstring; ``elapsed`` is the time since the interface formed (s)."""
+
+    magnesium_fraction: float  # x of the alloy (bulk)
+    segregation_energy: float  # E_s (J)
+    mg_tracer_diffusivity: float  # D*_Mg (m^2/s) at the temperature
+    molar_volume: float  # V_m (m^3/mol)
+    temperature: float  # K
+    coverage: np.ndarray
+    elapsed: float = 0.0
+
+    @classmethod
+    def as_formed(cls, magnesium_fraction: float, segregation_energy: float, mg_tracer_diffusivity: float,
+                  molar_volume: float, temperature: float, sites: int) -> "InterfaceMgCoverage":
+        """A fresh interface: the random alloy's share of Mg on every site, theta = x."""
+        return cls(magnesium_fraction, segregation_energy, mg_tracer_diffusivity, molar_volume, temperature,
+                   np.full(sites, magnesium_fraction))
+
+    def advance(self, dt: float, current_density, interface_fraction) -> None:
+        """Over ``dt`` (s) at the local ``current_density`` (A/m^2, > 0 stripping) and bulk-side Mg
+        ``interface_fraction`` at each site (numpy arrays or floats)."""
+        x, nu = self.magnesium_fraction, interface_sites(self.molar_volume)
+        atoms = np.asarray(current_density) * AVOGADRO / FARADAY  # Li atoms per m^2 and s (> 0 stripped)
+        stripping = x / (1.0 - x) * np.maximum(atoms, 0.0) / nu * dt
+        diffusion = (2.0 * x / (self.molar_volume / AVOGADRO) * np.sqrt(self.mg_tracer_diffusivity / np.pi)
+                     * (np.sqrt(self.elapsed + dt) - np.sqrt(self.elapsed)) / nu)
+        buried = np.exp(-np.maximum(-atoms, 0.0) / nu * dt)
+        limit = mclean_coverage(np.asarray(interface_fraction), self.segregation_energy, self.temperature)
+        self.coverage = np.minimum(self.coverage * buried + stripping + diffusion, np.maximum(limit, 0.0))
+        self.elapsed += dt
+
+    def state(self) -> dict:
+        return {"coverage": np.asarray(self.coverage).tolist(), "elapsed": self.elapsed}
+
+    def restore(self, state: dict) -> None:
+        self.coverage, self.elapsed = np.array(state["coverage"], dtype=float), state["elapsed"]

@@ -1,0 +1,77 @@
+"""Requirement: the interface Mg coverage follows its kinetic supply (stripping at x/(1-x) Mg atoms per Li atom,
+diffusion from the alloy into a perfect sink as 2 c sqrt(D t / pi)), is buried by plating, stays at or below
+McLean's isotherm, and the interface vacancy trap averaged over the sites goes from the seed's 0.22 eV on a clean
+interface to the Mg repulsion on a covered one."""
+
+import math
+
+import numpy as np
+import pytest
+
+from phasefield.interface_segregation import InterfaceMgCoverage, mclean_coverage, trap_boltzmann_factor
+
+EV = 1.602176634e-19
+KT = 1.380649e-23 * 298.15
+N_A, F = 6.02214076e23, 96485.33212
+V_M = 12.97e-6  # m^3/mol, Li0.97Mg0.03
+SITES = (V_M / N_A) ** (-2 / 3)
+D_MG = 2.06e-17  # m^2/s at 25 C (seed Suppl. Table 1)
+
+
+def coverage(diffusivity=D_MG, x=0.03, segregation=0.51 * EV, sites=3):
+    return InterfaceMgCoverage.as_formed(x, segregation, diffusivity, V_M, 298.15, sites)
+
+
+def test_the_trap_is_the_clean_value_on_a_clean_interface_and_the_mg_repulsion_on_a_covered_one():
+    kt = KT / EV
+    energy = [kt * math.log(trap_boltzmann_factor(0.22 * EV, 0.03 * EV, theta, 298.15)) for theta in (0.0, 0.5, 1.0)]
+    assert energy[0] == pytest.approx(0.22, rel=1e-12) and energy[2] == pytest.approx(-0.03, rel=1e-12)
+    # half covered: 1/16 of the sites have no Mg among their four neighbours
+    half = kt * math.log(math.exp(0.22 / kt) / 16 + 15 / 16 * math.exp(-0.03 / kt))
+    assert energy[1] == pytest.approx(half, rel=1e-12)
+
+
+def test_stripping_alone_brings_the_mg_the_stripped_li_leaves_behind():
+    theta = coverage(diffusivity=0.0)
+    current = np.array([5.0, 2.5, 0.0])  # A/m^2 at three sites
+    theta.advance(1.0, current, 0.03)
+    expected = 0.03 + 0.03 / 0.97 * current * N_A / F / SITES
+    assert theta.coverage == pytest.approx(expected, rel=1e-12)
+
+
+def test_diffusion_alone_follows_the_perfect_sink_law_whatever_the_steps():
+    one, many = coverage(), coverage()
+    one.advance(0.5, 0.0, 0.03)
+    for _ in range(50):
+        many.advance(0.01, 0.0, 0.03)
+    supplied = 2 * 0.03 / (V_M / N_A) * math.sqrt(D_MG * 0.5 / math.pi) / SITES
+    assert one.coverage == pytest.approx(0.03 + supplied, rel=1e-12)
+    assert many.coverage == pytest.approx(one.coverage, rel=1e-12) and many.elapsed == pytest.approx(0.5)
+
+
+def test_the_coverage_stops_at_mcleans_isotherm_of_the_local_fraction_and_within_seconds():
+    theta = coverage(diffusivity=D_MG)
+    local = np.array([0.03, 0.01, 1e-9])
+    times = []
+    while theta.elapsed < 60.0:
+        theta.advance(0.1, 5.0, local)
+        times.append((theta.elapsed, theta.coverage.copy()))
+    limit = mclean_coverage(local, 0.51 * EV, 298.15)
+    assert theta.coverage == pytest.approx(limit, rel=1e-12)
+    assert limit[2] < 0.5 < limit[0]
+    # the module's statement: diffusion and stripping at 0.5 mA/cm2 fill the sites within a few seconds
+    filled = next(t for t, c in times if c[0] >= limit[0] * (1 - 1e-6))
+    assert 1.0 < filled < 5.0
+
+
+def test_plating_buries_the_covered_sites_at_one_monolayer_per_monolayer():
+    theta = coverage(diffusivity=0.0)
+    theta.coverage[:] = 0.8
+    theta.advance(2.0, -5.0, 0.03)
+    assert theta.coverage == pytest.approx(0.8 * np.exp(-5.0 * N_A / F / SITES * 2.0), rel=1e-12)
+
+
+def test_li_has_no_mg_to_bring():
+    theta = coverage(x=0.0)
+    theta.advance(100.0, 5.0, 0.0)
+    assert np.all(theta.coverage == 0.0)
