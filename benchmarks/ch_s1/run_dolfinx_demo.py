@@ -1,6 +1,6 @@
 r"""CH-S1 with the formulation of the DOLFINx 0.11 Cahn-Hilliard demo (python/demo/demo_cahn-hilliard.py).
 
-As in the demo: P1 x P1 mixed space, theta = 0.5 on the c equation,
+As in the demo: P1 x P1 mixed space (``--degree 2``: P2 x P2), theta = 0.5 on the c equation,
 (c - c0, q) + dt (grad mu_mid, grad q) = 0 and (mu, v) - (df/dc, v) - lambda (grad c, grad v) = 0 with
 mu_mid = (1 - theta) mu0 + theta mu, df/dc by UFL differentiation, the form compiler's default
 quadrature, NonlinearProblem with SNES newtonls, no line search, convergence on the update
@@ -10,6 +10,11 @@ each Newton solve from the previous state.
 The demo starts from mu = 0 (``--initial-mu zero``); the default here sets mu0 to the L2 projection
 of f'(c0) - lambda lap(c0) (``consistent``), without which the first theta step is only first-order
 accurate. Both keep the demo's formulation of every step.
+
+``--solver phasefield`` solves the same residual with phasefield's Cahn-Hilliard solver options instead
+of the demo's (``phasefield.generic.evolution.solver_options``: Newton with a basic line search,
+converged on the residual, relative 1e-6, or on the update; ``--linear-solver`` GMRES + ASM/ILU(3),
+phasefield's default, or MUMPS), which separates the formulation from the solver options.
 """
 
 import os
@@ -28,23 +33,35 @@ from dolfinx import default_real_type, fem  # noqa: E402
 from dolfinx import mesh as dmesh  # noqa: E402
 from dolfinx.fem.petsc import LinearProblem, NonlinearProblem  # noqa: E402
 
+from phasefield.generic.evolution import LINEAR_SOLVERS, solver_options  # noqa: E402
 from phasefield.output.metadata import versions  # noqa: E402
 
 THETA = 0.5
+#: The demo's own SNES + KSP options: Newton without line search, converged on the update, MUMPS LU.
+DEMO_OPTIONS = {
+    "snes_type": "newtonls", "snes_linesearch_type": "none",
+    "snes_stol": np.sqrt(np.finfo(default_real_type).eps) * 1e-2, "snes_atol": 0, "snes_rtol": 0,
+    "ksp_type": "preonly", "pc_type": "lu", "pc_factor_mat_solver_type": "mumps",
+}
 
 
 def main() -> None:
     parser = common.base_parser(__doc__)
     parser.add_argument("--dt", type=float, required=True)
     parser.add_argument("--initial-mu", choices=["consistent", "zero"], default="consistent")
+    parser.add_argument("--degree", type=int, choices=[1, 2], default=1, help="Lagrange degree of c and mu")
+    parser.add_argument("--solver", choices=["demo", "phasefield"], default="demo",
+                        help="the demo's SNES/KSP options or phasefield's Cahn-Hilliard ones")
+    parser.add_argument("--linear-solver", choices=sorted(LINEAR_SOLVERS), default="gmres",
+                        help="linear solver of --solver phasefield (default: phasefield's, gmres)")
     args = parser.parse_args()
     comm = MPI.COMM_WORLD
     t_end, reports, steps_at = common.fixed_step_schedule(args)
 
     start = time.perf_counter()
     msh = dmesh.create_unit_square(comm, args.cells, args.cells, dmesh.CellType.triangle)
-    P1 = element("Lagrange", msh.basix_cell(), 1)
-    ME = fem.functionspace(msh, mixed_element([P1, P1]))
+    lagrange = element("Lagrange", msh.basix_cell(), args.degree)
+    ME = fem.functionspace(msh, mixed_element([lagrange, lagrange]))
     q, v = ufl.TestFunctions(ME)
     u, u0 = fem.Function(ME), fem.Function(ME)
     c, mu = ufl.split(u)
@@ -64,11 +81,7 @@ def main() -> None:
           + dt * ufl.inner(ufl.grad(mu_mid), ufl.grad(q)) * ufl.dx)
     F1 = (ufl.inner(mu, v) * ufl.dx - ufl.inner(dfdc, v) * ufl.dx
           - common.GRADIENT_COEFFICIENT * ufl.inner(ufl.grad(c), ufl.grad(v)) * ufl.dx)
-    petsc_options = {
-        "snes_type": "newtonls", "snes_linesearch_type": "none",
-        "snes_stol": np.sqrt(np.finfo(default_real_type).eps) * 1e-2, "snes_atol": 0, "snes_rtol": 0,
-        "ksp_type": "preonly", "pc_type": "lu", "pc_factor_mat_solver_type": "mumps",
-    }
+    petsc_options = DEMO_OPTIONS if args.solver == "demo" else solver_options(args.linear_solver)
     problem = NonlinearProblem(F0 + F1, u, petsc_options_prefix="demo_ch_", petsc_options=petsc_options)
     c_now = ufl.split(u)[0]
     energy_form = fem.form((common.double_well(c_now) + 0.5 * common.GRADIENT_COEFFICIENT
@@ -94,10 +107,15 @@ def main() -> None:
             energies[common.time_key(reports[steps_at.index(n)])] = energy()
     loop = time.perf_counter() - loop_start
 
+    solver = "demo" if args.solver == "demo" else f"phasefield/{args.linear_solver}"
+    newton = ("Newton (SNES, stol), MUMPS LU" if args.solver == "demo"
+              else f"phasefield's Newton (SNES, rtol/stol, basic line search), {args.linear_solver}")
+    p = args.degree
     record = {
-        "code": "demo", "setting": f"N={args.cells} dt={args.dt:g} mu0={args.initial_mu}", "ranks": comm.size,
-        "cells": args.cells, "mesh": f"unit square, {args.cells} x {args.cells} x 2 triangles, P1 x P1",
-        "scheme": "theta = 0.5 (DOLFINx demo), Newton (SNES, stol), MUMPS LU",
+        "code": "demo", "setting": f"N={args.cells} P{p} dt={args.dt:g} mu0={args.initial_mu} solver={solver}",
+        "ranks": comm.size, "cells": args.cells, "degree": p, "solver": solver,
+        "mesh": f"unit square, {args.cells} x {args.cells} x 2 triangles, P{p} x P{p}",
+        "scheme": f"theta = 0.5 (DOLFINx demo), {newton}",
         "controller": {"dt": args.dt, "initial_mu": args.initial_mu}, "t_end": t_end, "steps": steps_at[-1],
         "nonlinear_iterations": iterations,
         "setup_time_s": comm.allreduce(setup, op=MPI.MAX), "loop_time_s": comm.allreduce(loop, op=MPI.MAX),
