@@ -76,9 +76,19 @@ class InterfaceMgCoverage:
         return cls(magnesium_fraction, segregation_energy, mg_tracer_diffusivity, molar_volume, temperature,
                    np.full(sites, magnesium_fraction))
 
-    def advance(self, dt: float, current_density, interface_fraction) -> None:
+    def advance(self, dt: float, current_density, interface_fraction, samples: int = 1) -> np.ndarray:
         """Over ``dt`` (s) at the local ``current_density`` (A/m^2, > 0 stripping) and bulk-side Mg
-        ``interface_fraction`` at each site (numpy arrays or floats)."""
+        ``interface_fraction`` at each site (numpy arrays or floats, held over the step). Returns the coverage
+        at the midpoints of ``samples`` equal parts of the step (shape (samples, sites)), for averages over the
+        step of what the coverage sets; each supply term is exact for any split of the step."""
+        midpoints = []
+        for half in range(2 * samples):
+            self._advance(0.5 * dt / samples, current_density, interface_fraction)
+            if half % 2 == 0:
+                midpoints.append(np.array(self.coverage, dtype=float))
+        return np.array(midpoints)
+
+    def _advance(self, dt: float, current_density, interface_fraction) -> None:
         x, nu = self.magnesium_fraction, interface_sites(self.molar_volume)
         atoms = np.asarray(current_density) * AVOGADRO / FARADAY  # Li atoms per m^2 and s (> 0 stripped)
         stripping = x / (1.0 - x) * np.maximum(atoms, 0.0) / nu * dt

@@ -75,3 +75,14 @@ def test_li_has_no_mg_to_bring():
     theta = coverage(x=0.0)
     theta.advance(100.0, 5.0, 0.0)
     assert np.all(theta.coverage == 0.0)
+
+
+def test_the_midpoint_samples_of_a_step_are_the_coverage_at_those_times():
+    stepped, sampled = coverage(), coverage()
+    samples = stepped.advance(8.0, 5.0, 0.03, samples=4)
+    for k in range(4):
+        sampled.advance(1.0 if k == 0 else 2.0, 5.0, 0.03)
+        assert samples[k] == pytest.approx(sampled.coverage, rel=1e-12)
+    whole = coverage()
+    whole.advance(8.0, 5.0, 0.03)
+    assert stepped.coverage == pytest.approx(whole.coverage, rel=1e-12) and stepped.elapsed == pytest.approx(8.0)
