@@ -61,6 +61,8 @@ class VoidPhaseField(Contact):
         Column("gap", "1 when no contact is left (one continuous gap), else 0"),
         Column("nucleation_events", "voids nucleated in this step"),
         Column("interface_supersaturation_kT", "mean vacancy chemical potential on the interface (kT)"),
+        Column("interface_mg_coverage", "mean share of the interface sites holding Mg (kinetic supply by stripping "
+                                        "and diffusion up to McLean's isotherm; 0 in Li)"),
         Column("void_newton_iterations", "Newton iterations of the vacancy-void solve"),
         Column("phase_error", "local error estimate of phi in the step (backward Euler and stabilisation; the "
                               "step control keeps it near [time] phase_tolerance)"),
@@ -219,6 +221,7 @@ class VoidPhaseField(Contact):
             "gap": float(stats.gap),
             "nucleation_events": float(self._nucleated if stepped else 0),
             "interface_supersaturation_kT": self._comm.bcast(supersaturation, root=0),
+            "interface_mg_coverage": float(np.mean(self.mg_coverage.coverage)),
             "void_newton_iterations": float(self._iterations if stepped else 0),
             "phase_error": self.phase_error if stepped else 0.0,
             "void_volume_share": balance.volume_share,

@@ -25,7 +25,8 @@ ELECTROCHEMISTRY = ["cell_voltage_V", "overpotential_V", "contact_fraction", "ma
 MAGNESIUM = ["interface_x_Mg", "max_x_Mg", "foil_mean_x_Mg", "plated_layer_relative_Mg"]
 PRESCRIBED = ["voids_per_100um", "mean_void_width_um", "max_void_height_um"]
 PHASE_FIELD = ["voids_per_100um", "mean_void_width_um", "max_void_width_um", "max_void_height_um", "gap",
-               "nucleation_events", "interface_supersaturation_kT", "void_newton_iterations", "phase_error",
+               "nucleation_events", "interface_supersaturation_kT", "interface_mg_coverage", "void_newton_iterations",
+               "phase_error",
                "void_volume_share", "effective_void_height_um"]
 EXPECTED = {
     "small_limg.toml": [*MAGNESIUM],
