@@ -194,6 +194,9 @@ class Voids(Strict):
     two steps, a splitting error O(dt^2)) or ``previous_step`` (phi* = phi^n, O(dt): the scheme until
     issue 22) (:mod:`phasefield.physics.voids`). ``surface_diffusion``: surface diffusion on the void surfaces,
     a tangential vacancy mobility in the diffuse interface with the metal set's D_s (off by default).
+    ``flaws``: the metal set's interface flaws (spacing, median radius, spread), seeded from ``seed``, become
+    voids at their Gibbs-Thomson threshold (:mod:`phasefield.physics.flaw_activation`; 2-D windows; off by
+    default).
     """
 
     interface_width: quantity("length", gt=0.0) = to_si("0.5 um", "length")
@@ -204,6 +207,7 @@ class Voids(Strict):
     contact_measure: Literal["sharp", "diffuse"] = "sharp"
     stabilization: Literal["extrapolated", "previous_step"] = "extrapolated"
     surface_diffusion: bool = False
+    flaws: bool = False
 
 
 class Creep(Strict):
@@ -376,3 +380,9 @@ class Case(Strict):
     solver: Solver = Solver()
     output: Output = Output()
     sweep: Sweep | None = None
+
+    @model_validator(mode="after")
+    def _flaws_in_two_dimensions(self):
+        if self.voids.flaws and self.mesh.dimension == 3:
+            raise ValueError("`voids.flaws` needs a 2-D window (mesh.dimension = 2)")
+        return self

@@ -96,14 +96,16 @@ class InterfaceNucleation:
         self.nucleated_volume += self.nucleus_volume * int(chosen.sum())
         return self.positions[chosen]
 
-    def nucleus_factor(self, x: np.ndarray, centres: np.ndarray, normal_axis: int) -> np.ndarray:
+    def nucleus_factor(self, x: np.ndarray, centres: np.ndarray, normal_axis: int,
+                       radii: np.ndarray | None = None) -> np.ndarray:
         """Factor multiplying phi at points x (shape (3, n)) for nuclei at ``centres`` (sites of
-        :meth:`decide`: x in 2-D, (x, z) in 3-D)."""
+        :meth:`decide`: x in 2-D, (x, z) in 3-D) of the nucleus radius, or of ``radii`` (m, one per centre)."""
         factor = np.ones(x.shape[1])
-        for centre in np.reshape(centres, (len(centres), -1)):
+        radii = np.full(len(centres), self.nucleus_radius) if radii is None else radii
+        for centre, radius in zip(np.reshape(centres, (len(centres), -1)), radii, strict=True):
             along = np.sqrt(sum((x[k] - c) ** 2 for k, c in enumerate(centre)))  # |x - c| exactly in 2-D
             r = np.hypot(along, x[normal_axis])
-            factor *= 0.5 * (1 + np.tanh((r - self.nucleus_radius) / self.edge_width))
+            factor *= 0.5 * (1 + np.tanh((r - radius) / self.edge_width))
         return factor
 
     def state(self) -> dict:

@@ -102,11 +102,6 @@ def flat_supersaturation(current_density: float, molar_volume: float, sink_lengt
     return math.log1p(injection * sink_length * correlation_factor / self_diffusivity)
 
 
-def gibbs_thomson_threshold(surface_energy: float, molar_volume: float, temperature: float, radius):
-    """mu (kT) above which a cylindrical flaw of ``radius`` grows: gamma Omega_a / (kT r)."""
-    return surface_energy * atomic_volume(molar_volume) / (BOLTZMANN * temperature * np.asarray(radius))
-
-
 def interface_capture_length(trap: float, escape_barrier: float, molar_volume: float, temperature: float) -> float:
     """lambda_Gamma = a exp((E_t + E_esc) / 2kT) (m), a = Omega_a^(1/3)."""
     spacing = atomic_volume(molar_volume) ** (1.0 / 3.0)

@@ -25,10 +25,11 @@ import math
 import numpy as np
 
 from phasefield.constants import BOLTZMANN, FARADAY
+from phasefield.interface_flaws import Flaws, gibbs_thomson_threshold
 from phasefield.interface_segregation import InterfaceMgCoverage, trap_boltzmann_factor
 from phasefield.reduced import laws
 from phasefield.reduced.capture import VacancyPartition
-from phasefield.reduced.population import Flaws, VoidPopulation
+from phasefield.reduced.population import VoidPopulation
 from phasefield.reduced.settings import CORRELATION_FACTOR_BCC, ReducedSettings
 
 #: a sub-step lets the footprints grow by at most this share of the contact length
@@ -133,7 +134,7 @@ class InterfaceModel:
         if self.flaws.position.size == 0:
             return
         self.flaws.take(self.voids.covers(self.flaws.position))
-        threshold = laws.gibbs_thomson_threshold(s.surface_energy, s.molar_volume, s.temperature, self.flaws.radius)
+        threshold = gibbs_thomson_threshold(s.surface_energy, s.molar_volume, s.temperature, self.flaws.radius)
         active = self.flaws.take(threshold < self.supersaturation)
         if active.position.size:
             before = self.voids.volume

@@ -3,8 +3,8 @@
 A void is its centre x, footprint w and cross-section A per unit depth (m, m, m^2); its mean height is
 A / w and its largest height that of a semi-ellipse (:func:`phasefield.reduced.laws.largest_height`).
 Footprints never overlap: voids that touch coalesce (:meth:`VoidPopulation.coalesce`: areas add, the
-footprint is the union of the two). A flaw is a position and a radius; it becomes a void (its equilibrium
-cap) when it activates. Statistics are counted as the finite-element runs count them
+footprint is the union of the two). A flaw (:class:`phasefield.interface_flaws.Flaws`) becomes a void (its
+equilibrium cap) when it activates. Statistics are counted as the finite-element runs count them
 (:mod:`phasefield.output.void_statistics`): voids per 100 um, a gap when no contact is left.
 """
 
@@ -13,30 +13,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from phasefield.reduced.laws import cap_area_coefficient, largest_height
-
-
-@dataclass
-class Flaws:
-    """Dormant interface flaws: positions and radii (m)."""
-
-    position: np.ndarray
-    radius: np.ndarray
-
-    @classmethod
-    def seeded(cls, strip_width: float, spacing: float, median_radius: float, spread: float,
-               seed: int) -> "Flaws":
-        """A Poisson number (mean strip_width / spacing) of flaws, uniform along the strip, log-normal radii
-        (median, spread = sd of ln r), from the generator of ``seed`` alone."""
-        rng = np.random.default_rng(seed)
-        count = rng.poisson(strip_width / spacing)
-        position = np.sort(rng.uniform(0.0, strip_width, count))
-        return cls(position, median_radius * np.exp(spread * rng.standard_normal(count)))
-
-    def take(self, chosen: np.ndarray) -> "Flaws":
-        """The flaws ``chosen`` (a mask), removed from these."""
-        taken = Flaws(self.position[chosen], self.radius[chosen])
-        self.position, self.radius = self.position[~chosen], self.radius[~chosen]
-        return taken
 
 
 @dataclass

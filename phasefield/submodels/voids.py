@@ -16,7 +16,9 @@ from dolfinx import fem
 from mpi4py import MPI
 
 from phasefield.case import ResolvedCase
+from phasefield.constants import FARADAY
 from phasefield.generic.free_energy import well_and_gradient_coefficients
+from phasefield.interface_flaws import Flaws, gibbs_thomson_threshold
 from phasefield.interface_segregation import InterfaceMgCoverage
 from phasefield.output.interface_profile import InterfaceProfile
 from phasefield.output.void_statistics import (
@@ -27,6 +29,7 @@ from phasefield.output.void_statistics import (
     statistics_of_runs,
 )
 from phasefield.physics.contact import sharpened_contact
+from phasefield.physics.flaw_activation import FlawActivation
 from phasefield.physics.nucleation import InterfaceNucleation
 from phasefield.physics.vacancies import VacancyProperties
 from phasefield.physics.voids import QUADRATURE_DEGREE, STABILIZATION, VacancyVoidSystem
@@ -59,7 +62,7 @@ class VoidPhaseField(Contact):
         Column("max_void_width_um", "largest interface void width", "um", "m"),
         Column("max_void_height_um", "largest void height above the interface", "um", "m"),
         Column("gap", "1 when no contact is left (one continuous gap), else 0"),
-        Column("nucleation_events", "voids nucleated in this step"),
+        Column("nucleation_events", "voids nucleated in this step (nuclei and inserted flaws)"),
         Column("interface_supersaturation_kT", "mean vacancy chemical potential on the interface (kT)"),
         Column("interface_mg_coverage", "mean share of the interface sites holding Mg (kinetic supply by stripping "
                                         "and diffusion up to McLean's isotherm; 0 in Li)"),
@@ -77,7 +80,7 @@ class VoidPhaseField(Contact):
 
     def __init__(self, interface: InterfaceFields, properties: VacancyProperties, system: VacancyVoidSystem,
                  nucleation: InterfaceNucleation, x_mg, mg_coverage: InterfaceMgCoverage,
-                 contact_measure: str = "sharp"):
+                 flaws: FlawActivation | None = None, contact_measure: str = "sharp"):
         super().__init__(interface)
         #: the contact a(phi) of the kinetics (``[voids] contact_measure``; the metal fraction if diffuse)
         self._contact = (fem.Function(interface.metal_space, name="contact") if contact_measure == "sharp"
@@ -85,6 +88,8 @@ class VoidPhaseField(Contact):
         self.window, self.properties, self.system, self.nucleation = interface.window, properties, system, nucleation
         #: the interface Mg coverage at the nucleation sites (kinetic supply, :mod:`phasefield.interface_segregation`)
         self.mg_coverage = mg_coverage
+        #: the interface flaws that become voids (``[voids] flaws``), or None
+        self.flaws = flaws
         self._to_metal = interface.to_metal
         self.system.set_state(lambda x: np.ones(x.shape[1]), lambda x: np.zeros(x.shape[1]))
         space = interface.metal_space
@@ -136,7 +141,14 @@ class VoidPhaseField(Contact):
         )
         mg_coverage = properties.fresh_interface_coverage(metal["magnesium_fraction"], mg_tracer, metal["molar_volume"],
                                                           len(nucleation.positions))
-        return cls(interface, properties, system, nucleation, interdiffusion.fraction, mg_coverage,
+        flaws = None
+        if settings.flaws:
+            flaws = FlawActivation(
+                Flaws.seeded(case.mesh.width, metal["flaw_spacing"], metal["flaw_median_radius"],
+                             metal["flaw_size_spread"], settings.seed),
+                gibbs_thomson_threshold(metal["surface_energy"], metal["molar_volume"], temperature, 1.0),
+                metal["flaw_spacing"], settings.nucleus_radius)
+        return cls(interface, properties, system, nucleation, interdiffusion.fraction, mg_coverage, flaws,
                    settings.contact_measure)
 
     @property
@@ -173,7 +185,8 @@ class VoidPhaseField(Contact):
 
     def nucleate(self, step: StepConditions) -> None:
         """Advance the interface Mg coverage over the step (its local current and Mg fraction), then draw
-        nucleation events at the trap that coverage leaves, averaged over the step, and insert the nuclei."""
+        nucleation events at the trap that coverage leaves, averaged over the step, activate and grow the
+        flaws, and insert the nuclei and the flaws that reached the resolved size."""
         samples = self._interface_samples()
         sites = None
         if self._comm.rank == 0:
@@ -184,10 +197,25 @@ class VoidPhaseField(Contact):
         coverage = self.mg_coverage.advance(step.dt, current, x_mg, COVERAGE_SAMPLES)
         trap = np.mean(self.properties.trap_factor(coverage), axis=0)  # over the step: the coverage fills in seconds
         centres = self.nucleation.decide(mu, trap, phi, step.dt)
-        if centres.size:
-            self.system.insert_voids(self.nucleation.nucleus_factor(self._phi_points.T, centres,
-                                                                    self.window.normal_axis))
-        self._nucleated = len(centres)
+        flaws = self._activate_flaws(samples, step.dt)
+        if centres.size or flaws.position.size:
+            points, axis = self._phi_points.T, self.window.normal_axis
+            factor = self.nucleation.nucleus_factor(points, centres, axis) if centres.size else 1.0
+            if flaws.position.size:
+                factor = factor * self.nucleation.nucleus_factor(points, flaws.position, axis, flaws.radius)
+            self.system.insert_voids(factor)
+        self._nucleated = len(centres) + flaws.position.size
+
+    def _activate_flaws(self, samples: dict[str, np.ndarray] | None, dt: float) -> Flaws:
+        """The flaws to insert in this step (none without ``[voids] flaws``), decided alike on every rank
+        from the interface values of rank 0."""
+        if self.flaws is None:
+            return Flaws(np.zeros(0), np.zeros(0))
+        nodes = None
+        if self._comm.rank == 0:
+            nodes = (samples["x_um"] * si_factor("um", "m"), samples["mu"], samples["phi"],
+                     samples["current"] * self.system.molar_volume / FARADAY)
+        return self.flaws.decide(*self._comm.bcast(nodes, root=0), dt)
 
     @property
     def contact(self) -> fem.Function:
@@ -257,6 +285,7 @@ class VoidPhaseField(Contact):
 
     def checkpoint_state(self) -> dict:
         return {"nucleation": self.nucleation.state(), "mg_coverage": self.mg_coverage.state(),
+                "flaws": self.flaws.state() if self.flaws else None,
                 "injection_debt": self.system.injection_debt,
                 "previous_dt": self.system.previous_dt, "phase_error": self.phase_error}
 
@@ -265,6 +294,8 @@ class VoidPhaseField(Contact):
         self.nucleation.restore(state["nucleation"])
         if "mg_coverage" in state:  # checkpoints before 2026-12-05 (fifth session): the interface as formed
             self.mg_coverage.restore(state["mg_coverage"])
+        if self.flaws and state.get("flaws"):
+            self.flaws.restore(state["flaws"])
         self.system.injection_debt = state.get("injection_debt", 0.0)  # checkpoints before 2026-12-05: none
         self.system.previous_dt = state.get("previous_dt", 0.0)
         self.phase_error = state.get("phase_error", 0.0)  # checkpoints before 2026-12-05: none
@@ -272,14 +303,17 @@ class VoidPhaseField(Contact):
 
     def snapshot(self) -> tuple:
         system = self.system
-        return (system.u.x.array.copy(), self.nucleation.state(), self.mg_coverage.state(), system.injection_debt,
+        return (system.u.x.array.copy(), self.nucleation.state(), self.mg_coverage.state(),
+                self.flaws.state() if self.flaws else None, system.injection_debt,
                 system.phi_previous.x.array.copy(), system.previous_dt, self.phase_error,
                 self.phase_error_dt)
 
     def restore(self, snapshot: tuple) -> None:
-        (u, nucleation, mg_coverage, self.system.injection_debt, phi_previous, self.system.previous_dt,
+        (u, nucleation, mg_coverage, flaws, self.system.injection_debt, phi_previous, self.system.previous_dt,
          self.phase_error, self.phase_error_dt) = snapshot
         self.mg_coverage.restore(mg_coverage)
+        if flaws:
+            self.flaws.restore(flaws)
         self.system.u.x.array[:] = u
         self.system.u_old.x.array[:] = u
         self.system.phi_previous.x.array[:] = phi_previous
