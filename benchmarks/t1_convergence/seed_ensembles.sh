@@ -9,11 +9,21 @@
 #   benchmarks/t1_convergence/seed_ensembles.sh t2 /work/runs/ens_t2
 # Then the figure and the table (docs/figures/ensembles/):
 #   .venv/bin/python postprocessing/ensemble_figure.py /work/runs/ens_r1 /work/runs/ens_t2 docs/figures/ensembles
+# With the interface flaws of the metal sets ([voids] flaws, issue 23 item 4; 8 seeds each), a third argument:
+#   benchmarks/t1_convergence/seed_ensembles.sh t1 /work/runs/ens_t1_flaws flaws
+#   benchmarks/t1_convergence/seed_ensembles.sh t2 /work/runs/ens_t2_flaws flaws
+#   .venv/bin/python postprocessing/ensemble_figure.py /work/runs/ens_t1_flaws /work/runs/ens_t2_flaws \
+#       docs/figures/ensembles_flaws
 set -euo pipefail
 export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1
 target=$1
 out=$2
 window=(--set creep.model=none --set 'mesh.width=20 um' --set mesh.cells_along_interface=80)
+t2_seeds='[1,2,3,4,5]'
+if [ "${3:-}" = flaws ]; then
+  window+=(--set voids.flaws=true)
+  t2_seeds='[1,2,3,4,5,6,7,8]'
+fi
 
 ensemble() {  # case, seeds (TOML list), protocol step, output directory
   .venv/bin/phasefield sweep "$1" -o "$4" --overwrite -j 1 "${window[@]}" \
@@ -23,7 +33,7 @@ ensemble() {  # case, seeds (TOML list), protocol step, output directory
 case $target in
   t1) ensemble cases/t1_li_strip_voids.toml '[1,2,3,4,5,6,7,8]' \
         'Strip at 0.5 mA/cm^2 until 1 mAh/cm^2 or overpotential 0.15 V' "$out" ;;
-  t2) ensemble cases/t2_limg_strip_voids.toml '[1,2,3,4,5]' \
+  t2) ensemble cases/t2_limg_strip_voids.toml "$t2_seeds" \
         'Strip at 0.5 mA/cm^2 until 4 mAh/cm^2 or overpotential 0.15 V' "$out" ;;
-  *) echo "usage: $0 t1|t2 OUTPUT_DIR" >&2; exit 2 ;;
+  *) echo "usage: $0 t1|t2 OUTPUT_DIR [flaws]" >&2; exit 2 ;;
 esac
