@@ -19,8 +19,8 @@ all by ``report.py``'s definitions (the drops: its rule for splits, the largest 
 ``report.WIDTH_DROP`` from one SEM frame to the next; a gap after an open void counts as a drop).
 """
 
+import argparse
 import json
-import sys
 from pathlib import Path
 
 import matplotlib
@@ -249,4 +249,9 @@ def main(li_sweep: Path, limg_sweep: Path, output: Path) -> dict:
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]))
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("li_sweep", type=Path, help="the Li (T1) sweep folder over voids.seed")
+    parser.add_argument("limg_sweep", type=Path, help="the Li-Mg (T2) sweep folder over voids.seed")
+    parser.add_argument("output", type=Path, help="folder for the figure and the JSON table")
+    arguments = parser.parse_args()
+    main(arguments.li_sweep, arguments.limg_sweep, arguments.output)
