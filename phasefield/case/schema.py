@@ -221,11 +221,15 @@ class Creep(Strict):
     them;
     or ``metal_fraction``, those at a metal fraction of at least 1/2 (the others are traction
     free; the default until 2026-11-26) (:mod:`phasefield.physics.creep_flow`).
+    ``resolve_tolerance``: a step keeps the last creep velocity (no solve) while the metal fraction (absolute)
+    and the vacancy-sink divergence and plating speed (relative to their largest values) differ from those of
+    the last solve by less than this at every vertex; 0 (default): a solve every step.
     """
 
     model: Literal["none", "power_law"] = "none"
     interface: Literal["slip", "stick"] = "slip"
     contact: Literal["unilateral", "impenetrable", "metal_fraction"] = "unilateral"
+    resolve_tolerance: float = Field(default=0.0, ge=0.0, lt=1.0)
 
 
 def _non_decreasing(values: list[float]) -> list[float]:

@@ -86,6 +86,10 @@ class CreepFlow:
         #: unilateral: whether each local interface facet is in contact (v_n = 0)
         self.in_contact = np.ones(self._facets.size, dtype=bool)
         self.creep: PowerLawCreep | None = None
+        #: the drivers of the flow at the vertices (metal fraction, div v, plating speed), now and at the last
+        #: solve: their change decides whether a lagged solve may be skipped (:meth:`drivers_change`)
+        self._drivers: list[fem.Function] = []
+        self.solved_drivers: list[np.ndarray] = []
 
     def bind(self, divergence, metal_fraction, plating_rate=None) -> None:
         """Build the creep problem with div v = ``divergence`` (1/s, UFL), the void model's
@@ -97,15 +101,21 @@ class CreepFlow:
         self.creep = PowerLawCreep(self._metal, self._law, self._pressure, phi=self._phi, divergence=divergence,
                                    interface=self._interface, contact_facets=self.contact_facets(),
                                    interface_growth=plating_rate)
+        space = self._phi.function_space
+        self._driver_expressions = [fem.Expression(driver, space.element.interpolation_points)
+                                    for driver in (divergence, plating_rate) if driver is not None]
+        self._drivers = [fem.Function(space) for _ in self._driver_expressions]
         normal = self.creep.space.sub(0).sub(self._normal_axis)
         fdim = self._metal.mesh.topology.dim - 1
         self._normal_dofs = np.array([fem.locate_dofs_topological(normal, fdim, [facet], remote=False)
                                       for facet in self._facets], dtype=np.int32).reshape(self._facets.size, -1)
 
     def set_stack_pressure(self, pressure: float) -> None:
-        """The stack pressure (Pa) of the next solves (:meth:`PowerLawCreep.set_stack_pressure`)."""
+        """The stack pressure (Pa) of the next solves (:meth:`PowerLawCreep.set_stack_pressure`); a new pressure
+        makes the drivers' change infinite (:meth:`drivers_change`)."""
         if pressure != self._pressure:
             self._pressure = pressure
+            self.solved_drivers = []
             if self.creep is not None:
                 self.creep.set_stack_pressure(pressure)
 
@@ -148,7 +158,29 @@ class CreepFlow:
             more = self.creep.solve()
             picard, newton = picard + more[0], newton + more[1]
         self.velocity.interpolate(self.creep.velocity)
+        self.solved_drivers = [array.copy() for array in self._driver_values()]
         return picard, newton
+
+    def drivers_change(self) -> float:
+        """The largest change of the flow's drivers at the vertices since the last :meth:`solve`: of the metal
+        fraction (absolute), and of div v and the plating speed relative to their largest magnitude at that
+        solve; infinite before the first solve."""
+        if not self.solved_drivers:
+            return np.inf
+        change = 0.0
+        for k, (now, then) in enumerate(zip(self._driver_values(), self.solved_drivers, strict=True)):
+            scale = 1.0 if k == 0 else self._metal.mesh.comm.allreduce(float(np.max(np.abs(then), initial=0.0)),
+                                                                        op=MPI.MAX)
+            local = float(np.max(np.abs(now - then), initial=0.0))
+            change = max(change, local / scale if scale > 0.0 else (np.inf if local > 0.0 else 0.0))
+        return self._metal.mesh.comm.allreduce(change, op=MPI.MAX)
+
+    def _driver_values(self) -> list[np.ndarray]:
+        """The metal fraction and the other drivers interpolated at the vertices now (local arrays)."""
+        self._phi.interpolate(self._source)
+        for driver, expression in zip(self._drivers, self._driver_expressions, strict=True):
+            driver.interpolate(expression)
+        return [self._phi.x.array, *(driver.x.array for driver in self._drivers)]
 
     def lifted_off_share(self) -> float:
         """The share of the interface facets where metal (midpoint metal fraction >= 1/2) lifts off: released

@@ -116,14 +116,21 @@ class CreepSinkFlow(SinkFlow):
     #: the checkpoint state's key of the active set (absent in checkpoints before 2026-12-05: full contact)
     RELEASED_FACETS = "creep_released_facet_midpoints"
 
-    def __init__(self, flow: CreepFlow, interface: InterfaceFields):
+    def __init__(self, flow: CreepFlow, interface: InterfaceFields, resolve_tolerance: float = 0.0):
         super().__init__(flow, interface)
         self.iterations = 0
+        #: ``[creep] resolve_tolerance``: the last velocity is kept while the drivers changed by less
+        self.resolve_tolerance = resolve_tolerance
 
     def advance(self, step: StepConditions) -> None:
-        """The creep flow over ``step``, under the step's stack pressure."""
+        """The creep flow over ``step``, under the step's stack pressure; skipped (the last velocity kept, 0
+        iterations) while the flow's drivers (metal fraction, sink divergence, plating speed) differ from those
+        of the last solve by less than ``resolve_tolerance`` (:meth:`CreepFlow.drivers_change`)."""
         if step.stack_pressure is not None:
             self.flow.set_stack_pressure(step.stack_pressure)
+        if self.resolve_tolerance > 0.0 and self.flow.drivers_change() < self.resolve_tolerance:
+            self.iterations = 0
+            return
         self.iterations = sum(self.flow.solve())
 
     def values(self, step: StepConditions) -> dict[str, float]:
@@ -135,16 +142,20 @@ class CreepSinkFlow(SinkFlow):
         return {self.RELEASED_FACETS: self.flow.released_facet_midpoints()}
 
     def restart(self, state: dict) -> None:
+        """The unknowns and the active set; the drivers of the last solve are not stored, so the first step
+        after a restart solves (with ``resolve_tolerance`` > 0 a restart differs within that tolerance)."""
         super().restart(state)
         self.flow.release_facets_at(state.get(self.RELEASED_FACETS, []))
+        self.flow.solved_drivers = []
 
-    def snapshot(self) -> tuple[np.ndarray, np.ndarray]:
-        return super().snapshot(), self.flow.in_contact.copy()
+    def snapshot(self) -> tuple[np.ndarray, np.ndarray, list[np.ndarray]]:
+        return super().snapshot(), self.flow.in_contact.copy(), [a.copy() for a in self.flow.solved_drivers]
 
-    def restore(self, snapshot: tuple[np.ndarray, np.ndarray]) -> None:
-        state, in_contact = snapshot
+    def restore(self, snapshot: tuple[np.ndarray, np.ndarray, list[np.ndarray]]) -> None:
+        state, in_contact, drivers = snapshot
         super().restore(state)
         self.flow.in_contact = in_contact.copy()
+        self.flow.solved_drivers = [a.copy() for a in drivers]
 
 
 @register("creep", "none")
@@ -163,4 +174,4 @@ def build_creep_flow(resolved: ResolvedCase, interface: InterfaceFields, moves_m
     case = resolved.case
     law = NortonLaw.from_parameters(resolved.parameters("metal"), case.cell.temperature)
     flow = CreepFlow(interface.window.metal, law, case.cell.stack_pressure, case.creep.interface, case.creep.contact)
-    return CreepSinkFlow(flow, interface)
+    return CreepSinkFlow(flow, interface, case.creep.resolve_tolerance)
