@@ -224,12 +224,15 @@ class Creep(Strict):
     ``resolve_tolerance``: a step keeps the last creep velocity (no solve) while the metal fraction (absolute)
     and the vacancy-sink divergence and plating speed (relative to their largest values) differ from those of
     the last solve by less than this at every vertex; 0 (default): a solve every step.
+    ``capillary``: the capillary (Laplace) force of the void surfaces in the momentum balance, at the metal set's
+    surface energy (:mod:`phasefield.physics.creep`; off by default).
     """
 
     model: Literal["none", "power_law"] = "none"
     interface: Literal["slip", "stick"] = "slip"
     contact: Literal["unilateral", "impenetrable", "metal_fraction"] = "unilateral"
     resolve_tolerance: float = Field(default=0.0, ge=0.0, lt=1.0)
+    capillary: bool = False
 
 
 def _non_decreasing(values: list[float]) -> list[float]:

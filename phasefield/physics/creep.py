@@ -50,7 +50,17 @@ Momentum and mass balance of the metal (no inertia, no elasticity), for the velo
   metal, much faster than a sharp hole: docs/creep.md, "Equations");
 - :math:`s` (1/s) the prescribed divergence, e.g. the vacancy sinks :math:`s = -k_s(c_v - c_v^{eq})`,
   applied in the metal (weight m);
-- :math:`\mathbf{f}` a body force (N/m^3): zero in the battery, for verification.
+- :math:`\mathbf{f}` a body force (N/m^3): zero in the battery, for verification, plus the capillary
+  (Laplace) force of the diffuse void surface where a gradient-energy coefficient :math:`\kappa` is given
+  (``gradient_energy``), :math:`\mathbf{f}_K = -\kappa\,|\mathbf{g}|^2(\nabla\cdot\mathbf{n})\,\mathbf{n}`,
+  :math:`\mathbf{n} = \mathbf{g}/|\mathbf{g}|`, :math:`\mathbf{g}` the gradient of :math:`\phi` projected on
+  P1 (lumped :math:`L^2`, refreshed at every solve). Across an equilibrium interface :math:`\int\kappa|\nabla
+  \phi|^2 = \gamma`, so it integrates to the Laplace traction :math:`-\gamma K\mathbf{n}` (a void of radius a
+  is pulled shut by :math:`\gamma/a`). It is the curvature part of the divergence of the Korteweg stress
+  :math:`\kappa(|\nabla\phi|^2\mathbf{I} - \nabla\phi\otimes\nabla\phi)`; the rest, a tangential tension
+  that the pressure balances at equilibrium, is left out: as a stress it loads the creeping diffuse layer with
+  :math:`\gamma/\delta` instead of :math:`\gamma/a`, which a stress exponent of 6.6 turns into closure rates
+  100-700x too fast on meshes that resolve the layer with 7-14 cells (measured, docs/creep.md).
 
 Boundary conditions (:class:`phasefield.mesh.FacetTag`):
 
@@ -149,6 +159,8 @@ MIN_VISCOSITY_RATIO = 1e-6
 VOID_VISCOSITY_RATIO = 1e-2
 #: Quadrature degree of the residual and its Jacobian (the same for both: an exact Newton matrix).
 QUADRATURE_DEGREE = 4
+#: |g|^2 floor (1/m^2) of the capillary force's normal g/|g|: negligible against an interface's (1/delta)^2 ~ 1e13
+GRADIENT_FLOOR = 1.0
 #: Picard hands over to Newton when the velocity changes by less than the first of these (relative,
 #: max norm); each time Newton fails, Picard continues from there to the next one and Newton retries.
 PICARD_STAGES = (3e-2, 1e-3, 1e-5)
@@ -267,12 +279,14 @@ class PowerLawCreep:
                  lateral_velocity: Callable | None = None, body_force: ufl.core.expr.Expr | None = None,
                  stress_scale: float | None = None, max_viscosity: float = DEFAULT_MAX_VISCOSITY,
                  min_viscosity: float | None = None, void_viscosity: float | None = None,
-                 picard_iterations: int = 100, interface_growth: ufl.core.expr.Expr | None = None):
+                 picard_iterations: int = 100, interface_growth: ufl.core.expr.Expr | None = None,
+                 gradient_energy: float | None = None):
         """``interface``: "slip" (default) or "stick" on the contact; ``interface_growth`` g (m/s, a UFL
         expression on the metal mesh, read at every solve; None: 0), the normal speed of the metal on the
         contact facets; ``lateral_velocity``: x -> v (m/s, shape (gdim, N)) prescribed on the lateral sides
         instead of symmetry;
-        ``body_force`` f (N/m^3); viscosities in Pa s (defaults in the module docstring);
+        ``body_force`` f (N/m^3); ``gradient_energy`` kappa (J/m) of the capillary force (None: none);
+        viscosities in Pa s (defaults in the module docstring);
         ``picard_iterations`` bounds each Picard stage."""
         if interface not in ("slip", "stick"):
             raise ValueError(f"interface must be 'slip' or 'stick', not {interface!r}")
@@ -306,6 +320,10 @@ class PowerLawCreep:
         self.pressure = fem.Function(pressure_space, name="pressure")
 
         self.phi = fem.Constant(mesh, PETSc.ScalarType(1.0)) if phi is None else phi
+        self._gradient_form = None
+        if gradient_energy:
+            capillary = self._capillary_force(mesh, gradient_energy)
+            body_force = capillary if body_force is None else capillary + body_force
         self.stack_pressure = fem.Constant(mesh, PETSc.ScalarType(stack_pressure / sigma0))
         self.picard_blend = fem.Constant(mesh, PETSc.ScalarType(1.0))
         self._coefficients = self._scaled_coefficients(mesh, divergence, body_force)
@@ -320,6 +338,31 @@ class PowerLawCreep:
         self._build_problems()
         self.set_contact(contact_facets)
         self._diagnostics = self._diagnostic_forms(mesh, divergence)
+
+    def _capillary_force(self, mesh: dmesh.Mesh, kappa: float) -> ufl.core.expr.Expr:
+        """f_K (N/m^3, UFL) of the module docstring, on the lumped P1 projection of grad phi."""
+        space = fem.functionspace(mesh, ("Lagrange", 1, (mesh.geometry.dim,)))
+        self._phi_gradient = fem.Function(space, name="metal_fraction_gradient")
+        test = ufl.TestFunction(space)
+        self._gradient_form = fem.form(ufl.inner(ufl.grad(self.phi), test) * ufl.dx)
+        self._lumped_mass = fem.petsc.assemble_vector(fem.form(ufl.inner(ufl.as_vector([1.0] * mesh.geometry.dim),
+                                                                         test) * ufl.dx))
+        self._lumped_mass.ghostUpdate(addv=PETSc.InsertMode.ADD, mode=PETSc.ScatterMode.REVERSE)
+        g = self._phi_gradient
+        magnitude = ufl.sqrt(ufl.dot(g, g) + GRADIENT_FLOOR)
+        normal = g / magnitude
+        return -2.0 * metal_weight(self.phi) * kappa * ufl.dot(g, g) * ufl.div(normal) * normal
+
+    def _refresh_phi_gradient(self) -> None:
+        """g = the lumped L2 projection of grad phi on P1 (for the capillary force)."""
+        if self._gradient_form is None:
+            return
+        vector = fem.petsc.assemble_vector(self._gradient_form)
+        vector.ghostUpdate(addv=PETSc.InsertMode.ADD, mode=PETSc.ScatterMode.REVERSE)
+        vector.pointwiseDivide(vector, self._lumped_mass)
+        self._phi_gradient.x.petsc_vec.array[:] = vector.array
+        self._phi_gradient.x.scatter_forward()
+        vector.destroy()
 
     def _scaled_coefficients(self, mesh: dmesh.Mesh, divergence, body_force) -> dict:
         """Nondimensional coefficients of the forms (constants updatable without recompiling)."""
@@ -476,6 +519,7 @@ class PowerLawCreep:
         """Solve for (v, p); returns the (Picard, Newton) iterations. On failure the state is
         restored and SolverFailure raised."""
         self._saved.x.array[:] = self.u.x.array
+        self._refresh_phi_gradient()
         if self._growth is not None:
             speed, expression = self._growth
             speed.interpolate(expression)

@@ -68,11 +68,13 @@ class CreepFlow:
     """Creep velocity of the metal window; :meth:`bind` with the void model, then :meth:`solve`."""
 
     def __init__(self, metal: Subdomain, law: NortonLaw, stack_pressure: float, interface: str = "slip",
-                 contact: str = "unilateral"):
+                 contact: str = "unilateral", gradient_energy: float | None = None):
+        """``gradient_energy``: kappa (J/m) of the void surfaces' capillary force (None: none;
+        :class:`PowerLawCreep`)."""
         if contact not in CONTACT_RULES:
             raise ValueError(f"contact must be one of {CONTACT_RULES}, not {contact!r}")
         self._metal, self._law, self._pressure, self._interface = metal, law, stack_pressure, interface
-        self._contact = contact
+        self._contact, self._gradient_energy = contact, gradient_energy
         mesh = metal.mesh
         space = fem.functionspace(mesh, ("Lagrange", 2, (mesh.geometry.dim,)))
         self.velocity = fem.Function(space, name="velocity")
@@ -100,7 +102,7 @@ class CreepFlow:
         self._phi.interpolate(metal_fraction)
         self.creep = PowerLawCreep(self._metal, self._law, self._pressure, phi=self._phi, divergence=divergence,
                                    interface=self._interface, contact_facets=self.contact_facets(),
-                                   interface_growth=plating_rate)
+                                   interface_growth=plating_rate, gradient_energy=self._gradient_energy)
         space = self._phi.function_space
         self._driver_expressions = [fem.Expression(driver, space.element.interpolation_points)
                                     for driver in (divergence, plating_rate) if driver is not None]

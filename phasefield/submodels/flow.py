@@ -18,6 +18,7 @@ from petsc4py import PETSc
 
 from phasefield.case import ResolvedCase
 from phasefield.constants import FARADAY
+from phasefield.generic.free_energy import well_and_gradient_coefficients
 from phasefield.physics.creep import NortonLaw
 from phasefield.physics.creep_flow import CreepFlow
 from phasefield.physics.lattice_flow import PotentialLatticeFlow
@@ -170,8 +171,13 @@ def build_lattice_flow(resolved: ResolvedCase, interface: InterfaceFields, moves
 @register("creep", "power_law")
 def build_creep_flow(resolved: ResolvedCase, interface: InterfaceFields, moves_metal: bool) -> SubModel:
     """Norton creep of the metal set under ``[cell] stack_pressure`` with the ``[creep]`` interface rules
-    (the case loader allows creep only with the phase-field contact)."""
+    (the case loader allows creep only with the phase-field contact); with ``capillary``, the void surfaces'
+    capillary force at the metal's surface energy over the phase field's interface width."""
     case = resolved.case
     law = NortonLaw.from_parameters(resolved.parameters("metal"), case.cell.temperature)
-    flow = CreepFlow(interface.window.metal, law, case.cell.stack_pressure, case.creep.interface, case.creep.contact)
+    metal = resolved.parameters("metal")
+    kappa = (well_and_gradient_coefficients(metal["surface_energy"], case.voids.interface_width)[1]
+             if case.creep.capillary else None)
+    flow = CreepFlow(interface.window.metal, law, case.cell.stack_pressure, case.creep.interface, case.creep.contact,
+                     kappa)
     return CreepSinkFlow(flow, interface, case.creep.resolve_tolerance)

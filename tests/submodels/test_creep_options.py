@@ -1,7 +1,8 @@
-"""Requirement: with ``[creep] resolve_tolerance`` a step keeps the last creep velocity while the flow's drivers
-(metal fraction, sink divergence) changed by less than the tolerance since the last solve, and solves again once
-they changed by more or the stack pressure changed; the lagged run stays within that tolerance of the run that
-solves every step. Without voids (nothing nucleates) the drivers settle and most steps skip the solve."""
+"""Requirement: ``[creep] capillary`` adds the void surfaces' pull to the flow. With ``[creep]
+resolve_tolerance`` a step keeps the last creep velocity while the flow's drivers (metal fraction, sink divergence)
+changed by less than the tolerance since the last solve, and solves again once they changed by more or the stack
+pressure changed; the lagged run stays within that tolerance of the run that solves every step. Without voids
+(nothing nucleates) the drivers settle and most steps skip the solve."""
 
 import tomllib
 
@@ -14,10 +15,11 @@ from phasefield.case.loader import load_case
 from phasefield.coupling.simulation import Simulation
 
 
-def rows_of(tmp_path, name: str, tolerance: float, nucleation: str, steps: str) -> list[dict]:
+def rows_of(tmp_path, name: str, tolerance: float, nucleation: str, steps: str, **creep) -> list[dict]:
+    """The CSV rows of tiny_creep.toml with these settings (``creep``: more ``[creep]`` keys)."""
     raw = tomllib.loads((DATA / "tiny_creep.toml").read_text())
     raw["metal"]["nucleation_prefactor"] = nucleation
-    raw["creep"]["resolve_tolerance"] = tolerance
+    raw["creep"] |= {"resolve_tolerance": tolerance, **creep}
     raw["protocol"]["steps"] = [steps]
     path = tmp_path / f"{name}.toml"
     path.write_text(tomli_w.dumps(raw))
@@ -49,3 +51,14 @@ def test_a_growing_void_changes_the_drivers_and_the_creep_is_solved(tmp_path):
     rows = rows_of(tmp_path, "voids", 1e-2, "10 /(m*s)", "Strip at 0.5 mA/cm^2 until 0.03 mAh/cm^2")
     nucleated = next(i for i, row in enumerate(rows) if row["nucleation_events"] > 0)
     assert all(row["creep_iterations"] > 0 for row in rows[nucleated + 1:])
+
+
+def test_the_capillary_force_of_the_void_surfaces_speeds_the_metal_up(tmp_path):
+    """``[creep] capillary = true``: once a void has nucleated, its surface tension pulls the metal around it
+    (the largest metal speed rises above that of the same run without it); before, nothing differs."""
+    strip = "Strip at 0.5 mA/cm^2 until 0.02 mAh/cm^2"
+    plain = rows_of(tmp_path, "plain", 0.0, "10 /(m*s)", strip)
+    rows = rows_of(tmp_path, "capillary", 0.0, "10 /(m*s)", strip, capillary=True)
+    nucleated = next(i for i, row in enumerate(plain) if row["nucleation_events"] > 0)
+    speed = "max_metal_speed_um_per_h"
+    assert rows[nucleated + 1][speed] > 1.5 * plain[nucleated + 1][speed]
