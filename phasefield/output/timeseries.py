@@ -22,15 +22,13 @@ def in_column_units(columns: Sequence, values: dict[str, Any]) -> dict[str, Any]
 
 
 def kept_rows(path: Path, resume_after: int, fieldnames: Sequence[str]) -> list[dict[str, str]]:
-    """The rows of ``path`` up to step ``resume_after``, in the columns ``fieldnames`` (a file written with
-    more columns, e.g. before inactive sub-models wrote none, loses the extra ones); ValueError when the
-    file lacks one of them."""
+    """The rows of ``path`` up to step ``resume_after``, in the columns ``fieldnames``: a file written with more
+    columns (e.g. before inactive sub-models wrote none) loses the extra ones; a column the file lacks (written by
+    an earlier version, before the column existed) is "nan" in the kept rows."""
     with path.open(newline="") as stream:
         reader = csv.DictReader(stream)
-        missing = [name for name in fieldnames if name not in (reader.fieldnames or ())]
-        if missing:
-            raise ValueError(f"{path}: cannot append, the file has no column {', '.join(missing)}")
-        return [{name: row[name] for name in fieldnames} for row in reader if int(row["step"]) <= resume_after]
+        return [{name: row.get(name, "nan") for name in fieldnames} for row in reader
+                if int(row["step"]) <= resume_after]
 
 
 class TimeSeriesWriter:
