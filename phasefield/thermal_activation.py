@@ -5,12 +5,13 @@ r"""Thermally activated quantities (Arrhenius), the one law the sub-models and t
     k(T) = k_0\,e^{-E/k_B T},\qquad k(T) = k(T_{ref})\,e^{-(E/k_B)(1/T - 1/T_{ref})},
 
 with the activation energy E per particle (J; the parameter sets give eV or J per atom). An energy per mole
-(J/mol) is passed as E / N_A (:data:`phasefield.constants.AVOGADRO`): the exponent is then E / RT.
+(J/mol) is passed as E / N_A (:data:`phasefield.constants.AVOGADRO`): the exponent is then E / RT. The tracer
+diffusivities of a metal parameter set (:func:`tracer_diffusivities`) are the law applied to its values.
 """
 
 import math
 
-from phasefield.constants import BOLTZMANN
+from phasefield.constants import AVOGADRO, BOLTZMANN
 
 
 def arrhenius(prefactor: float, activation_energy: float, temperature: float) -> float:
@@ -22,3 +23,12 @@ def arrhenius_from_reference(value: float, reference_temperature: float, activat
                              temperature: float) -> float:
     """k(T) from k(T_ref) = ``value``: k(T_ref) exp(-(E / k_B)(1/T - 1/T_ref)), E in J per particle."""
     return value * math.exp(-activation_energy / BOLTZMANN * (1.0 / temperature - 1.0 / reference_temperature))
+
+
+def tracer_diffusivities(metal: dict[str, float], temperature: float) -> tuple[float, float]:
+    """(D*_Li, D*_Mg) in m^2/s at ``temperature`` (K): Arrhenius from the set's reference values (activation
+    energies per mole)."""
+    li = arrhenius_from_reference(metal["li_tracer_diffusivity"], metal["li_tracer_reference_temperature"],
+                                  metal["li_tracer_activation_energy"] / AVOGADRO, temperature)
+    mg = arrhenius(metal["mg_tracer_prefactor"], metal["mg_tracer_activation_energy"] / AVOGADRO, temperature)
+    return li, mg

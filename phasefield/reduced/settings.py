@@ -9,9 +9,8 @@ import math
 from dataclasses import dataclass
 
 from phasefield.case import ResolvedCase
-from phasefield.constants import AVOGADRO
 from phasefield.reduced.laws import norton_rate_factor
-from phasefield.thermal_activation import arrhenius, arrhenius_from_reference
+from phasefield.thermal_activation import arrhenius, arrhenius_from_reference, tracer_diffusivities
 
 #: correlation factor of vacancy-mediated self-diffusion in bcc (D_v c_eq f = D*_Li)
 CORRELATION_FACTOR_BCC = 0.73
@@ -86,9 +85,7 @@ def settings_from_case(resolved: ResolvedCase, strip_width: float | None = None,
     conductivity = arrhenius_from_reference(electrolyte["conductivity"],
                                             electrolyte["conductivity_reference_temperature"],
                                             electrolyte["conductivity_activation_energy"], temperature)
-    self_diffusivity = arrhenius_from_reference(metal["li_tracer_diffusivity"],
-                                                metal["li_tracer_reference_temperature"],
-                                                metal["li_tracer_activation_energy"] / AVOGADRO, temperature)
+    self_diffusivity, mg_tracer_diffusivity = tracer_diffusivities(metal, temperature)
     return ReducedSettings(
         strip_width=case.mesh.width if strip_width is None else strip_width,
         seed=case.voids.seed,
@@ -108,8 +105,7 @@ def settings_from_case(resolved: ResolvedCase, strip_width: float | None = None,
         mg_repulsion=metal["mg_vacancy_repulsion"],
         mg_segregation=metal["mg_interface_segregation"],
         magnesium_fraction=metal["magnesium_fraction"],
-        mg_tracer_diffusivity=arrhenius(metal["mg_tracer_prefactor"], metal["mg_tracer_activation_energy"] / AVOGADRO,
-                                        temperature),
+        mg_tracer_diffusivity=mg_tracer_diffusivity,
         flaw_spacing=metal["flaw_spacing"],
         flaw_median_radius=metal["flaw_median_radius"],
         flaw_size_spread=metal["flaw_size_spread"],

@@ -174,8 +174,8 @@ def build_creep_flow(resolved: ResolvedCase, interface: InterfaceFields, moves_m
     (the case loader allows creep only with the phase-field contact); with ``capillary``, the void surfaces'
     capillary force at the metal's surface energy over the phase field's interface width."""
     case = resolved.case
-    law = NortonLaw.from_parameters(resolved.parameters("metal"), case.cell.temperature)
     metal = resolved.parameters("metal")
+    law = NortonLaw.from_parameters(metal, case.cell.temperature)
     kappa = (well_and_gradient_coefficients(metal["surface_energy"], case.voids.interface_width)[1]
              if case.creep.capillary else None)
     flow = CreepFlow(interface.window.metal, law, case.cell.stack_pressure, case.creep.interface, case.creep.contact,

@@ -18,8 +18,9 @@ from phasefield.output.timeseries import write_table
 from phasefield.physics.interdiffusion import MagnesiumTransport, darken_interdiffusivity, fick_diffusivity
 from phasefield.physics.thermodynamics import RedlichKister
 from phasefield.submodels.base import Column, InterfaceFields, StepConditions, SubModel
-from phasefield.submodels.metal import li_mg_thermodynamics, tracer_diffusivities
+from phasefield.submodels.metal import li_mg_thermodynamics
 from phasefield.submodels.registry import register
+from phasefield.thermal_activation import tracer_diffusivities
 from phasefield.units import si_factor
 
 COLUMNS = (

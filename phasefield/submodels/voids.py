@@ -35,9 +35,8 @@ from phasefield.physics.vacancies import VacancyProperties
 from phasefield.physics.voids import QUADRATURE_DEGREE, STABILIZATION, VacancyVoidSystem
 from phasefield.submodels.base import Column, InterfaceFields, StepConditions
 from phasefield.submodels.contact import Contact
-from phasefield.submodels.metal import tracer_diffusivities
 from phasefield.submodels.registry import register
-from phasefield.thermal_activation import arrhenius
+from phasefield.thermal_activation import arrhenius, tracer_diffusivities
 from phasefield.units import si_factor
 
 

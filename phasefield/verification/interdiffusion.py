@@ -15,7 +15,8 @@ from dolfinx import fem
 from phasefield.mesh import InterfaceWindow
 from phasefield.parameters import PARAMETER_SETS
 from phasefield.physics.interdiffusion import MagnesiumTransport, darken_interdiffusivity
-from phasefield.submodels.metal import li_mg_thermodynamics, tracer_diffusivities
+from phasefield.submodels.metal import li_mg_thermodynamics
+from phasefield.thermal_activation import tracer_diffusivities
 from phasefield.verification.convergence import ConvergenceStudy, Measure, at_each
 from phasefield.verification.norms import norm
 from phasefield.verification.windows import metal_window

@@ -12,7 +12,7 @@ from phasefield.constants import FARADAY
 from phasefield.mesh import build_interface_window
 from phasefield.output.line_scan import NormalLineScan
 from phasefield.physics.interdiffusion import MagnesiumTransport, fick_diffusivity
-from phasefield.submodels.metal import tracer_diffusivities
+from phasefield.thermal_activation import tracer_diffusivities
 from phasefield.verification import observed_orders, run_study
 from phasefield.verification.interdiffusion import (
     DARKEN,
