@@ -67,8 +67,13 @@ def test_alloy_run_conserves_mg_and_writes_line_scans(tmp_path):
     data = read_timeseries(tmp_path / "out" / "timeseries.csv")
     stripped = np.array(data["capacity_mAh_per_cm2"]) * 36000.0 * 12.97e-6 / FARADAY  # m of metal
     expected = 0.03 * 100e-6 / (100e-6 - stripped)  # all Mg stays in the remaining 100 um foil
-    np.testing.assert_allclose(data["foil_mean_x_Mg"], expected, rtol=1e-10)
-    assert max(data["interface_x_Mg"]) > 0.1  # Mg piles up while stripping
+    foil_mean = np.array(data["foil_mean_x_Mg"])
+    stripping = np.array(data["protocol_step"]) < 2  # strip and rest: bulk alloy enters the window top
+    np.testing.assert_allclose(foil_mean[stripping], expected[stripping], rtol=1e-10)
+    # plating pushes the window's own metal out through its top; the column counts it at the bulk x_Mg, but
+    # the sink frame spreads the enrichment over the sink length (13 um of this 20 um window): never less
+    assert np.all(foil_mean[~stripping] >= expected[~stripping]) and np.allclose(foil_mean, expected, rtol=1e-2)
+    assert max(data["interface_x_Mg"]) > 2 * 0.03  # Mg piles up while stripping
     assert (tmp_path / "out" / "mg_line_scans.png").exists()
     assert len(list((tmp_path / "out" / "line_scans").glob("x_Mg_*.csv"))) >= 2
 
@@ -139,9 +144,11 @@ def test_void_model_gives_the_same_curve_and_nucleation_on_two_ranks(case, phase
 
 
 def test_fick_pile_up_past_one_ends_the_run_cleanly_without_retries(tmp_path):
-    """x_Mg > 1 is a model breakdown (no time step can fix it): exit 3, one line, results kept."""
+    """x_Mg > 1 is a model breakdown (no time step can fix it): exit 3, one line, results kept. Sinks 1.3 nm from
+    the interface (10 nm grains) pile Mg up in a layer D*_Mg / v thin, past 1 for Fick's constant D*_Mg."""
     fick = 'model = "full"\n\n[interdiffusion]\nmodel = "fick"'
     text = (DATA / "small_limg.toml").read_text().replace('model = "full"', fick)
+    text = text.replace('set = "Li0.97Mg0.03"', 'set = "Li0.97Mg0.03"\nvacancy_sink_spacing = "10 nm"')
     case = tmp_path / "fick.toml"
     case.write_text(text)
     result = subprocess.run(run_command(case, tmp_path / "out"), capture_output=True, text=True, timeout=600)

@@ -204,7 +204,7 @@ class Simulation:
         counters, steps = self.counters, self.case.protocol.steps
         step = self._begin_protocol_step()
         contact = self.models.contact
-        limit = self.control.limit(self.models.flow.max_speed, contact.phase_error, contact.phase_error_dt)
+        limit = self.control.limit(self.models.flow.front_speed, contact.phase_error, contact.phase_error_dt)
         current = self._current_estimate(step)
         dt = min(next_time_step(step, self.clock, self.case.time.dt_max, self.case.time.capacity_step, current), limit)
         conditions = self._solve_with_retries(dt, current, step.held_overpotential)

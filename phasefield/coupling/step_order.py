@@ -4,8 +4,8 @@
 
 1. contact: the vacancy-void phase field over the step, with the vacancy injection of the interface
    current of the last electrochemistry solve (phase-field contact only);
-2. flow: the metal velocity from the new vacancy sinks and metal fraction (creep or lattice flow), or
-   the mass-balance velocity -(i Omega/F) e_n of this step's current;
+2. flow: the metal velocity from the new vacancy sinks and metal fraction (creep or lattice flow); without
+   voids, from the sinks of the vacancies that this step's current injects;
 3. interdiffusion: Mg over the step, advected by that velocity; U(x_Mg) onto the interface;
 4. contact: nucleation of new voids on the interface;
 5. contact: the metal fraction at the end of the step (prescribed by the capacity, or the phase field)

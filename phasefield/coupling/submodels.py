@@ -40,7 +40,8 @@ def build_submodels(resolved: ResolvedCase, interface: InterfaceFields) -> SubMo
     case = resolved.case
     contact_class = registry.lookup("contact", case.contact.model)
     flow = registry.lookup("creep", case.creep.model)(resolved, interface, moves_metal=contact_class.moves_metal)
-    interdiffusion = registry.lookup("interdiffusion", case.interdiffusion.model)(resolved, interface, flow.velocity)
+    interdiffusion = registry.lookup("interdiffusion", case.interdiffusion.model)(resolved, interface, flow.velocity,
+                                                                                 flow.top_normal_speed)
     contact = contact_class.build(resolved, interface, flow, interdiffusion)
     flow.bind(contact)
     metal = resolved.parameters("metal")

@@ -67,6 +67,9 @@ MIDPOINT_TOLERANCE = 1e-6
 class CreepFlow:
     """Creep velocity of the metal window; :meth:`bind` with the void model, then :meth:`solve`."""
 
+    #: the Mg inflow takes the creep velocity's own normal component at the (traction) top
+    top_normal_speed = None
+
     def __init__(self, metal: Subdomain, law: NortonLaw, stack_pressure: float, interface: str = "slip",
                  contact: str = "unilateral", gradient_energy: float | None = None):
         """``gradient_energy``: kappa (J/m) of the void surfaces' capillary force (None: none;

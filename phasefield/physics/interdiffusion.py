@@ -15,13 +15,14 @@ solution (:mod:`phasefield.physics.thermodynamics`). Boundary conditions:
 - top of the window: upwind total flux :math:`\mathbf{J}\cdot\mathbf{n} = (\mathbf{v}\cdot\mathbf{n})^+ x
   + (\mathbf{v}\cdot\mathbf{n})^- x_b`: bulk alloy of composition x_b enters when the metal moves
   towards the interface (stripping), the window's own material leaves when it moves away
-  (plating); ``closed_top`` sets this flux to zero (a verification problem);
+  (plating); with ``top_normal_speed`` given (the potential lattice flows), that mean speed takes the place of
+  :math:`\mathbf{v}\cdot\mathbf{n}`, so that the Mg entering equals x_b times the metal volume entering exactly;
+  ``closed_top`` sets this flux to zero (a verification problem);
 - lateral sides: no flux.
 
-The coupler gives v (m/s): without the void model (full or prescribed contact) the mass-balance
-velocity :math:`\mathbf{v} = -(i\,\Omega/F)\,\mathbf{e}_n` (the lattice moves towards the interface
-at the stripping rate); with the void model the metal velocity of :mod:`.lattice_flow` or, under
-``[creep] model = "power_law"``, of :mod:`.creep_flow`. The weak form is conservative: with w = 1 it
+The coupler gives v (m/s): the lattice velocity of the vacancy sinks (:mod:`.lattice_flow`; without the void
+model, with the sinks of :mod:`.vacancy_sinks`) or, under ``[creep] model = "power_law"``, of
+:mod:`.creep_flow`. The weak form is conservative: with w = 1 it
 states :math:`d/dt \int x = -\int_{top} \mathbf{J}\cdot\mathbf{n}` exactly, so Mg is conserved to the solver
 tolerance. No stabilisation: the mesh is graded so that the cell Peclet number v h / D stays below ~1 where
 x_Mg varies (the pile-up layer); where it does not (strongly depleted regions on coarse cells),
@@ -70,7 +71,7 @@ class MagnesiumTransport:
     def __init__(self, metal: Subdomain, diffusivity: Callable, bulk_fraction: float,
                  velocity: ufl.core.expr.Expr, degree: int = 1,
                  source: ufl.core.expr.Expr | None = None, closed_top: bool = False,
-                 bound_tolerance: float = BOUND_TOLERANCE):
+                 bound_tolerance: float = BOUND_TOLERANCE, top_normal_speed: ufl.core.expr.Expr | None = None):
         mesh = metal.mesh
         self.space = fem.functionspace(mesh, ("Lagrange", degree))
         self.x = fem.Function(self.space, name="x_Mg")
@@ -87,7 +88,7 @@ class MagnesiumTransport:
         w = ufl.TestFunction(self.space)
         x = self.x
         flux = velocity * x - diffusivity(x) * ufl.grad(x)
-        normal_velocity = ufl.dot(velocity, ufl.FacetNormal(mesh))
+        normal_velocity = ufl.dot(velocity, ufl.FacetNormal(mesh)) if top_normal_speed is None else top_normal_speed
         top_flux = 0.0 if closed_top else (ufl.max_value(normal_velocity, 0.0) * x
                                            + ufl.min_value(normal_velocity, 0.0) * bulk_fraction)
         residual = ((x - self.x_old) * w * ufl.dx

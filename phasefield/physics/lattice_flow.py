@@ -12,17 +12,17 @@ metal, the smallest (irrotational) velocity with that divergence is :math:`\math
 with :math:`j_{plate} = \max(-i, 0)\,\Omega/F` the rate at which plating adds sites (metal moves
 away from the interface). In 1-D it gives the exact kinematics: the metal moves towards the
 interface at the rate at which sites are annihilated below. The creep sub-model replaces it by a
-Stokes-type flow with the same divergence. Linear, P1, solved with a Cholesky factorisation (MUMPS).
+Stokes-type flow with the same divergence. Linear, P1, its Laplacian factorised once
+(:class:`~phasefield.solvers.constant_operator.FactorisedOperator`).
 """
 
 import numpy as np
 import ufl
 from dolfinx import fem
-from dolfinx.fem import petsc as fem_petsc
 from petsc4py import PETSc
 
 from phasefield.mesh import FacetTag, Subdomain
-from phasefield.solvers.failures import SolverFailure
+from phasefield.solvers.constant_operator import FactorisedOperator
 
 
 class PotentialLatticeFlow:
@@ -37,6 +37,8 @@ class PotentialLatticeFlow:
         self._space = fem.functionspace(metal.mesh, ("Lagrange", 1))
         self.potential = fem.Function(self._space, name="lattice_potential")
         self.velocity = ufl.grad(self.potential)
+        #: the mean normal speed (m/s, outward) through the window top, from the volume balance of each solve
+        self.top_normal_speed = fem.Constant(metal.mesh, PETSc.ScalarType(0.0))
 
     @property
     def state(self) -> fem.Function:
@@ -57,29 +59,22 @@ class PotentialLatticeFlow:
                                           metal.facet_tags.find(int(FacetTag.METAL_TOP)))
         bc = fem.dirichletbc(PETSc.ScalarType(0.0), top, space)
         ds = ufl.Measure("ds", domain=mesh, subdomain_data=metal.facet_tags)
-        rhs = -divergence * w * ufl.dx
+        rhs, volume_change = -divergence * w * ufl.dx, divergence * ufl.dx
         if plating_rate is not None:
-            rhs += plating_rate * w * ds(int(FacetTag.INTERFACE))
+            # natural condition d_n Phi = -j_plate (the outward normal points into the electrolyte)
+            rhs -= plating_rate * w * ds(int(FacetTag.INTERFACE))
+            volume_change += plating_rate * ds(int(FacetTag.INTERFACE))
+        self._volume_change = fem.form(volume_change)
+        self._top_area = mesh.comm.allreduce(
+            fem.assemble_scalar(fem.form(1.0 * ds(int(FacetTag.METAL_TOP)))))
         # the Laplacian is constant: assembled and factorised once, only the right-hand side changes
-        self._bcs = [bc]
-        self._rhs = fem.form(rhs)
-        matrix = fem_petsc.assemble_matrix(fem.form(ufl.inner(ufl.grad(phi_trial), ufl.grad(w)) * ufl.dx),
-                                           bcs=self._bcs)
-        matrix.assemble()
-        self._vector = fem_petsc.create_vector(space)
-        self._ksp = PETSc.KSP().create(mesh.comm)
-        self._ksp.setOperators(matrix)
-        self._ksp.setType("preonly")
-        self._ksp.getPC().setType("cholesky")
-        self._ksp.getPC().setFactorSolverType("mumps")
+        self._problem = FactorisedOperator(ufl.inner(ufl.grad(phi_trial), ufl.grad(w)) * ufl.dx, rhs, [bc],
+                                           self.potential, "lattice velocity")
 
     def solve(self) -> None:
-        with self._vector.localForm() as local:
-            local.set(0.0)
-        fem_petsc.assemble_vector(self._vector, self._rhs)
-        self._vector.ghostUpdate(PETSc.InsertMode.ADD, PETSc.ScatterMode.REVERSE)
-        fem_petsc.set_bc(self._vector, self._bcs)
-        self._ksp.solve(self._vector, self.potential.x.petsc_vec)
-        self.potential.x.scatter_forward()
-        if self._ksp.getConvergedReason() < 0 or not np.all(np.isfinite(self.potential.x.array)):
-            raise SolverFailure("non-finite lattice velocity")
+        """Phi, and the top's mean normal speed: by the divergence theorem, the integral of div v plus the plating
+        inflow over the top's area (the discrete flux the P1 gradient of the top cells misses by the sinks of
+        their half-cells)."""
+        self._problem.solve()
+        comm = self._metal.mesh.comm
+        self.top_normal_speed.value = comm.allreduce(fem.assemble_scalar(self._volume_change)) / self._top_area

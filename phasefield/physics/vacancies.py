@@ -70,7 +70,7 @@ class VacancyProperties:
     @property
     def sink_length(self) -> float:
         """l = sqrt(D_v / k_s) (m): the decay length of a vacancy excess among the sinks."""
-        return float(np.sqrt(self.vacancy_diffusivity / self.sink_strength))
+        return grain_sink_length(self.sink_spacing)
 
     def equilibrium_fraction(self, x_mg):
         """c_eq(x_Mg) (mean-field Mg-vacancy repulsion)."""
@@ -89,6 +89,12 @@ class VacancyProperties:
         in the first layer."""
         return trap_boltzmann_factor(self.interface_trap_energy, self.mg_neighbour_energy, coverage,
                                      self.temperature)
+
+
+def grain_sink_length(sink_spacing: float) -> float:
+    """l = sqrt(D_v / k_s) = d_s / sqrt(60) (m) of the grain-boundary sinks k_s = 60 D_v / d_s^2: independent
+    of the vacancy diffusivity and of the model's c_eq^0."""
+    return sink_spacing / float(np.sqrt(60.0))
 
 
 def nucleation_rate(prefactor: float, barrier: float, trap_factor, supersaturation):

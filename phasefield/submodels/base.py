@@ -4,8 +4,8 @@ A sub-model owns its unknowns and solvers. The coupler (:mod:`phasefield.couplin
 the resolved case, calls its step solve in the order of :mod:`phasefield.coupling.step_order`, and
 uses only the methods below for everything else: CSV columns, output fields, checkpoints, the
 snapshot that a rejected step restores, and the release of its solvers. A sub-model that does not
-apply to a case is a null object of the same role (full contact, no interdiffusion, the mass-balance
-flow), so the coupler never asks whether one exists.
+apply to a case is a null object of the same role (full contact, no interdiffusion), so the coupler never
+asks whether one exists.
 """
 
 from dataclasses import dataclass

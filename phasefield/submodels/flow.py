@@ -2,11 +2,13 @@
 
 ``[creep] model``:
 
-- ``none`` without a void model: :class:`MassBalanceFlow`, the uniform v = -(i Omega/F) e_n at which
-  stripping draws the metal towards the interface (no front moves with it: no Courant limit);
 - ``none`` with the phase-field contact: :class:`SinkFlow` around
   :class:`~phasefield.physics.lattice_flow.PotentialLatticeFlow`, v = grad Phi with div v the vacancy
-  sink rate;
+  sink rate of the void model;
+- ``none`` without it (full or prescribed contact): :class:`BulkSinkFlow`, the same potential flow with the
+  sinks of the quasi-steady vacancy excess that the step's current injects
+  (:class:`~phasefield.physics.vacancy_sinks.QuasiSteadyVacancySinks`): one kinematic frame, that of the
+  vacancy sinks, for every case (issue 23, item 5);
 - ``power_law``: :class:`SinkFlow` around :class:`~phasefield.physics.creep_flow.CreepFlow`, Norton
   creep under the stack pressure with the same divergence.
 """
@@ -14,7 +16,6 @@
 import numpy as np
 from dolfinx import fem
 from mpi4py import MPI
-from petsc4py import PETSc
 
 from phasefield.case import ResolvedCase
 from phasefield.constants import FARADAY
@@ -22,6 +23,8 @@ from phasefield.generic.free_energy import well_and_gradient_coefficients
 from phasefield.physics.creep import NortonLaw
 from phasefield.physics.creep_flow import CreepFlow
 from phasefield.physics.lattice_flow import PotentialLatticeFlow
+from phasefield.physics.vacancies import grain_sink_length
+from phasefield.physics.vacancy_sinks import QuasiSteadyVacancySinks
 from phasefield.submodels.base import Column, InterfaceFields, StepConditions, SubModel
 from phasefield.submodels.registry import register
 
@@ -30,28 +33,6 @@ LIFTED_OFF = Column("lifted_off_share", "share of the interface facets where met
                     "lifts off: released by the unilateral contact (tensile); 0 under the other contact rules")
 METAL_SPEED = Column("max_metal_speed_um_per_h", "largest metal speed in the window (creep or lattice flow)",
                      "um/h", "m/s")
-
-
-class MassBalanceFlow(SubModel):
-    """v = -(i Omega / F) e_n, uniform, set from the applied current of each step (no columns: the
-    speed is the applied current density times Omega / F)."""
-
-    #: the metal speed that limits the step (none: no void front moves with this flow)
-    max_speed = 0.0
-
-    def __init__(self, interface: InterfaceFields, molar_volume: float):
-        self._axis = interface.window.normal_axis
-        self.molar_volume = molar_volume
-        dim = interface.window.parent.geometry.dim
-        #: the lattice velocity (m/s), a constant on the metal mesh
-        self.velocity = fem.Constant(interface.window.metal.mesh, np.zeros(dim, dtype=PETSc.ScalarType))
-
-    def bind(self, contact) -> None:
-        """Nothing depends on the contact."""
-
-    def advance(self, step: StepConditions) -> None:
-        self.velocity.value[:] = 0.0
-        self.velocity.value[self._axis] = -step.current_density * self.molar_volume / FARADAY
 
 
 class SinkFlow(SubModel):
@@ -73,6 +54,17 @@ class SinkFlow(SubModel):
         self._comm = mesh.comm
         #: the largest metal speed (m/s) at the vertices after the last solve
         self.max_speed = 0.0
+
+    @property
+    def top_normal_speed(self):
+        """The mean normal speed through the window top (m/s, a constant) that the Mg inflow takes, or None
+        where the transport takes the velocity's own normal component there."""
+        return self.flow.top_normal_speed
+
+    @property
+    def front_speed(self) -> float:
+        """The speed (m/s) of the void fronts this flow advects, for the Courant limit: the largest metal speed."""
+        return self.max_speed
 
     def bind(self, contact) -> None:
         """div v = -(the contact's vacancy sink rate), and the lattice plating adds at the interface where it
@@ -107,6 +99,32 @@ class SinkFlow(SubModel):
 
     def close(self) -> None:
         self.flow = None
+
+
+class BulkSinkFlow(SinkFlow):
+    """:class:`SinkFlow` of the potential lattice flow without a void model: div v = -s, the sink rate of the
+    vacancies that the step's mean current injects through the interface (uniformly: the full contact's
+    current; the prescribed-voids contact's mean), and the lattice that plating adds at the interface.
+    No void front moves with it, so it sets no Courant limit."""
+
+    front_speed = 0.0
+
+    def __init__(self, sinks: QuasiSteadyVacancySinks, interface: InterfaceFields, molar_volume: float):
+        super().__init__(PotentialLatticeFlow(interface.window.metal), interface)
+        self.sinks, self.molar_volume = sinks, molar_volume
+        self._plating = fem.Constant(interface.window.metal.mesh, 0.0)
+
+    def bind(self, contact) -> None:
+        """div v = -s and the plating inflow; nothing depends on the contact."""
+        self.flow.bind(-self.sinks.sink_rate, plating_rate=self._plating)
+
+    def advance(self, step: StepConditions) -> None:
+        """The sink rate and plating inflow of this step's current (quasi-steady), then the flow."""
+        rate = step.current_density * self.molar_volume / FARADAY
+        self.sinks.injection.value = max(rate, 0.0)
+        self._plating.value = max(-rate, 0.0)
+        self.sinks.solve()
+        super().advance(step)
 
 
 class CreepSinkFlow(SinkFlow):
@@ -161,11 +179,13 @@ class CreepSinkFlow(SinkFlow):
 
 @register("creep", "none")
 def build_lattice_flow(resolved: ResolvedCase, interface: InterfaceFields, moves_metal: bool) -> SubModel:
-    """The potential lattice flow of the vacancy sinks when the contact model ``moves_metal``, else the
-    mass-balance velocity."""
+    """The potential lattice flow of the vacancy sinks: those of the void model when the contact model
+    ``moves_metal``, else those of the quasi-steady vacancy excess among the metal set's grain-boundary sinks."""
     if moves_metal:
         return SinkFlow(PotentialLatticeFlow(interface.window.metal), interface)
-    return MassBalanceFlow(interface, resolved.parameters("metal")["molar_volume"])
+    metal = resolved.parameters("metal")
+    sinks = QuasiSteadyVacancySinks(interface.window.metal, grain_sink_length(metal["vacancy_sink_spacing"]))
+    return BulkSinkFlow(sinks, interface, metal["molar_volume"])
 
 
 @register("creep", "power_law")

@@ -113,9 +113,11 @@ class MagnesiumInterdiffusion(SubModel):
 
 @register("interdiffusion", "darken")
 @register("interdiffusion", "fick")
-def build_interdiffusion(resolved: ResolvedCase, interface: InterfaceFields, velocity) -> SubModel:
+def build_interdiffusion(resolved: ResolvedCase, interface: InterfaceFields, velocity,
+                         top_normal_speed=None) -> SubModel:
     """Mg transport with the Darken or Fick diffusivity of ``[interdiffusion] model`` for an alloy,
-    advected by ``velocity``; :class:`NoInterdiffusion` when the metal set has no Mg."""
+    advected by ``velocity``, the bulk entering at ``top_normal_speed`` (None: the velocity's);
+    :class:`NoInterdiffusion` when the metal set has no Mg."""
     metal, case = resolved.parameters("metal"), resolved.case
     if metal["magnesium_fraction"] == 0.0:
         return NoInterdiffusion()
@@ -126,6 +128,7 @@ def build_interdiffusion(resolved: ResolvedCase, interface: InterfaceFields, vel
         diffusivity = darken_interdiffusivity(thermodynamics, li, mg)
     else:
         diffusivity = fick_diffusivity(mg)
-    transport = MagnesiumTransport(interface.window.metal, diffusivity, metal["magnesium_fraction"], velocity)
+    transport = MagnesiumTransport(interface.window.metal, diffusivity, metal["magnesium_fraction"], velocity,
+                                   top_normal_speed=top_normal_speed)
     return MagnesiumInterdiffusion(transport, interface, thermodynamics, metal["molar_volume"],
                                    case.cell.foil_thickness)
