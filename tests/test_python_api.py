@@ -158,8 +158,10 @@ def test_a_cut_off_raises_cut_off_with_the_results(tmp_path):
 
 
 def test_a_solver_failure_raises_solver_failed_instead_of_exiting(tmp_path):
-    """A linear Fick model piles Mg past x = 1 at the receding interface: the model breaks down."""
-    simulation = phasefield.Simulation(DATA / "small_limg.toml", overrides={"interdiffusion.model": "fick"})
+    """A linear Fick model piles Mg past x = 1 at the receding interface (with the sinks 1.3 nm from it, 10 nm
+    grains): the model breaks down."""
+    simulation = phasefield.Simulation(DATA / "small_limg.toml", overrides={"interdiffusion.model": "fick",
+                                                                           "metal.vacancy_sink_spacing": "10 nm"})
     with pytest.raises(phasefield.SolverFailed, match="x_Mg left") as caught:
         simulation.run(tmp_path / "out", progress=False)
     result = caught.value.result

@@ -70,10 +70,13 @@ def test_alloy_run_conserves_mg_and_writes_line_scans(tmp_path):
     foil_mean = np.array(data["foil_mean_x_Mg"])
     stripping = np.array(data["protocol_step"]) < 2  # strip and rest: bulk alloy enters the window top
     np.testing.assert_allclose(foil_mean[stripping], expected[stripping], rtol=1e-10)
-    # plating pushes the window's own metal out through its top; the column counts it at the bulk x_Mg, but
-    # the sink frame spreads the enrichment over the sink length (13 um of this 20 um window): never less
-    assert np.all(foil_mean[~stripping] >= expected[~stripping]) and np.allclose(foil_mean, expected, rtol=1e-2)
-    assert max(data["interface_x_Mg"]) > 2 * 0.03  # Mg piles up while stripping
+    # plating pushes the window's own metal out through its top, a little richer in Mg than the bulk (the sink frame
+    # spreads the enrichment over the sink length, 13 um of this 40 um window), while the column counts the metal
+    # above at the bulk x_Mg: never more, and within 1e-4
+    assert np.all(foil_mean[~stripping] <= expected[~stripping]) and np.allclose(foil_mean, expected, rtol=1e-4)
+    # Mg stays where the sinks remove the stripped sites: at the interface (at rest in the sink frame, sinks
+    # j / l there) x grows as x0 exp(h / l) with the stripped thickness h (diffusion of Mg is slow on these scales)
+    assert max(data["interface_x_Mg"]) == pytest.approx(0.03 * np.exp(max(stripped) / (100e-6 / np.sqrt(60))), rel=0.02)
     assert (tmp_path / "out" / "mg_line_scans.png").exists()
     assert len(list((tmp_path / "out" / "line_scans").glob("x_Mg_*.csv"))) >= 2
 

@@ -35,6 +35,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from phasefield import grain_sinks
 from phasefield.constants import BOLTZMANN, ELEMENTARY_CHARGE
 from phasefield.interface_segregation import InterfaceMgCoverage, trap_boltzmann_factor
 
@@ -65,12 +66,12 @@ class VacancyProperties:
     @property
     def sink_strength(self) -> float:
         """k_s = 15 D_v / R^2 with the grain radius R = d_s / 2 (1/s)."""
-        return 15.0 * self.vacancy_diffusivity / (0.5 * self.sink_spacing) ** 2
+        return grain_sinks.sink_strength(self.vacancy_diffusivity, self.sink_spacing)
 
     @property
     def sink_length(self) -> float:
         """l = sqrt(D_v / k_s) (m): the decay length of a vacancy excess among the sinks."""
-        return grain_sink_length(self.sink_spacing)
+        return grain_sinks.sink_length(self.sink_spacing)
 
     def equilibrium_fraction(self, x_mg):
         """c_eq(x_Mg) (mean-field Mg-vacancy repulsion)."""
@@ -89,12 +90,6 @@ class VacancyProperties:
         in the first layer."""
         return trap_boltzmann_factor(self.interface_trap_energy, self.mg_neighbour_energy, coverage,
                                      self.temperature)
-
-
-def grain_sink_length(sink_spacing: float) -> float:
-    """l = sqrt(D_v / k_s) = d_s / sqrt(60) (m) of the grain-boundary sinks k_s = 60 D_v / d_s^2: independent
-    of the vacancy diffusivity and of the model's c_eq^0."""
-    return sink_spacing / float(np.sqrt(60.0))
 
 
 def nucleation_rate(prefactor: float, barrier: float, trap_factor, supersaturation):

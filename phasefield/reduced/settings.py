@@ -8,7 +8,7 @@ import dataclasses
 from dataclasses import dataclass
 
 from phasefield.case import ResolvedCase
-from phasefield.physics.vacancies import grain_sink_length
+from phasefield.grain_sinks import sink_length
 from phasefield.reduced.laws import norton_rate_factor
 from phasefield.thermal_activation import arrhenius, arrhenius_from_reference, tracer_diffusivities
 
@@ -95,7 +95,7 @@ def settings_from_case(resolved: ResolvedCase, strip_width: float | None = None,
         surface_energy=metal["surface_energy"],
         contact_angle=metal["contact_angle"],
         self_diffusivity=self_diffusivity,
-        sink_length=grain_sink_length(metal["vacancy_sink_spacing"]),
+        sink_length=sink_length(metal["vacancy_sink_spacing"]),
         surface_diffusivity=arrhenius(metal["surface_diffusion_prefactor"],
                                       metal["surface_diffusion_activation_energy"], temperature),
         norton_exponent=metal["creep_stress_exponent"],

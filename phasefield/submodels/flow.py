@@ -20,10 +20,10 @@ from mpi4py import MPI
 from phasefield.case import ResolvedCase
 from phasefield.constants import FARADAY
 from phasefield.generic.free_energy import well_and_gradient_coefficients
+from phasefield.grain_sinks import sink_length
 from phasefield.physics.creep import NortonLaw
 from phasefield.physics.creep_flow import CreepFlow
 from phasefield.physics.lattice_flow import PotentialLatticeFlow
-from phasefield.physics.vacancies import grain_sink_length
 from phasefield.physics.vacancy_sinks import QuasiSteadyVacancySinks
 from phasefield.submodels.base import Column, InterfaceFields, StepConditions, SubModel
 from phasefield.submodels.registry import register
@@ -184,7 +184,7 @@ def build_lattice_flow(resolved: ResolvedCase, interface: InterfaceFields, moves
     if moves_metal:
         return SinkFlow(PotentialLatticeFlow(interface.window.metal), interface)
     metal = resolved.parameters("metal")
-    sinks = QuasiSteadyVacancySinks(interface.window.metal, grain_sink_length(metal["vacancy_sink_spacing"]))
+    sinks = QuasiSteadyVacancySinks(interface.window.metal, sink_length(metal["vacancy_sink_spacing"]))
     return BulkSinkFlow(sinks, interface, metal["molar_volume"])
 
 

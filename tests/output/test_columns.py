@@ -29,8 +29,8 @@ PHASE_FIELD = ["voids_per_100um", "mean_void_width_um", "max_void_width_um", "ma
                "phase_error",
                "void_volume_share", "effective_void_height_um"]
 EXPECTED = {
-    "small_limg.toml": [*MAGNESIUM],
-    "small_prescribed.toml": [*PRESCRIBED],
+    "small_limg.toml": [*MAGNESIUM, "max_metal_speed_um_per_h"],
+    "small_prescribed.toml": [*PRESCRIBED, "max_metal_speed_um_per_h"],
     "tiny_phase_field.toml": [*PHASE_FIELD, "max_metal_speed_um_per_h"],
     "tiny_creep.toml": [*PHASE_FIELD, "creep_iterations", "lifted_off_share", "max_metal_speed_um_per_h"],
 }
