@@ -39,7 +39,7 @@ def build_submodels(resolved: ResolvedCase, interface: InterfaceFields) -> SubMo
     """The sub-models of ``resolved`` on the window of ``interface``."""
     case = resolved.case
     contact_class = registry.lookup("contact", case.contact.model)
-    flow = registry.lookup("creep", case.creep.model)(resolved, interface, moves_metal=contact_class.moves_metal)
+    flow = registry.lookup("creep", case.creep.model)(resolved, interface, removes_sites=contact_class.removes_sites)
     interdiffusion = registry.lookup("interdiffusion", case.interdiffusion.model)(resolved, interface, flow.velocity,
                                                                                  flow.top_normal_speed)
     contact = contact_class.build(resolved, interface, flow, interdiffusion)

@@ -10,12 +10,14 @@ at the physical one), short against any step of a strip, so it is solved quasi-s
 
 .. math::
 
-    \ell^2\nabla^2 s = s\ \text{in the metal},\quad -\ell^2\partial_n s = j\ \text{on the interface},\quad
+    \ell^2\nabla^2 s = s\ \text{in the metal},\quad \ell^2\partial_n s = j\ \text{on the interface},\quad
     \partial_n s = 0\ \text{elsewhere},\qquad \ell = \sqrt{D_v/k_s} = d_s/\sqrt{60},
 
-so that :math:`\int s\,dV = \int j\,dA`: every injected vacancy is annihilated inside the window (a closed top; for
+(n the outward normal, into the electrolyte: s decays into the metal), so that
+:math:`\int s\,dV = \int j\,dA`: every injected vacancy is annihilated inside the window (a closed top; for
 a window taller than :math:`3\ell` the interface value differs from that of a semi-infinite metal by
-:math:`\coth(H/\ell) - 1 < 0.5\%`). Only :math:`\ell` enters, not :math:`D_v` or :math:`c_{eq}^0`. In 1-D the lattice
+:math:`\coth(H/\ell) - 1 < 0.5\%`, while the share :math:`e^{-H/\ell}` (5%) of the sinks that would lie above
+H acts in the window's top instead). Only :math:`\ell` enters, not :math:`D_v` or :math:`c_{eq}^0`. In 1-D the lattice
 velocity of these sinks (:math:`\nabla\cdot\mathbf{v} = -s`, at rest on the interface) is
 
 .. math:: v(y) = -j\left[1 - \frac{\sinh((H - y)/\ell)}{\sinh(H/\ell)}\right]
@@ -40,7 +42,7 @@ class QuasiSteadyVacancySinks:
         space = fem.functionspace(metal.mesh, ("Lagrange", 1))
         #: the sink rate s (1/s): lattice sites removed per site and second
         self.sink_rate = fem.Function(space, name="vacancy_sink_rate")
-        #: the vacancy injection j = max(i, 0) Omega / F (m/s), uniform over the interface
+        #: the vacancy injection j (m/s), uniform over the interface facets
         self.injection = fem.Constant(metal.mesh, 0.0)
         s, w = ufl.TrialFunction(space), ufl.TestFunction(space)
         ds = ufl.Measure("ds", domain=metal.mesh, subdomain_data=metal.facet_tags)

@@ -15,8 +15,8 @@ from phasefield.solvers.failures import SolverFailure
 
 
 class FactorisedOperator:
-    """Solve a(u, w) = L(w) for ``solution`` with the Dirichlet ``bcs``; a (symmetric) is assembled and
-    factorised at construction, L is assembled at every :meth:`solve`."""
+    """Solve a(u, w) = L(w) for ``solution`` with the Dirichlet ``bcs``; a (symmetric) is assembled at construction
+    and factorised at the first :meth:`solve`, L is assembled at every solve."""
 
     def __init__(self, bilinear: ufl.Form, linear: ufl.Form, bcs: list[fem.DirichletBC], solution: fem.Function,
                  what: str):
@@ -42,4 +42,4 @@ class FactorisedOperator:
         self._ksp.solve(self._vector, self._solution.x.petsc_vec)
         self._solution.x.scatter_forward()
         if self._ksp.getConvergedReason() < 0 or not np.all(np.isfinite(self._solution.x.array)):
-            raise SolverFailure(f"non-finite {self._what}")
+            raise SolverFailure(f"failed or non-finite {self._what} (KSP reason {self._ksp.getConvergedReason()})")

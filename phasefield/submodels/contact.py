@@ -22,8 +22,9 @@ class Contact(SubModel):
     """The metal fraction c on the metal mesh (P1), refreshed by :meth:`update` before the
     electrochemistry solve."""
 
-    #: whether the contact model removes lattice sites (and so sets the divergence of the metal flow)
-    moves_metal = False
+    #: whether the contact model's vacancy sinks remove lattice sites (and so set the divergence of the metal flow;
+    #: without them the flow takes the sinks of the vacancies that the current injects)
+    removes_sites = False
     #: the local error estimate of the metal fraction in the last step and that step's length (s), for the
     #: step control (0: nothing evolves)
     phase_error = 0.0

@@ -104,15 +104,21 @@ class SinkFlow(SubModel):
 class BulkSinkFlow(SinkFlow):
     """:class:`SinkFlow` of the potential lattice flow without a void model: div v = -s, the sink rate of the
     vacancies that the step's mean current injects through the interface (uniformly: the full contact's
-    current; the prescribed-voids contact's mean), and the lattice that plating adds at the interface.
-    No void front moves with it, so it sets no Courant limit."""
-
-    front_speed = 0.0
+    current; the prescribed-voids contact's mean), and the lattice that plating adds at the interface. The
+    current density is per projected area; spread over the interface facets (longer on a rough interface), the
+    rate per facet area is i Omega/F times the projected over the true area. Both follow the step's current, so
+    nothing of it is checkpointed; no void front moves with it, so it sets no Courant limit."""
 
     def __init__(self, sinks: QuasiSteadyVacancySinks, interface: InterfaceFields, molar_volume: float):
         super().__init__(PotentialLatticeFlow(interface.window.metal), interface)
         self.sinks, self.molar_volume = sinks, molar_volume
         self._plating = fem.Constant(interface.window.metal.mesh, 0.0)
+        self._area_ratio = interface.window.interface_area / interface.window.surface_area
+
+    @property
+    def front_speed(self) -> float:
+        """No void front: no Courant limit."""
+        return 0.0
 
     def bind(self, contact) -> None:
         """div v = -s and the plating inflow; nothing depends on the contact."""
@@ -120,11 +126,19 @@ class BulkSinkFlow(SinkFlow):
 
     def advance(self, step: StepConditions) -> None:
         """The sink rate and plating inflow of this step's current (quasi-steady), then the flow."""
-        rate = step.current_density * self.molar_volume / FARADAY
+        rate = step.current_density * self.molar_volume / FARADAY * self._area_ratio
         self.sinks.injection.value = max(rate, 0.0)
         self._plating.value = max(-rate, 0.0)
         self.sinks.solve()
         super().advance(step)
+
+    def checkpoint_fields(self) -> dict[str, fem.Function]:
+        """Nothing: each step solves its flow from its own current (restarts of runs from before the sink frame
+        find no flow in their checkpoints either)."""
+        return {}
+
+    def restart(self, state: dict) -> None:
+        """Nothing to restore (:meth:`checkpoint_fields`)."""
 
 
 class CreepSinkFlow(SinkFlow):
@@ -178,10 +192,10 @@ class CreepSinkFlow(SinkFlow):
 
 
 @register("creep", "none")
-def build_lattice_flow(resolved: ResolvedCase, interface: InterfaceFields, moves_metal: bool) -> SubModel:
+def build_lattice_flow(resolved: ResolvedCase, interface: InterfaceFields, removes_sites: bool) -> SubModel:
     """The potential lattice flow of the vacancy sinks: those of the void model when the contact model
-    ``moves_metal``, else those of the quasi-steady vacancy excess among the metal set's grain-boundary sinks."""
-    if moves_metal:
+    ``removes_sites``, else those of the quasi-steady vacancy excess among the metal set's grain-boundary sinks."""
+    if removes_sites:
         return SinkFlow(PotentialLatticeFlow(interface.window.metal), interface)
     metal = resolved.parameters("metal")
     sinks = QuasiSteadyVacancySinks(interface.window.metal, sink_length(metal["vacancy_sink_spacing"]))
@@ -189,7 +203,7 @@ def build_lattice_flow(resolved: ResolvedCase, interface: InterfaceFields, moves
 
 
 @register("creep", "power_law")
-def build_creep_flow(resolved: ResolvedCase, interface: InterfaceFields, moves_metal: bool) -> SubModel:
+def build_creep_flow(resolved: ResolvedCase, interface: InterfaceFields, removes_sites: bool) -> SubModel:
     """Norton creep of the metal set under ``[cell] stack_pressure`` with the ``[creep]`` interface rules
     (the case loader allows creep only with the phase-field contact); with ``capillary``, the void surfaces'
     capillary force at the metal's surface energy over the phase field's interface width."""

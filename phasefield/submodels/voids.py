@@ -75,7 +75,7 @@ class VoidPhaseField(Contact):
                                            "of 1 - a over the interface, a the kinetics' contact measure, = "
                                            "(1 - contact_fraction) x interface area); 0 without voids", "um", "m"),
     )
-    moves_metal = True
+    removes_sites = True
 
     def __init__(self, interface: InterfaceFields, properties: VacancyProperties, system: VacancyVoidSystem,
                  nucleation: InterfaceNucleation, x_mg, mg_coverage: InterfaceMgCoverage,

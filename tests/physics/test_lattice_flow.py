@@ -40,3 +40,5 @@ def test_new_lattice_at_the_interface_moves_the_metal_away_at_its_rate(build):
     normal = win.normal_axis
     assert np.allclose(v[:, normal], GROWTH, rtol=1e-8, atol=0.0)  # away from the interface (the metal lies at y > 0)
     assert np.allclose(v[:, 1 - normal], 0.0, atol=1e-8 * GROWTH)
+    if flow.top_normal_speed is not None:  # the potential flow: the volume balance's speed out through the top
+        assert flow.top_normal_speed.value / GROWTH == pytest.approx(1.0, rel=1e-10, abs=0.0)
