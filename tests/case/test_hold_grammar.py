@@ -27,7 +27,7 @@ def test_a_hold_reads_its_overpotential_and_limits_in_si_and_applies_no_current(
     for name in ("held_overpotential", "current_limit", "time_limit", "capacity_limit"):
         want = expected.get(name)
         got = getattr(step, name)
-        assert (got is None) if want is None else got == pytest.approx(want, rel=1e-12), name
+        assert (got is None) if want is None else got == pytest.approx(want, rel=1e-12, abs=0), name
 
 
 def test_a_hold_takes_step_conditions_and_repeats():

@@ -95,7 +95,7 @@ def test_example_case_values_are_converted_to_si():
     ],
 )
 def test_quantity_strings_convert_to_si(text, dimension, si):
-    assert to_si(text, dimension) == pytest.approx(si, rel=1e-12)
+    assert to_si(text, dimension) == pytest.approx(si, rel=1e-12, abs=0)
 
 
 def test_case_with_4_mah_per_cm2_limit_loads_as_144000_coulomb_per_m2(tmp_path):

@@ -13,10 +13,10 @@ from phasefield.verification.windows import uniform_window
 
 def test_geometric_grading_has_the_requested_first_cell_and_total_height():
     y = graded_coordinate(np.linspace(0, 1, 25), 20e-6, 24, 0.25e-6)
-    assert y[0] == 0.0 and y[-1] == pytest.approx(20e-6, rel=1e-12)
-    assert y[1] == pytest.approx(0.25e-6, rel=1e-9)
+    assert y[0] == 0.0 and y[-1] == pytest.approx(20e-6, rel=1e-12, abs=0)
+    assert y[1] == pytest.approx(0.25e-6, rel=1e-9, abs=0)
     heights = np.diff(y)
-    assert np.allclose(heights[1:] / heights[:-1], heights[1] / heights[0], rtol=1e-9)
+    assert np.allclose(heights[1:] / heights[:-1], heights[1] / heights[0], rtol=1e-9, atol=0)
 
 
 def _measure(mesh, tags, tag):
@@ -35,15 +35,16 @@ def test_window_tags_cover_the_interface_and_volumes(dimension):
     window = build_interface_window(MPI.COMM_WORLD, spec)
     area = 8e-6 if dimension == 2 else 64e-12
     for side in (window.metal, window.electrolyte):
-        assert _measure(side.mesh, side.facet_tags, FacetTag.INTERFACE) == pytest.approx(area, rel=1e-12)
-    assert _measure(window.metal.mesh, window.metal.facet_tags, FacetTag.METAL_TOP) == pytest.approx(area)
+        assert _measure(side.mesh, side.facet_tags, FacetTag.INTERFACE) == pytest.approx(area, rel=1e-12, abs=0)
+    top = _measure(window.metal.mesh, window.metal.facet_tags, FacetTag.METAL_TOP)
+    assert top == pytest.approx(area, rel=1e-12, abs=0)
     bottom = _measure(window.electrolyte.mesh, window.electrolyte.facet_tags, FacetTag.ELECTROLYTE_BOTTOM)
-    assert bottom == pytest.approx(area)
+    assert bottom == pytest.approx(area, rel=1e-12, abs=0)
     volume = {tag: MPI.COMM_WORLD.allreduce(fem.assemble_scalar(fem.form(
         fem.Constant(window.parent, 1.0) * ufl.dx(domain=window.parent, subdomain_data=window.cell_tags,
                                                   subdomain_id=int(tag)))), op=MPI.SUM) for tag in CellTag}
-    assert volume[CellTag.METAL] == pytest.approx(area * 4e-6)
-    assert volume[CellTag.ELECTROLYTE] == pytest.approx(area * 6e-6)
+    assert volume[CellTag.METAL] == pytest.approx(area * 4e-6, rel=1e-12, abs=0)
+    assert volume[CellTag.ELECTROLYTE] == pytest.approx(area * 6e-6, rel=1e-12, abs=0)
     interface_facets = MPI.COMM_WORLD.allreduce(window.interface_facets.values.size, op=MPI.SUM)
     assert interface_facets >= 4 ** (dimension - 1)
 
@@ -51,4 +52,4 @@ def test_window_tags_cover_the_interface_and_volumes(dimension):
 def test_uniform_helper_has_no_grading():
     window = build_interface_window(MPI.COMM_WORLD, uniform_window(4))
     y = np.unique(np.round(window.electrolyte.mesh.geometry.x[:, 1], 12))
-    assert np.allclose(np.diff(y), 2.5e-6)
+    assert np.allclose(np.diff(y), 2.5e-6, rtol=1e-12, atol=0)

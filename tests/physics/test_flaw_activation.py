@@ -20,7 +20,8 @@ def activation(position, radius, minimum_radius=1 * UM, spacing=3 * UM):
 def test_the_gibbs_thomson_threshold_is_gamma_omega_over_kt_r():
     kt = 1.380649e-23 * 298.15
     omega = 13.0e-6 / 6.02214076e23
-    assert gibbs_thomson_threshold(0.5, 13.0e-6, 298.15, 1 * UM) == pytest.approx(0.5 * omega / (kt * UM), rel=1e-12)
+    threshold = gibbs_thomson_threshold(0.5, 13.0e-6, 298.15, 1 * UM)
+    assert threshold == pytest.approx(0.5 * omega / (kt * UM), rel=1e-12, abs=0)
 
 
 def test_a_flaw_activates_above_its_threshold_in_contact_and_not_below_or_out_of_contact():

@@ -39,8 +39,8 @@ def test_without_voids_the_overpotential_is_butler_volmer_plus_the_ohmic_drop(li
     assert model.voids.count == 0 and model.contact_fraction == 1.0
     thermal = 8.314462618 * 298.15 / 96485.33212
     by_hand = 2 * thermal * math.asinh(5.0 / (2 * 50.0)) + 5.0 * 500e-6 / 0.35  # i0 5 mA/cm2, 500 um at 3.5 mS/cm
-    assert model.overpotential(5.0) == pytest.approx(by_hand, rel=1e-12)
-    assert model.sunk == pytest.approx(model.stripped, rel=1e-12)  # every vacancy ends in the bulk sinks
+    assert model.overpotential(5.0) == pytest.approx(by_hand, rel=1e-12, abs=0)
+    assert model.sunk == pytest.approx(model.stripped, rel=1e-12, abs=0)  # every vacancy ends in the bulk sinks
 
 
 def test_the_butler_volmer_solve_of_unequal_coefficients_returns_the_current():
@@ -85,14 +85,14 @@ def test_a_void_closes_under_pressure_at_the_norton_rate(li, pressure):
                                      / (n * (1 - (radius / cell) ** (2 / n)))) ** n
     dt = 1e-3 / expected
     model.advance(0.0, dt)
-    assert math.log(area / model.voids.area[0]) / dt == pytest.approx(expected, rel=1e-9)
-    assert model.closed == pytest.approx(area - model.voids.area[0], rel=1e-12)
+    assert math.log(area / model.voids.area[0]) / dt == pytest.approx(expected, rel=1e-9, abs=0)
+    assert model.closed == pytest.approx(area - model.voids.area[0], rel=1e-12, abs=0)
 
 
 def test_for_n_1_the_closure_rate_is_the_viscous_hollow_cylinder():
     """p / (eta (1 - a^2/b^2)) with eta = 1 / (3 A_T) (docs/creep.md)."""
     rate = laws.norton_closure_rate(1e-9, 1.0, 2e5, 1e-6, 4e-6)
-    assert rate == pytest.approx(2e5 * 3e-9 / (1 - 1 / 16), rel=1e-12)
+    assert rate == pytest.approx(2e5 * 3e-9 / (1 - 1 / 16), rel=1e-12, abs=0)
 
 
 @pytest.mark.parametrize(("ratio", "splits"), [(1.2, True), (0.8, False)])
@@ -110,7 +110,7 @@ def test_an_elongated_void_splits_above_the_pinch_off_ratio_and_not_below(li, ra
         model.advance(0.0, 0.1 * pinch_time)
     assert model.voids.count == (2 if splits else 1)
     assert model.events["split_events"] == (1 if splits else 0)
-    assert model.voids.volume == pytest.approx(area, rel=1e-12)
+    assert model.voids.volume == pytest.approx(area, rel=1e-12, abs=0)
 
 
 def test_the_interface_capture_length_is_the_escape_distance_of_the_trapped_layer():
@@ -118,7 +118,7 @@ def test_the_interface_capture_length_is_the_escape_distance_of_the_trapped_laye
     kt = 1.380649e-23 * temperature / EV
     spacing = (12.97e-6 / 6.02214076e23) ** (1 / 3)
     assert laws.interface_capture_length(0.22 * EV, 0.15 * EV, 12.97e-6, temperature) == \
-        pytest.approx(spacing * math.exp(0.37 / (2 * kt)), rel=1e-12)
+        pytest.approx(spacing * math.exp(0.37 / (2 * kt)), rel=1e-12, abs=0)
 
 
 def test_stripping_covers_the_li_mg_interface_up_to_its_mclean_value():
