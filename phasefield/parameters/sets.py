@@ -29,7 +29,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from phasefield.units import SI_UNITS, UnitError, did_you_mean, to_si
+from phasefield.units import SI_UNITS, UnitError, did_you_mean, to_si_within
 
 #: The folder of the built-in sets.
 DATA = Path(__file__).parent / "data"
@@ -38,6 +38,14 @@ STANDINGS = {"V": "stated in the seed paper", "L": "literature", "U": "uncertain
 #: The standing of a value overridden in a case file.
 OVERRIDDEN = "case"
 _SET_KEYS = ("name", "role", "description", "base", "parameters")
+#: the SI bounds of a parameter by its dimension: sizes, rates and transport coefficients are positive (a negative
+#: sink spacing or exchange current would run and mean nothing); a resistance or a prefactor may be zero
+DIMENSION_BOUNDS = {
+    "length": {"gt": 0.0}, "diffusivity": {"gt": 0.0}, "conductivity": {"gt": 0.0}, "molar_volume": {"gt": 0.0},
+    "surface_energy": {"gt": 0.0}, "temperature": {"gt": 0.0}, "current_density": {"gt": 0.0},
+    "strain_rate": {"gt": 0.0}, "pressure": {"gt": 0.0}, "area_specific_resistance": {"ge": 0.0},
+    "rate_per_length": {"ge": 0.0},
+}
 _ENTRY_KEYS = ("value", "dimension", "standing", "source", "description")
 
 
@@ -53,8 +61,8 @@ class Parameter:
 
     @property
     def si(self) -> float:
-        """The value in SI units."""
-        return to_si(self.text, self.dimension)
+        """The value in SI units, within the bounds of its dimension (:data:`DIMENSION_BOUNDS`)."""
+        return to_si_within(self.text, self.dimension, **DIMENSION_BOUNDS.get(self.dimension, {}))
 
 
 @dataclass(frozen=True)
