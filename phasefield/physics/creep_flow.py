@@ -21,7 +21,13 @@ those are is the contact rule (``[creep] contact``):
   after the solve, a contact facet whose reaction is tensile (the electrolyte would have to pull the
   metal, :meth:`PowerLawCreep.normal_reactions`) is released, and a released facet whose metal moves into
   the electrolyte (v . n > 0) is put back; the solve repeats until the set stops changing (at most
-  MAX_CONTACT_UPDATES times). The final set can depend on where the updates start: at the edge of a
+  MAX_CONTACT_UPDATES times). An update can return to a set solved before in the same step: a facet
+  released as tensile moves into the electrolyte once free and is put back, tensile again (a cycle; seen
+  with three facets at the edge of a nearly closed contact). No set of the cycle passes both tests, so the
+  updates stop there and the facets that flip are kept in contact: the union of the cycle's sets (no
+  penetration is the hard constraint; the tension those facets carry is the facet-averaged test's
+  ambiguity), taken from its stored solution when it was one of them, else solved once
+  (:meth:`CreepFlow.solve`). The final set can depend on where the updates start: at the edge of a
   lifted-off region a facet can pass both tests either way (in contact and compressed, or released and
   moving away; docs/creep.md). So the set is part of the state: the coupler's snapshots and the
   checkpoints keep it (:meth:`released_facet_midpoints`, by facet midpoint, so a restart on any rank
@@ -157,13 +163,37 @@ class CreepFlow:
         self._phi.interpolate(self._source)
         self.creep.set_contact(self.contact_facets())
         picard, newton = self.creep.solve()
-        for _ in range(MAX_CONTACT_UPDATES if self._contact == "unilateral" else 0):
-            if not self._update_active_set():
-                break
-            more = self.creep.solve()
+        if self._contact == "unilateral":
+            more = self._settle_active_set()
             picard, newton = picard + more[0], newton + more[1]
         self.velocity.interpolate(self.creep.velocity)
         self.solved_drivers = [array.copy() for array in self._driver_values()]
+        return picard, newton
+
+    def _settle_active_set(self) -> tuple[int, int]:
+        """Update the unilateral active set and solve again until it stops changing, at most
+        MAX_CONTACT_UPDATES times; on a return to a set solved before, the union of the cycle's sets (module
+        docstring). Returns the (Picard, Newton) iterations of the solves after the first."""
+        picard, newton = 0, 0
+        solved = [(self.in_contact.copy(), self.creep.u.x.array.copy())]  # this step's sets and solutions
+        for _ in range(MAX_CONTACT_UPDATES):
+            updated = self._updated_active_set()
+            if updated is None:
+                break
+            cycle = next((k for k, (known, _) in enumerate(solved) if self._same_set(known, updated)), None)
+            if cycle is not None:
+                updated = np.logical_or.reduce([known for known, _ in solved[cycle:]])
+                stored = next((values for known, values in solved if self._same_set(known, updated)), None)
+                if stored is not None:
+                    self._take_active_set(updated)
+                    self.creep.restore(stored)
+                    break
+            self._take_active_set(updated)
+            more = self.creep.solve()
+            picard, newton = picard + more[0], newton + more[1]
+            if cycle is not None:
+                break
+            solved.append((self.in_contact.copy(), self.creep.u.x.array.copy()))
         return picard, newton
 
     def drivers_change(self) -> float:
@@ -221,9 +251,10 @@ class CreepFlow:
         distance, _ = cKDTree(np.asarray(midpoints)).query(dmesh.compute_midpoints(mesh, fdim, self._facets))
         self.in_contact = distance > MIDPOINT_TOLERANCE * np.min(length)
 
-    def _update_active_set(self) -> bool:
-        """Release tensile contact facets, take back penetrating free ones; whether the set changed. A
-        set that would leave no contact anywhere is not taken (the metal would float)."""
+    def _updated_active_set(self) -> np.ndarray | None:
+        """The active set after the last solve with tensile contact facets released and penetrating free ones
+        taken back; None if it is the current one, or if it would leave no contact anywhere (the metal would
+        float)."""
         comm = self._metal.mesh.comm
         reaction = self.creep.normal_reactions(self._normal_dofs)
         outward_speed = -self.creep.u.x.array[self._normal_dofs].mean(axis=1) if self._facets.size else np.zeros(0)
@@ -231,9 +262,15 @@ class CreepFlow:
         tensile = reaction < -ACTIVE_SET_TOLERANCE * largest[0]
         penetrating = outward_speed > ACTIVE_SET_TOLERANCE * largest[1]
         updated = (self.in_contact & ~tensile) | (~self.in_contact & penetrating)
-        changed = comm.allreduce(bool(np.any(updated != self.in_contact)), op=MPI.LOR)
-        if not changed or comm.allreduce(int(np.count_nonzero(updated)), op=MPI.SUM) == 0:
-            return False
-        self.in_contact = updated
-        self.creep.set_contact(self._facets[updated])
-        return True
+        if self._same_set(updated, self.in_contact) or comm.allreduce(int(np.count_nonzero(updated)), op=MPI.SUM) == 0:
+            return None
+        return updated
+
+    def _same_set(self, a: np.ndarray, b: np.ndarray) -> bool:
+        """Whether two active sets (local arrays of :attr:`in_contact`) are the same on every rank."""
+        return not self._metal.mesh.comm.allreduce(bool(np.any(a != b)), op=MPI.LOR)
+
+    def _take_active_set(self, in_contact: np.ndarray) -> None:
+        """Make ``in_contact`` the active set of the next creep solve."""
+        self.in_contact = in_contact
+        self.creep.set_contact(self._facets[in_contact])

@@ -327,6 +327,38 @@ def test_unilateral_active_set_is_kept_between_solves_and_stored_by_facet_midpoi
     assert np.array_equal(other.in_contact, flow.in_contact)
 
 
+@pytest.mark.parametrize("cycle", ["back_to_full_contact", "between_two_releases"])
+def test_unilateral_updates_that_return_to_a_set_of_the_step_stop_with_the_cycle_in_contact(cycle, monkeypatch):
+    """The system shall stop the active-set updates of a step when they return to a set solved before
+    (seen in the headline: three facets released as tensile, then penetrating, then tensile again, to the
+    update limit) and keep the facets of the cycle in contact. The updates are scripted (released facets by
+    their midpoint x, um): full contact -> released x > 4 -> full contact again ends at full contact with
+    its stored solution (2 solves, not the 9 of the update limit; the velocity that of full contact to the
+    solver tolerance); full contact -> x > 6 -> 4 < x < 7 or x < 1 -> x > 6 ends with the facets released in
+    every set of the cycle released (6 < x < 7) and the others in contact, a set not solved yet: once more
+    (4 solves)."""
+    window = square(16, 8e-6)
+    flow = sinks_above_the_right_half(window)
+    along = dmesh.compute_midpoints(window.metal.mesh, 1, flow._facets)[:, 0] / 1e-6
+    released = {"x>4": along > 4, "x>6": along > 6, "4<x<7|x<1": ((along > 4) & (along < 7)) | (along < 1)}
+    script = (["x>4", "none", "x>4"] if cycle == "back_to_full_contact" else ["x>6", "4<x<7|x<1", "x>6", "x>6"])
+    updates = iter([~released.get(name, np.zeros_like(along, dtype=bool)) for name in script])
+    monkeypatch.setattr(flow, "_updated_active_set", lambda: next(updates))
+    solves, solve = [], flow.creep.solve
+    monkeypatch.setattr(flow.creep, "solve", lambda: (solves.append(flow.in_contact.copy()), solve())[1])
+    flow.solve()
+    if cycle == "back_to_full_contact":
+        assert len(solves) == 2 and np.all(flow.in_contact)
+        first = sinks_above_the_right_half(window, "impenetrable")
+        first.solve()
+        comm, full = window.metal.mesh.comm, first.creep.u.x.array
+        scale = comm.allreduce(float(np.max(np.abs(full), initial=0.0)), op=MPI.MAX)
+        difference = comm.allreduce(float(np.max(np.abs(flow.creep.u.x.array - full), initial=0.0)), op=MPI.MAX)
+        assert 0.0 < scale and difference <= 1e-8 * scale
+    else:
+        assert len(solves) == 4 and np.array_equal(flow.in_contact, ~(released["x>6"] & (along < 7)))
+
+
 def test_set_contact_changes_the_dirichlet_rows_without_rebuilding_the_solvers():
     """The system shall change the contact of the creep problem without new solvers or a new symbolic
     factorisation: after set_contact the same Newton and Kacanov problems solve the new contact (no MUMPS
