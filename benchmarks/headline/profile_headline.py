@@ -114,11 +114,11 @@ def log_creep_stage() -> PETSc.Log.Stage:
     stage = PETSc.Log.Stage("creep")
     solve = PowerLawCreep.solve
 
-    def staged(self):
+    def staged(self, *args, **kwargs):
         stage.push()
         began = time.perf_counter()
         try:
-            return solve(self)
+            return solve(self, *args, **kwargs)
         finally:
             CREEP_SOLVES["wall_time_s"] += time.perf_counter() - began
             CREEP_SOLVES["calls"] += 1

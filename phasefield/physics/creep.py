@@ -109,7 +109,9 @@ less than 3e-2 (relative, max norm); Newton (SNES, backtracking line search on t
 MUMPS LDL^T, at most 40 iterations); if it fails, Kacanov continues from its own last iterate to 1e-3,
 then 1e-5, with a Newton attempt after each. A later solve starts from the previous solution with
 Kacanov to 1e-2, then Newton (Newton straight from the previous solution crawls after a void
-step). Before it, the estimate of the warm start: the Euclidean norm of the scaled Newton residual at the
+step); a solve after a change of the unilateral contact set alone (same data, ``newton_first``) tries
+Newton straight away and falls back to that sequence (docs/performance.md, "Newton first after a change of
+the contact set"). Before it, the estimate of the warm start: the Euclidean norm of the scaled Newton residual at the
 previous solution with the new data and contact (one assembly, :meth:`PowerLawCreep.warm_residual`).
 Below the Newton's absolute tolerance (1e-10) the previous solution is the solution (Newton would stop
 there at its iteration 0, by the same test): nothing is solved. A failure raises :class:`SolverFailure` and
@@ -520,9 +522,11 @@ class PowerLawCreep:
             self.u.x.array[self._pressure_dofs] *= ratio
         self.stack_pressure.value = pressure / self.scales.stress
 
-    def solve(self) -> tuple[int, int]:
+    def solve(self, newton_first: bool = False) -> tuple[int, int]:
         """Solve for (v, p); returns the (Picard, Newton) iterations. On failure the state is
-        restored and SolverFailure raised."""
+        restored and SolverFailure raised. ``newton_first``: a warm solve tries Newton from the current state
+        before the warm Kacanov stage (for a state that is close to the solution: the same data after a change
+        of the contact set)."""
         self._saved.x.array[:] = self.u.x.array
         self._refresh_phi_gradient()
         if self._growth is not None:
@@ -534,11 +538,12 @@ class PowerLawCreep:
         for factors in self._factors.values():
             factors.expire()  # each solve from fresh factors: its result depends on its data only (restarts)
         picard_total, newton_total = 0, 0
-        stages = [(False, WARM_PICARD_TOLERANCE)] if self._warm else []
+        stages = (([(False, None)] if newton_first else []) + [(False, WARM_PICARD_TOLERANCE)]) if self._warm else []
         stages += [(k == 0, tolerance) for k, tolerance in enumerate(PICARD_STAGES)]
         try:
             for cold, tolerance in stages:
-                picard_total += self._picard_iterate(self.picard_iterations, tolerance, restart=cold)
+                if tolerance is not None:
+                    picard_total += self._picard_iterate(self.picard_iterations, tolerance, restart=cold)
                 converged, iterations = self._newton_iterate()
                 newton_total += iterations
                 if converged:

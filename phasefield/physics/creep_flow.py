@@ -189,7 +189,7 @@ class CreepFlow:
                     self.creep.restore(stored)
                     break
             self._take_active_set(updated)
-            more = self.creep.solve()
+            more = self.creep.solve(newton_first=True)
             picard, newton = picard + more[0], newton + more[1]
             if cycle is not None:
                 break
