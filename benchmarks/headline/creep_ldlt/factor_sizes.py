@@ -11,12 +11,8 @@ random right-hand side. Writes JSON with the machine, date, versions and revisio
         --checkpoint RUN/checkpoints/checkpoint_00000080.h5 --output F.json
 """
 
-import argparse  # noqa: I001 - mpi4py must be imported before petsc4py / dolfinx
-import os
-import platform
-import tempfile
+import sys  # noqa: I001 - mpi4py must be imported before petsc4py / dolfinx
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 
 from mpi4py import MPI
@@ -25,12 +21,10 @@ import numpy as np
 from dolfinx.fem.petsc import assemble_matrix, assign
 from petsc4py import PETSc
 
-from phasefield.case.loader import load_case
-from phasefield.coupling.simulation import Simulation
-from phasefield.output.metadata import git_revision, versions, write_json
 from phasefield.solvers.direct_solver import WORKSPACE_INCREASE
 
-HEADLINE = Path(__file__).parent.parent / "headline_li.toml"
+sys.path.insert(0, str(Path(__file__).parent.parent))
+from creep_matrices import restored_simulation, study_arguments, write_study  # noqa: E402
 
 
 def factorise(matrix: PETSc.Mat, pc_type: str, rhs: PETSc.Vec, repeats: int, reassemble,
@@ -74,16 +68,11 @@ def factorise(matrix: PETSc.Mat, pc_type: str, rhs: PETSc.Vec, repeats: int, rea
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--checkpoint", type=Path, required=True)
-    parser.add_argument("--case", type=Path, default=HEADLINE)
+    parser = study_arguments(__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=5)
-    parser.add_argument("--output", type=Path, required=True)
     args = parser.parse_args()
     comm = MPI.COMM_WORLD
-    directory = Path(tempfile.mkdtemp(prefix="factor_sizes_")) if comm.rank == 0 else None
-    simulation = Simulation(load_case(args.case), comm, Path(comm.bcast(str(directory) if directory else None)))
-    simulation.restore_checkpoint(args.checkpoint)
+    simulation = restored_simulation(args.case, args.checkpoint, comm)
     creep = simulation.models.flow.flow.creep
     results = {}
     for name, (problem, bcs) in creep.operators().items():  # the Kacanov viscosity at the checkpoint's state
@@ -114,13 +103,8 @@ def main() -> None:
                          "symmetric_flag": matrix.isSymmetricKnown(), "lu": lu, "ldlt": ldlt,
                          "solution_difference_relative": x_ldlt.norm() / x_lu.norm()}
     simulation.close()
+    write_study(args.output, "MUMPS LU against LDL^T on the headline creep matrices", args, comm, results)
     if comm.rank == 0:
-        write_json(args.output, {
-            "benchmark": "MUMPS LU against LDL^T on the headline creep matrices", "case": str(args.case),
-            "checkpoint": str(args.checkpoint), "date": datetime.now(UTC).isoformat(timespec="seconds"),
-            "machine": {"platform": platform.platform(), "processor": platform.processor(),
-                        "cpu_count": os.cpu_count(), "load_average": os.getloadavg()},
-            "versions": versions(), "git_revision": git_revision(), "ranks": comm.size, "results": results})
         print({name: (r["lu"]["numeric_s_median"], r["ldlt"]["numeric_s_median"]) for name, r in results.items()})
 
 

@@ -1,0 +1,173 @@
+"""An iterative block solver against MUMPS LDL^T on the headline creep matrices at a checkpoint (issue 24, item 1).
+
+Restores ``--checkpoint`` (a checkpoint of a run of ``--case``), assembles the creep Kacanov matrix (viscosity
+frozen at the checkpoint's creep state) and the Newton matrix there, and solves each with a random right-hand
+side to a relative residual of ``--rtol`` by:
+
+- ``ldlt``: MUMPS LDL^T (the production solver's fresh factorisation: symbolic + numeric + one solve);
+- ``schur_<velocity>``: FGMRES preconditioned by PETSc's fieldsplit Schur complement (full factorisation),
+  the Schur complement preconditioned by the pressure block of a preconditioning matrix
+  P = J - int (1/eta) p q dx (the pressure mass weighted by the inverse viscosity, the standard choice for Stokes
+  with a variable viscosity; eta the scaled viscosity of the frozen state, metal and void ersatz alike, and J's own
+  void compressibility term), applied by ``--schur-pc`` (jacobi or a MUMPS factorisation of that block, to
+  separate the quality of the approximation from its cost); the velocity block by
+  ``<velocity>`` = ``gamg`` (smoothed aggregation with the rigid-body near-null space), ``asm`` (additive Schwarz,
+  ILU(0) per rank) or ``mumps`` (an exact velocity solve: the Schur approximation alone).
+
+Reports set-up and solve times, outer iterations, the true relative residual and the difference from the LDL^T
+solution. JSON with machine, date, versions and revision.
+
+    OMP_NUM_THREADS=1 .venv/bin/python benchmarks/headline/creep_fieldsplit/block_solver.py \\
+        --checkpoint RUN/checkpoints/checkpoint_00000075.h5 --output F.json
+"""
+
+import sys  # noqa: I001 - mpi4py must be imported before petsc4py / dolfinx
+import time
+from pathlib import Path
+
+from mpi4py import MPI
+
+import numpy as np
+import ufl
+from dolfinx import fem
+from dolfinx.fem.petsc import assemble_matrix, assign
+from petsc4py import PETSc
+
+from phasefield.solvers.direct_solver import WORKSPACE_INCREASE
+
+sys.path.insert(0, str(Path(__file__).parent.parent))
+from creep_matrices import restored_simulation, study_arguments, write_study  # noqa: E402
+
+VELOCITY_SOLVERS = {
+    "gamg": {"pc_type": "gamg", "pc_gamg_threshold": 0.01, "mg_levels_ksp_type": "chebyshev",
+             "mg_levels_pc_type": "jacobi", "mg_levels_ksp_max_it": 3},
+    "asm": {"pc_type": "asm", "pc_asm_overlap": 1, "sub_pc_type": "ilu"},
+    "mumps": {"pc_type": "cholesky", "pc_factor_mat_solver_type": "mumps"},
+}
+
+
+def owned_global_dofs(space, subspace) -> PETSc.IS:
+    """The global indices of the owned dofs of ``subspace`` (a sub-space of the mixed ``space``)."""
+    _, local = subspace.collapse()
+    local = np.asarray(local, dtype=np.int64).ravel()  # collapse() gives the unrolled dofs (as a list)
+    index_map = space.dofmap.index_map
+    owned = local[local < index_map.size_local]
+    return PETSc.IS().createGeneral((owned + index_map.local_range[0]).astype(PETSc.IntType), comm=space.mesh.comm)
+
+
+def rigid_body_modes(velocity_space) -> PETSc.NullSpace:
+    """Translations and the in-plane rotation on the collapsed velocity space (2-D), orthonormalised: GAMG's
+    near-null space of the velocity block (composed with its index set, which PCFIELDSPLIT passes on)."""
+    velocity = fem.Function(velocity_space)
+    basis = []
+    for mode in (lambda x: np.stack([np.ones_like(x[0]), np.zeros_like(x[0])]),
+                 lambda x: np.stack([np.zeros_like(x[0]), np.ones_like(x[0])]),
+                 lambda x: np.stack([-x[1], x[0]])):
+        velocity.interpolate(mode)
+        vector = velocity.x.petsc_vec.copy()
+        for previous in basis:  # Gram-Schmidt
+            vector.axpy(-vector.dot(previous), previous)
+        vector.normalize()
+        basis.append(vector)
+    return PETSc.NullSpace().create(vectors=basis, comm=velocity_space.mesh.comm)
+
+
+def solve(matrix, preconditioner, rhs, options: dict, splits=None, near_null=None) -> tuple[dict, PETSc.Vec]:
+    comm = matrix.comm
+    ksp = PETSc.KSP().create(comm)
+    ksp.setOperators(matrix, preconditioner)
+    prefix = f"bench{id(ksp)}_"
+    ksp.setOptionsPrefix(prefix)
+    database = PETSc.Options()
+    for key, value in options.items():
+        database[prefix + key] = value
+    ksp.setFromOptions()
+    pc = ksp.getPC()
+    if splits is not None:
+        if near_null is not None:
+            splits[0].compose("nearnullspace", near_null)
+        pc.setFieldSplitIS(("u", splits[0]), ("p", splits[1]))
+    if options.get("pc_type") == "cholesky":
+        pc.setFactorSetUpSolverType()
+        pc.getFactorMatrix().setMumpsIcntl(14, WORKSPACE_INCREASE)
+    began = time.perf_counter()
+    ksp.setUp()
+    setup = time.perf_counter() - began
+    solution = rhs.duplicate()
+    began = time.perf_counter()
+    ksp.solve(rhs, solution)
+    elapsed = time.perf_counter() - began
+    residual = rhs.duplicate()
+    matrix.mult(solution, residual)
+    residual.axpy(-1.0, rhs)
+    result = {"setup_s": setup, "solve_s": elapsed, "total_s": setup + elapsed, "iterations": ksp.getIterationNumber(),
+              "converged_reason": int(ksp.getConvergedReason()), "relative_residual": residual.norm() / rhs.norm()}
+    for key in options:
+        del database[prefix + key]
+    ksp.destroy()
+    return result, solution
+
+
+def main() -> None:
+    parser = study_arguments(__doc__.splitlines()[0])
+    parser.add_argument("--rtol", type=float, default=1e-8)
+    parser.add_argument("--max-it", type=int, default=500)
+    parser.add_argument("--velocity", nargs="+", default=["mumps", "asm", "gamg"], choices=sorted(VELOCITY_SOLVERS))
+    parser.add_argument("--schur-pc", default="jacobi", choices=["jacobi", "mumps"])
+    parser.add_argument("--schur-matrix", default="a11", choices=["a11", "selfp"],
+                        help="the matrix the Schur complement is preconditioned with: the pressure block of P (the "
+                             "1/eta-weighted mass) or PETSc's A11 - A10 diag(A00)^-1 A01")
+    args = parser.parse_args()
+    comm = MPI.COMM_WORLD
+    simulation = restored_simulation(args.case, args.checkpoint, comm)
+    creep = simulation.models.flow.flow.creep
+    space = creep.space
+    splits = (owned_global_dofs(space, space.sub(0)), owned_global_dofs(space, space.sub(1)))
+    velocity_space, _ = space.sub(0).collapse()
+    near_null = rigid_body_modes(velocity_space)
+    _, p = ufl.split(ufl.TrialFunction(space))
+    _, q = ufl.split(ufl.TestFunction(space))
+    volume = 1e-6 ** -space.mesh.geometry.dim  # the residual's scaling of dx (lengths in um)
+    dx = ufl.dx(metadata={"quadrature_degree": 4})
+    results = {}
+    for name, (problem, bcs) in creep.operators().items():  # the Kacanov viscosity at the checkpoint's state
+        assign(creep.u, problem.x)
+        problem.solver.computeJacobian(problem.x, problem.A)
+        matrix = problem.A
+        state = creep.u if name == "newton" else creep._frozen
+        eta = creep._viscosity(ufl.split(state)[0])
+        jacobian = ufl.derivative(creep._residual if name == "newton" else creep._picard_residual, creep.u)
+        preconditioner = assemble_matrix(fem.form(jacobian + (-volume / eta) * p * q * dx), bcs=bcs)
+        preconditioner.assemble()
+        rhs = matrix.createVecRight()
+        rhs.setRandom(PETSc.Random().create(comm))
+        results[name] = {"size": matrix.getSize()[0], "velocity_dofs": splits[0].getSizes()[1],
+                         "pressure_dofs": splits[1].getSizes()[1]}
+        direct, reference = solve(matrix, matrix, rhs, {"ksp_type": "preonly", "pc_type": "cholesky",
+                                                        "pc_factor_mat_solver_type": "mumps"})
+        results[name]["ldlt"] = direct
+        schur = ({"pc_type": "jacobi"} if args.schur_pc == "jacobi" else
+                 {"pc_type": "lu", "pc_factor_mat_solver_type": "mumps"})
+        for velocity in args.velocity:
+            options = {"ksp_type": "fgmres", "ksp_rtol": args.rtol, "ksp_max_it": args.max_it,
+                       "ksp_gmres_restart": 200, "pc_type": "fieldsplit", "pc_fieldsplit_type": "schur",
+                       "pc_fieldsplit_schur_fact_type": "full", "pc_fieldsplit_schur_precondition": args.schur_matrix,
+                       "fieldsplit_u_ksp_type": "preonly", "fieldsplit_p_ksp_type": "preonly",
+                       **{f"fieldsplit_u_{k}": v for k, v in VELOCITY_SOLVERS[velocity].items()},
+                       **{f"fieldsplit_p_{k}": v for k, v in schur.items()}}
+            splits = (owned_global_dofs(space, space.sub(0)), owned_global_dofs(space, space.sub(1)))
+            result, solution = solve(matrix, preconditioner, rhs, options, splits,
+                                     near_null if velocity == "gamg" else None)
+            solution.axpy(-1.0, reference)
+            result["difference_from_ldlt_relative"] = solution.norm() / reference.norm()
+            results[name][f"schur_{velocity}"] = result
+            if comm.rank == 0:
+                print(name, velocity, result, flush=True)
+        if comm.rank == 0:
+            print(name, "ldlt", direct, flush=True)
+    simulation.close()
+    write_study(args.output, "fieldsplit Schur block solver against MUMPS LDL^T on the creep matrices", args, comm,
+                results, rtol=args.rtol, schur_pc=args.schur_pc, schur_matrix=args.schur_matrix)
+
+if __name__ == "__main__":
+    main()

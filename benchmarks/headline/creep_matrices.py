@@ -1,0 +1,48 @@
+"""Shared by the creep solver studies (``creep_ldlt/``, ``creep_fieldsplit/``): the creep model of a case restored
+from a checkpoint, and the JSON record of a study (machine, date, versions, revision)."""
+
+import argparse  # noqa: I001 - mpi4py must be imported before petsc4py / dolfinx
+import os
+import platform
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+from mpi4py import MPI
+
+from phasefield.case.loader import load_case
+from phasefield.coupling.simulation import Simulation
+from phasefield.output.metadata import git_revision, versions, write_json
+
+HEADLINE = Path(__file__).parent / "headline_li.toml"
+
+
+def study_arguments(description: str) -> argparse.ArgumentParser:
+    """A parser with the arguments every study takes: ``--checkpoint``, ``--case``, ``--output``."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--checkpoint", type=Path, required=True)
+    parser.add_argument("--case", type=Path, default=HEADLINE)
+    parser.add_argument("--output", type=Path, required=True)
+    return parser
+
+
+def restored_simulation(case: Path, checkpoint: Path, comm: MPI.Comm) -> Simulation:
+    """The simulation of ``case`` at ``checkpoint`` (results in a temporary folder); its creep model is
+    ``simulation.models.flow.flow.creep``."""
+    directory = Path(tempfile.mkdtemp(prefix="creep_study_")) if comm.rank == 0 else None
+    simulation = Simulation(load_case(case), comm, Path(comm.bcast(str(directory) if directory else None)))
+    simulation.restore_checkpoint(checkpoint)
+    return simulation
+
+
+def write_study(path: Path, benchmark: str, args: argparse.Namespace, comm: MPI.Comm, results: dict,
+                **extra) -> None:
+    """The JSON of a study on rank 0: what, the case and checkpoint, ``extra`` settings, machine, versions."""
+    if comm.rank != 0:
+        return
+    write_json(path, {
+        "benchmark": benchmark, "case": str(args.case), "checkpoint": str(args.checkpoint), **extra,
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": {"platform": platform.platform(), "processor": platform.processor(),
+                    "cpu_count": os.cpu_count(), "load_average": os.getloadavg()},
+        "versions": versions(), "git_revision": git_revision(), "ranks": comm.size, "results": results})
