@@ -171,6 +171,9 @@ PICARD_STAGES = (3e-2, 1e-3, 1e-5)
 #: A warm solve (from the previous solution) starts with Kacanov from there to this velocity change,
 #: then Newton; if that fails, the cold sequence of PICARD_STAGES follows (module docstring: why).
 WARM_PICARD_TOLERANCE = 1e-2
+#: A Newton-first attempt (``PowerLawCreep.solve(newton_first=True)``: a state close to the solution) gives up after
+#: this many iterations, and the warm sequence follows
+NEWTON_FIRST_ITERATIONS = 15
 #: The linear solves of both stages: GMRES preconditioned by a MUMPS factorisation kept while it serves
 #: (:mod:`phasefield.solvers.lagged_factorisation`). The Kacanov and Newton matrices are symmetric indefinite
 #: (saddle points; the Newton matrix is the Hessian of the saddle Lagrangian), so MUMPS factorises them as
@@ -525,8 +528,8 @@ class PowerLawCreep:
     def solve(self, newton_first: bool = False) -> tuple[int, int]:
         """Solve for (v, p); returns the (Picard, Newton) iterations. On failure the state is
         restored and SolverFailure raised. ``newton_first``: a warm solve tries Newton from the current state
-        before the warm Kacanov stage (for a state that is close to the solution: the same data after a change
-        of the contact set)."""
+        (at most NEWTON_FIRST_ITERATIONS) before the warm Kacanov stage (for a state that is close to the solution:
+        the same data after a change of the contact set); ignored for a cold solve."""
         self._saved.x.array[:] = self.u.x.array
         self._refresh_phi_gradient()
         if self._growth is not None:
@@ -538,13 +541,15 @@ class PowerLawCreep:
         for factors in self._factors.values():
             factors.expire()  # each solve from fresh factors: its result depends on its data only (restarts)
         picard_total, newton_total = 0, 0
-        stages = (([(False, None)] if newton_first else []) + [(False, WARM_PICARD_TOLERANCE)]) if self._warm else []
-        stages += [(k == 0, tolerance) for k, tolerance in enumerate(PICARD_STAGES)]
+        # (cold start, Kacanov tolerance); None: Newton alone, from the current state
+        newton_only = [(False, None)] if newton_first and self._warm else []
+        warm = [(False, WARM_PICARD_TOLERANCE)] if self._warm else []
+        stages = newton_only + warm + [(k == 0, tolerance) for k, tolerance in enumerate(PICARD_STAGES)]
         try:
             for cold, tolerance in stages:
                 if tolerance is not None:
                     picard_total += self._picard_iterate(self.picard_iterations, tolerance, restart=cold)
-                converged, iterations = self._newton_iterate()
+                converged, iterations = self._newton_iterate(NEWTON_FIRST_ITERATIONS if tolerance is None else None)
                 newton_total += iterations
                 if converged:
                     self._warm = True
@@ -597,17 +602,24 @@ class PowerLawCreep:
         change, size = (self._comm.allreduce(float(a), op=MPI.MAX) for a in (change, size))
         return change / size if size > 0 else 0.0
 
-    def _newton_iterate(self) -> tuple[bool, int]:
+    def _newton_iterate(self, max_iterations: int | None = None) -> tuple[bool, int]:
+        """One Newton attempt from the current state (at most ``max_iterations``, else the SNES limit): whether it
+        converged, and its iterations; a failed attempt restores the state it started from."""
         self.picard_blend.value = 1.0
         start = self.u.x.array.copy()
         factors = self._factors[self._newton]
+        snes = self._newton.solver
+        tolerances = snes.getTolerances()
+        if max_iterations is not None:
+            snes.setTolerances(max_it=max_iterations)
         try:
             factors.solve("creep Newton")
         except SolverFailure:
             self.u.x.array[:] = start
             factors.discard()
-            return False, self._newton.solver.getIterationNumber()
-        snes = self._newton.solver
+            return False, snes.getIterationNumber()
+        finally:
+            snes.setTolerances(max_it=tolerances[3])
         converged = ((snes.getConvergedReason() > 0 or at_round_off_floor(snes, ROUND_OFF_DROP, ROUND_OFF_STALL))
                      and bool(np.all(np.isfinite(self.u.x.array))))
         if not converged:

@@ -26,7 +26,7 @@ those are is the contact rule (``[creep] contact``):
   with three facets at the edge of a nearly closed contact). No set of the cycle passes both tests, so the
   updates stop there and the facets that flip are kept in contact: the union of the cycle's sets (no
   penetration is the hard constraint; the tension those facets carry is the facet-averaged test's
-  ambiguity), taken from its stored solution when it was one of them, else solved once
+  ambiguity), taken from its stored solution when that set was solved in the step, else solved once
   (:meth:`CreepFlow.solve`). The final set can depend on where the updates start: at the edge of a
   lifted-off region a facet can pass both tests either way (in contact and compressed, or released and
   moving away; docs/creep.md). So the set is part of the state: the coupler's snapshots and the
@@ -54,6 +54,7 @@ from scipy.spatial import cKDTree
 
 from phasefield.mesh import FacetTag, Subdomain
 from phasefield.physics.creep import NortonLaw, PowerLawCreep
+from phasefield.solvers.failures import SolverFailure
 
 #: an interface facet is in contact when its midpoint metal fraction is at least this
 CONTACT_THRESHOLD = 0.5
@@ -118,8 +119,9 @@ class CreepFlow:
         self._drivers = [fem.Function(space) for _ in self._driver_expressions]
         normal = self.creep.space.sub(0).sub(self._normal_axis)
         fdim = self._metal.mesh.topology.dim - 1
+        per_facet = len(normal.dofmap.dof_layout.entity_closure_dofs(fdim, 0))  # explicit: a rank may have no facet
         self._normal_dofs = np.array([fem.locate_dofs_topological(normal, fdim, [facet], remote=False)
-                                      for facet in self._facets], dtype=np.int32).reshape(self._facets.size, -1)
+                                      for facet in self._facets], dtype=np.int32).reshape(self._facets.size, per_facet)
 
     def set_stack_pressure(self, pressure: float) -> None:
         """The stack pressure (Pa) of the next solves (:meth:`PowerLawCreep.set_stack_pressure`); a new pressure
@@ -189,7 +191,11 @@ class CreepFlow:
                     self.creep.restore(stored)
                     break
             self._take_active_set(updated)
-            more = self.creep.solve(newton_first=True)
+            try:
+                more = self.creep.solve(newton_first=True)
+            except SolverFailure:  # the creep state is back at the last set's solution: so is the set
+                self._take_active_set(solved[-1][0])
+                raise
             picard, newton = picard + more[0], newton + more[1]
             if cycle is not None:
                 break
