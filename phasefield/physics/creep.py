@@ -172,8 +172,9 @@ PICARD_STAGES = (3e-2, 1e-3, 1e-5)
 #: then Newton; if that fails, the cold sequence of PICARD_STAGES follows (module docstring: why).
 WARM_PICARD_TOLERANCE = 1e-2
 #: A Newton-first attempt (``PowerLawCreep.solve(newton_first=True)``: a state close to the solution) gives up after
-#: this many iterations, and the warm sequence follows
-NEWTON_FIRST_ITERATIONS = 15
+#: this many iterations (None: the Newton's own limit), and the warm sequence follows. A cap of 15 cost the headline
+#: 5% more creep iterations (docs/performance.md, "Newton first after a change of the contact set")
+NEWTON_FIRST_ITERATIONS = None
 #: The linear solves of both stages: GMRES preconditioned by a MUMPS factorisation kept while it serves
 #: (:mod:`phasefield.solvers.lagged_factorisation`). The Kacanov and Newton matrices are symmetric indefinite
 #: (saddle points; the Newton matrix is the Hessian of the saddle Lagrangian), so MUMPS factorises them as
@@ -528,8 +529,8 @@ class PowerLawCreep:
     def solve(self, newton_first: bool = False) -> tuple[int, int]:
         """Solve for (v, p); returns the (Picard, Newton) iterations. On failure the state is
         restored and SolverFailure raised. ``newton_first``: a warm solve tries Newton from the current state
-        (at most NEWTON_FIRST_ITERATIONS) before the warm Kacanov stage (for a state that is close to the solution:
-        the same data after a change of the contact set); ignored for a cold solve."""
+        (at most NEWTON_FIRST_ITERATIONS, if set) before the warm Kacanov stage (for a state that is close to the
+        solution: the same data after a change of the contact set); ignored for a cold solve."""
         self._saved.x.array[:] = self.u.x.array
         self._refresh_phi_gradient()
         if self._growth is not None:
