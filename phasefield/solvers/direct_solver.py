@@ -21,10 +21,14 @@ def enlarge_mumps_workspace(problem: NonlinearProblem, percent: int = WORKSPACE_
     enlarge_pc_workspace(pc, percent)
 
 
-def enlarge_pc_workspace(pc: PETSc.PC, percent: int = WORKSPACE_INCREASE) -> None:
-    """Set ICNTL(14) = ``percent`` on the MUMPS factor of ``pc`` (lu or cholesky with mumps, operators set)."""
+def enlarge_pc_workspace(pc: PETSc.PC, percent: int = WORKSPACE_INCREASE, ordering: int | None = None) -> None:
+    """Set ICNTL(14) = ``percent`` on the MUMPS factor of ``pc`` (lu or cholesky with mumps, operators set),
+    and its fill-reducing ordering ICNTL(7) = ``ordering`` where given (MUMPS's automatic choice otherwise)."""
     pc.setFactorSetUpSolverType()
-    pc.getFactorMatrix().setMumpsIcntl(14, percent)
+    factor = pc.getFactorMatrix()
+    factor.setMumpsIcntl(14, percent)
+    if ordering is not None:
+        factor.setMumpsIcntl(7, ordering)
 
 
 def reset_factorisation(problem: NonlinearProblem) -> None:

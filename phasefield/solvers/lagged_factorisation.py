@@ -34,10 +34,12 @@ KRYLOV_OPTIONS = {"ksp_type": "gmres", "ksp_pc_side": "right", "ksp_norm_type": 
 class LaggedFactorisation:
     """The Python preconditioner of the module docstring for the KSP of ``problem`` (a DOLFINx
     NonlinearProblem built with :data:`KRYLOV_OPTIONS` and a ``ksp_rtol``): the factorisation of
-    ``factor`` type ("cholesky" or "lu") by MUMPS, with its workspace enlarged (ICNTL(14))."""
+    ``factor`` type ("cholesky" or "lu") by MUMPS, with its workspace enlarged (ICNTL(14)) and the fill-reducing
+    ``ordering`` (ICNTL(7); None: MUMPS's automatic choice)."""
 
-    def __init__(self, problem: NonlinearProblem, refresh_after: int, factor: str = "cholesky"):
-        self.problem, self.refresh_after = problem, refresh_after
+    def __init__(self, problem: NonlinearProblem, refresh_after: int, factor: str = "cholesky",
+                 ordering: int | None = None):
+        self.problem, self.refresh_after, self.ordering = problem, refresh_after, ordering
         ksp = problem.solver.getKSP()
         self._inner = PETSc.PC().create(ksp.getComm())
         self._inner.setType(factor)
@@ -111,7 +113,7 @@ class LaggedFactorisation:
         is (the matrix is assembled in place)."""
         if not self._configured:
             self._inner.setOperators(matrix, matrix)
-            enlarge_pc_workspace(self._inner)
+            enlarge_pc_workspace(self._inner, ordering=self.ordering)
             self._configured = True
         self._inner.setReusePreconditioner(False)
         self._inner.setUp()

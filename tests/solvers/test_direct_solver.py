@@ -11,6 +11,7 @@ from helpers import DATA
 
 from phasefield.case.loader import load_case
 from phasefield.coupling.simulation import Simulation
+from phasefield.physics.creep import ORDERING
 from phasefield.solvers.direct_solver import WORKSPACE_INCREASE, enlarge_mumps_workspace
 
 LU = {"snes_type": "newtonls", "ksp_type": "preonly", "pc_type": "lu", "pc_factor_mat_solver_type": "mumps"}
@@ -44,7 +45,7 @@ def test_the_void_and_creep_solvers_factorise_with_it(tmp_path):
     """One step of the tiny creep case: the vacancy-void, creep Newton and creep Picard factorisations
     all run with ICNTL(14) = 200 (as a petsc_option it was reported unused for the void system and
     for some creep instances: it depended on whether the KSP had its operators when DOLFINx applied
-    the options)."""
+    the options); the creep factorisations with the PORD ordering (INFOG(7): the ordering MUMPS used)."""
     simulation = Simulation(load_case(DATA / "tiny_creep.toml"), MPI.COMM_WORLD, tmp_path)
     simulation.start()
     simulation.step()
@@ -53,3 +54,5 @@ def test_the_void_and_creep_solvers_factorise_with_it(tmp_path):
     creep_factors = [creep._factors[problem].factor_matrix for problem in (creep._newton, creep._picard)]
     for factor in (void_factor, *creep_factors):
         assert factor.getMumpsIcntl(14) == WORKSPACE_INCREASE
+    for factor in creep_factors:
+        assert factor.getMumpsInfog(7) == ORDERING

@@ -28,9 +28,10 @@ from creep_matrices import restored_simulation, study_arguments, write_study  # 
 
 
 def factorise(matrix: PETSc.Mat, pc_type: str, rhs: PETSc.Vec, repeats: int, reassemble,
-              plain: PETSc.Mat) -> tuple[dict, PETSc.Vec]:
-    """Factorise ``matrix`` (re-assembled by ``reassemble``) with MUMPS (``pc_type`` lu or cholesky); the
-    residual of the solve of ``rhs`` is computed with ``plain``, the same matrix without symmetry flags."""
+              plain: PETSc.Mat, icntl: dict[int, int] | None = None) -> tuple[dict, PETSc.Vec]:
+    """Factorise ``matrix`` (re-assembled by ``reassemble``) with MUMPS (``pc_type`` lu or cholesky; ICNTL(14)
+    the solver's and the further ``icntl`` values); the residual of the solve of ``rhs`` is computed with
+    ``plain``, the same matrix without symmetry flags."""
     comm = matrix.comm
     ksp = PETSc.KSP().create(comm)
     ksp.setOperators(matrix)
@@ -40,7 +41,8 @@ def factorise(matrix: PETSc.Mat, pc_type: str, rhs: PETSc.Vec, repeats: int, rea
     pc.setFactorSolverType("mumps")
     pc.setFactorSetUpSolverType()
     factor = pc.getFactorMatrix()
-    factor.setMumpsIcntl(14, WORKSPACE_INCREASE)
+    for key, value in {14: WORKSPACE_INCREASE, **(icntl or {})}.items():
+        factor.setMumpsIcntl(key, value)
     began = time.perf_counter()
     ksp.setUp()
     first = time.perf_counter() - began
