@@ -10,6 +10,8 @@ from pathlib import Path
 
 from mpi4py import MPI
 
+from dolfinx.fem.petsc import assemble_matrix, assign
+
 from phasefield.case.loader import load_case
 from phasefield.coupling.simulation import Simulation
 from phasefield.output.metadata import git_revision, versions, write_json
@@ -33,6 +35,23 @@ def restored_simulation(case: Path, checkpoint: Path, comm: MPI.Comm) -> Simulat
     simulation = Simulation(load_case(case), comm, Path(comm.bcast(str(directory) if directory else None)))
     simulation.restore_checkpoint(checkpoint)
     return simulation
+
+
+def creep_systems(creep):
+    """For the Newton and the Kacanov system of ``creep`` at its state (the Kacanov viscosity frozen there): the
+    name, the solver's matrix (flagged symmetric) assembled there, a function that assembles it again (a numeric
+    refactorisation follows), and the same matrix assembled without the symmetry flags."""
+    for name, (problem, bcs) in creep.operators().items():
+        matrix = problem.A
+        assign(creep.u, problem.x)
+
+        def reassemble(problem=problem, matrix=matrix):
+            problem.solver.computeJacobian(problem.x, matrix)
+
+        reassemble()
+        plain = assemble_matrix(problem.J, bcs=bcs)
+        plain.assemble()
+        yield name, matrix, reassemble, plain
 
 
 def write_study(path: Path, benchmark: str, args: argparse.Namespace, comm: MPI.Comm, results: dict,

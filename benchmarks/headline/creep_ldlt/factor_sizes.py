@@ -18,13 +18,12 @@ from pathlib import Path
 from mpi4py import MPI
 
 import numpy as np
-from dolfinx.fem.petsc import assemble_matrix, assign
 from petsc4py import PETSc
 
 from phasefield.solvers.direct_solver import WORKSPACE_INCREASE
 
 sys.path.insert(0, str(Path(__file__).parent.parent))
-from creep_matrices import restored_simulation, study_arguments, write_study  # noqa: E402
+from creep_matrices import creep_systems, restored_simulation, study_arguments, write_study  # noqa: E402
 
 
 def factorise(matrix: PETSc.Mat, pc_type: str, rhs: PETSc.Vec, repeats: int, reassemble,
@@ -77,17 +76,8 @@ def main() -> None:
     simulation = restored_simulation(args.case, args.checkpoint, comm)
     creep = simulation.models.flow.flow.creep
     results = {}
-    for name, (problem, bcs) in creep.operators().items():  # the Kacanov viscosity at the checkpoint's state
-        matrix = problem.A
-        assign(creep.u, problem.x)
-
-        def reassemble(problem=problem, matrix=matrix):
-            problem.solver.computeJacobian(problem.x, matrix)
-
-        reassemble()
-        # a copy without the symmetric flag (PETSc returns a flagged matrix as its own transpose)
-        plain = assemble_matrix(problem.J, bcs=bcs)
-        plain.assemble()
+    for name, matrix, reassemble, plain in creep_systems(creep):
+        # plain: a copy without the symmetric flag (PETSc returns a flagged matrix as its own transpose)
         transpose = plain.copy()
         transpose.transpose()
         transpose.axpy(-1.0, plain)

@@ -18,16 +18,16 @@ from pathlib import Path
 
 from mpi4py import MPI
 
-from dolfinx.fem.petsc import assemble_matrix, assign
 from petsc4py import PETSc
 
 sys.path.insert(0, str(Path(__file__).parent))
 sys.path.insert(0, str(Path(__file__).parent.parent))
-from creep_matrices import restored_simulation, study_arguments, write_study  # noqa: E402
+from creep_matrices import creep_systems, restored_simulation, study_arguments, write_study  # noqa: E402
 from factor_sizes import factorise  # noqa: E402
 
 #: ICNTL values by name (MUMPS 5.8 user guide): 7 the sequential ordering (0 AMD, 3 SCOTCH, 4 PORD, 5 METIS, 7
-#: automatic), 28/29 a parallel analysis with PT-Scotch, 13 = 1 the root front on one process (no ScaLAPACK).
+#: automatic), 28/29 a parallel analysis with PT-Scotch, 13 = 1 the root front on one process (no ScaLAPACK),
+#: 12 the ordering strategy of LDL^T (1 the usual one, 2 compressed on 2x2 pivot candidates), 8 = 0 no scaling.
 OPTION_SETS = {
     "default": {},
     "root_without_scalapack": {13: 1},
@@ -37,6 +37,10 @@ OPTION_SETS = {
     "amd": {7: 0},
     "parallel_ptscotch": {28: 2, 29: 1},
     "metis_root_without_scalapack": {7: 5, 13: 1},
+    "pord_usual_ordering": {7: 4, 12: 1},
+    "pord_compressed_ordering": {7: 4, 12: 2},
+    "pord_without_scaling": {7: 4, 8: 0},
+    "pord_root_without_scalapack": {7: 4, 13: 1},
 }
 
 
@@ -48,16 +52,7 @@ def main() -> None:
     simulation = restored_simulation(args.case, args.checkpoint, comm)
     creep = simulation.models.flow.flow.creep
     results = {}
-    for name, (problem, bcs) in creep.operators().items():
-        matrix = problem.A
-        assign(creep.u, problem.x)
-
-        def reassemble(problem=problem, matrix=matrix):
-            problem.solver.computeJacobian(problem.x, matrix)
-
-        reassemble()
-        plain = assemble_matrix(problem.J, bcs=bcs)
-        plain.assemble()
+    for name, matrix, reassemble, plain in creep_systems(creep):
         rhs = matrix.createVecRight()
         rhs.setRandom(PETSc.Random().create(comm))
         reference = None
