@@ -12,11 +12,16 @@ summary gives steps and wall time per 0.01 mAh/cm2 (fewer steps than ``--steps``
 ends first). Nothing is written into the member's results.
 
 ``--contact impenetrable`` takes the steps with that ``[creep] contact`` rule instead of the
-member's (v_n = 0 on every interface facet, none released).
+member's (v_n = 0 on every interface facet, none released); ``--void-viscosity-ratio R`` with that
+``[creep] void_viscosity_ratio`` (the ersatz from the restart on); ``--seconds S`` stops after S s of the
+protocol instead of ``--steps`` (the summary then gives the time-averaged contact and overpotential).
 
     OMP_NUM_THREADS=1 .venv/bin/python benchmarks/creep_closure/restart_probe.py \
         --member results/t3_small/stack_pressure_7MPa --checkpoint checkpoint_00000075.h5 --steps 16 \
         --output benchmarks/creep_closure/probe_7MPa_metal_fraction.json
+    OMP_NUM_THREADS=1 .venv/bin/python benchmarks/creep_closure/restart_probe.py \
+        --member RUN/stack_pressure_1MPa --checkpoint checkpoint_00007500.h5 --seconds 400 \
+        --void-viscosity-ratio 1 --output benchmarks/creep_closure/ersatz_1MPa_ratio_1.json
 """
 
 import argparse  # noqa: I001 - mpi4py must be imported before petsc4py / dolfinx
@@ -85,6 +90,9 @@ def main() -> None:
     parser.add_argument("--checkpoint", required=True, help="file name in the member's checkpoints/")
     parser.add_argument("--steps", type=int, default=14)
     parser.add_argument("--contact", choices=CONTACT_RULES, help="[creep] contact rule (default: the member's)")
+    parser.add_argument("--void-viscosity-ratio", type=float,
+                        help="[creep] void_viscosity_ratio (default: the member's)")
+    parser.add_argument("--seconds", type=float, help="stop after this much protocol time (s) instead of --steps")
     parser.add_argument("--output", type=Path, required=True)
     args = parser.parse_args()
     comm = MPI.COMM_WORLD
@@ -93,9 +101,11 @@ def main() -> None:
     resolved = load_case(args.member / "case.toml")
     raw = dict(resolved.raw, output={**resolved.raw.get("output", {}), "fields_every": NEVER,
                                      "interface_profile_every": NEVER, "line_scan_every": NEVER})
-    if args.contact is not None:
-        raw["creep"] = {**resolved.raw.get("creep", {}), "contact": args.contact}
-    resolved = resolve(resolved.path, raw)
+    creep = {key: value for key, value in (("contact", args.contact),
+                                           ("void_viscosity_ratio", args.void_viscosity_ratio)) if value is not None}
+    if creep:
+        raw["creep"] = {**resolved.raw.get("creep", {}), **creep}
+    resolved = resolve(resolved.path, raw, allow_unused=True)  # line_scan_every: read for a metal with Mg only
     case, protocol = resolved.case, resolved.case.protocol.steps
     with tempfile.TemporaryDirectory() as scratch:
         simulation = Simulation(resolved, comm, Path(scratch))
@@ -104,9 +114,12 @@ def main() -> None:
         probe = FlowProbe(simulation)
         start_capacity, start_rejected = simulation.clock.capacity, simulation.counters.rejected
         rows, reasons, start = [], [], time.perf_counter()
-        for _ in range(args.steps):
+        start_time = simulation.clock.time
+        for _ in range(args.steps if args.seconds is None else 10**9):
             if simulation.counters.protocol_index >= len(protocol):
                 break  # the protocol is over
+            if args.seconds is not None and simulation.clock.time - start_time >= args.seconds:
+                break
             began = time.perf_counter()
             # the run's own step: the capacity step within dt_limit and the Courant limit, halved and
             # retried on a failed solve, dt_limit regrown after
@@ -126,7 +139,12 @@ def main() -> None:
         simulation.recorder.close()
         simulation.close()
     steps = len(rows)
+    weights = np.array([row["dt_s"] for row in rows])
+    weights = weights / weights.sum() if steps else weights
     write_json(args.output, {
+        "void_viscosity_ratio": case.creep.void_viscosity_ratio,
+        "time_averaged_contact_fraction": float(weights @ [row["contact_fraction"] for row in rows]) if steps else None,
+        "time_averaged_overpotential_mV": float(weights @ [row["overpotential_mV"] for row in rows]) if steps else None,
         "member": str(args.member), "checkpoint": args.checkpoint,
         "stack_pressure_Pa": case.cell.stack_pressure, "contact_rule": case.creep.contact,
         "steps": steps, "protocol_step_end_reasons": reasons,

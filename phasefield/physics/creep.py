@@ -291,6 +291,7 @@ class PowerLawCreep:
                  lateral_velocity: Callable | None = None, body_force: ufl.core.expr.Expr | None = None,
                  stress_scale: float | None = None, max_viscosity: float = DEFAULT_MAX_VISCOSITY,
                  min_viscosity: float | None = None, void_viscosity: float | None = None,
+                 void_viscosity_ratio: float = VOID_VISCOSITY_RATIO,
                  picard_iterations: int = 100, interface_growth: ufl.core.expr.Expr | None = None,
                  gradient_energy: float | None = None):
         """``interface``: "slip" (default) or "stick" on the contact; ``interface_growth`` g (m/s, a UFL
@@ -298,7 +299,8 @@ class PowerLawCreep:
         contact facets; ``lateral_velocity``: x -> v (m/s, shape (gdim, N)) prescribed on the lateral sides
         instead of symmetry;
         ``body_force`` f (N/m^3); ``gradient_energy`` kappa (J/m) of the capillary force (None: none);
-        viscosities in Pa s (defaults in the module docstring);
+        viscosities in Pa s (defaults in the module docstring); the void ersatz's ``void_viscosity``, else
+        ``void_viscosity_ratio`` times the lower cap;
         ``picard_iterations`` bounds each Picard stage."""
         if interface not in ("slip", "stick"):
             raise ValueError(f"interface must be 'slip' or 'stick', not {interface!r}")
@@ -312,7 +314,7 @@ class PowerLawCreep:
         default_min = MIN_VISCOSITY_RATIO * reference
         self.min_viscosity = default_min if min_viscosity is None else min_viscosity
         softest = self.min_viscosity if self.min_viscosity > 0 else default_min
-        self.void_viscosity = VOID_VISCOSITY_RATIO * softest if void_viscosity is None else void_viscosity
+        self.void_viscosity = void_viscosity_ratio * softest if void_viscosity is None else void_viscosity
         if self.max_viscosity <= self.min_viscosity:
             raise ValueError("max_viscosity must exceed min_viscosity")
         self.picard_iterations = picard_iterations

@@ -53,7 +53,7 @@ from mpi4py import MPI
 from scipy.spatial import cKDTree
 
 from phasefield.mesh import FacetTag, Subdomain
-from phasefield.physics.creep import NortonLaw, PowerLawCreep
+from phasefield.physics.creep import VOID_VISCOSITY_RATIO, NortonLaw, PowerLawCreep
 from phasefield.solvers.failures import SolverFailure
 
 #: an interface facet is in contact when its midpoint metal fraction is at least this
@@ -78,13 +78,15 @@ class CreepFlow:
     top_normal_speed = None
 
     def __init__(self, metal: Subdomain, law: NortonLaw, stack_pressure: float, interface: str = "slip",
-                 contact: str = "unilateral", gradient_energy: float | None = None):
-        """``gradient_energy``: kappa (J/m) of the void surfaces' capillary force (None: none;
-        :class:`PowerLawCreep`)."""
+                 contact: str = "unilateral", gradient_energy: float | None = None,
+                 void_viscosity_ratio: float = VOID_VISCOSITY_RATIO):
+        """``gradient_energy``: kappa (J/m) of the void surfaces' capillary force (None: none);
+        ``void_viscosity_ratio``: the void ersatz's viscosity over the lower viscosity cap (:class:`PowerLawCreep`)."""
         if contact not in CONTACT_RULES:
             raise ValueError(f"contact must be one of {CONTACT_RULES}, not {contact!r}")
         self._metal, self._law, self._pressure, self._interface = metal, law, stack_pressure, interface
         self._contact, self._gradient_energy = contact, gradient_energy
+        self._void_viscosity_ratio = void_viscosity_ratio
         mesh = metal.mesh
         space = fem.functionspace(mesh, ("Lagrange", 2, (mesh.geometry.dim,)))
         self.velocity = fem.Function(space, name="velocity")
@@ -112,7 +114,8 @@ class CreepFlow:
         self._phi.interpolate(metal_fraction)
         self.creep = PowerLawCreep(self._metal, self._law, self._pressure, phi=self._phi, divergence=divergence,
                                    interface=self._interface, contact_facets=self.contact_facets(),
-                                   interface_growth=plating_rate, gradient_energy=self._gradient_energy)
+                                   interface_growth=plating_rate, gradient_energy=self._gradient_energy,
+                                   void_viscosity_ratio=self._void_viscosity_ratio)
         space = self._phi.function_space
         self._driver_expressions = [fem.Expression(driver, space.element.interpolation_points)
                                     for driver in (divergence, plating_rate) if driver is not None]

@@ -212,6 +212,8 @@ def build_creep_flow(resolved: ResolvedCase, interface: InterfaceFields, removes
     law = NortonLaw.from_parameters(metal, case.cell.temperature)
     kappa = (well_and_gradient_coefficients(metal["surface_energy"], case.voids.interface_width)[1]
              if case.creep.capillary else None)
+    ratio = case.creep.void_viscosity_ratio
+    ersatz = {} if ratio is None else {"void_viscosity_ratio": ratio}
     flow = CreepFlow(interface.window.metal, law, case.cell.stack_pressure, case.creep.interface, case.creep.contact,
-                     kappa)
+                     kappa, **ersatz)
     return CreepSinkFlow(flow, interface, case.creep.resolve_tolerance)

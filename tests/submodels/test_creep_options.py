@@ -1,4 +1,5 @@
-"""Requirement: ``[creep] capillary`` adds the void surfaces' pull to the flow. With ``[creep]
+"""Requirement: ``[creep] capillary`` adds the void surfaces' pull to the flow; ``[creep] void_viscosity_ratio``
+sets the void ersatz's viscosity over the lower viscosity cap. With ``[creep]
 resolve_tolerance`` a step keeps the last creep velocity while the flow's drivers (metal fraction, sink divergence)
 changed by less than the tolerance since the last solve, and solves again once they changed by more or the stack
 pressure changed; the lagged run stays within that tolerance of the run that solves every step. Without voids
@@ -62,3 +63,21 @@ def test_the_capillary_force_of_the_void_surfaces_speeds_the_metal_up(tmp_path):
     nucleated = next(i for i, row in enumerate(plain) if row["nucleation_events"] > 0)
     speed = "max_metal_speed_um_per_h"
     assert rows[nucleated + 1][speed] > 1.5 * plain[nucleated + 1][speed]
+
+
+def test_the_void_viscosity_ratio_of_the_case_sets_the_ersatz_of_the_flow(tmp_path):
+    """``[creep] void_viscosity_ratio`` reaches the creep model: the ersatz viscosity is that ratio times the lower
+    viscosity cap (unset: the model's 1e-2)."""
+    ratios = {}
+    for name, creep in (("default", {}), ("stiffer", {"void_viscosity_ratio": 1.0})):
+        raw = tomllib.loads((DATA / "tiny_creep.toml").read_text())
+        raw["creep"] |= creep
+        path = tmp_path / f"{name}.toml"
+        path.write_text(tomli_w.dumps(raw))
+        (tmp_path / name).mkdir()
+        simulation = Simulation(load_case(path), MPI.COMM_WORLD, tmp_path / name)
+        simulation.start()
+        model = simulation.models.flow.flow.creep
+        ratios[name] = model.void_viscosity / model.min_viscosity
+        simulation.close()
+    assert ratios == pytest.approx({"default": 1e-2, "stiffer": 1.0}, rel=1e-12)
