@@ -24,6 +24,10 @@ ideal bound (every component f = 1) and the direct solvers' growth with the prob
 measured factorisation (``three_d/creep_probe_3d_1rank.json``).
 
     .venv/bin/python benchmarks/scaling_estimate/estimate.py --output benchmarks/scaling_estimate/estimate_16_64.json
+
+Other profiles of the same case (e.g. the end-to-end runs past the rise, which carry their own creep stage):
+``--one headline/to_rise_1rank_pord_20261205.json --two headline/to_rise_2ranks_pord_20261205.json --split
+headline/to_rise_2ranks_pord_20261205.json`` (paths relative to ``benchmarks/``).
 """
 
 import argparse
@@ -128,15 +132,18 @@ def taylor_hood_dofs(mesh: dict) -> int:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--output", type=Path, required=True)
+    for name, default in (("--one", ONE), ("--two", TWO), ("--split", SPLIT)):
+        parser.add_argument(name, type=lambda text: BENCHMARKS / text, default=default,
+                            help=f"profile, relative to benchmarks/ (default {default.relative_to(BENCHMARKS)})")
     args = parser.parse_args()
-    one, two, split, probe = (json.loads(path.read_text()) for path in (ONE, TWO, SPLIT, PROBE_3D))
+    one, two, split, probe = (json.loads(path.read_text()) for path in (args.one, args.two, args.split, PROBE_3D))
     shares = creep_shares(split)
     model = amdahl(components(one, shares), components(two, shares))
     write_json(args.output, {
         "benchmark": "scaling estimate of the headline case, 16-64 ranks (issue 24 item 7); a model, not a measurement",
         "date": datetime.now(UTC).isoformat(timespec="seconds"), "git_revision": git_revision(),
         "inputs": {name: str(path.relative_to(BENCHMARKS)) for name, path in (
-            ("profile_1_rank", ONE), ("profile_2_ranks", TWO), ("creep_split_2_ranks", SPLIT),
+            ("profile_1_rank", args.one), ("profile_2_ranks", args.two), ("creep_split_2_ranks", args.split),
             ("creep_3d_probe", PROBE_3D))},
         "measured_up_to_ranks": 2, "creep_shares_2_ranks": shares, "components": model, "totals": totals(model),
         "direct_solver_growth": direct_solver_growth(probe, split)})
