@@ -25,6 +25,7 @@ protocol instead of ``--steps`` (the summary then gives the time-averaged contac
 """
 
 import argparse  # noqa: I001 - mpi4py must be imported before petsc4py / dolfinx
+import itertools
 import os
 import platform
 import tempfile
@@ -88,11 +89,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--member", type=Path, required=True, help="results directory of a T3 member")
     parser.add_argument("--checkpoint", required=True, help="file name in the member's checkpoints/")
-    parser.add_argument("--steps", type=int, default=14)
+    length = parser.add_mutually_exclusive_group()
+    length.add_argument("--steps", type=int, default=14)
     parser.add_argument("--contact", choices=CONTACT_RULES, help="[creep] contact rule (default: the member's)")
     parser.add_argument("--void-viscosity-ratio", type=float,
                         help="[creep] void_viscosity_ratio (default: the member's)")
-    parser.add_argument("--seconds", type=float, help="stop after this much protocol time (s) instead of --steps")
+    length.add_argument("--seconds", type=float, help="stop after this much protocol time (s) instead of --steps")
     parser.add_argument("--output", type=Path, required=True)
     args = parser.parse_args()
     comm = MPI.COMM_WORLD
@@ -115,7 +117,7 @@ def main() -> None:
         start_capacity, start_rejected = simulation.clock.capacity, simulation.counters.rejected
         rows, reasons, start = [], [], time.perf_counter()
         start_time = simulation.clock.time
-        for _ in range(args.steps if args.seconds is None else 10**9):
+        for _ in (range(args.steps) if args.seconds is None else itertools.count()):
             if simulation.counters.protocol_index >= len(protocol):
                 break  # the protocol is over
             if args.seconds is not None and simulation.clock.time - start_time >= args.seconds:

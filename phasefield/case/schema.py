@@ -227,7 +227,7 @@ class Creep(Strict):
     ``capillary``: the capillary (Laplace) force of the void surfaces in the momentum balance, at the metal set's
     surface energy (:mod:`phasefield.physics.creep`; off by default).
     ``void_viscosity_ratio``: the viscosity of the compressible void ersatz over the metal's lower viscosity cap
-    (a numerical parameter; unset: the model's, 1e-2: a resolved void's closure rate changes by 2.3% at 1e1 and 0.05% at
+    (a numerical parameter; unset: the model's, 1e-2: a resolved void's closure rate changes by 2.3% at 1 and 0.05% at
     1e-4; the steps of a marginal half-void layer under high stack pressure grow with it: docs/creep.md, "The
     void ersatz").
     """

@@ -187,7 +187,7 @@ REFRESH_AFTER = 2
 #: The factorisation: LDL^T (PETSc's Cholesky on a matrix flagged symmetric: MUMPS SYM = 2).
 FACTOR = "cholesky"
 #: Its fill-reducing ordering, MUMPS ICNTL(7) = 4: PORD. On the headline's creep matrices (step 75) it needs 20%
-#: fewer flops than METIS (MUMPS's automatic choice here) and speeds the triangular solves up by 18% on 2 ranks
+#: fewer flops than METIS (MUMPS's automatic choice here) and its triangular solves take 16-17% less time on 2 ranks
 #: (benchmarks/headline/creep_ldlt/mumps_options.py; docs/performance.md, "The creep factorisation's ordering").
 ORDERING = 4
 #: Newton: backtracking line search on the residual norm (module docstring: why).
@@ -315,6 +315,8 @@ class PowerLawCreep:
         self.min_viscosity = default_min if min_viscosity is None else min_viscosity
         softest = self.min_viscosity if self.min_viscosity > 0 else default_min
         self.void_viscosity = void_viscosity_ratio * softest if void_viscosity is None else void_viscosity
+        if self.void_viscosity <= 0:
+            raise ValueError("the void ersatz's viscosity must be positive")
         if self.max_viscosity <= self.min_viscosity:
             raise ValueError("max_viscosity must exceed min_viscosity")
         self.picard_iterations = picard_iterations

@@ -29,7 +29,7 @@ from factor_sizes import factorise  # noqa: E402
 #: automatic), 28/29 a parallel analysis with PT-Scotch, 13 = 1 the root front on one process (no ScaLAPACK),
 #: 12 the ordering strategy of LDL^T (1 the usual one, 2 compressed on 2x2 pivot candidates), 8 = 0 no scaling.
 OPTION_SETS = {
-    "default": {},
+    "default": {},  # MUMPS's automatic choice (METIS here), not the creep solver's setting (PORD since 4baf159)
     "root_without_scalapack": {13: 1},
     "metis": {7: 5},
     "scotch": {7: 3},
@@ -41,12 +41,15 @@ OPTION_SETS = {
     "pord_compressed_ordering": {7: 4, 12: 2},
     "pord_without_scaling": {7: 4, 8: 0},
     "pord_root_without_scalapack": {7: 4, 13: 1},
+    "pord_diagonal_scaling": {7: 4, 8: 1},
 }
 
 
 def main() -> None:
     parser = study_arguments(__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=10)
+    parser.add_argument("--sets", nargs="+", choices=OPTION_SETS, default=list(OPTION_SETS),
+                        help="the option sets to time (default: all; the first is the solutions' reference)")
     args = parser.parse_args()
     comm = MPI.COMM_WORLD
     simulation = restored_simulation(args.case, args.checkpoint, comm)
@@ -57,7 +60,8 @@ def main() -> None:
         rhs.setRandom(PETSc.Random().create(comm))
         reference = None
         results[name] = {"size": matrix.getSize()[0]}
-        for option_set, icntl in OPTION_SETS.items():
+        for option_set in args.sets:
+            icntl = OPTION_SETS[option_set]
             result, solution = factorise(matrix, "cholesky", rhs, args.repeats, reassemble, plain, icntl)
             if reference is None:
                 reference = solution
