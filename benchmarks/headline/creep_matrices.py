@@ -19,22 +19,25 @@ from phasefield.output.metadata import git_revision, versions, write_json
 HEADLINE = Path(__file__).parent / "headline_li.toml"
 
 
-def study_arguments(description: str) -> argparse.ArgumentParser:
-    """A parser with the arguments every study takes: ``--checkpoint``, ``--case``, ``--output``."""
+def study_arguments(description: str, repeats: int | None = None) -> argparse.ArgumentParser:
+    """A parser with the arguments every study takes: ``--checkpoint``, ``--case``, ``--output``; and
+    ``--repeats`` (timed repetitions) with this default where given."""
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--checkpoint", type=Path, required=True)
     parser.add_argument("--case", type=Path, default=HEADLINE)
     parser.add_argument("--output", type=Path, required=True)
+    if repeats is not None:
+        parser.add_argument("--repeats", type=int, default=repeats)
     return parser
 
 
-def restored_simulation(case: Path, checkpoint: Path, comm: MPI.Comm) -> Simulation:
-    """The simulation of ``case`` at ``checkpoint`` (results in a temporary folder); its creep model is
-    ``simulation.models.flow.flow.creep``."""
+def restored_creep(args: argparse.Namespace, comm: MPI.Comm) -> tuple[Simulation, object]:
+    """The simulation of ``args.case`` at ``args.checkpoint`` (results in a temporary folder) and its creep model
+    (:class:`phasefield.physics.creep.PowerLawCreep`)."""
     directory = Path(tempfile.mkdtemp(prefix="creep_study_")) if comm.rank == 0 else None
-    simulation = Simulation(load_case(case), comm, Path(comm.bcast(str(directory) if directory else None)))
-    simulation.restore_checkpoint(checkpoint)
-    return simulation
+    simulation = Simulation(load_case(args.case), comm, Path(comm.bcast(str(directory) if directory else None)))
+    simulation.restore_checkpoint(args.checkpoint)
+    return simulation, simulation.models.flow.flow.creep
 
 
 def creep_systems(creep):

@@ -33,10 +33,10 @@ from dolfinx import fem
 from dolfinx.fem.petsc import assemble_matrix, assign
 from petsc4py import PETSc
 
-from phasefield.solvers.direct_solver import WORKSPACE_INCREASE
+from phasefield.solvers.direct_solver import enlarge_pc_workspace
 
 sys.path.insert(0, str(Path(__file__).parent.parent))
-from creep_matrices import restored_simulation, study_arguments, write_study  # noqa: E402
+from creep_matrices import restored_creep, study_arguments, write_study  # noqa: E402
 
 VELOCITY_SOLVERS = {
     "gamg": {"pc_type": "gamg", "pc_gamg_threshold": 0.01, "mg_levels_ksp_type": "chebyshev",
@@ -92,8 +92,7 @@ def solve(matrix, preconditioner, rhs, options: dict, splits=None, near_null=Non
             splits[0].compose("nearnullspace", near_null)
         pc.setFieldSplitIS(("u", splits[0]), ("p", splits[1]))
     if options.get("pc_type") == "cholesky":
-        pc.setFactorSetUpSolverType()
-        pc.getFactorMatrix().setMumpsIcntl(14, WORKSPACE_INCREASE)
+        enlarge_pc_workspace(pc)  # MUMPS's automatic ordering, as in the committed runs (the creep solver: PORD)
     began = time.perf_counter()
     ksp.setUp()
     setup = time.perf_counter() - began
@@ -123,8 +122,7 @@ def main() -> None:
                              "1/eta-weighted mass) or PETSc's A11 - A10 diag(A00)^-1 A01")
     args = parser.parse_args()
     comm = MPI.COMM_WORLD
-    simulation = restored_simulation(args.case, args.checkpoint, comm)
-    creep = simulation.models.flow.flow.creep
+    simulation, creep = restored_creep(args, comm)
     space = creep.space
     velocity_space, _ = space.sub(0).collapse()
     near_null = rigid_body_modes(velocity_space)

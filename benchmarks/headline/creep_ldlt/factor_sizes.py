@@ -20,10 +20,10 @@ from mpi4py import MPI
 import numpy as np
 from petsc4py import PETSc
 
-from phasefield.solvers.direct_solver import WORKSPACE_INCREASE
+from phasefield.solvers.direct_solver import enlarge_pc_workspace
 
 sys.path.insert(0, str(Path(__file__).parent.parent))
-from creep_matrices import creep_systems, restored_simulation, study_arguments, write_study  # noqa: E402
+from creep_matrices import creep_systems, restored_creep, study_arguments, write_study  # noqa: E402
 
 
 def factorise(matrix: PETSc.Mat, pc_type: str, rhs: PETSc.Vec, repeats: int, reassemble,
@@ -38,9 +38,9 @@ def factorise(matrix: PETSc.Mat, pc_type: str, rhs: PETSc.Vec, repeats: int, rea
     pc = ksp.getPC()
     pc.setType(pc_type)
     pc.setFactorSolverType("mumps")
-    pc.setFactorSetUpSolverType()
+    enlarge_pc_workspace(pc)
     factor = pc.getFactorMatrix()
-    for key, value in {14: WORKSPACE_INCREASE, **(icntl or {})}.items():
+    for key, value in (icntl or {}).items():
         factor.setMumpsIcntl(key, value)
     began = time.perf_counter()
     ksp.setUp()
@@ -69,12 +69,10 @@ def factorise(matrix: PETSc.Mat, pc_type: str, rhs: PETSc.Vec, repeats: int, rea
 
 
 def main() -> None:
-    parser = study_arguments(__doc__.splitlines()[0])
-    parser.add_argument("--repeats", type=int, default=5)
+    parser = study_arguments(__doc__.splitlines()[0], repeats=5)
     args = parser.parse_args()
     comm = MPI.COMM_WORLD
-    simulation = restored_simulation(args.case, args.checkpoint, comm)
-    creep = simulation.models.flow.flow.creep
+    simulation, creep = restored_creep(args, comm)
     results = {}
     for name, matrix, reassemble, plain in creep_systems(creep):
         # plain: a copy without the symmetric flag (PETSc returns a flagged matrix as its own transpose)

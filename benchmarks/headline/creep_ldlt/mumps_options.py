@@ -22,7 +22,7 @@ from petsc4py import PETSc
 
 sys.path.insert(0, str(Path(__file__).parent))
 sys.path.insert(0, str(Path(__file__).parent.parent))
-from creep_matrices import creep_systems, restored_simulation, study_arguments, write_study  # noqa: E402
+from creep_matrices import creep_systems, restored_creep, study_arguments, write_study  # noqa: E402
 from factor_sizes import factorise  # noqa: E402
 
 #: ICNTL values by name (MUMPS 5.8 user guide): 7 the sequential ordering (0 AMD, 3 SCOTCH, 4 PORD, 5 METIS, 7
@@ -46,14 +46,12 @@ OPTION_SETS = {
 
 
 def main() -> None:
-    parser = study_arguments(__doc__.splitlines()[0])
-    parser.add_argument("--repeats", type=int, default=10)
+    parser = study_arguments(__doc__.splitlines()[0], repeats=10)
     parser.add_argument("--sets", nargs="+", choices=OPTION_SETS, default=list(OPTION_SETS),
                         help="the option sets to time (default: all; the first is the solutions' reference)")
     args = parser.parse_args()
     comm = MPI.COMM_WORLD
-    simulation = restored_simulation(args.case, args.checkpoint, comm)
-    creep = simulation.models.flow.flow.creep
+    simulation, creep = restored_creep(args, comm)
     results = {}
     for name, matrix, reassemble, plain in creep_systems(creep):
         rhs = matrix.createVecRight()
