@@ -18,6 +18,12 @@ current flows through the contact fraction f only). Two channels take them:
    the bulk, the rest of the escaping flux ends in the sinks.
 
 Every void holds at least its nearest node. Nothing is lost: captured + sunk = injected exactly.
+
+Where on a void the vacancies land (:attr:`Partition.at_edges`): the interface channel delivers at the edges;
+of the bulk flux, what lands within a given edge zone of a void's edges (its side walls, about as wide as the
+void is tall) advances the edges, the rest lands on its roof. For a lone strip of width w in a uniform far
+field the absorbed density is that of a conducting strip, :math:`\propto ((w/2)^2 - x^2)^{-1/2}`, and the share
+within e of the two edges is :math:`(2/\pi) \arccos(1 - 2e/w)`.
 """
 
 from dataclasses import dataclass
@@ -37,6 +43,11 @@ class Partition:
     captured: np.ndarray
     sunk: float
     through_interface: float
+    at_edges: np.ndarray  # the part of ``captured`` that lands within the edge zone of each void
+
+    @property
+    def on_roofs(self) -> np.ndarray:
+        return self.captured - self.at_edges
 
     @property
     def injected(self) -> float:
@@ -95,12 +106,15 @@ class VacancyPartition:
             self._factors[key] = cho_factor(self._response[np.ix_(void_nodes, void_nodes)])
         return self._factors[key]
 
-    def partition(self, left: np.ndarray, width: np.ndarray, injection: float, capture_length: float) -> Partition:
+    def partition(self, left: np.ndarray, width: np.ndarray, injection: float, capture_length: float,
+                  edge_zone: np.ndarray | None = None) -> Partition:
         """The volume rates for voids with footprints [left, left + width) (sorted by ``left``, not
-        overlapping) when the contact injects ``injection`` (m/s, per contact length)."""
+        overlapping) when the contact injects ``injection`` (m/s, per contact length); the bulk flux on a
+        void's nodes within ``edge_zone`` (m, per void; default: the whole footprint) of its edges, and on its
+        first and last node, counts as landing at its edges."""
         contact = self.strip_width - float(width.sum())
         if left.size == 0:
-            return Partition(np.zeros(0), injection * self.strip_width, 0.0)
+            return Partition(np.zeros(0), injection * self.strip_width, 0.0, np.zeros(0))
         captured = np.zeros(left.size)
         escape = np.zeros(self.x.size)
         owner = self.owners(left, width)
@@ -125,6 +139,13 @@ class VacancyPartition:
         contact_nodes = np.flatnonzero(owner < 0)
         flux = cho_solve(self._bulk_solver(void_nodes), -self._response[np.ix_(void_nodes, contact_nodes)]
                          @ escape[contact_nodes])
+        at_edges = captured.copy()  # the interface channel's share so far
         np.add.at(captured, owner[void_nodes], -flux * self.spacing)
+        zone = width if edge_zone is None else edge_zone
+        owned = owner[void_nodes]
+        inside = (self.x[void_nodes] - left[owned]) % self.strip_width
+        from_edge = np.minimum(inside, width[owned] - inside)
+        edge = (from_edge < zone[owned]) | (from_edge < self.spacing)
+        np.add.at(at_edges, owned[edge], -flux[edge] * self.spacing)
         sunk = injection * contact - float(captured.sum())
-        return Partition(captured, sunk, through_interface)
+        return Partition(captured, sunk, through_interface, at_edges)

@@ -19,12 +19,16 @@ CORRELATION_FACTOR_BCC = 0.73
 @dataclass(frozen=True)
 class Mechanisms:
     """Which mechanisms act (all by default). ``load_on_contact``: the stack pressure that closes the voids is
-    the one the contact carries, p / f (an upper bound), instead of the remote p (a sensitivity, off)."""
+    the one the contact carries, p / f (an upper bound), instead of the remote p (a sensitivity, off).
+    ``roof_growth``: the bulk vacancies that land on a void farther than its mean height from its edges raise
+    its roof instead of widening it (off: every captured vacancy widens the void at its mean height, as the
+    finite-element voids grow)."""
 
     surface_diffusion: bool = True
     creep_closure: bool = True
     interface_trap: bool = True
     load_on_contact: bool = False
+    roof_growth: bool = False
 
 
 @dataclass(frozen=True)

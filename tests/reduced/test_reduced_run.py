@@ -19,7 +19,7 @@ from phasefield.reduced.capture import VacancyPartition, interface_share
 from phasefield.reduced.model import InterfaceModel
 from phasefield.reduced.population import VoidPopulation
 from phasefield.reduced.run import run_reduced, strip_steps
-from phasefield.reduced.settings import settings_from_case
+from phasefield.reduced.settings import FixedFlaws, Mechanisms, settings_from_case
 
 ROOT = Path(__file__).resolve().parents[2]
 T1 = ROOT / "cases" / "t1_li_strip_voids.toml"
@@ -55,6 +55,37 @@ def test_a_periodic_array_captures_the_share_of_an_independent_finite_difference
         assert shares.captured.sum() / shares.injected == pytest.approx(expected, abs=0.015)
         # equal voids take equal shares to the grid: a footprint holds its nodes, +- one of 0.23 um
         assert np.ptp(shares.captured) < 0.03 * shares.captured.max()
+
+
+@pytest.mark.parametrize("zone", [0.1, 0.25])
+def test_the_bulk_flux_on_a_lone_void_is_that_of_a_conducting_strip(zone):
+    """A 4 um void on a 400 um strip over far sinks: the share of its bulk capture within ``zone`` w of its two
+    edges is (2/pi) arccos(1 - 2 zone) (density prop. to ((w/2)^2 - x^2)^-1/2): 0.410 and 0.667."""
+    width = 4e-6
+    partition = VacancyPartition(400e-6, 100e-6, node_spacing=0.125e-6)
+    shares = partition.partition(np.array([198e-6]), np.array([width]), 1.0, 0.0, np.array([zone * width]))
+    exact = 2.0 / np.pi * np.arccos(1.0 - 2.0 * zone)
+    assert shares.at_edges[0] / shares.captured[0] == pytest.approx(exact, rel=0.03)
+    assert shares.on_roofs[0] == pytest.approx(shares.captured[0] - shares.at_edges[0])
+
+
+@pytest.mark.parametrize("height", [0.3e-6, 1e-6])
+def test_fed_from_afar_a_lone_void_grows_self_similarly_with_roof_growth_and_as_a_sheet_without(t1, height):
+    """A semicircle fed by a uniform far field grows self-similarly (uniform normal flux; on the flat strip the
+    conducting-strip density, half of it within (1 - cos 45 deg)/2 of the width from the edges): with roof growth
+    a 2 um void keeps its aspect ratio (mean height / width) within 20% while its area grows fourfold; widening at
+    its mean height (the finite-element way) it flattens fourfold."""
+    aspect = {}
+    for roof in (False, True):
+        mechanisms = Mechanisms(surface_diffusion=False, creep_closure=False, interface_trap=False, roof_growth=roof)
+        model = InterfaceModel(settings_from_case(t1).replace(sink_length=1e-3, mechanisms=mechanisms,
+                                                              fixed_flaws=FixedFlaws(1, 2e-6, height)))
+        area, start = model.voids.area[0], height / 2e-6
+        while model.voids.area[0] < 4.0 * area:
+            model.advance(5.0, 18.0)
+        aspect[roof] = model.voids.mean_height[0] / model.voids.width[0] / start
+    assert aspect[True] > 0.8
+    assert 0.2 < aspect[False] < 0.3
 
 
 def test_far_sinks_leave_every_vacancy_to_the_voids_and_near_sinks_none():
