@@ -44,9 +44,11 @@ GEOMETRIES = [(1e-6, 3e-6, 12.9e-6), (1e-6, 10e-6, 12.9e-6), (1e-6, 30e-6, 12.9e
 ZONES = [reduced_model.EDGE_ZONE, 0.18, 0.25]
 
 
-def exact_shares(radius: float, half_spacing: float, sink_length: float, cells: int) -> tuple[float, float]:
-    """(side-wall share of the capture, captured share of the injection) of the true geometry."""
-    height = min(6.0 * sink_length, 200e-6)
+def exact_shares(radius: float, half_spacing: float, sink_length: float, cells: int,
+                 height: float | None = None) -> tuple[float, float]:
+    """(side-wall share of the capture, captured share of the injection) of the true geometry, in a cell of
+    ``height`` (default several sink lengths, at most 200 um)."""
+    height = min(6.0 * sink_length, 200e-6) if height is None else height
     domain = mesh.create_rectangle(MPI.COMM_SELF, [[0.0, 0.0], [1.0, 1.0]], [cells, 2 * cells],
                                    mesh.CellType.quadrilateral)
     x = domain.geometry.x

@@ -196,7 +196,9 @@ class Voids(Strict):
     a tangential vacancy mobility in the diffuse interface with the metal set's D_s (off by default).
     ``flaws``: the metal set's interface flaws (spacing, median radius, spread), seeded from ``seed``, become
     voids at their Gibbs-Thomson threshold (:mod:`phasefield.physics.flaw_activation`; 2-D windows; off by
-    default).
+    default). ``driving_force_limit``: the cap alpha of the phase driving force, |omega_m - omega_v| <= alpha W
+    (numerical, 0.5 by default; at most 0.5, for which the stabilisation is sized): it sets how far a void's
+    diffuse edge runs ahead along the interface (docs/voids.md, "A lone void fed by its contact").
     """
 
     interface_width: quantity("length", gt=0.0) = to_si("0.5 um", "length")
@@ -208,6 +210,7 @@ class Voids(Strict):
     stabilization: Literal["extrapolated", "previous_step"] = "extrapolated"
     surface_diffusion: bool = False
     flaws: bool = False
+    driving_force_limit: float = Field(default=0.5, gt=0.0, le=0.5)
 
 
 class Creep(Strict):

@@ -32,13 +32,18 @@ through the metal). Evolution (v: metal velocity from the coupler; non-conservat
         \quad -M\partial_n\mu = j_{inj}\ \text{on}\ \Gamma,
 
 where the phase driving force :math:`\omega_m - \omega_v` enters through the smooth limiter
-:math:`\alpha W\tanh[(\omega_m - \omega_v)/\alpha W]`, :math:`\alpha` = 0.5. At a diffuse
+:math:`\alpha W\tanh[(\omega_m - \omega_v)/\alpha W]`, :math:`\alpha` = 0.5 by default
+(``driving_limit``; the case key ``[voids] driving_force_limit``). At a diffuse
 width of ~0.5 um, W is ~500 times smaller than for the real (nm) interface, and a supersaturation
 of ~1 kT would make e0 mu exceed W and erase the barrier that keeps the supersaturated metal
 metastable (the whole window would turn to void at once). The limiter leaves equilibrium (Young's
 angle, Gibbs-Thomson, the tanh profile) unchanged, bounds the interface speed by ~alpha delta/(3 tau),
 which for tau ~ 1 s is still 100 times faster than the stripping speed, and turns off the exact
-gradient-flow structure only where |omega_m - omega_v| > alpha W. Further,
+gradient-flow structure only where |omega_m - omega_v| > alpha W. It does not leave growth unchanged: at
+alpha = 0.5 the capped metal is barely metastable (barrier 0.004 W at phi = 0.88), and next to the injecting
+contact the void's diffuse edge runs ahead along the interface as a half-void film, so a void fed by its
+contact spreads as a sheet far faster than the sharp-interface partition of its vacancies says
+(docs/voids.md, "A lone void fed by its contact"). Further,
 :math:`M = (D^*_{Li}/f)\,[h\,(c_{eq}/c^0_{eq})\,e^{\mu} + 1 - h]` and the injected vacancy flux
 :math:`j_{inj} = i\,\Omega/F\,s` where the metal touches the electrolyte (i: local interface current
 density, > 0 stripping): stripping leaves a vacancy per atom removed (s = 1); plating (i < 0) fills one per
@@ -114,7 +119,7 @@ from phasefield.physics.vacancies import CORRELATION_FACTOR_BCC, VacancyProperti
 from phasefield.solvers.direct_solver import enlarge_mumps_workspace
 from phasefield.solvers.failures import BoundViolation, SolverFailure, at_round_off_floor, guarded_solve
 
-#: The phase driving force omega_m - omega_v is limited smoothly to +-DRIVING_LIMIT * W (see docstring).
+#: The phase driving force omega_m - omega_v is limited smoothly to +-DRIVING_LIMIT * W by default (docstring).
 DRIVING_LIMIT = 0.5
 #: Linear stabilisation S of the phase rows, + L W S (phi - phi_old) (see docstring), as used by the
 #: coupled runs: S bounds the concave part of g + h * driving / W (min of g'' + DRIVING_LIMIT |h''| is -3.09).
@@ -156,7 +161,7 @@ class VacancyVoidSystem:
                  interface_mobility: float, x_mg=0.0, velocity=None, void_stiffness: float = 10.0,
                  phi_source=None, mu_source=None, petsc_prefix: str = "voids_",
                  stabilization: float = 0.0, extrapolated_stabilization: bool = False, top: str = "closed",
-                 surface_diffusivity: float = 0.0):
+                 surface_diffusivity: float = 0.0, driving_limit: float = DRIVING_LIMIT):
         mesh = metal.mesh
         self.vacancies = vacancies
         element = basix.ufl.element("Lagrange", mesh.basix_cell(), 1)
@@ -219,7 +224,9 @@ class VacancyVoidSystem:
         self.relaxation_rate = L * self.well
         measure = mesh.comm.allreduce(fem.assemble_scalar(fem.form(1.0 * ufl.dx(domain=mesh))))
 
-        driving = DRIVING_LIMIT * self.well * ufl.tanh((omega_m - omega_v) / (DRIVING_LIMIT * self.well))
+        #: alpha: the cap of the phase driving force in units of W
+        self.driving_limit = driving_limit
+        driving = driving_limit * self.well * ufl.tanh((omega_m - omega_v) / (driving_limit * self.well))
         phase = ((phi - phi_old) / self.dt * psi
                  + L * (interpolation_derivative(phi) * driving
                         + self.well * double_well_derivative(phi)) * psi

@@ -133,6 +133,7 @@ class VoidPhaseField(Contact):
             x_mg=interdiffusion.fraction, velocity=flow.velocity, stabilization=STABILIZATION, top="sink_layer",
             extrapolated_stabilization=settings.stabilization == "extrapolated",
             surface_diffusivity=surface_diffusivity(metal, temperature) if settings.surface_diffusion else 0.0,
+            driving_limit=settings.driving_force_limit,
         )
         nucleation = InterfaceNucleation(
             case.mesh.width, metal["nucleation_prefactor"], metal["nucleation_barrier"],

@@ -1,0 +1,48 @@
+"""Requirement: a lone void of the phase field grows as the vacancies it takes say. Fed from afar (a uniform
+source) a semicircle grows self-similarly, as the sharp interface does; fed by its contact's injection its
+diffuse edge runs ahead along the interface (docs/voids.md, "A lone void fed by its contact"), and a lower cap of
+the phase driving force (``[voids] driving_force_limit``) brings it towards the sharp-interface partition; the
+case key reaches the phase field."""
+
+import tomllib
+
+import tomli_w
+from helpers import DATA
+from mpi4py import MPI
+
+from phasefield.case.loader import load_case
+from phasefield.coupling.simulation import Simulation
+from phasefield.verification.void_growth import grow_lone_void
+
+
+def test_a_void_fed_from_afar_grows_self_similarly():
+    """Diffuse width 0.25 um, 8 cells per um, dt 18 s, area doubled: d ln r / d ln A = -0.02 (0: self-similar;
+    widening at a fixed height: -1)."""
+    grown = grow_lone_void("uniform", 18.0, growth=2.0)
+    assert grown["rows"][-1]["area_um2"] > 2.0 * grown["rows"][0]["area_um2"]
+    assert abs(grown["slope_dln_aspect_dln_area"]) < 0.1
+
+
+def test_a_lower_driving_limit_brings_a_contact_fed_void_towards_the_sharp_partition():
+    """Fed by its contact, the sharp interface's side walls take 0.666 of the vacancies in this box, a slope of
+    -0.33 when they widen the void at its mean height (benchmarks/reduced_model/roof_share.py). The phase field,
+    area doubled: -1.37 at the cases' cap 0.5 (the edge runs ahead as a half-void film), -0.79 at 0.1."""
+    slope = {limit: grow_lone_void("contact", 18.0, driving_limit=limit, growth=2.0)["slope_dln_aspect_dln_area"]
+             for limit in (0.5, 0.1)}
+    assert slope[0.5] < slope[0.1] - 0.3
+    assert -1.2 < slope[0.1] < -0.33
+
+
+def test_the_driving_force_limit_of_the_case_reaches_the_phase_field(tmp_path):
+    limits = {}
+    for name, voids in (("default", {}), ("lower", {"driving_force_limit": 0.1})):
+        raw = tomllib.loads((DATA / "tiny_phase_field.toml").read_text())
+        raw.setdefault("voids", {}).update(voids)
+        path = tmp_path / f"{name}.toml"
+        path.write_text(tomli_w.dumps(raw))
+        (tmp_path / name).mkdir()
+        simulation = Simulation(load_case(path), MPI.COMM_WORLD, tmp_path / name)
+        simulation.start()
+        limits[name] = simulation.models.contact.system.driving_limit
+        simulation.close()
+    assert limits == {"default": 0.5, "lower": 0.1}
