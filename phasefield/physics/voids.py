@@ -121,6 +121,10 @@ from phasefield.solvers.failures import BoundViolation, SolverFailure, at_round_
 
 #: The phase driving force omega_m - omega_v is limited smoothly to +-DRIVING_LIMIT * W by default (docstring).
 DRIVING_LIMIT = 0.5
+#: The limiter's tanh argument is clipped here, where tanh is 1 in double precision: UFL differentiates tanh as
+#: (2 cosh y / (cosh 2y + 1))^2, inf / inf = NaN beyond |y| ~ 710, which a low cap reaches at mu ~ 1 (the
+#: vacancy-void Newton then failed with a "zero pivot" in MUMPS).
+TANH_SATURATION = 20.0
 #: Linear stabilisation S of the phase rows, + L W S (phi - phi_old) (see docstring), as used by the
 #: coupled runs: S bounds the concave part of g + h * driving / W (min of g'' + DRIVING_LIMIT |h''| is -3.09).
 STABILIZATION = 4.0
@@ -226,7 +230,9 @@ class VacancyVoidSystem:
 
         #: alpha: the cap of the phase driving force in units of W
         self.driving_limit = driving_limit
-        driving = driving_limit * self.well * ufl.tanh((omega_m - omega_v) / (driving_limit * self.well))
+        ratio = (omega_m - omega_v) / (driving_limit * self.well)
+        driving = driving_limit * self.well * ufl.tanh(
+            ufl.max_value(ufl.min_value(ratio, TANH_SATURATION), -TANH_SATURATION))
         phase = ((phi - phi_old) / self.dt * psi
                  + L * (interpolation_derivative(phi) * driving
                         + self.well * double_well_derivative(phi)) * psi
