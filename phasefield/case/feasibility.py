@@ -13,6 +13,9 @@
   refused where it also enters forms built once at the ``[cell]`` temperature (Mg interdiffusion and
   U(x_Mg), the vacancy-void phase field, Norton creep); the stack pressure acts through Norton creep
   only (``[creep] model = "power_law"``) and is refused without it.
+- The cap of the void phase field's driving force must let a nucleus grow: alpha W > gamma / r_n with
+  W = 6 gamma / delta, so ``[voids] driving_force_limit`` > ``interface_width`` / (6 ``nucleus_radius``) (0.083
+  for the defaults); below it no void ever grows (docs/voids.md, "A lone void fed by its contact").
 - Every table and key the user wrote is read by the models the case chooses (as MOOSE refuses an
   unused parameter): ``[voids]`` and ``[time] phase_tolerance`` only with the phase-field contact,
   ``[creep]`` keys only with it,
@@ -104,6 +107,19 @@ def _check_step_conditions(resolved: ResolvedCase) -> None:
                         'Norton creep only: it needs [creep] model = "power_law"', "bolt")
 
 
+def _check_void_driving(resolved: ResolvedCase) -> None:
+    """The capped driving force must beat the capillary pressure of a nucleus (module docstring)."""
+    case = resolved.case
+    if case.contact.model != "phase_field":
+        return
+    least = case.voids.interface_width / (6.0 * case.voids.nucleus_radius)
+    if case.voids.driving_force_limit <= least:
+        raise CaseError(resolved.path, "[voids] driving_force_limit",
+                        f"expected above interface_width / (6 nucleus_radius) = {least:.3g}: below it the capped "
+                        "driving force cannot beat a nucleus' capillary pressure and no void grows",
+                        case.voids.driving_force_limit)
+
+
 def _unused(resolved: ResolvedCase) -> list[tuple[str, str]]:
     """(key, why) for every table or key the user wrote that the chosen models do not read."""
     raw, case = resolved.raw, resolved.case
@@ -137,6 +153,7 @@ def check_feasibility(resolved: ResolvedCase, allow_unused: bool = False) -> Non
     ``allow_unused``, unread keys are logged as warnings."""
     _check_protocol(resolved)
     _check_step_conditions(resolved)
+    _check_void_driving(resolved)
     for key, why in _unused(resolved):
         if not allow_unused:
             raise CaseError(resolved.path, key, f"not read by this case's models: {why} (remove it, or run with "

@@ -20,10 +20,11 @@ current flows through the contact fraction f only). Two channels take them:
 Every void holds at least its nearest node. Nothing is lost: captured + sunk = injected exactly.
 
 Where on a void the vacancies land (:attr:`Partition.at_edges`): the interface channel delivers at the edges;
-of the bulk flux, what lands within a given edge zone of a void's edges (its side walls, about as wide as the
-void is tall) advances the edges, the rest lands on its roof. For a lone strip of width w in a uniform far
-field the absorbed density is that of a conducting strip, :math:`\propto ((w/2)^2 - x^2)^{-1/2}`, and the share
-within e of the two edges is :math:`(2/\pi) \arccos(1 - 2e/w)`.
+of the bulk flux, what lands within a given edge zone of a void's edges (its side walls) advances the edges, the
+rest lands on its roof. A void that holds only its nearest node (narrower than a node) takes everything at its
+edges: that node lies outside its footprint, at a negative distance from an edge. For a lone strip of width w in
+a uniform far field the absorbed density is that of a conducting strip, :math:`\propto ((w/2)^2 - x^2)^{-1/2}`,
+and the share within e of the two edges is :math:`(2/\pi) \arccos(1 - 2e/w)`.
 """
 
 from dataclasses import dataclass

@@ -9,8 +9,8 @@ Each sub-step (short enough that the footprints grow by at most ``GROWTH_PER_SUB
 2. flaws activate where the supersaturation of the contact exceeds their Gibbs-Thomson threshold;
 3. the vacancies are shared (:mod:`phasefield.reduced.capture`) and each void takes its share at its
    edges, widening at its mean height (the finite-element voids grow the same way); with
-   ``Mechanisms.roof_growth`` only what lands within ``EDGE_ZONE`` w of its edges widens it and the rest raises
-   its roof (fed from afar, a void then grows self-similarly: exact for a semicircle, whose conformal image on
+   ``Mechanisms.roof_growth`` only what lands within ``settings.edge_zone`` w of its edges widens it and the rest
+   raises its roof (fed from afar, a void then grows self-similarly: exact for a semicircle, whose conformal image on
    the plane is the conducting strip, half of whose flux lands within (1 - cos 45 deg) w / 2 of its edges);
 4. surface diffusion relaxes each footprint towards its equilibrium cap at the Mullins rate;
 5. Norton creep under the stack pressure (remote, or carried by the contact: ``load_on_contact``) and the
@@ -41,8 +41,6 @@ GROWTH_PER_SUBSTEP = 0.05
 MIN_SUBSTEP = 1e-4
 #: a void whose cross-section falls below this (m^2, a 10 nm cap) has closed
 CLOSED_AREA = 1e-16
-#: the edge zone of a footprint as a share of its width (roof growth): (1 - cos 45 deg) / 2
-EDGE_ZONE = (1.0 - math.sqrt(0.5)) / 2.0
 
 
 class InterfaceModel:
@@ -114,7 +112,7 @@ class InterfaceModel:
         contact = self.contact_fraction
         local = current_density / contact
         injection = local * s.molar_volume / FARADAY
-        edge_zone = EDGE_ZONE * self.voids.width if s.mechanisms.roof_growth else None
+        edge_zone = s.edge_zone * self.voids.width if s.mechanisms.roof_growth else None
         shares = self.partition.partition(self.voids.left, self.voids.width, injection, self.capture_length(),
                                           edge_zone)
         growth = shares.at_edges / self.voids.mean_height

@@ -5,6 +5,7 @@ the comparison with the finite-element model, which has no surface diffusion and
 """
 
 import dataclasses
+import math
 from dataclasses import dataclass
 
 from phasefield.case import ResolvedCase
@@ -14,15 +15,18 @@ from phasefield.thermal_activation import arrhenius, arrhenius_from_reference, t
 
 #: correlation factor of vacancy-mediated self-diffusion in bcc (D_v c_eq f = D*_Li)
 CORRELATION_FACTOR_BCC = 0.73
+#: roof growth: the side walls of a footprint, as a share of its width at each end, (1 - cos 45 deg) / 2 (the
+#: semicircle's walls within 45 deg of the plane on its conformal image, the conducting strip)
+EDGE_ZONE = (1.0 - math.sqrt(0.5)) / 2.0
 
 
 @dataclass(frozen=True)
 class Mechanisms:
     """Which mechanisms act (all by default). ``load_on_contact``: the stack pressure that closes the voids is
     the one the contact carries, p / f (an upper bound), instead of the remote p (a sensitivity, off).
-    ``roof_growth``: the bulk vacancies that land on a void farther than its mean height from its edges raise
-    its roof instead of widening it (off: every captured vacancy widens the void at its mean height, as the
-    finite-element voids grow)."""
+    ``roof_growth``: the bulk vacancies that land on a void farther than ``ReducedSettings.edge_zone`` of its
+    width from its edges raise its roof instead of widening it (off: every captured vacancy widens the void at its
+    mean height, as the finite-element voids grow)."""
 
     surface_diffusion: bool = True
     creep_closure: bool = True
@@ -73,6 +77,7 @@ class ReducedSettings:
     contact_floor: float
     mechanisms: Mechanisms = Mechanisms()
     fixed_flaws: FixedFlaws | None = None
+    edge_zone: float = EDGE_ZONE  # roof growth: the side walls' share of a footprint's width at each end
 
     def replace(self, **changes) -> "ReducedSettings":
         return dataclasses.replace(self, **changes)

@@ -4,12 +4,12 @@ Young's angle 93.6 deg, no sinks, the stabilised scheme of the coupled runs, fed
 0.5 mA/cm2 over the window either by the contact's injection (the current through phi > 1/2 on the interface
 only, as in the cases) or by a uniform vacancy source in the metal (fed from afar).
 
-Measured: the base half-width and the height (phi = 1/2 on the interface and on the axis), the void area
-(the integral of 1 - phi), the aspect ratio r = height / half-width and the slope d ln r / d ln A between the
+Measured: the base half-width and the height (the outermost phi = 1/2 on the interface and on the axis), the void
+area (the integral of 1 - phi), the aspect ratio r = height / half-width and the slope d ln r / d ln A between the
 first and the last row (0: self-similar growth; -1: growth at a fixed height). For the sharp interface a
-semicircle in a uniform far field grows self-similarly; fed by its contact, the side walls take a share s of
-the vacancies (benchmarks/reduced_model/roof_share.py: 0.666 in this box) and r goes as A^(1 - 2s) when they
-widen it at its mean height.
+semicircle in a uniform far field grows self-similarly; fed by its contact, the side walls of the initial
+semicircle take a share s of the vacancies (benchmarks/reduced_model/roof_share.py: 0.666 in this box), and r
+would go as A^(1 - 2s) if they widened it at its mean height (an estimate, not a sharp-interface evolution).
 """
 
 import numpy as np
@@ -51,8 +51,15 @@ def grow_lone_void(feed: str, dt: float, tau: float = 1.0, delta: float = 0.25e-
         return system.u.x.array[system.phi_dofs[:owned]]
 
     def crossing(line: np.ndarray, along: int) -> float:
+        """The outermost phi = 1/2 along the line from the void's centre (a film ahead of the void counts)."""
         order = np.argsort(points[line, along])
-        return float(np.interp(0.5, phi()[line][order], points[line, along][order]))
+        position, values = points[line, along][order], phi()[line][order]
+        inside = np.flatnonzero(values < 0.5)
+        last = inside[-1] if inside.size else 0
+        if last + 1 >= values.size:
+            return float(position[-1])
+        share = (0.5 - values[last]) / (values[last + 1] - values[last])
+        return float(position[last] + share * (position[last + 1] - position[last]))
 
     base, axis = np.abs(points[:, 1]) < 1e-12, np.abs(points[:, 0]) < 1e-12
     rows, elapsed = [], 0.0

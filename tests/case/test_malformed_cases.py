@@ -420,6 +420,9 @@ def build_variants() -> list[Variant]:
     add("feasibility-line-scans-on-pure-li", "feasibility",
         edited("t1_li_strip_voids", setting("output", "line_scan_at", ["1 mAh/cm^2"])), ("[output]", "[metal]"), "",
         feasibility=True)
+    add("feasibility-void-driving-below-a-nucleus-capillary-pressure", "feasibility",
+        edited("t1_li_strip_voids", setting("voids", "driving_force_limit", 0.05)), "[voids] driving_force_limit",
+        "no void grows", feasibility=True)
     return variants
 
 

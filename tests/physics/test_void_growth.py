@@ -1,19 +1,13 @@
 """Requirement: a lone void of the phase field grows as the vacancies it takes say. Fed from afar (a uniform
 source) a semicircle grows self-similarly, as the sharp interface does; fed by its contact's injection its
 diffuse edge runs ahead along the interface (docs/voids.md, "A lone void fed by its contact"), and a lower cap of
-the phase driving force (``[voids] driving_force_limit``) brings it towards the sharp-interface partition; the
-case key reaches the phase field; the Jacobian stays finite however far the driving force exceeds its cap."""
-
-import tomllib
+the phase driving force (``[voids] driving_force_limit``, whose case key tests/submodels/test_void_options.py
+follows) brings it towards the sharp-interface partition; the Jacobian stays finite however far the driving force
+exceeds its cap."""
 
 import numpy as np
-import tomli_w
 from dolfinx.fem.petsc import assemble_matrix
-from helpers import DATA
-from mpi4py import MPI
 
-from phasefield.case.loader import load_case
-from phasefield.coupling.simulation import Simulation
 from phasefield.generic.free_energy import well_and_gradient_coefficients
 from phasefield.physics.voids import VacancyVoidSystem
 from phasefield.verification.void_growth import NO_SINKS, grow_lone_void
@@ -37,21 +31,6 @@ def test_a_lower_driving_limit_brings_a_contact_fed_void_towards_the_sharp_parti
              for limit in (0.5, 0.1)}
     assert slope[0.5] < slope[0.1] - 0.3
     assert -1.2 < slope[0.1] < -0.33
-
-
-def test_the_driving_force_limit_of_the_case_reaches_the_phase_field(tmp_path):
-    limits = {}
-    for name, voids in (("default", {}), ("lower", {"driving_force_limit": 0.1})):
-        raw = tomllib.loads((DATA / "tiny_phase_field.toml").read_text())
-        raw.setdefault("voids", {}).update(voids)
-        path = tmp_path / f"{name}.toml"
-        path.write_text(tomli_w.dumps(raw))
-        (tmp_path / name).mkdir()
-        simulation = Simulation(load_case(path), MPI.COMM_WORLD, tmp_path / name)
-        simulation.start()
-        limits[name] = simulation.models.contact.system.driving_limit
-        simulation.close()
-    assert limits == {"default": 0.5, "lower": 0.1}
 
 
 def test_the_jacobian_stays_finite_far_beyond_a_low_cap():

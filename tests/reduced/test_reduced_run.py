@@ -66,7 +66,6 @@ def test_the_bulk_flux_on_a_lone_void_is_that_of_a_conducting_strip(zone):
     shares = partition.partition(np.array([198e-6]), np.array([width]), 1.0, 0.0, np.array([zone * width]))
     exact = 2.0 / np.pi * np.arccos(1.0 - 2.0 * zone)
     assert shares.at_edges[0] / shares.captured[0] == pytest.approx(exact, rel=0.03)
-    assert shares.on_roofs[0] == pytest.approx(shares.captured[0] - shares.at_edges[0])
 
 
 @pytest.mark.parametrize("height", [0.3e-6, 1e-6])
@@ -81,8 +80,11 @@ def test_fed_from_afar_a_lone_void_grows_self_similarly_with_roof_growth_and_as_
         model = InterfaceModel(settings_from_case(t1).replace(sink_length=1e-3, mechanisms=mechanisms,
                                                               fixed_flaws=FixedFlaws(1, 2e-6, height)))
         area, start = model.voids.area[0], height / 2e-6
-        while model.voids.area[0] < 4.0 * area:
+        for _ in range(2000):
+            if model.voids.area[0] >= 4.0 * area:
+                break
             model.advance(5.0, 18.0)
+        assert model.voids.area[0] >= 4.0 * area
         aspect[roof] = model.voids.mean_height[0] / model.voids.width[0] / start
     assert aspect[True] > 0.8
     assert 0.2 < aspect[False] < 0.3
