@@ -21,12 +21,9 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from mpi4py import MPI
+from mpi4py import MPI  # noqa: F401 - before the DOLFINx the verification module imports
 
 import numpy as np
-import ufl
-from dolfinx import fem, mesh
-from dolfinx.fem.petsc import LinearProblem
 
 sys.path.insert(0, str(Path(__file__).parent))
 import tables  # noqa: E402
@@ -34,48 +31,14 @@ import tables  # noqa: E402
 from phasefield.case import load_case  # noqa: E402
 from phasefield.output.metadata import git_revision, versions, write_json  # noqa: E402
 from phasefield.reduced.capture import VacancyPartition  # noqa: E402
-from phasefield.reduced.settings import EDGE_ZONE, Mechanisms, settings_from_case  # noqa: E402
+from phasefield.reduced.settings import EDGE_ZONE  # noqa: E402
+from phasefield.verification.void_growth import sharp_interface_shares  # noqa: E402
 
 #: (a, R, l) in m: radius, half the spacing, sink length (12.9 um: the cases' 100 um grains)
 GEOMETRIES = [(1e-6, 3e-6, 12.9e-6), (1e-6, 10e-6, 12.9e-6), (1e-6, 30e-6, 12.9e-6), (2e-6, 20e-6, 12.9e-6),
               (1e-6, 10e-6, 1e-3)]
 #: edge zones (share of the footprint) for the ensembles: the derived rule and the bracket of the exact shares
 ZONES = [EDGE_ZONE, 0.18, 0.25]
-
-
-def exact_shares(radius: float, half_spacing: float, sink_length: float, cells: int,
-                 height: float | None = None) -> tuple[float, float]:
-    """(side-wall share of the capture, captured share of the injection) of the true geometry, in a cell of
-    ``height`` (default several sink lengths, at most 200 um)."""
-    height = min(6.0 * sink_length, 200e-6) if height is None else height
-    domain = mesh.create_rectangle(MPI.COMM_SELF, [[0.0, 0.0], [1.0, 1.0]], [cells, 2 * cells],
-                                   mesh.CellType.quadrilateral)
-    x = domain.geometry.x
-    angle, along = x[:, 0] * np.pi / 2, x[:, 1] ** 3
-    with np.errstate(divide="ignore"):
-        reach = np.minimum(np.where(np.cos(angle) > 1e-14, half_spacing / np.cos(angle), np.inf),
-                           np.where(np.sin(angle) > 1e-14, height / np.sin(angle), np.inf))
-    r = radius + along * (reach - radius)
-    x[:, 0], x[:, 1] = r * np.cos(angle), r * np.sin(angle)
-    space = fem.functionspace(domain, ("Lagrange", 2))
-    domain.topology.create_connectivity(1, 2)
-    arc = mesh.locate_entities_boundary(domain, 1, lambda p: np.abs(np.hypot(p[0], p[1]) - radius) < 1e-9 * radius)
-    contact = mesh.locate_entities_boundary(domain, 1, lambda p: (np.abs(p[1]) < 1e-12 * radius)
-                                            & (p[0] > radius * (1 - 1e-9)))
-    facets = np.concatenate([arc, contact])
-    order = np.argsort(facets)
-    marks = np.concatenate([np.full(arc.size, 1), np.full(contact.size, 2)]).astype(np.int32)
-    ds = ufl.Measure("ds", domain=domain, subdomain_data=mesh.meshtags(domain, 1, facets[order], marks[order]))
-    u, v = ufl.TrialFunction(space), ufl.TestFunction(space)
-    bc = fem.dirichletbc(0.0, fem.locate_dofs_topological(space, 1, arc), space)
-    excess = LinearProblem(ufl.inner(ufl.grad(u), ufl.grad(v)) * ufl.dx + u * v / sink_length**2 * ufl.dx,
-                           v * ds(2), bcs=[bc], petsc_options_prefix="roof_share_",
-                           petsc_options={"ksp_type": "preonly", "pc_type": "lu"}).solve()
-    position = ufl.SpatialCoordinate(domain)
-    into_void = -ufl.dot(ufl.grad(excess), ufl.FacetNormal(domain))
-    wall = ufl.conditional(ufl.lt(ufl.atan2(position[1], position[0]), np.pi / 4), 1.0, 0.0)
-    captured = fem.assemble_scalar(fem.form(into_void * ds(1)))
-    return fem.assemble_scalar(fem.form(wall * into_void * ds(1))) / captured, captured / (half_spacing - radius)
 
 
 def reduced_shares(radius: float, half_spacing: float, sink_length: float) -> tuple[float, float]:
@@ -92,9 +55,7 @@ def ensembles() -> list[dict]:
         for scale in (1.0, 7.0):
             for name, path in tables.CASES.items():
                 case = load_case(path)
-                base = settings_from_case(case)
-                base = base.replace(mechanisms=Mechanisms(roof_growth=True), flaw_spacing=scale * base.flaw_spacing,
-                                    edge_zone=zone)
+                base = tables.roof_growth_settings(case, True, scale, zone)
                 result = tables.ensemble(lambda seed, base=base: base.replace(seed=seed), case)
                 rows.append({"edge_zone": zone, "flaw_spacing_factor": scale, "metal": name,
                              **{key: result[key] for key in ("rise", "early count", "h_eff at rise")}})
@@ -106,7 +67,7 @@ def main() -> None:
     output = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).with_name("roof_share.json")
     geometries = []
     for radius, half_spacing, sink_length in GEOMETRIES:
-        exact = {cells: exact_shares(radius, half_spacing, sink_length, cells) for cells in (80, 160)}
+        exact = {cells: sharp_interface_shares(radius, half_spacing, sink_length, cells) for cells in (80, 160)}
         flat = reduced_shares(radius, half_spacing, sink_length)
         geometries.append({"radius_um": radius * 1e6, "half_spacing_um": half_spacing * 1e6,
                            "sink_length_um": sink_length * 1e6,

@@ -22,7 +22,7 @@ import numpy as np
 
 from phasefield.case import load_case
 from phasefield.reduced.run import ReducedRun, run_reduced, strip_steps
-from phasefield.reduced.settings import FixedFlaws, Mechanisms, ReducedSettings, settings_from_case
+from phasefield.reduced.settings import EDGE_ZONE, FixedFlaws, Mechanisms, ReducedSettings, settings_from_case
 
 ROOT = Path(__file__).resolve().parents[2]
 CASES = {"Li (T1)": ROOT / "cases" / "t1_li_strip_voids.toml",
@@ -215,6 +215,13 @@ def finite_element_agreement(case) -> str:
                   "reduced phi_void", "reduced h_eff"], rows)
 
 
+def roof_growth_settings(case, roof: bool, flaw_scale: float, edge_zone: float = EDGE_ZONE) -> ReducedSettings:
+    """The case's settings with roof growth on or off, ``flaw_scale`` times its flaw spacing and that edge zone."""
+    base = settings_from_case(case)
+    return base.replace(mechanisms=Mechanisms(roof_growth=roof), flaw_spacing=flaw_scale * base.flaw_spacing,
+                        edge_zone=edge_zone)
+
+
 def roof_growth(resolved: dict) -> str:
     """Edge against roof growth, at the sets' flaw density and at 1/7 of it (the measured Li-Mg count over Li's),
     at 0.5 mA/cm2 and, for the rate trend, at 0.1 and 1 mA/cm2 (10 seeds)."""
@@ -223,8 +230,7 @@ def roof_growth(resolved: dict) -> str:
     for density, scale in (("the set's", 1.0), ("1/7 of the set's (what-if)", 7.0)):
         for label, roof in (("widen at the mean height", False), ("roof growth", True)):
             for name, case in resolved.items():
-                base = settings_from_case(case)
-                base = base.replace(mechanisms=Mechanisms(roof_growth=roof), flaw_spacing=scale * base.flaw_spacing)
+                base = roof_growth_settings(case, roof, scale)
                 runs = {current: ensemble(lambda seed, base=base: base.replace(seed=seed), case, current)
                         for current in (None, 1.0, 10.0)}
                 rows.append([density, label, name] + [cell(runs[None][key]) for key in keys]

@@ -3,8 +3,8 @@ on the interface of an 8 x 6 um window, fed by its contact's injection or by a u
 its aspect ratio against its area, for the diffuse width 0.25 um at 8 cells per um (16 diffuse widths across
 the void), then the time step, the interface time, the mesh, the diffuse width (0.5, 0.25, 0.125 um) and the cap
 of the phase driving force (``[voids] driving_force_limit``: 0.5 by default; 0.2 down to 0.02) varied. Reference: the
-side walls' share s of the sharp-interface problem in the same box (``roof_share.exact_shares`` of
-benchmarks/reduced_model), r prop. to A^(1 - 2s).
+side walls' share s of the sharp-interface problem in the same box
+(:func:`phasefield.verification.void_growth.sharp_interface_shares`), r prop. to A^(1 - 2s).
 
 Usage: OMP_NUM_THREADS=1 .venv/bin/python benchmarks/void_growth/lone_void.py [OUT.json] (about 3 minutes).
 """
@@ -19,10 +19,7 @@ from pathlib import Path
 from mpi4py import MPI
 
 from phasefield.output.metadata import git_revision, versions, write_json
-from phasefield.verification.void_growth import HEIGHT, RADIUS, WIDTH, grow_lone_void
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "reduced_model"))
-from roof_share import exact_shares  # noqa: E402
+from phasefield.verification.void_growth import HEIGHT, RADIUS, WIDTH, grow_lone_void, sharp_interface_shares
 
 DELTA, CELLS_PER_UM = 0.25e-6, 8
 #: (label, feed, time step s, interface time tau s, diffuse width m, cells per um, driving limit)
@@ -44,7 +41,7 @@ RUNS = [("contact injection, dt 18 s", "contact", 18.0, 1.0, DELTA, CELLS_PER_UM
 
 def main() -> None:
     output = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).with_name("lone_void.json")
-    wall, captured = exact_shares(RADIUS, WIDTH, 1.0, 80, height=HEIGHT)
+    wall, captured = sharp_interface_shares(RADIUS, WIDTH, 1.0, 80, height=HEIGHT)
     results = {}
     for label, feed, dt, tau, delta, cells, limit in RUNS:
         clock = time.perf_counter()

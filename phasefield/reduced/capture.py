@@ -47,10 +47,6 @@ class Partition:
     at_edges: np.ndarray  # the part of ``captured`` that lands within the edge zone of each void
 
     @property
-    def on_roofs(self) -> np.ndarray:
-        return self.captured - self.at_edges
-
-    @property
     def injected(self) -> float:
         return float(self.captured.sum()) + self.sunk
 
@@ -140,13 +136,15 @@ class VacancyPartition:
         contact_nodes = np.flatnonzero(owner < 0)
         flux = cho_solve(self._bulk_solver(void_nodes), -self._response[np.ix_(void_nodes, contact_nodes)]
                          @ escape[contact_nodes])
-        at_edges = captured.copy()  # the interface channel's share so far
-        np.add.at(captured, owner[void_nodes], -flux * self.spacing)
-        zone = width if edge_zone is None else edge_zone
+        at_edges = captured.copy()  # the interface channel's shares arrive at the edges
         owned = owner[void_nodes]
-        inside = (self.x[void_nodes] - left[owned]) % self.strip_width
-        from_edge = np.minimum(inside, width[owned] - inside)
-        edge = (from_edge < zone[owned]) | (from_edge < self.spacing)
-        np.add.at(at_edges, owned[edge], -flux[edge] * self.spacing)
+        np.add.at(captured, owned, -flux * self.spacing)
+        if edge_zone is None:
+            at_edges = captured.copy()
+        else:
+            inside = (self.x[void_nodes] - left[owned]) % self.strip_width
+            from_edge = np.minimum(inside, width[owned] - inside)
+            edge = (from_edge < edge_zone[owned]) | (from_edge < self.spacing)
+            np.add.at(at_edges, owned[edge], -flux[edge] * self.spacing)
         sunk = injection * contact - float(captured.sum())
         return Partition(captured, sunk, through_interface, at_edges)

@@ -8,13 +8,16 @@ Measured: the base half-width and the height (the outermost phi = 1/2 on the int
 area (the integral of 1 - phi), the aspect ratio r = height / half-width and the slope d ln r / d ln A between the
 first and the last row (0: self-similar growth; -1: growth at a fixed height). For the sharp interface a
 semicircle in a uniform far field grows self-similarly; fed by its contact, the side walls of the initial
-semicircle take a share s of the vacancies (benchmarks/reduced_model/roof_share.py: 0.666 in this box), and r
+semicircle take a share s of the vacancies (:func:`sharp_interface_shares`: 0.666 in this box), and r
 would go as A^(1 - 2s) if they widened it at its mean height (an estimate, not a sharp-interface evolution).
+Serial: the measurements read the local dofs.
 """
 
 import numpy as np
 import ufl
-from dolfinx import fem
+from dolfinx import fem, mesh
+from dolfinx.fem.petsc import LinearProblem
+from mpi4py import MPI
 
 from phasefield.constants import FARADAY
 from phasefield.generic.free_energy import well_and_gradient_coefficients
@@ -82,3 +85,42 @@ def grow_lone_void(feed: str, dt: float, tau: float = 1.0, delta: float = 0.25e-
     slope = np.log(rows[-1]["aspect"] / rows[0]["aspect"]) / np.log(rows[-1]["area_um2"] / rows[0]["area_um2"])
     return {"rows": rows, "aspect_start": rows[0]["aspect"], "aspect_end": rows[-1]["aspect"],
             "slope_dln_aspect_dln_area": float(slope), "phi_at_the_end": profiles}
+
+
+def sharp_interface_shares(radius: float, half_spacing: float, sink_length: float, cells: int,
+                 height: float | None = None) -> tuple[float, float]:
+    """Where the vacancies of a contact land on a semicircular void of ``radius`` (m) in a periodic array of
+    spacing 2 ``half_spacing``, sharp interface: -lap u + u / l^2 = 0 (l the ``sink_length``) in the metal, u = 0 on
+    the void, unit flux into the metal through the contact, mirror planes at x = 0 and x = ``half_spacing``, no
+    flux at the top of a cell of ``height`` (default several l, at most 200 um). P2 on ``cells`` x 2 ``cells``
+    quadrilaterals of the quarter cell, graded towards the arc. Returns (the side walls' share of the capture,
+    within 45 deg of the interface plane; the captured share of the injection). Serial (COMM_SELF)."""
+    height = min(6.0 * sink_length, 200e-6) if height is None else height
+    domain = mesh.create_rectangle(MPI.COMM_SELF, [[0.0, 0.0], [1.0, 1.0]], [cells, 2 * cells],
+                                   mesh.CellType.quadrilateral)
+    x = domain.geometry.x
+    angle, along = x[:, 0] * np.pi / 2, x[:, 1] ** 3
+    with np.errstate(divide="ignore"):
+        reach = np.minimum(np.where(np.cos(angle) > 1e-14, half_spacing / np.cos(angle), np.inf),
+                           np.where(np.sin(angle) > 1e-14, height / np.sin(angle), np.inf))
+    r = radius + along * (reach - radius)
+    x[:, 0], x[:, 1] = r * np.cos(angle), r * np.sin(angle)
+    space = fem.functionspace(domain, ("Lagrange", 2))
+    domain.topology.create_connectivity(1, 2)
+    arc = mesh.locate_entities_boundary(domain, 1, lambda p: np.abs(np.hypot(p[0], p[1]) - radius) < 1e-9 * radius)
+    contact = mesh.locate_entities_boundary(domain, 1, lambda p: (np.abs(p[1]) < 1e-12 * radius)
+                                            & (p[0] > radius * (1 - 1e-9)))
+    facets = np.concatenate([arc, contact])
+    order = np.argsort(facets)
+    marks = np.concatenate([np.full(arc.size, 1), np.full(contact.size, 2)]).astype(np.int32)
+    ds = ufl.Measure("ds", domain=domain, subdomain_data=mesh.meshtags(domain, 1, facets[order], marks[order]))
+    u, v = ufl.TrialFunction(space), ufl.TestFunction(space)
+    bc = fem.dirichletbc(0.0, fem.locate_dofs_topological(space, 1, arc), space)
+    excess = LinearProblem(ufl.inner(ufl.grad(u), ufl.grad(v)) * ufl.dx + u * v / sink_length**2 * ufl.dx,
+                           v * ds(2), bcs=[bc], petsc_options_prefix="roof_share_",
+                           petsc_options={"ksp_type": "preonly", "pc_type": "lu"}).solve()
+    position = ufl.SpatialCoordinate(domain)
+    into_void = -ufl.dot(ufl.grad(excess), ufl.FacetNormal(domain))
+    wall = ufl.conditional(ufl.lt(ufl.atan2(position[1], position[0]), np.pi / 4), 1.0, 0.0)
+    captured = fem.assemble_scalar(fem.form(into_void * ds(1)))
+    return fem.assemble_scalar(fem.form(wall * into_void * ds(1))) / captured, captured / (half_spacing - radius)
