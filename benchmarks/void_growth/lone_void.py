@@ -2,7 +2,8 @@
 on the interface of an 8 x 6 um window, fed by its contact's injection or by a uniform source at 0.5 mA/cm2):
 its aspect ratio against its area, for the diffuse width 0.25 um at 8 cells per um (16 diffuse widths across
 the void), then the time step, the interface time, the mesh, the diffuse width (0.5, 0.25, 0.125 um) and the cap
-of the phase driving force (``[voids] driving_force_limit``: 0.5 by default; 0.2 down to 0.02) varied. Reference: the
+of the phase driving force (``[voids] driving_force_limit``: 0.5, the cases' default until 2026-12-06, and 0.2
+down to 0.02; 0.1 the default since) varied. Reference: the
 side walls' share s of the sharp-interface problem in the same box
 (:func:`phasefield.verification.void_growth.sharp_interface_shares`), r prop. to A^(1 - 2s).
 
@@ -28,13 +29,16 @@ RUNS = [("contact injection, dt 18 s", "contact", 18.0, 1.0, DELTA, CELLS_PER_UM
         ("contact injection, tau 0.1 s", "contact", 18.0, 0.1, DELTA, CELLS_PER_UM, 0.5),
         ("uniform source, dt 18 s", "uniform", 18.0, 1.0, DELTA, CELLS_PER_UM, 0.5),
         ("contact injection, 16 cells per um", "contact", 18.0, 1.0, DELTA, 16, 0.5),
-        ("contact injection, delta 0.5 um (the cases')", "contact", 18.0, 1.0, 0.5e-6, 4, 0.5),
+        ("contact injection, delta 0.5 um (the cases' width)", "contact", 18.0, 1.0, 0.5e-6, 4, 0.5),
+        ("contact injection, delta 0.5 um, dt 2 s", "contact", 2.0, 1.0, 0.5e-6, 4, 0.5),
         ("contact injection, delta 0.125 um", "contact", 18.0, 1.0, 0.125e-6, 16, 0.5),
         ("contact injection, limit 0.2", "contact", 18.0, 1.0, DELTA, CELLS_PER_UM, 0.2),
         ("contact injection, limit 0.1", "contact", 18.0, 1.0, DELTA, CELLS_PER_UM, 0.1),
         ("contact injection, limit 0.1, dt 2 s", "contact", 2.0, 1.0, DELTA, CELLS_PER_UM, 0.1),
         ("uniform source, limit 0.1", "uniform", 18.0, 1.0, DELTA, CELLS_PER_UM, 0.1),
         ("contact injection, limit 0.1, delta 0.125 um", "contact", 18.0, 1.0, 0.125e-6, 16, 0.1),
+        ("contact injection, limit 0.1, delta 0.5 um (the cases' default)", "contact", 18.0, 1.0, 0.5e-6, 4, 0.1),
+        ("contact injection, limit 0.1, delta 0.5 um, dt 2 s", "contact", 2.0, 1.0, 0.5e-6, 4, 0.1),
         ("contact injection, limit 0.05", "contact", 18.0, 1.0, DELTA, CELLS_PER_UM, 0.05),
         ("contact injection, limit 0.02, tau 0.1 s", "contact", 18.0, 0.1, DELTA, CELLS_PER_UM, 0.02)]
 

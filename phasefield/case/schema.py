@@ -197,8 +197,11 @@ class Voids(Strict):
     ``flaws``: the metal set's interface flaws (spacing, median radius, spread), seeded from ``seed``, become
     voids at their Gibbs-Thomson threshold (:mod:`phasefield.physics.flaw_activation`; 2-D windows; off by
     default). ``driving_force_limit``: the cap alpha of the phase driving force, |omega_m - omega_v| <= alpha W
-    (numerical, 0.5 by default; at most 0.5, for which the stabilisation is sized): it sets how far a void's
-    diffuse edge runs ahead along the interface (docs/voids.md, "A lone void fed by its contact").
+    (numerical; at most 0.5, for which the stabilisation is sized): it sets how far a void's diffuse edge runs
+    ahead along the interface. 0.1 by default (0.5 until 2026-12-06): at 0.5 the capped metal is barely metastable
+    and a contact-fed void spreads as a half-void film whose growth is not converged in dt; at 0.1 it is, and
+    nearer the sharp-interface partition; the floor is the capped critical radius interface_width / (6 alpha),
+    which must stay below nucleus_radius (refused at ``check``; docs/voids.md, "A lone void fed by its contact").
     """
 
     interface_width: quantity("length", gt=0.0) = to_si("0.5 um", "length")
@@ -210,7 +213,7 @@ class Voids(Strict):
     stabilization: Literal["extrapolated", "previous_step"] = "extrapolated"
     surface_diffusion: bool = False
     flaws: bool = False
-    driving_force_limit: float = Field(default=0.5, gt=0.0, le=0.5)
+    driving_force_limit: float = Field(default=0.1, gt=0.0, le=0.5)
 
 
 class Creep(Strict):

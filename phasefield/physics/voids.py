@@ -32,8 +32,8 @@ through the metal). Evolution (v: metal velocity from the coupler; non-conservat
         \quad -M\partial_n\mu = j_{inj}\ \text{on}\ \Gamma,
 
 where the phase driving force :math:`\omega_m - \omega_v` enters through the smooth limiter
-:math:`\alpha W\tanh[(\omega_m - \omega_v)/\alpha W]`, :math:`\alpha` = 0.5 by default
-(``driving_limit``; the case key ``[voids] driving_force_limit``). At a diffuse
+:math:`\alpha W\tanh[(\omega_m - \omega_v)/\alpha W]`, :math:`\alpha` = ``driving_limit`` (0.5 here, for the
+verification problems; the case key ``[voids] driving_force_limit``, 0.1 by default in the coupled runs). At a diffuse
 width of ~0.5 um, W is ~500 times smaller than for the real (nm) interface, and a supersaturation
 of ~1 kT would make e0 mu exceed W and erase the barrier that keeps the supersaturated metal
 metastable (the whole window would turn to void at once). The limiter leaves equilibrium (Young's
@@ -42,8 +42,9 @@ which for tau ~ 1 s is still 100 times faster than the stripping speed, and turn
 gradient-flow structure only where |omega_m - omega_v| > alpha W. It does not leave growth unchanged: at
 alpha = 0.5 the capped metal is barely metastable (barrier 0.004 W at phi = 0.88), and next to the injecting
 contact the void's diffuse edge runs ahead along the interface as a half-void film, so a void fed by its
-contact spreads as a sheet far faster than the sharp-interface partition of its vacancies says
-(docs/voids.md, "A lone void fed by its contact"). Further,
+contact spreads as a sheet far faster than the sharp-interface partition of its vacancies says, and the faster
+the smaller the time step; at alpha = 0.1 the spreading is converged in dt and nearer the sharp partition, at the
+cost of a capped critical radius delta / (6 alpha) (docs/voids.md, "A lone void fed by its contact"). Further,
 :math:`M = (D^*_{Li}/f)\,[h\,(c_{eq}/c^0_{eq})\,e^{\mu} + 1 - h]` and the injected vacancy flux
 :math:`j_{inj} = i\,\Omega/F\,s` where the metal touches the electrolyte (i: local interface current
 density, > 0 stripping): stripping leaves a vacancy per atom removed (s = 1); plating (i < 0) fills one per
