@@ -30,7 +30,7 @@ venv: $(VENV)/.installed
 # (cases/demo/, both at once, one core each), then their figures (postprocessing/demo_figure.py): README.
 demo: venv
 	@mkdir -p $(DEMO_OUT)/logs
-	@echo "running cases/demo/li_demo.toml and cases/demo/limg_demo.toml (1-3 min; logs in $(DEMO_OUT)/logs)"
+	@echo "running cases/demo/li_demo.toml and cases/demo/limg_demo.toml (2-4 min; logs in $(DEMO_OUT)/logs)"
 	@printf '%s\n' $(DEMO_CASES) | xargs -P 2 -I{} sh -c '$(VENV)/bin/phasefield run cases/demo/{}_demo.toml \
 	  -o $(DEMO_OUT)/{} --overwrite -q > $(DEMO_OUT)/logs/{}.log 2>&1 && echo "{}: completed" \
 	  || echo "{}: not completed (see $(DEMO_OUT)/{}/run.json)"'
