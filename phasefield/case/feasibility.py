@@ -114,9 +114,11 @@ def _check_void_driving(resolved: ResolvedCase) -> None:
         return
     least = case.voids.interface_width / (6.0 * case.voids.nucleus_radius)
     if case.voids.driving_force_limit <= least:
+        unset = "driving_force_limit" not in resolved.raw.get("voids", {})
         raise CaseError(resolved.path, "[voids] driving_force_limit",
                         f"expected above interface_width / (6 nucleus_radius) = {least:.3g}: below it the capped "
-                        "driving force cannot beat a nucleus' capillary pressure and no void grows",
+                        "driving force cannot beat a nucleus' capillary pressure and no void grows"
+                        + (" (the default: set it, or narrow the width or widen the nucleus)" if unset else ""),
                         case.voids.driving_force_limit)
 
 

@@ -423,6 +423,9 @@ def build_variants() -> list[Variant]:
     add("feasibility-void-driving-below-a-nucleus-capillary-pressure", "feasibility",
         edited("t1_li_strip_voids", setting("voids", "driving_force_limit", 0.05)), "[voids] driving_force_limit",
         "no void grows", feasibility=True)
+    add("feasibility-default-void-driving-at-a-wide-diffuse-width", "feasibility",
+        edited("t1_li_strip_voids", setting("voids", "interface_width", "1 um")), "[voids] driving_force_limit",
+        "(the default: set it", feasibility=True)
     return variants
 
 
