@@ -88,7 +88,7 @@ def grow_lone_void(feed: str, dt: float, tau: float = 1.0, delta: float = 0.25e-
 
 
 def sharp_interface_shares(radius: float, half_spacing: float, sink_length: float, cells: int,
-                 height: float | None = None) -> tuple[float, float]:
+                           height: float | None = None) -> tuple[float, float]:
     """Where the vacancies of a contact land on a semicircular void of ``radius`` (m) in a periodic array of
     spacing 2 ``half_spacing``, sharp interface: -lap u + u / l^2 = 0 (l the ``sink_length``) in the metal, u = 0 on
     the void, unit flux into the metal through the contact, mirror planes at x = 0 and x = ``half_spacing``, no
