@@ -107,12 +107,15 @@ rate direction is :math:`2\eta/n`, so in regions whose rate is still wrong by a 
 Sequence: the Newtonian solve with :math:`\eta = \eta_{ref}`; Kacanov until the velocity changes by
 less than 3e-2 (relative, max norm); Newton (SNES, backtracking line search on the residual norm,
 MUMPS LDL^T, at most 40 iterations); if it fails, Kacanov continues from its own last iterate to 1e-3,
-then 1e-5, with a Newton attempt after each. A later solve starts from the previous solution with
-Kacanov to 1e-2, then Newton (Newton straight from the previous solution crawls after a void
-step); a solve after a change of the unilateral contact set alone (same data, ``newton_first``) tries
-Newton straight away and falls back to that sequence (docs/performance.md, "Newton first after a change of
-the contact set"). Before it, the estimate of the warm start: the Euclidean norm of the scaled Newton residual at the
-previous solution with the new data and contact (one assembly, :meth:`PowerLawCreep.warm_residual`).
+then 1e-5, with a Newton attempt after each. Newton's matrix is linearised along a stress direction carried
+as an independent variable, the stress-velocity Newton (:mod:`.creep_stress_newton`); its residual, solution and
+tolerances are the exact Newton's. A later solve (warm) tries that Newton straight from the previous solution
+(``newton_first``, the default) and falls back to Kacanov from there to 1e-2, then Newton, then the cold
+sequence. (With the exact linearisation the warm Newton crawled after a void step, so until the eleventh
+session every warm solve but those after a change of the contact set began with Kacanov: docs/performance.md,
+"The stress-velocity Newton".) Before it, the estimate of the warm start: the Euclidean norm of the scaled
+Newton residual at the previous solution with the new data and contact (one assembly,
+:meth:`PowerLawCreep.warm_residual`).
 Below the Newton's absolute tolerance (1e-10) the previous solution is the solution (Newton would stop
 there at its iteration 0, by the same test): nothing is solved. A failure raises :class:`SolverFailure` and
 restores the previous state. The
@@ -146,6 +149,7 @@ from petsc4py import PETSc
 
 from phasefield.constants import AVOGADRO
 from phasefield.mesh import FacetTag, Subdomain
+from phasefield.physics.creep_stress_newton import StressDirection
 from phasefield.solvers.failures import SolverFailure, at_round_off_floor
 from phasefield.solvers.lagged_factorisation import KRYLOV_OPTIONS, LaggedFactorisation
 from phasefield.thermal_activation import arrhenius_from_reference
@@ -168,12 +172,13 @@ GRADIENT_FLOOR = 1.0
 #: Picard hands over to Newton when the velocity changes by less than the first of these (relative,
 #: max norm); each time Newton fails, Picard continues from there to the next one and Newton retries.
 PICARD_STAGES = (3e-2, 1e-3, 1e-5)
-#: A warm solve (from the previous solution) starts with Kacanov from there to this velocity change,
-#: then Newton; if that fails, the cold sequence of PICARD_STAGES follows (module docstring: why).
+#: A warm solve (from the previous solution) whose Newton-first attempt failed, or one asked for without it,
+#: runs Kacanov from there to this velocity change, then Newton; if that fails, the cold sequence of PICARD_STAGES
+#: follows (module docstring: why).
 WARM_PICARD_TOLERANCE = 1e-2
-#: A Newton-first attempt (``PowerLawCreep.solve(newton_first=True)``: a state close to the solution) gives up after
-#: this many iterations (None: the Newton's own limit), and the warm sequence follows. A cap of 15 cost the headline
-#: 5% more creep iterations (docs/performance.md, "Newton first after a change of the contact set")
+#: A Newton-first attempt (a warm ``PowerLawCreep.solve()``) gives up after this many iterations (None: the
+#: Newton's own limit), and the warm Kacanov sequence follows. A cap of 15 cost the headline 5% more creep
+#: iterations with the exact linearisation (docs/performance.md, "Newton first after a change of the contact set")
 NEWTON_FIRST_ITERATIONS = None
 #: The linear solves of both stages: GMRES preconditioned by a MUMPS factorisation kept while it serves
 #: (:mod:`phasefield.solvers.lagged_factorisation`). The Kacanov and Newton matrices are symmetric indefinite
@@ -190,6 +195,8 @@ FACTOR = "cholesky"
 #: fewer flops than METIS (MUMPS's automatic choice here) and its triangular solves take 16-17% less time on 2 ranks
 #: (benchmarks/headline/creep_ldlt/mumps_options.py; docs/performance.md, "The creep factorisation's ordering").
 ORDERING = 4
+#: Newton's matrix with the stress-velocity linearisation (:mod:`.creep_stress_newton`) instead of the exact one.
+STRESS_VELOCITY_NEWTON = True
 #: Newton: backtracking line search on the residual norm (module docstring: why).
 NEWTON_OPTIONS = {
     "snes_type": "newtonls", "snes_linesearch_type": "bt", "snes_rtol": 1e-9, "snes_atol": 1e-10,
@@ -351,6 +358,9 @@ class PowerLawCreep:
         self._lateral = self._lateral_bcs()
         self._growth = self._interface_growth(interface_growth)
         self._bcs: list[fem.DirichletBC] = []
+        self._stress_direction = (StressDirection(self.u, QUADRATURE_DEGREE, lambda state: ufl.split(state)[0],
+                                                  _rate_tensor, deviatoric_product, self._metal_viscosity)
+                                  if STRESS_VELOCITY_NEWTON and law.stress_exponent != 1.0 else None)
         self._build_problems()
         self.set_contact(contact_facets)
         self._diagnostics = self._diagnostic_forms(mesh, divergence)
@@ -399,12 +409,19 @@ class PowerLawCreep:
             f=None if body_force is None else body_force * (LENGTH_SCALE / sc.stress),
         )
 
+    def _metal_viscosity(self, velocity) -> tuple:
+        """Nondimensional (eta_metal, d eta_N / dq, q) at ``velocity``, q = 2/3 D':D' + eps_0^2 (module
+        docstring)."""
+        c = self._coefficients
+        rate = _rate_tensor(velocity)
+        q = 2.0 / 3.0 * deviatoric_product(rate, rate) + c["rate0"] ** 2
+        power_law = q ** ((1.0 - c["n"]) / (2.0 * c["n"])) / 3.0
+        return c["eta_min"] + power_law, (1.0 - c["n"]) / (2.0 * c["n"]) * power_law / q, q
+
     def _viscosity(self, velocity) -> ufl.core.expr.Expr:
         """Nondimensional eta(phi, eps_dot_eq(velocity)); eta_ref = 1/3 while ``picard_blend`` = 0."""
         c = self._coefficients
-        rate = _rate_tensor(velocity)
-        squared = 2.0 / 3.0 * deviatoric_product(rate, rate)
-        metal = c["eta_min"] + (squared + c["rate0"] ** 2) ** ((1.0 - c["n"]) / (2.0 * c["n"])) / 3.0
+        metal = self._metal_viscosity(velocity)[0]
         metal = self.picard_blend * metal + (1.0 - self.picard_blend) / 3.0
         return c["h"] * metal + (1.0 - c["h"]) * c["eta_void"]
 
@@ -461,8 +478,10 @@ class PowerLawCreep:
         which DOLFINx's NonlinearProblem reads at every residual and Jacobian assembly."""
         PowerLawCreep._instances += 1
         prefix = f"creep{PowerLawCreep._instances}_"
-        self._newton = NonlinearProblem(self._residual, self.u, bcs=self._bcs,
+        self._newton = NonlinearProblem(self._residual, self.u, bcs=self._bcs, J=self._newton_jacobian(),
                                         petsc_options_prefix=prefix + "newton_", petsc_options=NEWTON_OPTIONS)
+        if self._stress_direction is not None:
+            self._newton.solver.setUpdate(self._stress_direction.update)
         self._picard = NonlinearProblem(self._picard_residual, self.u, bcs=self._bcs,
                                         petsc_options_prefix=prefix + "picard_", petsc_options=PICARD_OPTIONS)
         for problem in (self._newton, self._picard):
@@ -472,6 +491,20 @@ class PowerLawCreep:
         self._factors = {problem: LaggedFactorisation(problem, REFRESH_AFTER, FACTOR, ORDERING)
                          for problem in (self._newton, self._picard)}
         self._newton.solver.setConvergenceHistory(reset=True)  # each solve its own norms
+
+    def _newton_jacobian(self) -> ufl.Form:
+        """The Newton matrix: the exact derivative of the residual, its rank-one viscosity term along the stress
+        direction with the stress-velocity linearisation (:mod:`.creep_stress_newton`)."""
+        exact = ufl.derivative(self._residual, self.u, ufl.TrialFunction(self.space))
+        if self._stress_direction is None:
+            return exact
+        v, _ = ufl.split(self.u)
+        trial, _ = ufl.split(ufl.TrialFunction(self.space))
+        test, _ = ufl.split(ufl.TestFunction(self.space))
+        weight = self._coefficients["h"] * self.picard_blend
+        volume = LENGTH_SCALE ** -self.metal.mesh.geometry.dim
+        dx = ufl.dx(metadata={"quadrature_degree": QUADRATURE_DEGREE})
+        return exact + volume * self._stress_direction.jacobian_correction(v, trial, test, weight) * dx
 
     def _component_bc(self, component: int, facets: np.ndarray) -> fem.DirichletBC:
         fdim = self.metal.mesh.topology.dim - 1
@@ -534,11 +567,10 @@ class PowerLawCreep:
             self.u.x.array[self._pressure_dofs] *= ratio
         self.stack_pressure.value = pressure / self.scales.stress
 
-    def solve(self, newton_first: bool = False) -> tuple[int, int]:
+    def solve(self, newton_first: bool = True) -> tuple[int, int]:
         """Solve for (v, p); returns the (Picard, Newton) iterations. On failure the state is
         restored and SolverFailure raised. ``newton_first``: a warm solve tries Newton from the current state
-        (at most NEWTON_FIRST_ITERATIONS, if set) before the warm Kacanov stage (for a state that is close to the
-        solution: the same data after a change of the contact set); ignored for a cold solve."""
+        (at most NEWTON_FIRST_ITERATIONS, if set) before the warm Kacanov stage; ignored for a cold solve."""
         self._saved.x.array[:] = self.u.x.array
         self._refresh_phi_gradient()
         if self._growth is not None:

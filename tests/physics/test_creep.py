@@ -197,7 +197,7 @@ def test_prescribed_divergence_is_reproduced_and_enters_through_the_top():
 def test_warm_restart_after_a_pressure_change_is_cheap_and_scales_as_the_creep_law():
     """After a converged solve, a solve of the same data is skipped (its warm residual, 2e-12, is below the
     Newton's absolute tolerance: 0 iterations, the state unchanged), and a doubled stack pressure is solved
-    from the rescaled solution with one Kacanov iteration and a few Newton iterations (a cold solve of this
+    from the rescaled solution with a few Newton iterations and no Kacanov (a cold solve of this
     void cell takes 17 + 6), and the void closes 2^n faster (the void ersatz is softer than the metal at
     both pressures; the caps do not matter)."""
     radius, size, stack = 2e-6, 8e-6, 1e6
@@ -210,8 +210,40 @@ def test_warm_restart_after_a_pressure_change_is_cheap_and_scales_as_the_creep_l
     before = model.void_area_rate()
     model.set_stack_pressure(2.0 * stack)
     picard, newton = model.solve()
-    assert picard == 1 and 0 < newton <= 4
+    assert picard == 0 and 0 < newton <= 4
     assert model.void_area_rate() / before == pytest.approx(2.0**LI.stress_exponent, rel=1e-3)
+
+
+def test_the_stress_velocity_newton_reaches_the_exact_newtons_flow_in_fewer_iterations_after_a_void_grows():
+    """The system shall linearise the creep Newton along a carried stress direction and still solve the
+    velocity-pressure equations: Li (n = 6.6) at 0.2 MPa around a quarter void (phase field, delta 0.25 um) of
+    2 um, solved; the void then grows to 3 um and Newton alone restarts from the old flow. The exact
+    linearisation needs 28 iterations, the stress-velocity one 11 (measured); asserted: at most 60% of the exact
+    one's, and the same flow: the void's closure rate and the inflow through the top to 1e-8, the velocity
+    in the metal (weighted by h(phi)) to 1e-6 in L2."""
+    window = square(32, 8e-6)
+    flows = {}
+    for stress_velocity in (False, True):
+        creep_module.STRESS_VELOCITY_NEWTON = stress_velocity
+        try:
+            phi = quarter_void(window, 2e-6, 0.25e-6)
+            model = PowerLawCreep(window.metal, LI, 0.2e6, phi=phi)
+        finally:
+            creep_module.STRESS_VELOCITY_NEWTON = True
+        model.solve()
+        phi.interpolate(lambda x: 0.5 * (1.0 + np.tanh((np.hypot(x[0], x[1]) - 3e-6) / 0.5e-6)))
+        converged, iterations = model._newton_iterate()
+        assert converged
+        model._publish()
+        flows[stress_velocity] = iterations, model
+    (exact_iterations, exact), (ours_iterations, ours) = flows[False], flows[True]
+    assert ours_iterations <= 0.6 * exact_iterations
+    for quantity in ("void_area_rate", "top_inflow"):
+        assert getattr(ours, quantity)() == pytest.approx(getattr(exact, quantity)(), rel=1e-8)
+    weight = creep_module.metal_weight(exact.phi)
+    difference = ours.velocity - exact.velocity
+    assert integral(weight * ufl.inner(difference, difference) * ufl.dx) <= (
+        1e-12 * integral(weight * ufl.inner(exact.velocity, exact.velocity) * ufl.dx))
 
 
 def test_contact_region_limits_no_penetration_to_the_contact_facets():
