@@ -98,41 +98,37 @@ Then :math:`\hat\eta = \tfrac13\hat{\dot\varepsilon}^{(1-n)/n}` for every n, pre
 velocities are of order one, and the SNES tolerances (absolute 1e-10, relative 1e-9, step 1e-10)
 mean the same at every pressure.
 
-Solver: Picard (Kacanov: the viscosity frozen at the previous iterate) then Newton. Why: Kacanov's
-iteration is a descent method for the convex dissipation potential of a shear-thinning law
-(:math:`\eta` non-increasing in the rate, n >= 1) and converges from any start, but only linearly
-(regions that are nearly rigid must stiffen from :math:`\eta_{ref}` to :math:`\eta_{max}`). Newton
-converges quadratically but its basin is small for large n: its tangent stiffness along the current
-rate direction is :math:`2\eta/n`, so in regions whose rate is still wrong by a factor it overshoots.
-Sequence: the Newtonian solve with :math:`\eta = \eta_{ref}`; Kacanov until the velocity changes by
-less than 3e-2 (relative, max norm); Newton (SNES, backtracking line search on the residual norm,
-MUMPS LDL^T, at most 40 iterations); if it fails, Kacanov continues from its own last iterate to 1e-3,
-then 1e-5, with a Newton attempt after each. Newton's matrix is linearised along a stress direction carried
-as an independent variable, the stress-velocity Newton (:mod:`.creep_stress_newton`); its residual, solution and
-tolerances are the exact Newton's. A later solve (warm) tries that Newton straight from the previous solution
-(``newton_first``, the default) and falls back to Kacanov from there to 1e-2, then Newton, then the cold
-sequence. (With the exact linearisation the warm Newton crawled after a void step, so until the eleventh
-session every warm solve but those after a change of the contact set began with Kacanov: docs/performance.md,
-"The stress-velocity Newton".) Before it, the estimate of the warm start: the Euclidean norm of the scaled
-Newton residual at the previous solution with the new data and contact (one assembly,
-:meth:`PowerLawCreep.warm_residual`).
-Below the Newton's absolute tolerance (1e-10) the previous solution is the solution (Newton would stop
-there at its iteration 0, by the same test): nothing is solved. A failure raises :class:`SolverFailure` and
-restores the previous state. The
-line search is backtracking because the residual is the gradient of a saddle (convex in v, concave
-in p) Lagrangian, not of a convex potential: backtracking decreases its norm monotonically. A Newton
-that stalls at the round-off floor of the residual is accepted (``ROUND_OFF_DROP``). Linear solves:
-both matrices are symmetric, the Kacanov one a Stokes matrix with a viscosity field and the Newton
+Solver: Picard (Kacanov: the viscosity frozen at the previous iterate) then Newton. Why: Kacanov's iteration is a
+descent method for the convex dissipation potential of a shear-thinning law (:math:`\eta` non-increasing in the
+rate, n >= 1) and converges from any start, but only linearly (regions that are nearly rigid must stiffen from
+:math:`\eta_{ref}` to :math:`\eta_{max}`). Newton converges quadratically but its basin is small for large n: its
+tangent stiffness along the current rate direction is :math:`2\eta/n`, so in regions whose rate is still wrong by a
+factor it overshoots. Sequence: the Newtonian solve with :math:`\eta = \eta_{ref}`; Kacanov until the velocity
+changes by less than 3e-2 (relative, max norm); Newton (SNES, backtracking line search on the residual norm, MUMPS
+LDL^T, at most 40 iterations); if it fails, Kacanov continues from its own last iterate to 1e-3, then 1e-5, with a
+Newton attempt after each. Newton's matrix is linearised along a stress direction carried as an independent
+variable, the stress-velocity Newton (:mod:`.creep_stress_newton`); its residual, solution and tolerances are the
+exact Newton's. A later solve starts from the previous solution with Kacanov to 1e-2, then Newton (with the exact
+linearisation Newton straight from the previous solution crawls after a void step; with the stress-velocity one it
+pays in the headline and costs 2.5x in T3's 7 MPa void closures: docs/performance.md, "The stress-velocity
+Newton"); a solve after a change of the unilateral contact set alone (same data, ``newton_first``) tries Newton
+straight away and falls back to that sequence. Before it, the estimate of the warm start: the Euclidean norm of the
+scaled Newton residual at the previous solution with the new data and contact (one assembly,
+:meth:`PowerLawCreep.warm_residual`). Below the Newton's absolute tolerance (1e-10) the previous solution is the
+solution (Newton would stop there at its iteration 0, by the same test): nothing is solved. A failure raises
+:class:`SolverFailure` and restores the previous state. The line search is backtracking because the residual is the
+gradient of a saddle (convex in v, concave in p) Lagrangian, not of a convex potential: backtracking decreases its
+norm monotonically. A Newton that stalls at the round-off floor of the residual is accepted (``ROUND_OFF_DROP``).
+Linear solves: both matrices are symmetric, the Kacanov one a Stokes matrix with a viscosity field and the Newton
 one the Hessian of the same Lagrangian (the derivative of the viscosity adds a term proportional to
 :math:`(\mathbf{D}'(\mathbf{v}):\mathbf{D}(\delta\mathbf{v}))\,(\mathbf{D}'(\mathbf{v}):\mathbf{D}(\mathbf{w}))`,
-symmetric in the trial and test functions), and indefinite: MUMPS LDL^T with 2x2 pivots. Successive
-matrices differ little (Kacanov and Newton iterations, steps), so a factorisation is kept as the
-preconditioner of right-preconditioned GMRES until a solve needs more than ``REFRESH_AFTER`` iterations
-(:mod:`phasefield.solvers.lagged_factorisation`); the Kacanov solves to 1e-6 (true residual, relative),
-the Newton ones to the Eisenstat-Walker tolerance (inexact Newton).
-Measurements and the alternatives tried: docs/creep.md, "Solver strategy, and why" and "Design
-history and trials"; docs/performance.md.
-"""
+symmetric in the trial and test functions; the stress-velocity form symmetrises its replacement), and
+indefinite: MUMPS LDL^T with 2x2 pivots. Successive matrices differ
+little (Kacanov and Newton iterations, steps), so a factorisation is kept as the preconditioner of
+right-preconditioned GMRES until a solve needs more than ``REFRESH_AFTER`` iterations
+(:mod:`phasefield.solvers.lagged_factorisation`); the Kacanov solves to 1e-6 (true residual, relative), the Newton
+ones to the Eisenstat-Walker tolerance (inexact Newton). Measurements and the alternatives tried: docs/creep.md,
+"Solver strategy, and why" and "Design history and trials"; docs/performance.md. """
 
 import logging
 from collections.abc import Callable
@@ -172,13 +168,12 @@ GRADIENT_FLOOR = 1.0
 #: Picard hands over to Newton when the velocity changes by less than the first of these (relative,
 #: max norm); each time Newton fails, Picard continues from there to the next one and Newton retries.
 PICARD_STAGES = (3e-2, 1e-3, 1e-5)
-#: A warm solve (from the previous solution) whose Newton-first attempt failed, or one asked for without it,
-#: runs Kacanov from there to this velocity change, then Newton; if that fails, the cold sequence of PICARD_STAGES
-#: follows (module docstring: why).
+#: A warm solve (from the previous solution) starts with Kacanov from there to this velocity change,
+#: then Newton; if that fails, the cold sequence of PICARD_STAGES follows (module docstring: why).
 WARM_PICARD_TOLERANCE = 1e-2
-#: A Newton-first attempt (a warm ``PowerLawCreep.solve()``) gives up after this many iterations (None: the
-#: Newton's own limit), and the warm Kacanov sequence follows. A cap of 15 cost the headline 5% more creep
-#: iterations with the exact linearisation (docs/performance.md, "Newton first after a change of the contact set")
+#: A Newton-first attempt (``PowerLawCreep.solve(newton_first=True)``: a state close to the solution) gives up after
+#: this many iterations (None: the Newton's own limit), and the warm sequence follows. A cap of 15 cost the headline
+#: 5% more creep iterations (docs/performance.md, "Newton first after a change of the contact set")
 NEWTON_FIRST_ITERATIONS = None
 #: The linear solves of both stages: GMRES preconditioned by a MUMPS factorisation kept while it serves
 #: (:mod:`phasefield.solvers.lagged_factorisation`). The Kacanov and Newton matrices are symmetric indefinite
@@ -567,10 +562,11 @@ class PowerLawCreep:
             self.u.x.array[self._pressure_dofs] *= ratio
         self.stack_pressure.value = pressure / self.scales.stress
 
-    def solve(self, newton_first: bool = True) -> tuple[int, int]:
+    def solve(self, newton_first: bool = False) -> tuple[int, int]:
         """Solve for (v, p); returns the (Picard, Newton) iterations. On failure the state is
         restored and SolverFailure raised. ``newton_first``: a warm solve tries Newton from the current state
-        (at most NEWTON_FIRST_ITERATIONS, if set) before the warm Kacanov stage; ignored for a cold solve."""
+        (at most NEWTON_FIRST_ITERATIONS, if set) before the warm Kacanov stage (for a state that is close to the
+        solution: the same data after a change of the contact set); ignored for a cold solve."""
         self._saved.x.array[:] = self.u.x.array
         self._refresh_phi_gradient()
         if self._growth is not None:

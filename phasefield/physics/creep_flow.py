@@ -195,7 +195,7 @@ class CreepFlow:
                     break
             self._take_active_set(updated)
             try:
-                more = self.creep.solve()
+                more = self.creep.solve(newton_first=True)
             except SolverFailure:  # the creep state is back at the last set's solution: so is the set
                 self._take_active_set(solved[-1][0])
                 raise

@@ -197,7 +197,7 @@ def test_prescribed_divergence_is_reproduced_and_enters_through_the_top():
 def test_warm_restart_after_a_pressure_change_is_cheap_and_scales_as_the_creep_law():
     """After a converged solve, a solve of the same data is skipped (its warm residual, 2e-12, is below the
     Newton's absolute tolerance: 0 iterations, the state unchanged), and a doubled stack pressure is solved
-    from the rescaled solution with a few Newton iterations and no Kacanov (a cold solve of this
+    from the rescaled solution with one Kacanov iteration and a few Newton iterations (a cold solve of this
     void cell takes 17 + 6), and the void closes 2^n faster (the void ersatz is softer than the metal at
     both pressures; the caps do not matter)."""
     radius, size, stack = 2e-6, 8e-6, 1e6
@@ -210,7 +210,7 @@ def test_warm_restart_after_a_pressure_change_is_cheap_and_scales_as_the_creep_l
     before = model.void_area_rate()
     model.set_stack_pressure(2.0 * stack)
     picard, newton = model.solve()
-    assert picard == 0 and 0 < newton <= 4
+    assert picard == 1 and 0 < newton <= 4
     assert model.void_area_rate() / before == pytest.approx(2.0**LI.stress_exponent, rel=1e-3)
 
 
