@@ -91,7 +91,9 @@ class StressDirection:
     def update(self, snes: PETSc.SNES, iteration: int) -> None:
         """SNES's update hook, called before each Newton iteration's Jacobian: Z from the step just taken
         (iteration 0: Z = D of the start)."""
-        assign(snes.getSolution(), self.state)
+        iterate = snes.getSolution()  # its ghosts are stale after the line search's copy: refresh them first
+        iterate.ghostUpdate(addv=PETSc.InsertMode.INSERT, mode=PETSc.ScatterMode.FORWARD)
+        assign(iterate, self.state)
         if iteration == 0:
             self.direction.interpolate(self._initial)
         else:
