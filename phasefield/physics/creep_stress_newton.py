@@ -39,7 +39,6 @@ first iteration of a solve :math:`\mathbf Z = \mathbf D(\mathbf v_0)`: the first
 """
 
 import basix.ufl
-import numpy as np
 import ufl
 from dolfinx import fem
 from dolfinx.fem.petsc import assign
@@ -99,5 +98,3 @@ class StressDirection:
         else:
             self.direction.interpolate(self._carried)
         self._previous.x.array[:] = self.state.x.array
-        if not np.all(np.isfinite(self.direction.x.array)):
-            self.direction.interpolate(self._initial)
