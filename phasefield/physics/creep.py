@@ -108,17 +108,19 @@ changes by less than 3e-2 (relative, max norm); Newton (SNES, backtracking line 
 LDL^T, at most 40 iterations); if it fails, Kacanov continues from its own last iterate to 1e-3, then 1e-5, with a
 Newton attempt after each. Newton's matrix is linearised along a stress direction carried as an independent
 variable, the stress-velocity Newton (:mod:`.creep_stress_newton`); its residual, solution and tolerances are the
-exact Newton's. A later solve starts from the previous solution with Kacanov to 1e-2, then Newton (with the exact
-linearisation Newton straight from the previous solution crawls after a void step; with the stress-velocity one it
-pays in the headline and costs 2.5x in T3's 7 MPa void closures: docs/performance.md, "The stress-velocity
-Newton"); a solve after a change of the unilateral contact set alone (same data, ``newton_first``) tries Newton
-straight away and falls back to that sequence. Before it, the estimate of the warm start: the Euclidean norm of the
-scaled Newton residual at the previous solution with the new data and contact (one assembly,
-:meth:`PowerLawCreep.warm_residual`). Below the Newton's absolute tolerance (1e-10) the previous solution is the
-solution (Newton would stop there at its iteration 0, by the same test): nothing is solved. A failure raises
-:class:`SolverFailure` and restores the previous state. The line search is backtracking because the residual is the
-gradient of a saddle (convex in v, concave in p) Lagrangian, not of a convex potential: backtracking decreases its
-norm monotonically. A Newton that stalls at the round-off floor of the residual is accepted (``ROUND_OFF_DROP``).
+exact Newton's. A later solve starts from the previous solution with one Kacanov iteration (the new data and
+Dirichlet rows imposed with the old viscosity), then Newton (Newton straight from the previous solution crawls after
+a void step with the exact linearisation, and with the stress-velocity one it pays in the headline but costs 2.5x in
+T3's 7 MPa void closures, where it stalls near the viscosity caps; Kacanov on to a velocity change of 1e-2, as
+before 2026-12-06, takes 8-16 iterations that Newton does faster: docs/performance.md, "One Kacanov iteration"); a
+solve after a change of the unilateral contact set alone (same data, ``newton_first``) tries Newton straight away
+and falls back to that sequence. Before it, the estimate of the warm start: the Euclidean norm of the scaled Newton
+residual at the previous solution with the new data and contact (one assembly, :meth:`PowerLawCreep.warm_residual`).
+Below the Newton's absolute tolerance (1e-10) the previous solution is the solution (Newton would stop there at its
+iteration 0, by the same test): nothing is solved. A failure raises :class:`SolverFailure` and restores the previous
+state. The line search is backtracking because the residual is the gradient of a saddle (convex in v, concave in p)
+Lagrangian, not of a convex potential: backtracking decreases its norm monotonically. A Newton that stalls at the
+round-off floor of the residual is accepted (``ROUND_OFF_DROP``).
 Linear solves: both matrices are symmetric, the Kacanov one a Stokes matrix with a viscosity field and the Newton
 one the Hessian of the same Lagrangian (the derivative of the viscosity adds a term proportional to
 :math:`(\mathbf{D}'(\mathbf{v}):\mathbf{D}(\delta\mathbf{v}))\,(\mathbf{D}'(\mathbf{v}):\mathbf{D}(\mathbf{w}))`,
@@ -168,9 +170,14 @@ GRADIENT_FLOOR = 1.0
 #: Picard hands over to Newton when the velocity changes by less than the first of these (relative,
 #: max norm); each time Newton fails, Picard continues from there to the next one and Newton retries.
 PICARD_STAGES = (3e-2, 1e-3, 1e-5)
-#: A warm solve (from the previous solution) starts with Kacanov from there to this velocity change,
-#: then Newton; if that fails, the cold sequence of PICARD_STAGES follows (module docstring: why).
+#: A warm solve (from the previous solution) starts with Kacanov from there, at most WARM_PICARD_ITERATIONS
+#: iterations or until the velocity changes by less than WARM_PICARD_TOLERANCE, then Newton; if that fails, the cold
+#: sequence of PICARD_STAGES follows (module docstring: why). One iteration imposes the new data (the Dirichlet rows,
+#: a moved void) with the old viscosity, and Newton takes it from there: against Kacanov to 1e-2 (8-16 iterations in
+#: the headline's late steps), creep time -22% on the headline from step 100 and -19% creep iterations on T3's 7 MPa
+#: member, the results the same within the solver tolerance (docs/performance.md, "One Kacanov iteration").
 WARM_PICARD_TOLERANCE = 1e-2
+WARM_PICARD_ITERATIONS = 1
 #: A Newton-first attempt (``PowerLawCreep.solve(newton_first=True)``: a state close to the solution) gives up after
 #: this many iterations (None: the Newton's own limit), and the warm sequence follows. A cap of 15 cost the headline
 #: 5% more creep iterations (docs/performance.md, "Newton first after a change of the contact set")
@@ -578,14 +585,15 @@ class PowerLawCreep:
         for factors in self._factors.values():
             factors.expire()  # each solve from fresh factors: its result depends on its data only (restarts)
         picard_total, newton_total = 0, 0
-        # (cold start, Kacanov tolerance); None: Newton alone, from the current state
-        newton_only = [(False, None)] if newton_first and self._warm else []
-        warm = [(False, WARM_PICARD_TOLERANCE)] if self._warm else []
-        stages = newton_only + warm + [(k == 0, tolerance) for k, tolerance in enumerate(PICARD_STAGES)]
+        # (cold start, Kacanov tolerance, Kacanov iterations); tolerance None: Newton alone, from the current state
+        newton_only = [(False, None, 0)] if newton_first and self._warm else []
+        warm_iterations = min(WARM_PICARD_ITERATIONS, self.picard_iterations)
+        warm = [(False, WARM_PICARD_TOLERANCE, warm_iterations)] if self._warm else []
+        cold_stages = [(k == 0, tolerance, self.picard_iterations) for k, tolerance in enumerate(PICARD_STAGES)]
         try:
-            for cold, tolerance in stages:
+            for cold, tolerance, kacanov_iterations in newton_only + warm + cold_stages:
                 if tolerance is not None:
-                    picard_total += self._picard_iterate(self.picard_iterations, tolerance, restart=cold)
+                    picard_total += self._picard_iterate(kacanov_iterations, tolerance, restart=cold)
                 converged, iterations = self._newton_iterate(NEWTON_FIRST_ITERATIONS if tolerance is None else None)
                 newton_total += iterations
                 if converged:
