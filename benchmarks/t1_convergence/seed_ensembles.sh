@@ -14,16 +14,23 @@
 #   benchmarks/t1_convergence/seed_ensembles.sh t2 /work/runs/ens_t2_flaws flaws
 #   .venv/bin/python postprocessing/ensemble_figure.py /work/runs/ens_t1_flaws /work/runs/ens_t2_flaws \
 #       docs/figures/ensembles_flaws
+# With the cases' creep kept (power law under 0.2 MPa; the T3 0.2 MPa member's physics, ~160 s per T1 seed), `creep`:
+#   benchmarks/t1_convergence/seed_ensembles.sh t1 /work/runs/ens_t1_creep creep
+#   benchmarks/t1_convergence/seed_ensembles.sh t2 /work/runs/ens_t2_creep creep
+#   .venv/bin/python postprocessing/ensemble_figure.py /work/runs/ens_t1_creep /work/runs/ens_t2_creep \
+#       docs/figures/ensembles_creep
 set -euo pipefail
 export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1
 target=$1
 out=$2
-window=(--set creep.model=none --set 'mesh.width=20 um' --set mesh.cells_along_interface=80)
+window=(--set 'mesh.width=20 um' --set mesh.cells_along_interface=80)
 t2_seeds='[1,2,3,4,5]'
-if [ "${3:-}" = flaws ]; then
-  window+=(--set voids.flaws=true)
-  t2_seeds='[1,2,3,4,5,6,7,8]'
-fi
+case ${3:-} in
+  flaws) window+=(--set creep.model=none --set voids.flaws=true); t2_seeds='[1,2,3,4,5,6,7,8]' ;;
+  creep) ;;  # the cases' power-law creep under their 0.2 MPa kept
+  '') window+=(--set creep.model=none) ;;
+  *) echo "usage: $0 t1|t2 OUTPUT_DIR [flaws|creep]" >&2; exit 2 ;;
+esac
 
 ensemble() {  # case, seeds (TOML list), protocol step, output directory
   .venv/bin/phasefield sweep "$1" -o "$4" --overwrite -j 1 "${window[@]}" \
@@ -35,5 +42,5 @@ case $target in
         'Strip at 0.5 mA/cm^2 until 1 mAh/cm^2 or overpotential 0.15 V' "$out" ;;
   t2) ensemble cases/t2_limg_strip_voids.toml "$t2_seeds" \
         'Strip at 0.5 mA/cm^2 until 4 mAh/cm^2 or overpotential 0.15 V' "$out" ;;
-  *) echo "usage: $0 t1|t2 OUTPUT_DIR [flaws]" >&2; exit 2 ;;
+  *) echo "usage: $0 t1|t2 OUTPUT_DIR [flaws|creep]" >&2; exit 2 ;;
 esac
