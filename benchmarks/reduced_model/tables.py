@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from phasefield.case import load_case
+from phasefield.case.sweep import sweep_members
 from phasefield.reduced.run import ReducedRun, run_reduced, strip_steps
 from phasefield.reduced.settings import EDGE_ZONE, FixedFlaws, Mechanisms, ReducedSettings, settings_from_case
 
@@ -33,6 +34,10 @@ SEEDS = range(1, 11)
 #: nucleation events in the 60 um window before the rise
 FINITE_ELEMENT_T1 = [("18 s", 0.28, 0.68, 0.97, 2), ("9 s", 0.21, 0.66, 0.70, 2), ("4.5 s", 0.17, 0.60, 0.51, 2),
                      ("2.25 s", 0.15, None, 0.43, 2), ("phase error control, cap 0.1", 0.50, 0.22, 0.55, 3)]
+#: the T3 sweep's 0.2 MPa member (20 um window, one void, cap 0.1; docs/mechanism.md, thirteenth session), with
+#: its creep and without: creep on, rise (mAh/cm2), phi_void and h_eff (um) at the rise
+FINITE_ELEMENT_20UM = [(True, 0.446, 0.253, 0.569), (False, 0.425, 0.567, 1.215)]
+T3_SMALL_WINDOW = ROOT / "cases" / "t3_li_pressure_sweep_small_window.toml"
 
 
 def run(settings: ReducedSettings, resolved, current: float | None = None) -> ReducedRun:
@@ -216,6 +221,26 @@ def finite_element_agreement(case) -> str:
                   "reduced phi_void", "reduced h_eff"], rows)
 
 
+def finite_element_agreement_small_window() -> str:
+    """The same with the one void of the T3 0.2 MPa member on its 20 um window, with creep closure as the finite-element
+    run had creep (on: at the remote stack pressure, and at the load the contact carries, p / f; off)."""
+    member = next(m.resolved for m in sweep_members(load_case(T3_SMALL_WINDOW)) if m.value == "0.2 MPa")
+    rows = []
+    for creep, rise, phi, height in FINITE_ELEMENT_20UM:
+        for on_contact in ((False, True) if creep else (False,)):
+            mechanisms = Mechanisms(surface_diffusion=False, interface_trap=False, creep_closure=creep,
+                                    load_on_contact=on_contact)
+            settings = settings_from_case(member).replace(mechanisms=mechanisms,
+                                                         fixed_flaws=FixedFlaws(1, 2e-6, height * 1e-6))
+            q = quantities(run(settings, member))
+            closure = ("at p / f" if on_contact else "at p") if creep else "off"
+            reduced = "none" if np.isnan(q["rise"]) else f"{q['rise']:.2f} ({100 * (q['rise'] - rise) / rise:+.0f}%)"
+            rows.append([f"creep {'on' if creep else 'off'}", closure, f"{height:.2f}", f"{rise:.3f}", reduced,
+                         f"{phi:.2f}", "-" if np.isnan(q["phi_void at rise"]) else f"{q['phi_void at rise']:.2f}"])
+    return table(["FE run", "reduced closure", "FE h_eff at rise, um (input)", "FE rise", "reduced rise (miss)",
+                  "FE phi_void", "reduced phi_void"], rows)
+
+
 def roof_growth_settings(case, roof: bool, flaw_scale: float, edge_zone: float = EDGE_ZONE) -> ReducedSettings:
     """The case's settings with roof growth on or off, ``flaw_scale`` times its flaw spacing and that edge zone."""
     base = settings_from_case(case)
@@ -255,6 +280,8 @@ def main() -> None:
         ("(b) the rise (mAh/cm2) at 0.1 and 1 mA/cm2 with one mechanism off, 10 seeds", rate_mechanisms(resolved)),
         ("(c) agreement with the finite-element T1 (docs/voids.md), the finite-element voids given",
          finite_element_agreement(resolved["Li (T1)"])),
+        ("(c) the same on the T3 0.2 MPa member's 20 um window at the cap 0.1 (one void), with and without creep",
+         finite_element_agreement_small_window()),
         ("(d) where the captured vacancies land: the rise (mAh/cm2) with roof growth, 10 seeds (0.5 mA/cm2 unless "
          "named)", roof_growth(resolved)),
     ]
