@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The seed ensembles of T1 (Li) and T2 (Li0.97Mg0.03) behind docs/voids.md ("Seed ensembles of T1 and T2",
 # issue 23) and docs/figures/ensembles/: each case on the 20 um window of radius_ensemble.sh (80 cells along
-# it, the T1 cell size), no creep, the case's phase tolerance 0.05, a `phasefield sweep` over voids.seed.
+# it, the T1 cell size), no creep unless `creep` is given, the case's phase tolerance 0.05, a `phasefield sweep` over voids.seed.
 #   T1: 8 seeds, strip to 1 mAh/cm2 or 0.15 V (the r_n = 1 um ensemble of radius_ensemble.sh, same command).
 #   T2: 5 seeds, strip to 4 mAh/cm2 or 0.15 V (measured: Li-Mg flat to ~3 mAh/cm2).
 # Usage (repository root), one ensemble at a time (T2: 5 x 1600 steps, ~130 s each on one loaded core):
@@ -14,7 +14,7 @@
 #   benchmarks/t1_convergence/seed_ensembles.sh t2 /work/runs/ens_t2_flaws flaws
 #   .venv/bin/python postprocessing/ensemble_figure.py /work/runs/ens_t1_flaws /work/runs/ens_t2_flaws \
 #       docs/figures/ensembles_flaws
-# With the cases' creep kept (power law under 0.2 MPa; the T3 0.2 MPa member's physics, ~160 s per T1 seed), `creep`:
+# With the cases' creep kept (power law under 0.2 MPa; 4-7 min per T1 seed on a shared core), `creep`:
 #   benchmarks/t1_convergence/seed_ensembles.sh t1 /work/runs/ens_t1_creep creep
 #   benchmarks/t1_convergence/seed_ensembles.sh t2 /work/runs/ens_t2_creep creep
 #   .venv/bin/python postprocessing/ensemble_figure.py /work/runs/ens_t1_creep /work/runs/ens_t2_creep \
