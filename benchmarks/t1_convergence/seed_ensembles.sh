@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The seed ensembles of T1 (Li) and T2 (Li0.97Mg0.03) behind docs/voids.md ("Seed ensembles of T1 and T2",
 # issue 23) and docs/figures/ensembles/: each case on the 20 um window of radius_ensemble.sh (80 cells along
-# it, the T1 cell size), no creep unless `creep` is given, the case's phase tolerance 0.05, a `phasefield sweep` over voids.seed.
+# it, the T1 cell size), no creep unless `creep` is given, the case's phase tolerance 0.05, a `phasefield sweep`
+# over voids.seed.
 #   T1: 8 seeds, strip to 1 mAh/cm2 or 0.15 V (the r_n = 1 um ensemble of radius_ensemble.sh, same command).
 #   T2: 5 seeds, strip to 4 mAh/cm2 or 0.15 V (measured: Li-Mg flat to ~3 mAh/cm2).
 # Usage (repository root), one ensemble at a time (T2: 5 x 1600 steps, ~130 s each on one loaded core):
