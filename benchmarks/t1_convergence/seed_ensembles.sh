@@ -22,15 +22,17 @@
 #       docs/figures/ensembles_creep
 set -euo pipefail
 export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1
-target=$1
-out=$2
+usage() { echo "usage: $0 t1|t2 OUTPUT_DIR [flaws|creep]" >&2; exit 2; }
+target=${1:-}
+out=${2:-}
+[ -n "$out" ] || usage
 window=(--set 'mesh.width=20 um' --set mesh.cells_along_interface=80)
 t2_seeds='[1,2,3,4,5]'
 case ${3:-} in
   flaws) window+=(--set creep.model=none --set voids.flaws=true); t2_seeds='[1,2,3,4,5,6,7,8]' ;;
   creep) ;;  # the cases' power-law creep under their 0.2 MPa kept
   '') window+=(--set creep.model=none) ;;
-  *) echo "usage: $0 t1|t2 OUTPUT_DIR [flaws|creep]" >&2; exit 2 ;;
+  *) usage ;;
 esac
 
 ensemble() {  # case, seeds (TOML list), protocol step, output directory
@@ -43,5 +45,5 @@ case $target in
         'Strip at 0.5 mA/cm^2 until 1 mAh/cm^2 or overpotential 0.15 V' "$out" ;;
   t2) ensemble cases/t2_limg_strip_voids.toml "$t2_seeds" \
         'Strip at 0.5 mA/cm^2 until 4 mAh/cm^2 or overpotential 0.15 V' "$out" ;;
-  *) echo "usage: $0 t1|t2 OUTPUT_DIR [flaws|creep]" >&2; exit 2 ;;
+  *) usage ;;
 esac
