@@ -21,6 +21,18 @@ The coverage stays at or below :math:`\theta_{eq}` of the local interface fracti
 (D*_Mg = 2.06e-17 m2/s, V_m = 13.0 cm3/mol) diffusion alone fills the sites in about 3 s and stripping at
 0.5 mA/cm2 in about 13 s: the interface holds its equilibrium Mg within seconds of the first current.
 
+**Interface reaction (a hypothesis).** Interface Mg may react with the electrolyte (a Mg-S interphase, the
+seed's reading of its EDS enrichment) and so leave the sites at a first-order rate k:
+:math:`\dot\theta = \dot\theta_s + \dot\theta_d - (k + \beta)\,\theta` with the burial rate
+:math:`\beta = |i| N_A / (F \nu)` while plating. Over a step with the current held, with
+:math:`\lambda = k + \beta`, the exact update is
+:math:`\theta_1 = \theta_0 e^{-\lambda\Delta t} + \dot\theta_s (1 - e^{-\lambda\Delta t})/\lambda
++ \frac{2 c_{Mg}}{\nu}\sqrt{\frac{D^*_{Mg}}{\pi\lambda}}\,[D(\sqrt{\lambda t_1})
+- e^{-\lambda\Delta t} D(\sqrt{\lambda t_0})]` (D Dawson's integral; the diffusive supply
+:math:`c_{Mg}\sqrt{D^*_{Mg}/\pi t}/\nu` decayed from each instant to the step's end). Stripping alone then
+holds :math:`\theta \to \dot\theta_s / k`: the reaction keeps part of the trap only if it consumes the Mg that
+stripping leaves as fast as it arrives. k = 0 (no reaction) is the sets' value.
+
 **Trap over the sites.** A vacancy in the first interface layer is bound by :math:`E_t` = 0.22 eV (0.50 -
 0.28 eV); a site with Mg on one of its :data:`INTERFACE_NEIGHBOURS` neighbours repels it by
 :math:`\Delta E_{Mg}` (0.53 - 0.50 eV). A site is clean with probability :math:`p_0 = (1-\theta)^z`, and the
@@ -31,6 +43,7 @@ trapped population sees the Boltzmann average
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.special import dawsn
 
 from phasefield.constants import AVOGADRO, BOLTZMANN, FARADAY
 
@@ -67,14 +80,16 @@ class InterfaceMgCoverage:
     molar_volume: float  # V_m (m^3/mol)
     temperature: float  # K
     coverage: np.ndarray
+    reaction_rate: float = 0.0  # k (1/s): interface Mg lost to a reaction with the electrolyte
     elapsed: float = 0.0
 
     @classmethod
     def as_formed(cls, magnesium_fraction: float, segregation_energy: float, mg_tracer_diffusivity: float,
-                  molar_volume: float, temperature: float, sites: int) -> "InterfaceMgCoverage":
+                  molar_volume: float, temperature: float, sites: int,
+                  reaction_rate: float = 0.0) -> "InterfaceMgCoverage":
         """A fresh interface: the random alloy's share of Mg on every site, theta = x."""
         return cls(magnesium_fraction, segregation_energy, mg_tracer_diffusivity, molar_volume, temperature,
-                   np.full(sites, magnesium_fraction))
+                   np.full(sites, magnesium_fraction), reaction_rate)
 
     def advance(self, dt: float, current_density, interface_fraction, samples: int = 1) -> np.ndarray:
         """Over ``dt`` (s) at the local ``current_density`` (A/m^2, > 0 stripping) and bulk-side Mg
@@ -91,13 +106,19 @@ class InterfaceMgCoverage:
     def _advance(self, dt: float, current_density, interface_fraction) -> None:
         x, nu = self.magnesium_fraction, interface_sites(self.molar_volume)
         atoms = np.asarray(current_density) * AVOGADRO / FARADAY  # Li atoms per m^2 and s (> 0 stripped)
-        stripping = x / (1.0 - x) * np.maximum(atoms, 0.0) / nu * dt
+        loss = self.reaction_rate + np.maximum(-atoms, 0.0) / nu  # lambda = k + beta (1/s)
+        kept = np.exp(-loss * dt)
+        # (1 - e^(-lambda dt)) / lambda, dt where lambda = 0
+        held = np.where(loss > 0.0, -np.expm1(-loss * dt) / np.where(loss > 0.0, loss, 1.0), dt)
+        stripping = x / (1.0 - x) * np.maximum(atoms, 0.0) / nu * held
+        t0, t1 = self.elapsed, self.elapsed + dt
+        rate = np.where(loss > 0.0, loss, 1.0)
+        decayed = (dawsn(np.sqrt(rate * t1)) - kept * dawsn(np.sqrt(rate * t0))) / np.sqrt(rate)
         diffusion = (2.0 * x / (self.molar_volume / AVOGADRO) * np.sqrt(self.mg_tracer_diffusivity / np.pi)
-                     * (np.sqrt(self.elapsed + dt) - np.sqrt(self.elapsed)) / nu)
-        buried = np.exp(-np.maximum(-atoms, 0.0) / nu * dt)
+                     * np.where(loss > 0.0, decayed, np.sqrt(t1) - np.sqrt(t0)) / nu)
         limit = mclean_coverage(np.asarray(interface_fraction), self.segregation_energy, self.temperature)
-        self.coverage = np.minimum(self.coverage * buried + stripping + diffusion, np.maximum(limit, 0.0))
-        self.elapsed += dt
+        self.coverage = np.minimum(self.coverage * kept + stripping + diffusion, np.maximum(limit, 0.0))
+        self.elapsed = t1
 
     def state(self) -> dict:
         return {"coverage": np.asarray(self.coverage).tolist(), "elapsed": self.elapsed}

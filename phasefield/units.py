@@ -31,6 +31,7 @@ SI_UNITS: dict[str, str] = {
     "surface_energy": "J/m^2",
     "angle": "rad",
     "rate_per_length": "1/(m*s)",
+    "rate_constant": "1/s",
     "dimensionless": "",
 }
 
@@ -54,6 +55,7 @@ EXAMPLES: dict[str, str] = {
     "surface_energy": "0.42 J/m^2",
     "angle": "93.6 deg",
     "rate_per_length": "0.1 /(m*s)",
+    "rate_constant": "0.1 s^-1",
     "dimensionless": "0.5",
 }
 

@@ -1,6 +1,7 @@
 """Requirement: the interface Mg coverage follows its kinetic supply (stripping at x/(1-x) Mg atoms per Li atom,
 diffusion from the alloy into a perfect sink as 2 c sqrt(D t / pi)), is buried by plating, stays at or below
-McLean's isotherm, and the interface vacancy trap averaged over the sites goes from the seed's 0.22 eV on a clean
+McLean's isotherm, is consumed by an interface reaction at its first-order rate (exact over any split of the step),
+and the interface vacancy trap averaged over the sites goes from the seed's 0.22 eV on a clean
 interface to the Mg repulsion on a covered one."""
 
 import math
@@ -18,8 +19,8 @@ SITES = (V_M / N_A) ** (-2 / 3)
 D_MG = 2.06e-17  # m^2/s at 25 C (seed Suppl. Table 1)
 
 
-def coverage(diffusivity=D_MG, x=0.03, segregation=0.51 * EV, sites=3):
-    return InterfaceMgCoverage.as_formed(x, segregation, diffusivity, V_M, 298.15, sites)
+def coverage(diffusivity=D_MG, x=0.03, segregation=0.51 * EV, sites=3, reaction=0.0):
+    return InterfaceMgCoverage.as_formed(x, segregation, diffusivity, V_M, 298.15, sites, reaction)
 
 
 def test_the_trap_is_the_clean_value_on_a_clean_interface_and_the_mg_repulsion_on_a_covered_one():
@@ -86,3 +87,33 @@ def test_the_midpoint_samples_of_a_step_are_the_coverage_at_those_times():
     whole = coverage()
     whole.advance(8.0, 5.0, 0.03)
     assert stepped.coverage == pytest.approx(whole.coverage, rel=1e-12) and stepped.elapsed == pytest.approx(8.0)
+
+
+def test_an_interface_reaction_holds_the_stripping_supply_at_its_steady_coverage():
+    """d theta/dt = s - k theta with stripping alone: theta = s/k + (x - s/k) e^(-k t)."""
+    k = 0.2
+    theta = coverage(diffusivity=0.0, reaction=k)
+    current = np.array([5.0, 1.0, 0.0])
+    supply = 0.03 / 0.97 * current * N_A / F / SITES
+    for _ in range(30):
+        theta.advance(1.0, current, 0.03)
+    expected = supply / k + (0.03 - supply / k) * np.exp(-k * 30.0)
+    assert theta.coverage == pytest.approx(expected, rel=1e-12)
+    assert supply[0] / k < 0.5  # a partial coverage: the trap survives on (1 - theta)^4 of the sites
+
+
+def test_the_diffusive_supply_decays_by_the_reaction_as_its_convolution_integral_whatever_the_steps():
+    """theta(t) = x e^(-k t) + int_0^t e^(-k (t - s)) c sqrt(D / pi s) / nu ds (quadrature, not Dawson's function)."""
+    from scipy.integrate import quad
+
+    k, t = 0.5, 7.0
+    one, many = coverage(reaction=k), coverage(reaction=k)
+    one.advance(t, 0.0, 0.03)
+    for _ in range(70):
+        many.advance(t / 70, 0.0, 0.03)
+    flux = 0.03 / (V_M / N_A) * math.sqrt(D_MG / math.pi) / SITES
+    integral, _ = quad(lambda u: 2.0 * np.exp(-k * (t - u * u)), 0.0, math.sqrt(t))  # s = u^2, ds / sqrt(s) = 2 du
+    expected = 0.03 * math.exp(-k * t) + flux * integral
+    assert one.coverage == pytest.approx(expected, rel=1e-9)
+    assert many.coverage == pytest.approx(one.coverage, rel=1e-10)
+    assert expected < 0.5  # below McLean's cap, so the reaction and not the isotherm sets it

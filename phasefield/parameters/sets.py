@@ -44,7 +44,7 @@ DIMENSION_BOUNDS = {
     "length": {"gt": 0.0}, "diffusivity": {"gt": 0.0}, "conductivity": {"gt": 0.0}, "molar_volume": {"gt": 0.0},
     "surface_energy": {"gt": 0.0}, "temperature": {"gt": 0.0}, "current_density": {"gt": 0.0},
     "strain_rate": {"gt": 0.0}, "pressure": {"gt": 0.0}, "area_specific_resistance": {"ge": 0.0},
-    "rate_per_length": {"ge": 0.0},
+    "rate_per_length": {"ge": 0.0}, "rate_constant": {"ge": 0.0},
 }
 _ENTRY_KEYS = ("value", "dimension", "standing", "source", "description")
 

@@ -53,6 +53,7 @@ class VacancyProperties:
     mg_neighbour_energy: float  # Delta E_Mg (J)
     interface_trap_energy: float  # 0.50 - 0.28 eV (J)
     mg_interface_segregation_energy: float  # 0.67 - 0.16 eV (J)
+    mg_interface_reaction_rate: float = 0.0  # k (1/s): interface Mg lost to an interphase (hypothesis; 0 = none)
 
     @property
     def kt(self) -> float:
@@ -83,7 +84,8 @@ class VacancyProperties:
         """The Mg coverage of ``sites`` interface sites as the interface forms (the alloy's share x), to be
         advanced by its kinetic supply."""
         return InterfaceMgCoverage.as_formed(magnesium_fraction, self.mg_interface_segregation_energy,
-                                             mg_tracer_diffusivity, molar_volume, self.temperature, sites)
+                                             mg_tracer_diffusivity, molar_volume, self.temperature, sites,
+                                             self.mg_interface_reaction_rate)
 
     def trap_factor(self, coverage):
         """theta_trap = exp(Delta E_trap,eff / kT) (numpy) at the interface Mg ``coverage``: 1 + vacancies held

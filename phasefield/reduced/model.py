@@ -62,7 +62,8 @@ class InterfaceModel:
         self.mullins = laws.mullins_coefficient(s.surface_diffusivity, s.surface_energy, s.molar_volume,
                                                 s.temperature) if s.mechanisms.surface_diffusion else 0.0
         self.mg_coverage = InterfaceMgCoverage.as_formed(s.magnesium_fraction, s.mg_segregation,
-                                                         s.mg_tracer_diffusivity, s.molar_volume, s.temperature, 1)
+                                                         s.mg_tracer_diffusivity, s.molar_volume, s.temperature, 1,
+                                                         s.mg_reaction_rate)
         self.stripped = self.sunk = self.closed = self.through_interface = 0.0  # m^2 per depth
         self.events = {"nucleation_events": 0, "coalescence_events": 0, "split_events": 0, "collapse_events": 0}
         self.supersaturation = 0.0

@@ -64,6 +64,7 @@ class ReducedSettings:
     escape_barrier: float  # J
     mg_repulsion: float  # J
     mg_segregation: float  # J
+    mg_reaction_rate: float  # 1/s: interface Mg lost to an interphase (hypothesis; 0 = none)
     magnesium_fraction: float
     mg_tracer_diffusivity: float  # D*_Mg at the temperature (the diffusive supply of interface Mg)
     flaw_spacing: float
@@ -113,6 +114,7 @@ def settings_from_case(resolved: ResolvedCase, strip_width: float | None = None,
         escape_barrier=metal["interface_vacancy_escape_barrier"],
         mg_repulsion=metal["mg_vacancy_repulsion"],
         mg_segregation=metal["mg_interface_segregation"],
+        mg_reaction_rate=metal["mg_interface_reaction_rate"],
         magnesium_fraction=metal["magnesium_fraction"],
         mg_tracer_diffusivity=mg_tracer_diffusivity,
         flaw_spacing=metal["flaw_spacing"],
