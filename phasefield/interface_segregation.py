@@ -108,11 +108,10 @@ class InterfaceMgCoverage:
         atoms = np.asarray(current_density) * AVOGADRO / FARADAY  # Li atoms per m^2 and s (> 0 stripped)
         loss = self.reaction_rate + np.maximum(-atoms, 0.0) / nu  # lambda = k + beta (1/s)
         kept = np.exp(-loss * dt)
-        # (1 - e^(-lambda dt)) / lambda, dt where lambda = 0
-        held = np.where(loss > 0.0, -np.expm1(-loss * dt) / np.where(loss > 0.0, loss, 1.0), dt)
+        rate = np.where(loss > 0.0, loss, 1.0)  # lambda where it is positive (the limits below where it is 0)
+        held = np.where(loss > 0.0, -np.expm1(-rate * dt) / rate, dt)  # (1 - e^(-lambda dt)) / lambda
         stripping = x / (1.0 - x) * np.maximum(atoms, 0.0) / nu * held
         t0, t1 = self.elapsed, self.elapsed + dt
-        rate = np.where(loss > 0.0, loss, 1.0)
         decayed = (dawsn(np.sqrt(rate * t1)) - kept * dawsn(np.sqrt(rate * t0))) / np.sqrt(rate)
         diffusion = (2.0 * x / (self.molar_volume / AVOGADRO) * np.sqrt(self.mg_tracer_diffusivity / np.pi)
                      * np.where(loss > 0.0, decayed, np.sqrt(t1) - np.sqrt(t0)) / nu)
