@@ -12,7 +12,7 @@ band of k that the measured early counts ask for (Li / Li-Mg hazard 12-61 at 0.5
 reaction grows once it keeps the coverage steady (it then consumes the x/(1-x) Mg per stripped Li atom).
 
 Usage: .venv/bin/python benchmarks/reduced_model/interface_reaction.py [OUT.json]
-(default benchmarks/reduced_model/interface_reaction.json; a few seconds).
+(default benchmarks/reduced_model/interface_reaction.json; about a minute on one core).
 """
 
 import os
