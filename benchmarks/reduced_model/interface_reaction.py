@@ -28,12 +28,14 @@ from phasefield.interface_segregation import InterfaceMgCoverage, trap_boltzmann
 from phasefield.output.metadata import git_revision, write_json
 from phasefield.parameters import PARAMETER_SETS
 from phasefield.thermal_activation import tracer_diffusivities
+from phasefield.units import to_si
 
 ALLOY = {key: p.si for key, p in PARAMETER_SETS["Li0.97Mg0.03"].parameters.items()}
-CURRENTS = (1.0, 2.0, 5.0, 10.0)  # A/m^2: 0.1, 0.2, 0.5, 1 mA/cm2
+CURRENTS = tuple(to_si(f"{i} mA/cm^2", "current_density") for i in (0.1, 0.2, 0.5, 1.0))  # A/m^2
 TEMPERATURES = (298.15, 333.15)  # 25 and 60 C
 RATES = (0.0, 0.1, 0.15, 0.17, 0.2, 0.3, 1.0, 3.0)  # k, 1/s
-EARLY_CAPACITY = 0.1 * 36.0e3  # 0.1 mAh/cm2 in C/m^2
+EARLY_CAPACITY = to_si("0.1 mAh/cm^2", "areal_capacity")  # C/m^2
+ONE_MAH_PER_CM2 = to_si("1 mAh/cm^2", "areal_capacity")  # C/m^2
 MEASURED_HAZARD_RATIO = (12.0, 61.0)  # Li / Li-Mg from the SEM counts
 MGS_MOLAR_VOLUME = 56.37e-3 / 2.68e3  # m^3/mol: MgS, 56.37 g/mol at 2.68 g/cm3 (rock salt)
 
@@ -43,15 +45,16 @@ def hazard_ratio(rate: float, current: float, temperature: float) -> tuple[float
     _, mg_tracer = tracer_diffusivities(ALLOY, temperature)
     coverage = InterfaceMgCoverage.as_formed(ALLOY["magnesium_fraction"], ALLOY["mg_interface_segregation"],
                                              mg_tracer, ALLOY["molar_volume"], temperature, 1, rate)
+
+    def trap(theta):
+        return trap_boltzmann_factor(ALLOY["interface_vacancy_trap"], ALLOY["mg_vacancy_repulsion"], theta, temperature)
+
     steps = int(round(EARLY_CAPACITY / current))
-    trap = [trap_boltzmann_factor(ALLOY["interface_vacancy_trap"], ALLOY["mg_vacancy_repulsion"],
-                                  coverage.advance(1.0, current, ALLOY["magnesium_fraction"], 4), temperature).mean()
-            for _ in range(steps)]
-    clean = trap_boltzmann_factor(ALLOY["interface_vacancy_trap"], ALLOY["mg_vacancy_repulsion"], 0.0, temperature)
-    return float(np.mean(trap) / clean), float(coverage.coverage[0])
+    held = [trap(coverage.advance(1.0, current, ALLOY["magnesium_fraction"], 4)).mean() for _ in range(steps)]
+    return float(np.mean(held) / trap(0.0)), float(coverage.coverage[0])
 
 
-def rate_for(ratio: float, current: float = 5.0, temperature: float = 298.15) -> float:
+def rate_for(ratio: float, current: float = CURRENTS[2], temperature: float = TEMPERATURES[0]) -> float:
     """k (1/s) at which Li / Li-Mg hazard equals ``ratio`` (bisection in log k; the hazard rises with k)."""
     low, high = 1e-2, 10.0
     for _ in range(40):
@@ -66,12 +69,12 @@ def main(output: Path) -> None:
         for current in CURRENTS:
             for rate in RATES:
                 ratio, theta = hazard_ratio(rate, current, temperature)
-                rows.append({"temperature_C": temperature - 273.15, "current_mA_cm2": current / 10.0,
+                rows.append({"temperature_C": temperature - 273.15, "current_mA_cm2": round(current / 10.0, 12),
                              "reaction_rate_per_s": rate, "coverage_at_0p1": theta,
                              "li_over_limg_hazard": 1.0 / ratio})
     band = [rate_for(r) for r in MEASURED_HAZARD_RATIO]
     x = ALLOY["magnesium_fraction"]
-    interphase = x / (1.0 - x) * 36.0e3 / FARADAY * MGS_MOLAR_VOLUME  # m of MgS per mAh/cm2 stripped
+    interphase = x / (1.0 - x) * ONE_MAH_PER_CM2 / FARADAY * MGS_MOLAR_VOLUME  # m of MgS per mAh/cm2 stripped
     write_json(output, {
         "what": "Li / Li-Mg nucleation hazard to 0.1 mAh/cm2 against the interface Mg reaction rate k",
         "date": datetime.now(UTC).isoformat(timespec="seconds"), "revision": git_revision(),
