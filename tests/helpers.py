@@ -36,3 +36,21 @@ def run_subprocess(argv: list[str], cwd: Path) -> tuple[int, str, str]:
     done = subprocess.run([sys.executable, "-m", "phasefield", *argv], cwd=cwd, env=env, capture_output=True,
                           text=True, timeout=120)
     return done.returncode, done.stdout, done.stderr
+
+
+def decay_rate(system, projection, expected: float, steps: int = 25) -> float:
+    """The decay rate of ``projection`` (a form linear in the amplitude of one mode of ``system``, a
+    :class:`~phasefield.physics.voids.VacancyVoidSystem`) over ``steps`` steps of 0.1 / expected, fitted after
+    the first fifth (the start-up of mu) and corrected for backward Euler, A_(n+1) = A_n / (1 + r dt)."""
+    import numpy as np
+    from dolfinx import fem
+    from mpi4py import MPI
+
+    dt = 0.1 / expected
+    amplitudes = []
+    for _ in range(steps):
+        system.step(dt)
+        amplitudes.append(MPI.COMM_WORLD.allreduce(fem.assemble_scalar(projection)))
+    start = steps // 5
+    slope = np.polyfit(dt * np.arange(start, steps), np.log(np.abs(amplitudes[start:])), 1)[0]
+    return (np.exp(-slope * dt) - 1.0) / dt

@@ -194,6 +194,8 @@ class Voids(Strict):
     two steps, a splitting error O(dt^2)) or ``previous_step`` (phi* = phi^n, O(dt): the scheme until
     issue 22) (:mod:`phasefield.physics.voids`). ``surface_diffusion``: surface diffusion on the void surfaces,
     a tangential vacancy mobility in the diffuse interface with the metal set's D_s (off by default).
+    ``interface_layer``: the interface vacancy layer, vacancies held in the first metal layer by the interface trap
+    (at its Mg coverage) conducting along the contact (:mod:`phasefield.physics.voids`; off by default).
     ``flaws``: the metal set's interface flaws (spacing, median radius, spread), seeded from ``seed``, become
     voids at their Gibbs-Thomson threshold (:mod:`phasefield.physics.flaw_activation`; 2-D windows; off by
     default). ``driving_force_limit``: the cap alpha of the phase driving force, |omega_m - omega_v| <= alpha W
@@ -212,6 +214,7 @@ class Voids(Strict):
     contact_measure: Literal["sharp", "diffuse"] = "sharp"
     stabilization: Literal["extrapolated", "previous_step"] = "extrapolated"
     surface_diffusion: bool = False
+    interface_layer: bool = False
     flaws: bool = False
     driving_force_limit: float = Field(default=0.1, gt=0.0, le=0.5)
 

@@ -50,8 +50,11 @@ class InterfaceNucleation:
         self.spacing = self.width / along.size
         #: the sites: x (m) in 2-D; rows of (x, z) (m) in 3-D, x fastest
         self.positions = along
+        #: the site grid's lines: x (m), and z (m) across in 3-D
+        self.grid = (along,)
         if self.depth is not None:
             across = self._site_line(self.depth)
+            self.grid = (along, across)
             self.positions = np.column_stack([np.tile(along, across.size), np.repeat(across, along.size)])
         count = len(self.positions)
         self.rng = np.random.default_rng(self.seed)
@@ -82,6 +85,16 @@ class InterfaceNucleation:
             raise ValueError(f"the interface nodes form no tensor grid ({x.size} nodes on {xs.size} x {zs.size})")
         grid = values[np.lexsort((x, z))].reshape(zs.size, xs.size)
         return RegularGridInterpolator((zs, xs), grid)(self.positions[:, ::-1])
+
+    def values_at(self, coordinates: np.ndarray, site_values: np.ndarray) -> np.ndarray:
+        """The inverse of :meth:`site_values`: ``site_values`` (one per site) interpolated to the points
+        ``coordinates`` (x in 2-D, rows of (x, z) in 3-D, m), linearly (bilinearly), held beyond the outer sites."""
+        if self.depth is None:
+            return np.interp(coordinates, self.positions, site_values)
+        along, across = self.grid
+        points = np.column_stack([np.clip(coordinates[:, 1], across[0], across[-1]),
+                                  np.clip(coordinates[:, 0], along[0], along[-1])])
+        return RegularGridInterpolator((across, along), np.reshape(site_values, (across.size, along.size)))(points)
 
     def decide(self, supersaturation: np.ndarray, trap_factor: np.ndarray, contact: np.ndarray,
                dt: float) -> np.ndarray:

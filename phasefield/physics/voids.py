@@ -70,6 +70,25 @@ Gibbs-Thomson :math:`e_0\mu = \gamma\kappa` on the interface and :math:`\Delta c
 Mullins' law (Mullins 1957; as the limit of a degenerate Cahn-Hilliard mobility: Cahn & Taylor 1994, Cahn, Elliott
 & Novick-Cohen 1996) :math:`v_n = B\,\partial_s^2\kappa`, :math:`B = D_s\delta_s\gamma\Omega/kT`
 (:attr:`mullins_coefficient`).
+Interface vacancy layer (``interface_layer``, issue 23 item 3): the first metal layer on the electrolyte holds
+vacancies at :math:`\theta_{trap}` times the bulk fraction (:math:`\theta_{trap} = e^{E_{t,eff}/kT}`, the trap
+0.22 eV of the seed's DFT averaged over the interface sites at their Mg coverage,
+:func:`phasefield.interface_segregation.trap_boltzmann_factor`; 5.2e3 on clean Li at 25 C) and, hopping at the
+bulk's rate, conducts along the interface like a slab of metal of thickness :math:`a\,\theta_{trap}` (a = delta_s,
+one atomic layer; 1.45 um on clean Li). Its exchange with the metal beneath crosses the escape barrier
+:math:`E_{esc}` (0.15 eV), a resistance like that of :math:`a\,e^{E_{esc}/kT}` of metal (95 nm at 25 C), below the
+cells and the diffuse width, so the layer is taken in equilibrium with the metal next to it (the Fisher limit of a
+fast-diffusion layer; the travel length of a layer vacancy before it first escapes, :math:`\lambda_\Gamma =
+a\,e^{(E_t+E_{esc})/2kT}` = 0.37 um, is the geometric mean of the two lengths) and quasi-steady (its content,
+that of 1.45 um of metal, is left out of c). It adds a tangential flux on the contact,
+
+.. math:: \mathbf{J}_\Gamma = -a\,\theta_{trap}\,h(\phi)\,M_m\,(\mathbf{I} - \mathbf{n}\mathbf{n})\nabla\mu
+          \quad\text{on}\ \Gamma,\qquad M_m = (D^*_{Li}/f)\,(c_{eq}/c^0_{eq})\,e^{\mu},
+
+h(phi) keeping it to the metal's side of the contact (under a void the interface is the void's surface); in the weak
+form :math:`\int_\Gamma a\theta_{trap} h M_m\,\nabla_\Gamma\mu\cdot\nabla_\Gamma q\,dA`, a divergence, so it
+moves vacancies and makes none. :math:`\theta_{trap}` is a nodal field (:attr:`interface_trap`) set by the caller
+from the coverage (:meth:`set_interface_trap`).
 Window top (``top = "sink_layer"``, the coupled runs): the flux into the bulk above,
 where sinks annihilate the excess over the sink length :math:`\ell = \sqrt{D_v/k_s}`, of the
 semi-infinite steady solution :math:`c - c_{eq} \propto e^{-z/\ell}`:
@@ -166,7 +185,8 @@ class VacancyVoidSystem:
                  interface_mobility: float, x_mg=0.0, velocity=None, void_stiffness: float = 10.0,
                  phi_source=None, mu_source=None, petsc_prefix: str = "voids_",
                  stabilization: float = 0.0, extrapolated_stabilization: bool = False, top: str = "closed",
-                 surface_diffusivity: float = 0.0, driving_limit: float = DRIVING_LIMIT):
+                 surface_diffusivity: float = 0.0, driving_limit: float = DRIVING_LIMIT,
+                 interface_layer: bool = False):
         mesh = metal.mesh
         self.vacancies = vacancies
         element = basix.ufl.element("Lagrange", mesh.basix_cell(), 1)
@@ -245,6 +265,18 @@ class VacancyVoidSystem:
 
         vacancy = ((c - c_old) / self.dt * q + ufl.inner(flux, ufl.grad(q))
                    + sink * q) * dx - self.injection * filled_share(c) * q * self.ds_interface
+        #: theta_trap on the nodes (the interface's values matter): the interface vacancy layer's trap factor
+        self.interface_trap = None
+        if interface_layer:
+            self.interface_trap = fem.Function(self.phi_space, name="interface_trap_factor")
+            self.interface_trap.x.array[:] = vacancies.trap_factor(0.0)
+            normal = ufl.FacetNormal(mesh)
+            tangential = ufl.Identity(mesh.geometry.dim) - ufl.outer(normal, normal)
+            metal_mobility = (vacancies.self_diffusivity / CORRELATION_FACTOR_BCC) * (
+                c_eq / vacancies.reference_fraction) * ufl.exp(mu)
+            layer_mobility = self.surface_layer * self.interface_trap * interpolation(phi) * metal_mobility
+            vacancy += layer_mobility * ufl.inner(ufl.dot(tangential, ufl.grad(mu)),
+                                                  ufl.dot(tangential, ufl.grad(q))) * self.ds_interface
         if top == "sink_layer":
             layer = (vacancies.self_diffusivity / CORRELATION_FACTOR_BCC) * (c_eq / vacancies.reference_fraction) \
                 / vacancies.sink_length
@@ -307,6 +339,10 @@ class VacancyVoidSystem:
         self.u.x.scatter_forward()
         self.u_old.x.array[:] = self.u.x.array
         self.previous_dt = 0.0
+
+    def set_interface_trap(self, values: np.ndarray) -> None:
+        """theta_trap of the interface vacancy layer at the dofs of :attr:`phi_space` (owned and ghost)."""
+        self.interface_trap.x.array[:] = values
 
     def set_injection_from_current(self, current_density) -> None:
         """i Omega / F from the interface current density i (A/m^2, > 0 stripping; plating fills vacancies

@@ -113,6 +113,7 @@ class VoidPhaseField(Contact):
         dx = ufl.Measure("dx", domain=self.window.metal.mesh, metadata={"quadrature_degree": QUADRATURE_DEGREE})
         self._void_volume = fem.form(void * dx)
         self._void_footprint = fem.form((1.0 - self._contact) * self.system.ds_interface)
+        self._refresh_interface_layer()
 
     @classmethod
     def build(cls, resolved: ResolvedCase, interface: InterfaceFields, flow, interdiffusion) -> "VoidPhaseField":
@@ -133,7 +134,7 @@ class VoidPhaseField(Contact):
             x_mg=interdiffusion.fraction, velocity=flow.velocity, stabilization=STABILIZATION, top="sink_layer",
             extrapolated_stabilization=settings.stabilization == "extrapolated",
             surface_diffusivity=surface_diffusivity(metal, temperature) if settings.surface_diffusion else 0.0,
-            driving_limit=settings.driving_force_limit,
+            driving_limit=settings.driving_force_limit, interface_layer=settings.interface_layer,
         )
         nucleation = InterfaceNucleation(
             case.mesh.width, metal["nucleation_prefactor"], metal["nucleation_barrier"],
@@ -196,6 +197,7 @@ class VoidPhaseField(Contact):
         mu, phi, x_mg, current = self._comm.bcast(sites, root=0)
         coverage = self.mg_coverage.advance(step.dt, current, x_mg, COVERAGE_SAMPLES)
         trap = np.mean(self.properties.trap_factor(coverage), axis=0)  # over the step: the coverage fills in seconds
+        self._refresh_interface_layer()
         centres = self.nucleation.decide(mu, trap, phi, step.dt)
         flaws = self._activate_flaws(samples, step.dt)
         if centres.size or flaws.position.size:
@@ -205,6 +207,14 @@ class VoidPhaseField(Contact):
                 factor = factor * self.nucleation.nucleus_factor(points, flaws.position, axis, flaws.radius)
             self.system.insert_voids(factor)
         self._nucleated = len(centres) + flaws.position.size
+
+    def _refresh_interface_layer(self) -> None:
+        """The interface vacancy layer's trap factor (if the layer is on) at the coverage now: the next void step's."""
+        if self.system.interface_trap is None:
+            return
+        points = self._phi_points[:, 0] if self._across is None else self._phi_points[:, :2]
+        trap = self.properties.trap_factor(self.mg_coverage.coverage)
+        self.system.set_interface_trap(self.nucleation.values_at(points, trap))
 
     def _activate_flaws(self, samples: dict[str, np.ndarray] | None, dt: float) -> Flaws:
         """The flaws to insert in this step (none without ``[voids] flaws``), decided alike on every rank
@@ -294,6 +304,7 @@ class VoidPhaseField(Contact):
         self.nucleation.restore(state["nucleation"])
         if "mg_coverage" in state:  # checkpoints before 2026-12-05 (fifth session): the interface as formed
             self.mg_coverage.restore(state["mg_coverage"])
+        self._refresh_interface_layer()
         if self.flaws and state.get("flaws"):
             self.flaws.restore(state["flaws"])
         self.system.injection_debt = state.get("injection_debt", 0.0)  # checkpoints before 2026-12-05: none
@@ -312,6 +323,7 @@ class VoidPhaseField(Contact):
         (u, nucleation, mg_coverage, flaws, self.system.injection_debt, phi_previous, self.system.previous_dt,
          self.phase_error, self.phase_error_dt) = snapshot
         self.mg_coverage.restore(mg_coverage)
+        self._refresh_interface_layer()
         if flaws:
             self.flaws.restore(flaws)
         self.system.u.x.array[:] = u

@@ -108,3 +108,23 @@ def test_3d_site_values_interpolate_bilinearly_on_the_interface_grid():
     np.testing.assert_allclose(values, field(site.positions), rtol=1e-12)
     with pytest.raises(ValueError, match="no tensor grid"):
         site.site_values(points[:-1], field(points)[:-1])
+
+
+@pytest.mark.parametrize("three_d", [False, True])
+def test_site_values_spread_back_to_the_interface_linearly_and_held_beyond_the_outer_sites(three_d):
+    """values_at, the inverse of site_values (the interface layer's trap from the sites' coverage): a (bi)linear
+    field given at the sites is reproduced at points between them, and held at its outer sites' values beyond."""
+    site = model_3d() if three_d else model()
+
+    def field(p):
+        return 1.0 + 3e5 * p[:, 0] - 2e5 * p[:, 1] + 4e10 * p[:, 0] * p[:, 1] if three_d else 1.0 + 3e5 * p
+
+    rng = np.random.default_rng(1)
+    if three_d:
+        inside = np.column_stack([rng.uniform(1e-6, 19e-6, 50), rng.uniform(1e-6, 11e-6, 50)])
+        edge, outer_site = np.array([[0.0, 0.0], [20e-6, 12e-6]]), np.array([[1e-6, 1e-6], [19e-6, 11e-6]])
+    else:
+        inside = rng.uniform(1e-6, 99e-6, 50)
+        edge, outer_site = np.array([0.0, 100e-6]), np.array([1e-6, 99e-6])
+    np.testing.assert_allclose(site.values_at(inside, field(site.positions)), field(inside), rtol=1e-12)
+    np.testing.assert_allclose(site.values_at(edge, field(site.positions)), field(outer_site), rtol=1e-12)

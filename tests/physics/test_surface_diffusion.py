@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 import ufl
 from dolfinx import fem
-from mpi4py import MPI
+from helpers import decay_rate
 
 from phasefield.generic.free_energy import well_and_gradient_coefficients
 from phasefield.physics.vacancies import EV, VacancyProperties
@@ -36,19 +36,6 @@ def system_on(width: float, height: float, phi, surface_diffusivity: float = SUR
                                surface_diffusivity=surface_diffusivity)
     system.set_state(phi, lambda x: 0 * x[0])
     return system, win.metal.mesh
-
-
-def decay_rate(system, projection, expected: float, steps: int = 25) -> float:
-    """The decay rate of ``projection`` (a form of phi linear in the mode's amplitude) over ``steps`` steps of
-    0.1 / expected, fitted after the first fifth (the start-up of mu) and corrected for backward Euler."""
-    dt = 0.1 / expected
-    amplitudes = []
-    for _ in range(steps):
-        system.step(dt)
-        amplitudes.append(MPI.COMM_WORLD.allreduce(fem.assemble_scalar(projection)))
-    start = steps // 5
-    slope = np.polyfit(dt * np.arange(start, steps), np.log(np.abs(amplitudes[start:])), 1)[0]
-    return (np.exp(-slope * dt) - 1.0) / dt
 
 
 def sinusoid_rate(wavelength: float) -> tuple[float, float]:
