@@ -3,6 +3,8 @@ a cap that no nucleus can grow under is refused at ``check`` (tests/case/test_ma
 
 import tomllib
 
+import numpy as np
+import pytest
 import tomli_w
 from helpers import DATA
 from mpi4py import MPI
@@ -27,3 +29,32 @@ def test_the_driving_force_limit_of_the_case_reaches_the_phase_field(tmp_path):
         limits[name] = simulation.models.contact.system.driving_limit
         simulation.close()
     assert limits == {"default": 0.1, "lower": 0.2}
+
+
+def test_the_interface_layer_follows_the_interface_mg_coverage(tmp_path):
+    """``[voids] interface_layer`` on Li0.97Mg0.03: the layer's trap on the interface nodes is that of the coverage
+    as the interface forms (the alloy's share x = 0.03: 0.885 of the clean trap), and after a step of stripping
+    that of the coverage the kinetic supply has brought (Mg-covered within seconds: the 0.03 eV repulsion)."""
+    raw = tomllib.loads((DATA / "tiny_phase_field.toml").read_text())
+    raw["metal"] = {"set": "Li0.97Mg0.03"}
+    raw["voids"]["interface_layer"] = True
+    path = tmp_path / "layer.toml"
+    path.write_text(tomli_w.dumps(raw))
+    (tmp_path / "run").mkdir()
+    simulation = Simulation(load_case(path), MPI.COMM_WORLD, tmp_path / "run")
+    simulation.start()
+    voids = simulation.models.contact
+    interface = voids.system.phi_space.tabulate_dof_coordinates()[:, 1] < 1e-12 + voids.window.spec.electrolyte_height
+    trap = voids.system.interface_trap.x.array
+
+    def expected():
+        return voids.properties.trap_factor(voids.mg_coverage.coverage)
+
+    assert interface.any()
+    assert np.allclose(trap[interface], expected().mean(), rtol=1e-12)
+    assert expected().mean() == pytest.approx(0.97**4 * voids.properties.trap_factor(0.0), rel=1e-3)
+    simulation.step()
+    assert voids.mg_coverage.coverage.min() > 0.99
+    assert np.allclose(voids.system.interface_trap.x.array[interface], expected().mean(), rtol=1e-9)
+    assert expected().max() < 1.0
+    simulation.close()
