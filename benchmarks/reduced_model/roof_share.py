@@ -44,7 +44,7 @@ ZONES = [EDGE_ZONE, 0.18, 0.25]
 def reduced_shares(radius: float, half_spacing: float, sink_length: float) -> tuple[float, float]:
     """(edge share, captured share) of the reduced model's flat strip (nodes of 0.0625 um)."""
     partition = VacancyPartition(2 * half_spacing, sink_length, node_spacing=0.0625e-6)
-    shares = partition.partition(np.array([half_spacing - radius]), np.array([2 * radius]), 1.0, 0.0,
+    shares = partition.partition(np.array([half_spacing - radius]), np.array([2 * radius]), 1.0, 0.0, 0.0,
                                  np.array([EDGE_ZONE * 2 * radius]))
     return shares.at_edges[0] / shares.captured[0], shares.captured[0] / (2 * (half_spacing - radius))
 

@@ -3,19 +3,31 @@ r"""Where the vacancies of stripping go: the share each void captures, the rest 
 Stripping injects vacancies at the contact, :math:`j_c = i\,V_m/(F f)` per unit contact length (the
 current flows through the contact fraction f only). Two channels take them:
 
-1. The trapped interface layer (:func:`phasefield.reduced.laws.interface_capture_length`): on a contact
-   segment of length g between two void edges the layer carries to the edges, each side,
-   :math:`j_c \lambda_\Gamma \tanh(g / 2\lambda_\Gamma)`; the rest escapes into the bulk with the density
-   :math:`j_c [1 - \cosh((s - g/2)/\lambda_\Gamma) / \cosh(g/2\lambda_\Gamma)]` at distance s from the left
-   edge.
+1. The trapped interface layer: the first metal layer holds vacancies at the trap factor theta times the bulk's
+   and, hopping at the bulk's rate, conducts along the contact like a slab of metal of thickness
+   :math:`G = a\theta` (:func:`phasefield.reduced.laws.interface_layer_thickness`, 1.46 um on clean Li at 25 C); it
+   exchanges with the metal beneath over the escape barrier, a resistance like that of
+   :math:`\ell_x = a e^{E_{esc}/kT}` of metal (:func:`~phasefield.reduced.laws.interface_exchange_length`, 95 nm).
+   With u the bulk excess on the surface and :math:`u_\Gamma` the layer's (both per unit diffusivity), on the
+   contact :math:`q = j_c + G\,\partial_s^2 u_\Gamma`, :math:`u_\Gamma = u + \ell_x q` (q: the flux into the
+   bulk), and :math:`u_\Gamma = 0` on the void footprints, where the layer delivers :math:`G\,|\partial_s u_\Gamma|`
+   at the edges (finite volumes on the surface nodes, the edge half-way between a void node and a contact node,
+   its gradient one-sided of second order). Over perfect sinks (u = 0) this is the decay over
+   :math:`\lambda_\Gamma = \sqrt{G \ell_x} = a e^{(E_t + E_{esc})/2kT}`
+   (:func:`~phasefield.reduced.laws.interface_capture_length`), a segment of length g between two voids sending
+   :math:`(2\lambda_\Gamma/g)\tanh(g/2\lambda_\Gamma)` of its injection to its edges (the model until
+   2026-12-06, which let no escaped vacancy back into the layer); over the real bulk the escaped vacancies come
+   back, and for :math:`\ell_x` below the node spacing the layer is the finite-element model's fast-diffusion
+   layer (:mod:`phasefield.physics.voids`, ``interface_layer``).
 2. The bulk: the linearised vacancy excess u in the half-space y > 0 with sinks,
    :math:`\nabla^2 u = u/\ell^2` (:math:`\ell = d_s/\sqrt{60}`, the sink length of grains of diameter
    :math:`d_s`), periodic along the strip of length L, with the escaping flux entering through the contact
    and u = 0 on the void footprints (voids as flat absorbing strips). On the surface the Dirichlet-to-Neumann
    map is diagonal in Fourier modes, :math:`\hat u_k = \hat q_k / \sqrt{k^2 + \ell^{-2}}` (u per unit
    diffusivity, which drops out), so on N surface nodes :math:`u = K q` with the circulant K, and the mixed
-   problem is :math:`K_{VV} q_V = -K_{VC} q_C`: :math:`-q_V` on a void's nodes is what that void takes from
-   the bulk, the rest of the escaping flux ends in the sinks.
+   problem is :math:`K_{VV} q_V = -K_{VC} q_C` without the layer (with it, one system for q on every node, the
+   layer's second difference conservative on the contact nodes): :math:`-q_V` on a void's nodes is what that
+   void takes from the bulk, the rest of the flux into the bulk ends in the sinks.
 
 Every void holds at least its nearest node. Nothing is lost: captured + sunk = injected exactly.
 
@@ -30,7 +42,7 @@ and the share within e of the two edges is :math:`(2/\pi) \arccos(1 - 2e/w)`.
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.linalg import cho_factor, cho_solve
+from scipy.linalg import cho_factor, cho_solve, lu_factor, lu_solve
 
 #: the largest node spacing of the surface grid (m)
 NODE_SPACING = 0.25e-6
@@ -49,25 +61,6 @@ class Partition:
     @property
     def injected(self) -> float:
         return float(self.captured.sum()) + self.sunk
-
-
-def escape_profile(distance, length: float, capture_length: float):
-    """1 - cosh((s - g/2)/lambda) / cosh(g/(2 lambda)) at ``distance`` s along a segment of ``length`` g
-    (overflow-free)."""
-    offset = np.abs(np.asarray(distance) - 0.5 * length)
-    if capture_length <= 0.0:
-        return np.ones_like(offset)
-    ratio = (np.exp(-(0.5 * length - offset) / capture_length) + np.exp(-(0.5 * length + offset) / capture_length)) \
-        / (1.0 + np.exp(-length / capture_length))
-    return 1.0 - ratio
-
-
-def interface_share(length: float, capture_length: float) -> float:
-    """The share of a segment's injection the interface layer carries to its two edges:
-    (2 lambda / g) tanh(g / 2 lambda)."""
-    if capture_length <= 0.0 or length <= 0.0:
-        return 0.0 if length > 0.0 else 1.0
-    return 2.0 * capture_length / length * float(np.tanh(0.5 * length / capture_length))
 
 
 class VacancyPartition:
@@ -103,48 +96,116 @@ class VacancyPartition:
             self._factors[key] = cho_factor(self._response[np.ix_(void_nodes, void_nodes)])
         return self._factors[key]
 
-    def partition(self, left: np.ndarray, width: np.ndarray, injection: float, capture_length: float,
-                  edge_zone: np.ndarray | None = None) -> Partition:
-        """The volume rates for voids with footprints [left, left + width) (sorted by ``left``, not
-        overlapping) when the contact injects ``injection`` (m/s, per contact length); the bulk flux on a
-        void's nodes within ``edge_zone`` (m, per void; default: the whole footprint) of its edges, and on its
-        first and last node, counts as landing at its edges."""
-        contact = self.strip_width - float(width.sum())
-        if left.size == 0:
-            return Partition(np.zeros(0), injection * self.strip_width, 0.0, np.zeros(0))
-        captured = np.zeros(left.size)
-        escape = np.zeros(self.x.size)
-        owner = self.owners(left, width)
-        through_interface = 0.0
+    def _face_gradients(self, contact: np.ndarray) -> np.ndarray:
+        """F with -F u the gradient of the layer potential u_G on the face between node i and i + 1 (row i):
+        central between two contact nodes, zero between two void nodes, and at a void edge (u_G = 0 on the face
+        half-way between the nodes) one-sided of second order, from the quadratic through the face and the two
+        contact nodes next to it (first order where the segment is one node long)."""
+        nodes, dx = self.x.size, self.spacing
+        gradients = np.zeros((nodes, nodes))
+        for i in range(nodes):
+            here, there = i, (i + 1) % nodes
+            if contact[here] and contact[there]:
+                gradients[i, here], gradients[i, there] = 1.0 / dx, -1.0 / dx
+            elif contact[here] != contact[there]:  # the face is a void edge; next: the contact node beyond
+                near, beyond = (here, (i - 1) % nodes) if contact[here] else (there, (i + 2) % nodes)
+                sign = 1.0 if contact[here] else -1.0
+                if contact[beyond]:
+                    gradients[i, near], gradients[i, beyond] = sign * 3.0 / dx, -sign / (3.0 * dx)
+                else:
+                    gradients[i, near] = sign * 2.0 / dx
+        return gradients
+
+    def _layer_solver(self, contact: np.ndarray, layer_thickness: float, exchange_length: float):
+        """The LU factors of the system for q on every node with the interface layer (module docstring), the map
+        from q to u_G (0 on the void nodes) and the face gradients: on the void nodes (K q)_V = 0, on the contact
+        nodes q + (J_(i+1/2) - J_(i-1/2)) / dx = j with the layer flux J = G F u_G over the faces."""
+        key = (contact.tobytes(), layer_thickness, exchange_length)
+        if key not in self._factors:
+            if len(self._factors) > 64:
+                self._factors.clear()
+            nodes = self.x.size
+            layer_potential = (self._response + exchange_length * np.eye(nodes)) * contact[:, None]
+            gradients = self._face_gradients(contact)
+            divergence = (gradients - np.roll(gradients, 1, axis=0)) / self.spacing
+            system = np.where(contact[:, None], np.eye(nodes) + layer_thickness * divergence @ layer_potential,
+                              self._response)
+            self._factors[key] = (lu_factor(system), layer_potential, gradients)
+        return self._factors[key]
+
+    def layer_flux(self, injection: np.ndarray, contact: np.ndarray, layer_thickness: float,
+                   exchange_length: float) -> tuple[np.ndarray, np.ndarray]:
+        """The flux into the bulk q (m/s) on every node and the layer's potential u_G, for the nodal ``injection``
+        (m/s) on the ``contact`` nodes (a boolean mask; the others are void nodes) and the interface layer of
+        thickness G and exchange length l_x (module docstring)."""
+        factors, layer_potential, _ = self._layer_solver(contact, layer_thickness, exchange_length)
+        flux = lu_solve(factors, np.where(contact, injection, 0.0))
+        return flux, layer_potential @ flux
+
+    def layer_delivery(self, potential: np.ndarray, contact: np.ndarray, layer_thickness: float,
+                       exchange_length: float) -> np.ndarray:
+        """The layer's flux (m^2/s) into each void node across its edge faces for the layer potential u_G."""
+        gradients = self._layer_solver(contact, layer_thickness, exchange_length)[2]
+        faces = layer_thickness * (gradients @ potential)
+        delivered = np.zeros(self.x.size)
+        right = contact & ~np.roll(contact, -1)  # face i: contact node i, void node i + 1
+        left = ~contact & np.roll(contact, -1)  # face i: void node i, contact node i + 1
+        np.add.at(delivered, (np.flatnonzero(right) + 1) % self.x.size, faces[right])
+        np.add.at(delivered, np.flatnonzero(left), -faces[left])
+        return delivered
+
+    def _contact_injection(self, left: np.ndarray, width: np.ndarray, owner: np.ndarray,
+                           injection: float) -> tuple[np.ndarray, np.ndarray]:
+        """The injection (m/s) on the contact nodes, each segment between two voids spread over its nodes so that
+        it injects its length times ``injection``; and what each void takes at its edges from the segments
+        without a contact node (half of each such segment's to either side; m^2/s)."""
+        flux = np.zeros(self.x.size)
+        at_edges = np.zeros(left.size)
         for k in range(left.size):
             start = left[k] + width[k]
             length = (left[(k + 1) % left.size] - start) % self.strip_width if left.size > 1 \
                 else self.strip_width - width[k]
-            total = injection * length
-            layer = total * interface_share(length, capture_length)
-            distance = (self.x - start) % self.strip_width
-            nodes = (distance < length) & (owner < 0)
-            weights = escape_profile(distance[nodes], length, capture_length)
-            if weights.sum() > 0.0:
-                escape[nodes] = weights * (total - layer) / (weights.sum() * self.spacing)
+            nodes = (((self.x - start) % self.strip_width) < length) & (owner < 0)
+            if nodes.any():
+                flux[nodes] = injection * length / (nodes.sum() * self.spacing)
             else:
-                layer = total  # a segment without a contact node: its escape stays at the edges
-            captured[k] += 0.5 * layer
-            captured[(k + 1) % left.size] += 0.5 * layer
-            through_interface += layer
-        void_nodes = np.flatnonzero(owner >= 0)
-        contact_nodes = np.flatnonzero(owner < 0)
-        flux = cho_solve(self._bulk_solver(void_nodes), -self._response[np.ix_(void_nodes, contact_nodes)]
-                         @ escape[contact_nodes])
+                at_edges[k] += 0.5 * injection * length
+                at_edges[(k + 1) % left.size] += 0.5 * injection * length
+        return flux, at_edges
+
+    def partition(self, left: np.ndarray, width: np.ndarray, injection: float, layer_thickness: float,
+                  exchange_length: float, edge_zone: np.ndarray | None = None) -> Partition:
+        """The volume rates for voids with footprints [left, left + width) (sorted by ``left``, not
+        overlapping) when the contact injects ``injection`` (m/s, per contact length), with the interface layer
+        of thickness G = ``layer_thickness`` and exchange length l_x = ``exchange_length`` (m; G = 0: no layer);
+        the bulk flux on a void's nodes within ``edge_zone`` (m, per void; default: the whole footprint) of its
+        edges, and on its first and last node, counts as landing at its edges."""
+        contact = self.strip_width - float(width.sum())
+        if left.size == 0:
+            return Partition(np.zeros(0), injection * self.strip_width, 0.0, np.zeros(0))
+        owner = self.owners(left, width)
+        flux, captured = self._contact_injection(left, width, owner, injection)
+        through_interface = float(captured.sum())
+        void_nodes, on_contact = np.flatnonzero(owner >= 0), owner < 0
+        if layer_thickness > 0.0:
+            flux, potential = self.layer_flux(flux, on_contact, layer_thickness, exchange_length)
+            delivered = self.layer_delivery(potential, on_contact, layer_thickness, exchange_length)[void_nodes]
+            np.add.at(captured, owner[void_nodes], delivered)
+            through_interface += float(delivered.sum())
+            flux_on_voids = flux[void_nodes]
+        else:
+            contact_nodes = np.flatnonzero(on_contact)
+            flux_on_voids = cho_solve(self._bulk_solver(void_nodes),
+                                      -self._response[np.ix_(void_nodes, contact_nodes)] @ flux[contact_nodes])
         at_edges = captured.copy()  # the interface channel's shares arrive at the edges
         owned = owner[void_nodes]
-        np.add.at(captured, owned, -flux * self.spacing)
+        np.add.at(captured, owned, -flux_on_voids * self.spacing)
         if edge_zone is None:
             at_edges = captured.copy()
         else:
             inside = (self.x[void_nodes] - left[owned]) % self.strip_width
             from_edge = np.minimum(inside, width[owned] - inside)
             edge = (from_edge < edge_zone[owned]) | (from_edge < self.spacing)
-            np.add.at(at_edges, owned[edge], -flux[edge] * self.spacing)
+            np.add.at(at_edges, owned[edge], -flux_on_voids[edge] * self.spacing)
         sunk = injection * contact - float(captured.sum())
         return Partition(captured, sunk, through_interface, at_edges)

@@ -23,8 +23,11 @@ the stack pressure p and the capillary (Laplace) pressure of the void surface.
 
 Interface vacancy trap (seed Fig 2c, f, g): a vacancy in the first interface layer is bound by
 :math:`E_t` = 0.22 eV and leaves it over :math:`E_t + E_{esc}` (:math:`E_{esc}` = 0.15 eV, first to
-second layer); with the layer's hop rate equal to the bulk's, the distance it travels along the interface
-before it escapes is :math:`\lambda_\Gamma = a\, e^{(E_t + E_{esc})/2kT}`. Mg on interface sites weakens the trap
+second layer); with the layer's hop rate equal to the bulk's, the layer conducts along the interface like a slab
+of metal of thickness :math:`G = a\,\theta` (:math:`\theta = e^{E_t/kT}` on a clean interface) and exchanges with
+the metal beneath through a resistance like that of :math:`\ell_x = a\,e^{E_{esc}/kT}` of metal; the distance a
+layer vacancy travels before it first escapes is :math:`\lambda_\Gamma = \sqrt{G\ell_x} = a\, e^{(E_t +
+E_{esc})/2kT}`. Mg on interface sites weakens the trap
 (:mod:`phasefield.interface_segregation`: the coverage, its kinetic supply and the average over sites).
 
 Butler-Volmer through the contact: the applied current density i flows through the contact fraction f,
@@ -103,9 +106,22 @@ def flat_supersaturation(current_density: float, molar_volume: float, sink_lengt
 
 
 def interface_capture_length(trap: float, escape_barrier: float, molar_volume: float, temperature: float) -> float:
-    """lambda_Gamma = a exp((E_t + E_esc) / 2kT) (m), a = Omega_a^(1/3)."""
+    """lambda_Gamma = a exp((E_t + E_esc) / 2kT) (m), a = Omega_a^(1/3): the geometric mean of the layer's thickness
+    and its exchange length on a clean interface."""
     spacing = atomic_volume(molar_volume) ** (1.0 / 3.0)
     return spacing * math.exp((trap + escape_barrier) / (2.0 * BOLTZMANN * temperature))
+
+
+def interface_layer_thickness(trap_factor: float, molar_volume: float) -> float:
+    """G = a theta (m): the slab of metal that conducts along the interface as the trapped first layer does, with
+    theta the trap factor (the layer's vacancy fraction over the bulk's) and the bulk's hop rate."""
+    return atomic_volume(molar_volume) ** (1.0 / 3.0) * trap_factor
+
+
+def interface_exchange_length(escape_barrier: float, molar_volume: float, temperature: float) -> float:
+    """l_x = a exp(E_esc / kT) (m): the slab of metal whose resistance equals that of the layer's exchange with the
+    metal beneath (the escape barrier E_esc)."""
+    return atomic_volume(molar_volume) ** (1.0 / 3.0) * math.exp(escape_barrier / (BOLTZMANN * temperature))
 
 
 def butler_volmer_overpotential(current_density: float, exchange_current_density: float, anodic: float,

@@ -4,8 +4,8 @@ Each sub-step (short enough that the footprints grow by at most ``GROWTH_PER_SUB
 
 1. the current flows through the contact fraction f; the interface Mg coverage grows by the Mg the
    stripped Li leaves behind and by diffusion from the alloy, up to its McLean value
-   (:mod:`phasefield.interface_segregation`), and sets the interface trap and the capture length of the
-   interface channel (:mod:`phasefield.reduced.laws`);
+   (:mod:`phasefield.interface_segregation`), and sets the interface trap and with it the thickness of the
+   interface layer (:mod:`phasefield.reduced.laws`);
 2. flaws activate where the supersaturation of the contact exceeds their Gibbs-Thomson threshold;
 3. the vacancies are shared (:mod:`phasefield.reduced.capture`) and each void takes its share at its
    edges, widening at its mean height (the finite-element voids grow the same way); with
@@ -27,7 +27,7 @@ import math
 
 import numpy as np
 
-from phasefield.constants import BOLTZMANN, FARADAY
+from phasefield.constants import FARADAY
 from phasefield.interface_flaws import Flaws, gibbs_thomson_threshold
 from phasefield.interface_segregation import InterfaceMgCoverage, trap_boltzmann_factor
 from phasefield.reduced import laws
@@ -82,14 +82,19 @@ class InterfaceModel:
         """The share of interface sites holding Mg."""
         return float(self.mg_coverage.coverage[0])
 
-    def capture_length(self) -> float:
-        """lambda_Gamma (m) at the present interface Mg coverage (0 without the interface trap)."""
+    def interface_layer(self) -> tuple[float, float]:
+        """The interface layer's thickness G = a theta at the present interface Mg coverage and its exchange length
+        (m; G = 0 without the interface trap)."""
         s = self.settings
         if not s.mechanisms.interface_trap:
-            return 0.0
-        trap = BOLTZMANN * s.temperature * math.log(trap_boltzmann_factor(s.interface_trap, s.mg_repulsion,
-                                                                           self.interface_mg_coverage, s.temperature))
-        return laws.interface_capture_length(trap, s.escape_barrier, s.molar_volume, s.temperature)
+            return 0.0, 0.0
+        trap = trap_boltzmann_factor(s.interface_trap, s.mg_repulsion, self.interface_mg_coverage, s.temperature)
+        return (laws.interface_layer_thickness(trap, s.molar_volume),
+                laws.interface_exchange_length(s.escape_barrier, s.molar_volume, s.temperature))
+
+    def capture_length(self) -> float:
+        """lambda_Gamma = sqrt(G l_x) (m): how far the layer carries a vacancy over perfect sinks."""
+        return math.sqrt(math.prod(self.interface_layer()))
 
     def overpotential(self, current_density: float) -> float:
         """Butler-Volmer through the contact plus the ohmic drop of the pellet (V)."""
@@ -114,7 +119,7 @@ class InterfaceModel:
         local = current_density / contact
         injection = local * s.molar_volume / FARADAY
         edge_zone = s.edge_zone * self.voids.width if s.mechanisms.roof_growth else None
-        shares = self.partition.partition(self.voids.left, self.voids.width, injection, self.capture_length(),
+        shares = self.partition.partition(self.voids.left, self.voids.width, injection, *self.interface_layer(),
                                           edge_zone)
         growth = shares.at_edges / self.voids.mean_height
         step = remaining

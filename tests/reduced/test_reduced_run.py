@@ -16,7 +16,7 @@ from phasefield.case import load_case
 from phasefield.case.overrides import Overrides
 from phasefield.output.ensemble import member_summary, strip_rows
 from phasefield.output.timeseries import read_timeseries
-from phasefield.reduced.capture import VacancyPartition, interface_share
+from phasefield.reduced.capture import VacancyPartition
 from phasefield.reduced.model import InterfaceModel
 from phasefield.reduced.population import VoidPopulation
 from phasefield.reduced.run import run_reduced, strip_steps
@@ -40,7 +40,7 @@ def test_voids_sinks_and_closure_hold_the_stripped_volume_and_the_flaws(t1, pres
         model.advance(5.0, 18.0)
         balance = model.voids.volume + model.sunk + model.closed - model.stripped - model.flaw_volume
         assert abs(balance) < 1e-12 * model.stripped
-    assert model.sunk > 0.1 * model.stripped and model.events["coalescence_events"] > 0
+    assert model.sunk > 0.03 * model.stripped and model.events["coalescence_events"] > 0  # each term exercised
     if pressure > 1e6:  # 3 MPa of Norton creep closes a measurable share
         assert model.closed > 1e-3 * model.stripped
 
@@ -52,7 +52,7 @@ def test_a_periodic_array_captures_the_share_of_an_independent_finite_difference
         strip = spacing * (10 if spacing < 10 else 4)
         partition = VacancyPartition(strip * 1e-6, 26e-6)
         count = round(strip / spacing)
-        shares = partition.partition(np.arange(count) * spacing * 1e-6, np.full(count, width * 1e-6), 1.0, 0.0)
+        shares = partition.partition(np.arange(count) * spacing * 1e-6, np.full(count, width * 1e-6), 1.0, 0.0, 0.0)
         assert shares.captured.sum() / shares.injected == pytest.approx(expected, abs=0.015)
         # equal voids take equal shares to the grid: a footprint holds its nodes, +- one of 0.23 um
         assert np.ptp(shares.captured) < 0.03 * shares.captured.max()
@@ -64,7 +64,7 @@ def test_the_bulk_flux_on_a_lone_void_is_that_of_a_conducting_strip(zone):
     edges is (2/pi) arccos(1 - 2 zone) (density prop. to ((w/2)^2 - x^2)^-1/2): 0.410 and 0.667."""
     width = 4e-6
     partition = VacancyPartition(400e-6, 100e-6, node_spacing=0.125e-6)
-    shares = partition.partition(np.array([198e-6]), np.array([width]), 1.0, 0.0, np.array([zone * width]))
+    shares = partition.partition(np.array([198e-6]), np.array([width]), 1.0, 0.0, 0.0, np.array([zone * width]))
     exact = 2.0 / np.pi * np.arccos(1.0 - 2.0 * zone)
     assert shares.at_edges[0] / shares.captured[0] == pytest.approx(exact, rel=0.03)
 
@@ -93,20 +93,53 @@ def test_fed_from_afar_a_lone_void_grows_self_similarly_with_roof_growth_and_as_
 
 def test_far_sinks_leave_every_vacancy_to_the_voids_and_near_sinks_none():
     left, width = np.array([10e-6, 30e-6]), np.array([2e-6, 2e-6])
-    far = VacancyPartition(60e-6, 1.0).partition(left, width, 1.0, 0.0)
-    near = VacancyPartition(60e-6, 1e-9).partition(left, width, 1.0, 0.0)
+    far = VacancyPartition(60e-6, 1.0).partition(left, width, 1.0, 0.0, 0.0)
+    near = VacancyPartition(60e-6, 1e-9).partition(left, width, 1.0, 0.0, 0.0)
     assert far.captured.sum() / far.injected > 0.999
     assert near.captured.sum() / near.injected < 1e-3
 
 
-def test_the_interface_layer_carries_its_analytic_share_to_the_edges():
-    capture_length = 1e-6
-    shares = VacancyPartition(40e-6, 1e-10).partition(np.array([0.0]), np.array([4e-6]), 1.0, capture_length)
+def test_over_perfect_sinks_the_interface_layer_carries_its_analytic_share_to_the_edges():
+    """Sinks next to the surface (l = 0.1 nm): the layer's potential decays over lambda = sqrt(G l_x) from a void's
+    edges, and a segment g sends (2 lambda / g) tanh(g / 2 lambda) of its injection there (the model until
+    2026-12-06); 40 nm nodes: within 0.2% (second order in the node spacing)."""
+    thickness, exchange = 1.5e-6, 0.1e-6
+    capture_length = np.sqrt(thickness * exchange)
+    shares = VacancyPartition(40e-6, 1e-10, node_spacing=0.04e-6).partition(
+        np.array([0.0]), np.array([4e-6]), 1.0, thickness, exchange)
     segment = 36e-6
-    through = segment * interface_share(segment, capture_length)
-    assert shares.through_interface == pytest.approx(through, rel=1e-12, abs=0)
-    assert interface_share(segment, capture_length) == pytest.approx(2 / 36 * np.tanh(18), rel=1e-12, abs=0)
+    through = segment * 2 * capture_length / segment * np.tanh(0.5 * segment / capture_length)
+    assert shares.through_interface == pytest.approx(through, rel=2e-3, abs=0)
     assert shares.captured[0] == pytest.approx(shares.through_interface, rel=1e-3)  # the bulk sinks take the rest
+    assert shares.injected == pytest.approx(segment, rel=1e-12, abs=0)
+
+
+def test_over_the_bulk_a_mode_of_the_injection_enters_it_through_the_layer_at_the_analytic_share():
+    """No voids, injection cos(kx): the bulk takes q_k = j_k / (1 + G k_d^2 (K_k + l_x)), with the bulk's
+    Dirichlet-to-Neumann response K_k = (k^2 + l^-2)^(-1/2) and the discrete k_d^2 = (2 - 2 cos k dx) / dx^2, to
+    round-off; the layer spreads a short mode along the interface before it enters (here 3x less)."""
+    partition = VacancyPartition(20e-6, 13e-6)
+    k, dx = 2 * np.pi * 4 / 20e-6, partition.spacing
+    thickness, exchange = 1.46e-6, 0.095e-6
+    flux, _ = partition.layer_flux(np.cos(k * partition.x), np.ones(partition.x.size, bool), thickness, exchange)
+    expected = 1.0 / (1.0 + thickness * (2 - 2 * np.cos(k * dx)) / dx**2 * ((k**2 + 13e-6**-2) ** -0.5 + exchange))
+    np.testing.assert_allclose(flux, expected * np.cos(k * partition.x), rtol=1e-9, atol=1e-12)
+    assert expected < 0.4
+
+
+def test_the_escaped_vacancies_coming_back_let_the_layer_carry_more_than_over_perfect_sinks():
+    """Li's layer (G = 1.46 um, l_x = 95 nm) between voids 6 um apart over the real bulk (l = 13 um): vacancies
+    that leave the layer come back, so it carries more than the perfect-sink share (2 lambda/g) tanh(g/2 lambda);
+    nothing is lost (captured + sunk = injected)."""
+    left, width = np.array([0.0, 6e-6, 12e-6]), np.full(3, 2e-6)
+    partition = VacancyPartition(18e-6, 13e-6)
+    shares = partition.partition(left, width, 1.0, 1.46e-6, 0.095e-6)
+    without = partition.partition(left, width, 1.0, 0.0, 0.0)
+    capture_length = np.sqrt(1.46e-6 * 0.095e-6)
+    perfect_sinks = 2 * capture_length / 4e-6 * np.tanh(2e-6 / capture_length)
+    assert shares.through_interface / 12e-6 > 1.5 * perfect_sinks
+    assert shares.captured.sum() > without.captured.sum()
+    assert shares.injected == pytest.approx(12e-6, rel=1e-12, abs=0)
 
 
 def test_touching_voids_coalesce_into_their_union_with_their_areas():
