@@ -42,6 +42,7 @@ and the share within e of the two edges is :math:`(2/\pi) \arccos(1 - 2e/w)`.
 from dataclasses import dataclass
 
 import numpy as np
+from scipy import sparse
 from scipy.linalg import cho_factor, cho_solve, lu_factor, lu_solve
 
 #: the largest node spacing of the surface grid (m)
@@ -96,25 +97,24 @@ class VacancyPartition:
             self._factors[key] = cho_factor(self._response[np.ix_(void_nodes, void_nodes)])
         return self._factors[key]
 
-    def _face_gradients(self, contact: np.ndarray) -> np.ndarray:
+    def _face_gradients(self, contact: np.ndarray) -> sparse.csr_array:
         """F with -F u the gradient of the layer potential u_G on the face between node i and i + 1 (row i):
         central between two contact nodes, zero between two void nodes, and at a void edge (u_G = 0 on the face
         half-way between the nodes) one-sided of second order, from the quadratic through the face and the two
         contact nodes next to it (first order where the segment is one node long)."""
         nodes, dx = self.x.size, self.spacing
-        gradients = np.zeros((nodes, nodes))
-        for i in range(nodes):
-            here, there = i, (i + 1) % nodes
-            if contact[here] and contact[there]:
-                gradients[i, here], gradients[i, there] = 1.0 / dx, -1.0 / dx
-            elif contact[here] != contact[there]:  # the face is a void edge; next: the contact node beyond
-                near, beyond = (here, (i - 1) % nodes) if contact[here] else (there, (i + 2) % nodes)
-                sign = 1.0 if contact[here] else -1.0
-                if contact[beyond]:
-                    gradients[i, near], gradients[i, beyond] = sign * 3.0 / dx, -sign / (3.0 * dx)
-                else:
-                    gradients[i, near] = sign * 2.0 / dx
-        return gradients
+        i = np.arange(nodes)
+        here, there = contact, np.roll(contact, -1)
+        rows, cols, values = [i[here & there]] * 2, [i[here & there], (i[here & there] + 1) % nodes], \
+            [np.full((here & there).sum(), 1.0 / dx), np.full((here & there).sum(), -1.0 / dx)]
+        for edge, near, beyond, sign in ((here & ~there, i, i - 1, 1.0), (~here & there, i + 1, i + 2, -1.0)):
+            near, beyond = near[edge] % nodes, beyond[edge] % nodes
+            quadratic = contact[beyond]
+            rows += [i[edge], i[edge][quadratic]]
+            cols += [near, beyond[quadratic]]
+            values += [np.where(quadratic, sign * 3.0 / dx, sign * 2.0 / dx), np.full(quadratic.sum(), -sign / (3 * dx))]
+        return sparse.csr_array((np.concatenate(values), (np.concatenate(rows), np.concatenate(cols))),
+                                shape=(nodes, nodes))
 
     def _layer_solver(self, contact: np.ndarray, layer_thickness: float, exchange_length: float):
         """The LU factors of the system for q on every node with the interface layer (module docstring), the map
@@ -127,10 +127,11 @@ class VacancyPartition:
             nodes = self.x.size
             layer_potential = (self._response + exchange_length * np.eye(nodes)) * contact[:, None]
             gradients = self._face_gradients(contact)
-            divergence = (gradients - np.roll(gradients, 1, axis=0)) / self.spacing
-            system = np.where(contact[:, None], np.eye(nodes) + layer_thickness * divergence @ layer_potential,
+            previous_face = sparse.csr_array(np.roll(np.eye(nodes), -1, axis=1))  # row i picks face i - 1
+            divergence = (gradients - previous_face @ gradients) / self.spacing
+            system = np.where(contact[:, None], np.eye(nodes) + layer_thickness * (divergence @ layer_potential),
                               self._response)
-            self._factors[key] = (lu_factor(system), layer_potential, gradients)
+            self._factors[key] = (lu_factor(system, check_finite=False), layer_potential, gradients)
         return self._factors[key]
 
     def layer_flux(self, injection: np.ndarray, contact: np.ndarray, layer_thickness: float,
