@@ -112,7 +112,8 @@ class VacancyPartition:
             quadratic = contact[beyond]
             rows += [i[edge], i[edge][quadratic]]
             cols += [near, beyond[quadratic]]
-            values += [np.where(quadratic, sign * 3.0 / dx, sign * 2.0 / dx), np.full(quadratic.sum(), -sign / (3 * dx))]
+            values += [np.where(quadratic, sign * 3.0 / dx, sign * 2.0 / dx),
+                       np.full(quadratic.sum(), -sign / (3 * dx))]
         return sparse.csr_array((np.concatenate(values), (np.concatenate(rows), np.concatenate(cols))),
                                 shape=(nodes, nodes))
 
