@@ -105,8 +105,9 @@ class VacancyPartition:
         nodes, dx = self.x.size, self.spacing
         i = np.arange(nodes)
         here, there = contact, np.roll(contact, -1)
-        rows, cols, values = [i[here & there]] * 2, [i[here & there], (i[here & there] + 1) % nodes], \
-            [np.full((here & there).sum(), 1.0 / dx), np.full((here & there).sum(), -1.0 / dx)]
+        inner = here & there
+        rows, cols = [i[inner], i[inner]], [i[inner], (i[inner] + 1) % nodes]
+        values = [np.full(inner.sum(), 1.0 / dx), np.full(inner.sum(), -1.0 / dx)]
         for edge, near, beyond, sign in ((here & ~there, i, i - 1, 1.0), (~here & there, i + 1, i + 2, -1.0)):
             near, beyond = near[edge] % nodes, beyond[edge] % nodes
             quadratic = contact[beyond]
