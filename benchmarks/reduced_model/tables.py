@@ -1,5 +1,5 @@
-"""The tables of docs/reduced_model.md from the reduced interface model (phasefield.reduced), in about two
-minutes on one core:
+"""The tables of docs/reduced_model.md from the reduced interface model (phasefield.reduced), in about eight
+minutes on one core (11 min next to two other runs; two before the interface layer's system, 2026-12-06):
 
 (a) T1 (Li) against T2 (Li-Mg): ensembles of seeds on the cases' 60 um windows, with single mechanisms
     switched off (ablation) and the surface diffusivity across its literature range;
