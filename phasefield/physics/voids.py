@@ -75,12 +75,12 @@ vacancies at :math:`\theta_{trap}` times the bulk fraction (:math:`\theta_{trap}
 0.22 eV of the seed's DFT averaged over the interface sites at their Mg coverage,
 :func:`phasefield.interface_segregation.trap_boltzmann_factor`; 5.2e3 on clean Li at 25 C) and, hopping at the
 bulk's rate, conducts along the interface like a slab of metal of thickness :math:`a\,\theta_{trap}` (a = delta_s,
-one atomic layer; 1.45 um on clean Li). Its exchange with the metal beneath crosses the escape barrier
+one atomic layer; 1.46 um on clean Li). Its exchange with the metal beneath crosses the escape barrier
 :math:`E_{esc}` (0.15 eV), a resistance like that of :math:`a\,e^{E_{esc}/kT}` of metal (95 nm at 25 C), below the
 cells and the diffuse width, so the layer is taken in equilibrium with the metal next to it (the Fisher limit of a
 fast-diffusion layer; the travel length of a layer vacancy before it first escapes, :math:`\lambda_\Gamma =
 a\,e^{(E_t+E_{esc})/2kT}` = 0.37 um, is the geometric mean of the two lengths) and quasi-steady (its content,
-that of 1.45 um of metal, is left out of c). It adds a tangential flux on the contact,
+that of 1.46 um of metal, is left out of c). It adds a tangential flux on the contact,
 
 .. math:: \mathbf{J}_\Gamma = -a\,\theta_{trap}\,h(\phi)\,M_m\,(\mathbf{I} - \mathbf{n}\mathbf{n})\nabla\mu
           \quad\text{on}\ \Gamma,\qquad M_m = (D^*_{Li}/f)\,(c_{eq}/c^0_{eq})\,e^{\mu},

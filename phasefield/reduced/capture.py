@@ -13,8 +13,8 @@ current flows through the contact fraction f only). Two channels take them:
    bulk), and :math:`u_\Gamma = 0` on the void footprints, where the layer delivers :math:`G\,|\partial_s u_\Gamma|`
    at the edges (finite volumes on the surface nodes, the edge half-way between a void node and a contact node,
    its gradient one-sided of second order). Over perfect sinks (u = 0) this is the decay over
-   :math:`\lambda_\Gamma = \sqrt{G \ell_x} = a e^{(E_t + E_{esc})/2kT}`
-   (:func:`~phasefield.reduced.laws.interface_capture_length`), a segment of length g between two voids sending
+   :math:`\lambda_\Gamma = \sqrt{G \ell_x}` (:math:`a e^{(E_t + E_{esc})/2kT}` on a clean interface), a segment
+   of length g between two voids sending
    :math:`(2\lambda_\Gamma/g)\tanh(g/2\lambda_\Gamma)` of its injection to its edges (the model until
    2026-12-06, which let no escaped vacancy back into the layer); over the real bulk the escaped vacancies come
    back, and for :math:`\ell_x` below the node spacing the layer is the finite-element model's fast-diffusion

@@ -105,13 +105,6 @@ def flat_supersaturation(current_density: float, molar_volume: float, sink_lengt
     return math.log1p(injection * sink_length * correlation_factor / self_diffusivity)
 
 
-def interface_capture_length(trap: float, escape_barrier: float, molar_volume: float, temperature: float) -> float:
-    """lambda_Gamma = a exp((E_t + E_esc) / 2kT) (m), a = Omega_a^(1/3): the geometric mean of the layer's thickness
-    and its exchange length on a clean interface."""
-    spacing = atomic_volume(molar_volume) ** (1.0 / 3.0)
-    return spacing * math.exp((trap + escape_barrier) / (2.0 * BOLTZMANN * temperature))
-
-
 def interface_layer_thickness(trap_factor: float, molar_volume: float) -> float:
     """G = a theta (m): the slab of metal that conducts along the interface as the trapped first layer does, with
     theta the trap factor (the layer's vacancy fraction over the bulk's) and the bulk's hop rate."""

@@ -49,7 +49,7 @@ COLUMNS = {
     "split_events": ("pinch-offs so far", 1),
     "collapse_events": ("voids closed so far", 1),
     "interface_mg_coverage": ("interface sites holding Mg", 1.0),
-    "interface_capture_length_um": ("lambda_Gamma of the interface channel", 1e6),
+    "interface_capture_length_um": ("lambda_Gamma = sqrt(G l_x), the interface layer's reach over perfect sinks", 1e6),
 }
 
 

@@ -113,12 +113,18 @@ def test_an_elongated_void_splits_above_the_pinch_off_ratio_and_not_below(li, ra
     assert model.voids.volume == pytest.approx(area, rel=1e-12, abs=0)
 
 
-def test_the_interface_capture_length_is_the_escape_distance_of_the_trapped_layer():
+def test_the_interface_layer_is_a_theta_thick_and_its_reach_over_perfect_sinks_the_escape_distance():
+    """G = a theta and l_x = a e^(E_esc/kT) by hand; their geometric mean is the distance a layer vacancy travels
+    before it first escapes, a e^((E_t + E_esc)/2kT) (0.37 um on clean Li at 25 C)."""
     temperature = 298.15
     kt = 1.380649e-23 * temperature / EV
     spacing = (12.97e-6 / 6.02214076e23) ** (1 / 3)
-    assert laws.interface_capture_length(0.22 * EV, 0.15 * EV, 12.97e-6, temperature) == \
-        pytest.approx(spacing * math.exp(0.37 / (2 * kt)), rel=1e-12, abs=0)
+    thickness = laws.interface_layer_thickness(math.exp(0.22 / kt), 12.97e-6)
+    exchange = laws.interface_exchange_length(0.15 * EV, 12.97e-6, temperature)
+    assert thickness == pytest.approx(spacing * math.exp(0.22 / kt), rel=1e-12, abs=0)
+    assert exchange == pytest.approx(spacing * math.exp(0.15 / kt), rel=1e-12, abs=0)
+    assert math.sqrt(thickness * exchange) == pytest.approx(spacing * math.exp(0.37 / (2 * kt)), rel=1e-12, abs=0)
+    assert thickness == pytest.approx(1.46e-6, rel=0.01) and exchange == pytest.approx(95e-9, rel=0.01)
 
 
 def test_stripping_covers_the_li_mg_interface_up_to_its_mclean_value():
