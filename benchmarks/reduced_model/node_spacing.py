@@ -28,7 +28,7 @@ def main() -> None:
             for name, path in tables.CASES.items():
                 resolved = tables.load_case(path)
                 for roof in (False, True):
-                    def make(seed, roof=roof):
+                    def make(seed, roof=roof, resolved=resolved):
                         return dataclasses.replace(tables.settings_from_case(resolved), seed=seed,
                                                    mechanisms=Mechanisms(roof_growth=roof))
                     mean, sd = tables.ensemble(make, resolved)["rise"]
