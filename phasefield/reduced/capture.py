@@ -119,9 +119,9 @@ class VacancyPartition:
                                 shape=(nodes, nodes))
 
     def _layer_solver(self, contact: np.ndarray, layer_thickness: float, exchange_length: float):
-        """The LU factors of the system for q on every node with the interface layer (module docstring), the map
-        from q to u_G (0 on the void nodes) and the face gradients: on the void nodes (K q)_V = 0, on the contact
-        nodes q + (J_(i+1/2) - J_(i-1/2)) / dx = j with the layer flux J = G F u_G over the faces."""
+        """The LU factors of the system for q on every node with the interface layer (module docstring) and the
+        face gradients: on the void nodes (K q)_V = 0, on the contact nodes q + (J_(i+1/2) - J_(i-1/2)) / dx = j with
+        the layer flux J = G F u_G over the faces, u_G = (K q + l_x q) there and 0 on the void nodes."""
         key = (contact.tobytes(), layer_thickness, exchange_length)
         if key not in self._factors:
             if len(self._factors) > 64:
@@ -133,7 +133,7 @@ class VacancyPartition:
             divergence = (gradients - previous_face @ gradients) / self.spacing
             system = np.where(contact[:, None], np.eye(nodes) + layer_thickness * (divergence @ layer_potential),
                               self._response)
-            self._factors[key] = (lu_factor(system, check_finite=False), layer_potential, gradients)
+            self._factors[key] = (lu_factor(system, check_finite=False), gradients)
         return self._factors[key]
 
     def layer_flux(self, injection: np.ndarray, contact: np.ndarray, layer_thickness: float,
@@ -141,14 +141,14 @@ class VacancyPartition:
         """The flux into the bulk q (m/s) on every node and the layer's potential u_G, for the nodal ``injection``
         (m/s) on the ``contact`` nodes (a boolean mask; the others are void nodes) and the interface layer of
         thickness G and exchange length l_x (module docstring)."""
-        factors, layer_potential, _ = self._layer_solver(contact, layer_thickness, exchange_length)
+        factors, _ = self._layer_solver(contact, layer_thickness, exchange_length)
         flux = lu_solve(factors, np.where(contact, injection, 0.0))
-        return flux, layer_potential @ flux
+        return flux, np.where(contact, self._response @ flux + exchange_length * flux, 0.0)
 
     def layer_delivery(self, potential: np.ndarray, contact: np.ndarray, layer_thickness: float,
                        exchange_length: float) -> np.ndarray:
         """The layer's flux (m^2/s) into each void node across its edge faces for the layer potential u_G."""
-        gradients = self._layer_solver(contact, layer_thickness, exchange_length)[2]
+        gradients = self._layer_solver(contact, layer_thickness, exchange_length)[1]
         faces = layer_thickness * (gradients @ potential)
         delivered = np.zeros(self.x.size)
         right = contact & ~np.roll(contact, -1)  # face i: contact node i, void node i + 1
