@@ -34,7 +34,8 @@ def test_the_driving_force_limit_of_the_case_reaches_the_phase_field(tmp_path):
 def test_the_interface_layer_follows_the_interface_mg_coverage(tmp_path):
     """``[voids] interface_layer`` on Li0.97Mg0.03: the layer's trap on the interface nodes is that of the coverage
     as the interface forms (the alloy's share x = 0.03: 0.885 of the clean trap), and after a step of stripping
-    that of the coverage the kinetic supply has brought (Mg-covered within seconds: the 0.03 eV repulsion)."""
+    that of the coverage the kinetic supply has brought (Mg-covered within seconds: the 0.03 eV repulsion), also
+    after a restart from that step's checkpoint."""
     raw = tomllib.loads((DATA / "tiny_phase_field.toml").read_text())
     raw["metal"] = {"set": "Li0.97Mg0.03"}
     raw["voids"]["interface_layer"] = True
@@ -57,4 +58,12 @@ def test_the_interface_layer_follows_the_interface_mg_coverage(tmp_path):
     assert voids.mg_coverage.coverage.min() > 0.99
     assert np.allclose(voids.system.interface_trap.x.array[interface], expected().mean(), rtol=1e-9)
     assert expected().max() < 1.0
+    simulation.write_checkpoint()
+    covered = voids.system.interface_trap.x.array.copy()
+    checkpoint = simulation.last_checkpoint
     simulation.close()
+    # a restart rebuilds the layer at the as-formed coverage, then puts back the checkpoint's covered interface
+    restarted = Simulation(load_case(path), MPI.COMM_WORLD, tmp_path / "run")
+    restarted.start(restart=checkpoint)
+    np.testing.assert_allclose(restarted.models.contact.system.interface_trap.x.array, covered, rtol=1e-12)
+    restarted.close()
