@@ -15,13 +15,18 @@ Usage: OMP_NUM_THREADS=1 .venv/bin/python benchmarks/reduced_model/tables.py [OU
 """
 
 import dataclasses
+import os
+import platform
 import sys
+import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
 
 from phasefield.case import load_case
 from phasefield.case.sweep import sweep_members
+from phasefield.output.metadata import git_revision
 from phasefield.reduced.run import ReducedRun, run_reduced, strip_steps
 from phasefield.reduced.settings import EDGE_ZONE, FixedFlaws, Mechanisms, ReducedSettings, settings_from_case
 
@@ -266,6 +271,7 @@ def roof_growth(resolved: dict) -> str:
 
 
 def main() -> None:
+    start = time.perf_counter()
     output = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).with_name("tables.md")
     resolved = {name: load_case(path) for name, path in CASES.items()}
     sections = [
@@ -285,7 +291,10 @@ def main() -> None:
         ("(d) where the captured vacancies land: the rise (mAh/cm2) with roof growth, 10 seeds (0.5 mA/cm2 unless "
          "named)", roof_growth(resolved)),
     ]
-    text = "\n\n".join(f"### {title}\n\n{body}" for title, body in sections) + "\n"
+    provenance = (f"Measured {datetime.now(UTC).isoformat(timespec='seconds')} on {platform.node()} "
+                  f"({platform.platform()}, {os.cpu_count()} cores), revision {git_revision()}, "
+                  f"{time.perf_counter() - start:.0f} s on one core.")
+    text = provenance + "\n\n" + "\n\n".join(f"### {title}\n\n{body}" for title, body in sections) + "\n"
     output.write_text(text)
     print(text)
 
