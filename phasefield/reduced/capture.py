@@ -129,8 +129,8 @@ class VacancyPartition:
             nodes = self.x.size
             layer_potential = (self._response + exchange_length * np.eye(nodes)) * contact[:, None]
             gradients = self._face_gradients(contact)
-            previous_face = sparse.csr_array(np.roll(np.eye(nodes), -1, axis=1))  # row i picks face i - 1
-            divergence = (gradients - previous_face @ gradients) / self.spacing
+            previous_face = gradients[np.roll(np.arange(nodes), 1)]  # row i: face i - 1
+            divergence = (gradients - previous_face) / self.spacing
             system = np.where(contact[:, None], np.eye(nodes) + layer_thickness * (divergence @ layer_potential),
                               self._response)
             self._factors[key] = (lu_factor(system, check_finite=False), gradients)
