@@ -46,6 +46,7 @@ import numpy as np
 from scipy.special import dawsn
 
 from phasefield.constants import AVOGADRO, BOLTZMANN, FARADAY
+from phasefield.mg_neighbours import mg_free_share
 
 #: interface sites next to an interface site (a square (100) net): a site is clean when none holds Mg
 INTERFACE_NEIGHBOURS = 4
@@ -60,7 +61,7 @@ def mclean_coverage(magnesium_fraction, segregation_energy: float, temperature: 
 def trap_boltzmann_factor(trap: float, mg_repulsion: float, coverage, temperature: float):
     """e^(E_t,eff / kT): the trap of the interface layer averaged over clean and Mg-neighboured sites."""
     kt = BOLTZMANN * temperature
-    clean = (1.0 - np.asarray(coverage)) ** INTERFACE_NEIGHBOURS
+    clean = mg_free_share(np.asarray(coverage), INTERFACE_NEIGHBOURS)
     return clean * np.exp(trap / kt) + (1.0 - clean) * np.exp(-mg_repulsion / kt)
 
 

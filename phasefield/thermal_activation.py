@@ -6,12 +6,15 @@ r"""Thermally activated quantities (Arrhenius), the one law the sub-models and t
 
 with the activation energy E per particle (J; the parameter sets give eV or J per atom). An energy per mole
 (J/mol) is passed as E / N_A (:data:`phasefield.constants.AVOGADRO`): the exponent is then E / RT. The tracer
-diffusivities of a metal parameter set (:func:`tracer_diffusivities`) are the law applied to its values.
+diffusivities of a metal parameter set (:func:`tracer_diffusivities`) are the law applied to its values; in the
+alloy, Mg neighbours lower that of Li by a factor of x_Mg (:func:`li_tracer_alloy_factor`).
 """
 
 import math
+from collections.abc import Callable
 
 from phasefield.constants import AVOGADRO, BOLTZMANN
+from phasefield.mg_neighbours import li_tracer_factor
 
 
 def arrhenius(prefactor: float, activation_energy: float, temperature: float) -> float:
@@ -32,3 +35,13 @@ def tracer_diffusivities(metal: dict[str, float], temperature: float) -> tuple[f
                                   metal["li_tracer_activation_energy"] / AVOGADRO, temperature)
     mg = arrhenius(metal["mg_tracer_prefactor"], metal["mg_tracer_activation_energy"] / AVOGADRO, temperature)
     return li, mg
+
+
+def li_tracer_alloy_factor(metal: dict[str, float], temperature: float) -> Callable:
+    """x -> D*_Li(x) / D*_Li(0) of the set at ``temperature`` (K): fewer vacancies and slower hops next to Mg
+    (:func:`phasefield.mg_neighbours.li_tracer_factor`; numbers, arrays or UFL)."""
+    kt = BOLTZMANN * temperature
+
+    def factor(x):
+        return li_tracer_factor(x, metal["mg_vacancy_repulsion"], metal["mg_hop_barrier_shift"], kt)
+    return factor

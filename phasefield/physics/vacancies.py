@@ -8,16 +8,18 @@ equilibrium). In the metal the vacancy site fraction is dilute-ideal,
 
 the mean-field effect of Mg on the formation energy (0.50 eV, or 0.53 eV next to one of the eight
 nearest neighbours being Mg: :math:`\Delta E_{Mg} = 0.03` eV, seed Suppl. Table 1). The flux is
-:math:`\mathbf{J} = -D_v c\,\nabla\mu` (Fick's law in the dilute limit) with
-:math:`f\,c_{eq}^0 D_v = D^*_{Li}` (vacancy-mediated self-diffusion, f = 0.73 for bcc), so only the
+:math:`\mathbf{J} = -D_v w(x_{Mg}) c\,\nabla\mu` (Fick's law in the dilute limit) with
+:math:`f\,c_{eq}^0 D_v = D^*_{Li}` (vacancy-mediated self-diffusion, f = 0.73 for bcc) and the hop factor
+:math:`w(x) = (1-x)^8 + (1-(1-x)^8) e^{-\Delta E_m/kT}` of a Li hop slowed next to Mg (0.061 against 0.055
+eV, seed Suppl. Table 1: :math:`\Delta E_m` = 0.006 eV; :mod:`phasefield.mg_neighbours`), so only the
 product :math:`D_v c_{eq}^0 = D^*_{Li}/f` enters: :math:`c_{eq}^0` is raised from ~1e-9 to 1e-4 for
 conditioning (project notes, 3.2) without changing the transport. Sinks (the boundaries of
 grains of diameter :math:`d_s`) remove vacancies at the rate :math:`k_s (c_m - c_{eq})` with
 :math:`k_s = 15 D_v / R^2 = 60 D_v / d_s^2`, the grain-boundary sink strength of a spherical grain of
 radius :math:`R = d_s/2` without other sinks inside (Brailsford & Bullough, Phil. Trans. R. Soc. A 302
-(1981) 87); the excess then decays over the sink length :math:`\ell = \sqrt{D_v/k_s} = d_s/\sqrt{60}`
-(13 um for 100 um grains). Stripping injects vacancies at the contact at the rate :math:`i\,\Omega/F` (site
-fraction x velocity).
+(1981) 87), slowed with the hops by w(x); the excess then decays over the sink length
+:math:`\ell = \sqrt{D_v/k_s} = d_s/\sqrt{60}` (13 um for 100 um grains). Stripping injects vacancies at
+the contact at the rate :math:`i\,\Omega/F` (site fraction x velocity).
 
 Nucleation of voids at interface flaws (:func:`nucleation_rate`): a classical rate per unit
 interface length, :math:`J = J_0\,\theta_{trap}\,\exp(-B/\mu_\Gamma^2)` for
@@ -38,6 +40,7 @@ import numpy as np
 from phasefield import grain_sinks
 from phasefield.constants import BOLTZMANN, ELEMENTARY_CHARGE
 from phasefield.interface_segregation import InterfaceMgCoverage, trap_boltzmann_factor
+from phasefield.mg_neighbours import mg_neighbour_average
 
 CORRELATION_FACTOR_BCC = 0.73
 
@@ -54,6 +57,7 @@ class VacancyProperties:
     interface_trap_energy: float  # 0.50 - 0.28 eV (J)
     mg_interface_segregation_energy: float  # 0.67 - 0.16 eV (J)
     mg_interface_reaction_rate: float = 0.0  # k (1/s): interface Mg lost to an interphase (hypothesis; 0 = none)
+    mg_hop_barrier_shift: float = 0.0  # Delta E_m (J): a Li hop next to Mg (0.061 - 0.055 eV)
 
     @property
     def kt(self) -> float:
@@ -76,8 +80,11 @@ class VacancyProperties:
 
     def equilibrium_fraction(self, x_mg):
         """c_eq(x_Mg) (mean-field Mg-vacancy repulsion)."""
-        clean = (1.0 - x_mg) ** 8
-        return self.reference_fraction * (clean + (1.0 - clean) * np.exp(-self.mg_neighbour_energy / self.kt))
+        return self.reference_fraction * mg_neighbour_average(x_mg, self.mg_neighbour_energy, self.kt)
+
+    def hop_factor(self, x_mg):
+        """w(x_Mg): the vacancy hop rate relative to pure Li (mean-field Li hops slowed next to Mg)."""
+        return mg_neighbour_average(x_mg, self.mg_hop_barrier_shift, self.kt)
 
     def fresh_interface_coverage(self, magnesium_fraction: float, mg_tracer_diffusivity: float,
                                  molar_volume: float, sites: int) -> InterfaceMgCoverage:

@@ -28,7 +28,7 @@ through the metal). Evolution (v: metal velocity from the coupler; non-conservat
 
     \partial_t\phi + \mathbf{v}\cdot\nabla\phi &= -L\,[h'(\phi)(\omega_m - \omega_v) + W g'(\phi)
         - \kappa\nabla^2\phi],\quad \kappa\,\partial_n\phi = \gamma\cos\theta\,s'(\phi)\ \text{on}\ \Gamma,\\
-    \partial_t c + \mathbf{v}\cdot\nabla c &= \nabla\cdot(M\nabla\mu) - k_s\,c_{eq}(e^{\mu} - 1)\,h(\phi),
+    \partial_t c + \mathbf{v}\cdot\nabla c &= \nabla\cdot(M\nabla\mu) - k_s\,w\,c_{eq}(e^{\mu} - 1)\,h(\phi),
         \quad -M\partial_n\mu = j_{inj}\ \text{on}\ \Gamma,
 
 where the phase driving force :math:`\omega_m - \omega_v` enters through the smooth limiter
@@ -45,7 +45,10 @@ contact the void's diffuse edge runs ahead along the interface as a half-void fi
 contact spreads as a sheet far faster than the sharp-interface partition of its vacancies says, and the faster
 the smaller the time step; at alpha = 0.1 the spreading is converged in dt and nearer the sharp partition, at the
 cost of a capped critical radius delta / (6 alpha) (docs/voids.md, "A lone void fed by its contact"). Further,
-:math:`M = (D^*_{Li}/f)\,[h\,(c_{eq}/c^0_{eq})\,e^{\mu} + 1 - h]` and the injected vacancy flux
+:math:`M = (D^*_{Li}/f)\,[h\,(c_{eq}/c^0_{eq})\,w\,e^{\mu} + 1 - h]`, with :math:`c_{eq}(x)` and the hop factor
+:math:`w(x)` of the Li hops slowed next to Mg (:meth:`~phasefield.physics.vacancies.VacancyProperties.hop_factor`;
+the sink strength :math:`k_s` and the window top's sink layer below are slowed by the same w), and the injected
+vacancy flux
 :math:`j_{inj} = i\,\Omega/F\,s` where the metal touches the electrolyte (i: local interface current
 density, > 0 stripping): stripping leaves a vacancy per atom removed (s = 1); plating (i < 0) fills one per
 atom deposited while there are vacancies to fill, :math:`s = 1 - e^{-c / \epsilon c_{eq}}`
@@ -83,7 +86,7 @@ a\,e^{(E_t+E_{esc})/2kT}` = 0.37 um, is the geometric mean of the two lengths) a
 that of 1.46 um of metal, is left out of c). It adds a tangential flux on the contact,
 
 .. math:: \mathbf{J}_\Gamma = -a\,\theta_{trap}\,h(\phi)\,M_m\,(\mathbf{I} - \mathbf{n}\mathbf{n})\nabla\mu
-          \quad\text{on}\ \Gamma,\qquad M_m = (D^*_{Li}/f)\,(c_{eq}/c^0_{eq})\,e^{\mu},
+          \quad\text{on}\ \Gamma,\qquad M_m = (D^*_{Li}/f)\,(c_{eq}/c^0_{eq})\,w\,e^{\mu},
 
 h(phi) keeping it to the metal's side of the contact (under a void the interface is the void's surface); in the weak
 form :math:`\int_\Gamma a\theta_{trap} h M_m\,\nabla_\Gamma\mu\cdot\nabla_\Gamma q\,dA`, a divergence, so it
@@ -92,7 +95,7 @@ from the coverage (:meth:`set_interface_trap`).
 Window top (``top = "sink_layer"``, the coupled runs): the flux into the bulk above,
 where sinks annihilate the excess over the sink length :math:`\ell = \sqrt{D_v/k_s}`, of the
 semi-infinite steady solution :math:`c - c_{eq} \propto e^{-z/\ell}`:
-:math:`-M\partial_n\mu = (D_v c_{eq}/\ell)(e^{\mu} - 1)\,h(\phi)` (a window shorter than
+:math:`-M\partial_n\mu = (D_v w c_{eq}/\ell)(e^{\mu} - 1)\,h(\phi)` (a window shorter than
 :math:`\ell` then behaves like a semi-infinite metal); ``top = "closed"``: no flux (the default, for the
 verification problems). Other boundaries: no flux. Time: backward Euler on (phi, c(mu, phi)) (so c is
 conserved by the discrete scheme when v = 0, no sinks and no injection). The phase rows carry the linear
@@ -218,6 +221,9 @@ class VacancyVoidSystem:
         self.void_stiffness = void_stiffness
         self.x_mg = x_mg
         c_eq = vacancies.equilibrium_fraction(x_mg)
+        #: (D*_Li / f) (c_eq / c_eq^0) w: the metal's vacancy mobility at mu = 0 (m^2/s)
+        metal_transport = (vacancies.self_diffusivity / CORRELATION_FACTOR_BCC) * (
+            c_eq / vacancies.reference_fraction) * vacancies.hop_factor(x_mg)
 
         def vacancy_fraction(phi_, mu_):
             h = interpolation(phi_)
@@ -226,8 +232,8 @@ class VacancyVoidSystem:
         self.vacancy_fraction = vacancy_fraction
         omega_m = -self.e0 * c_eq * (ufl.exp(mu) - 1)
         omega_v = -self.e0 * (mu + mu**2 / (2 * void_stiffness))
-        mobility = (vacancies.self_diffusivity / CORRELATION_FACTOR_BCC) * (
-            interpolation(phi) * (c_eq / vacancies.reference_fraction) * ufl.exp(mu) + 1 - interpolation(phi))
+        mobility = (interpolation(phi) * metal_transport * ufl.exp(mu)
+                    + (vacancies.self_diffusivity / CORRELATION_FACTOR_BCC) * (1 - interpolation(phi)))
         #: delta_s, the thickness of the layer that diffuses on the void surface: one atomic layer, Omega^(1/3) (m)
         self.surface_layer = site_volume ** (1.0 / 3.0)
         #: B = D_s delta_s gamma Omega / kT (m^4/s), the coefficient of the Mullins limit v_n = B d^2 kappa / ds^2
@@ -237,7 +243,7 @@ class VacancyVoidSystem:
         if surface_diffusivity > 0.0:
             flux += ufl.dot(surface_mobility(phi, surface_diffusivity, self.surface_layer, interface_width),
                             ufl.grad(mu))
-        sink = vacancies.sink_strength * c_eq * (ufl.exp(mu) - 1) * interpolation(phi)
+        sink = vacancies.sink_strength * vacancies.hop_factor(x_mg) * c_eq * (ufl.exp(mu) - 1) * interpolation(phi)
         self.sink_rate = sink
         quadrature = {"quadrature_degree": QUADRATURE_DEGREE}
         dx = ufl.Measure("dx", domain=mesh, metadata=quadrature)
@@ -272,14 +278,12 @@ class VacancyVoidSystem:
             self.interface_trap.x.array[:] = vacancies.trap_factor(0.0)
             normal = ufl.FacetNormal(mesh)
             tangential = ufl.Identity(mesh.geometry.dim) - ufl.outer(normal, normal)
-            metal_mobility = (vacancies.self_diffusivity / CORRELATION_FACTOR_BCC) * (
-                c_eq / vacancies.reference_fraction) * ufl.exp(mu)
-            layer_mobility = self.surface_layer * self.interface_trap * interpolation(phi) * metal_mobility
+            layer_mobility = self.surface_layer * self.interface_trap * interpolation(phi) * metal_transport \
+                * ufl.exp(mu)
             vacancy += layer_mobility * ufl.inner(ufl.dot(tangential, ufl.grad(mu)),
                                                   ufl.dot(tangential, ufl.grad(q))) * self.ds_interface
         if top == "sink_layer":
-            layer = (vacancies.self_diffusivity / CORRELATION_FACTOR_BCC) * (c_eq / vacancies.reference_fraction) \
-                / vacancies.sink_length
+            layer = metal_transport / vacancies.sink_length
             vacancy += layer * (ufl.exp(mu) - 1) * interpolation(phi) * q * ds(int(FacetTag.METAL_TOP))
         elif top != "closed":
             raise ValueError(f"top must be 'closed' or 'sink_layer', not {top!r}")

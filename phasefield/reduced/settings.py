@@ -11,7 +11,12 @@ from dataclasses import dataclass
 from phasefield.case import ResolvedCase
 from phasefield.grain_sinks import sink_length
 from phasefield.reduced.laws import norton_rate_factor
-from phasefield.thermal_activation import arrhenius, arrhenius_from_reference, tracer_diffusivities
+from phasefield.thermal_activation import (
+    arrhenius,
+    arrhenius_from_reference,
+    li_tracer_alloy_factor,
+    tracer_diffusivities,
+)
 
 #: correlation factor of vacancy-mediated self-diffusion in bcc (D_v c_eq f = D*_Li)
 CORRELATION_FACTOR_BCC = 0.73
@@ -55,7 +60,7 @@ class ReducedSettings:
     molar_volume: float
     surface_energy: float
     contact_angle: float
-    self_diffusivity: float  # D*_Li at the temperature
+    self_diffusivity: float  # D*_Li of the alloy at its bulk x_Mg and the temperature
     sink_length: float  # d_s / sqrt(60)
     surface_diffusivity: float  # D_s at the temperature
     norton_exponent: float
@@ -95,7 +100,8 @@ def settings_from_case(resolved: ResolvedCase, strip_width: float | None = None,
     conductivity = arrhenius_from_reference(electrolyte["conductivity"],
                                             electrolyte["conductivity_reference_temperature"],
                                             electrolyte["conductivity_activation_energy"], temperature)
-    self_diffusivity, mg_tracer_diffusivity = tracer_diffusivities(metal, temperature)
+    li_tracer_diffusivity, mg_tracer_diffusivity = tracer_diffusivities(metal, temperature)
+    self_diffusivity = li_tracer_diffusivity * li_tracer_alloy_factor(metal, temperature)(metal["magnesium_fraction"])
     return ReducedSettings(
         strip_width=case.mesh.width if strip_width is None else strip_width,
         seed=case.voids.seed,

@@ -15,10 +15,10 @@ from phasefield.case import ResolvedCase
 from phasefield.constants import FARADAY
 from phasefield.output.line_scan import NormalLineScan
 from phasefield.output.timeseries import write_table
-from phasefield.physics.interdiffusion import MagnesiumTransport, darken_interdiffusivity, fick_diffusivity
+from phasefield.physics.interdiffusion import MagnesiumTransport, fick_diffusivity
 from phasefield.physics.thermodynamics import RedlichKister
 from phasefield.submodels.base import Column, InterfaceFields, StepConditions, SubModel
-from phasefield.submodels.metal import li_mg_thermodynamics
+from phasefield.submodels.metal import darken_interdiffusivity_of, li_mg_thermodynamics
 from phasefield.submodels.registry import register
 from phasefield.thermal_activation import tracer_diffusivities
 from phasefield.units import si_factor
@@ -123,11 +123,10 @@ def build_interdiffusion(resolved: ResolvedCase, interface: InterfaceFields, vel
         return NoInterdiffusion()
     temperature = case.cell.temperature
     thermodynamics = li_mg_thermodynamics(metal, temperature)
-    li, mg = tracer_diffusivities(metal, temperature)
     if case.interdiffusion.model == "darken":
-        diffusivity = darken_interdiffusivity(thermodynamics, li, mg)
+        diffusivity = darken_interdiffusivity_of(metal, temperature)
     else:
-        diffusivity = fick_diffusivity(mg)
+        diffusivity = fick_diffusivity(tracer_diffusivities(metal, temperature)[1])
     transport = MagnesiumTransport(interface.window.metal, diffusivity, metal["magnesium_fraction"], velocity,
                                    top_normal_speed=top_normal_speed)
     return MagnesiumInterdiffusion(transport, interface, thermodynamics, metal["molar_volume"],

@@ -126,7 +126,7 @@ class VoidPhaseField(Contact):
         properties = VacancyProperties(
             temperature, settings.vacancy_reference_fraction, li_tracer,
             metal["vacancy_sink_spacing"], metal["mg_vacancy_repulsion"], metal["interface_vacancy_trap"],
-            metal["mg_interface_segregation"], metal["mg_interface_reaction_rate"],
+            metal["mg_interface_segregation"], metal["mg_interface_reaction_rate"], metal["mg_hop_barrier_shift"],
         )
         well, _ = well_and_gradient_coefficients(metal["surface_energy"], settings.interface_width)
         system = VacancyVoidSystem(

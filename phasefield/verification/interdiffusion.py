@@ -14,16 +14,15 @@ from dolfinx import fem
 
 from phasefield.mesh import InterfaceWindow
 from phasefield.parameters import PARAMETER_SETS
-from phasefield.physics.interdiffusion import MagnesiumTransport, darken_interdiffusivity
-from phasefield.submodels.metal import li_mg_thermodynamics
-from phasefield.thermal_activation import tracer_diffusivities
+from phasefield.physics.interdiffusion import MagnesiumTransport
+from phasefield.submodels.metal import darken_interdiffusivity_of
 from phasefield.verification.convergence import ConvergenceStudy, Measure, at_each
 from phasefield.verification.norms import norm
 from phasefield.verification.windows import metal_window
 
 METAL = PARAMETER_SETS["Li0.97Mg0.03"].si()
 TEMPERATURE = 298.15
-DARKEN = darken_interdiffusivity(li_mg_thermodynamics(METAL, TEMPERATURE), *tracer_diffusivities(METAL, TEMPERATURE))
+DARKEN = darken_interdiffusivity_of(METAL, TEMPERATURE)
 SIZE = 10e-6
 HORIZON = 400.0  # s
 

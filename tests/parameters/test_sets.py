@@ -109,7 +109,7 @@ def test_the_built_in_sets_are_the_files_of_the_package_data_folder():
     for name, pset in PARAMETER_SETS.items():
         assert pset.path == DATA / f"{name}.toml" and pset.path.is_file(), name
         assert pset.description, name
-    assert [len(s.parameters) for s in PARAMETER_SETS.values()] == [38, 38, 5, 2]
+    assert [len(s.parameters) for s in PARAMETER_SETS.values()] == [39, 39, 5, 2]
 
 
 def test_the_alloy_is_the_li_set_with_five_values_changed():

@@ -204,3 +204,10 @@ def test_the_reduced_model_imports_no_dolfinx():
             "run_reduced(settings_from_case(r), strip_steps(r), r.case.time.capacity_step, 1e3)\n"
             "assert not [m for m in sys.modules if m.split('.')[0] in ('dolfinx', 'ufl', 'basix', 'petsc4py')]")
     assert subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True).returncode == 0
+
+
+def test_the_alloy_strips_with_the_li_tracer_diffusivity_its_mg_neighbours_lower(t1):
+    """D*_Li of Li0.97Mg0.03 at 25 C: 0.813 of pure Li's (phasefield.mg_neighbours), so its flat interface is more
+    supersaturated at the same current."""
+    li, alloy = settings_from_case(t1), settings_from_case(load_case(T2))
+    assert alloy.self_diffusivity / li.self_diffusivity == pytest.approx(0.8127, abs=1e-4)
