@@ -90,7 +90,7 @@ def t5_rows(results: Path) -> list[str]:
 def t6_rows(results: Path) -> list[str]:
     rows = []
     fig, ax = plt.subplots(figsize=(6, 4), layout="constrained")
-    for run in sorted(results.glob("t6_limg_*")):
+    for run in sorted(p for p in results.glob("t6_limg_*") if p.is_dir()):
         data = read_timeseries(run / "timeseries.csv")
         temperature = 60 if "_60C_" in run.name else 25
         predicted = data["plated_layer_relative_Mg"][-1]

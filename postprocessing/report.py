@@ -650,7 +650,8 @@ def t6_rows(results: Path) -> list[Row]:
     for temperature, value_measured in mg_targets.MEASURED_PLATED.items():
         cite = seed.get(f"t6.plated_layer_mg_{temperature}C").cite
         primary = f"t6_limg_plate_{temperature}C_darken"
-        names = [primary] + sorted(p.name for p in results.glob(f"t6_limg_*_{temperature}C_*") if p.name != primary)
+        names = [primary] + sorted(p.name for p in results.glob(f"t6_limg_*_{temperature}C_*")
+                                   if p.is_dir() and p.name != primary)
         for name in names:
             run = load_run(results / name)
             kind = name.split(f"_{temperature}C_")[-1]
@@ -724,7 +725,7 @@ def git_revision() -> str:
 
 
 def all_runs(results: Path) -> list[Run]:
-    names = [T1, T2, *sorted(p.name for p in results.glob("t[56]_*"))]
+    names = [T1, T2, *sorted(p.name for p in results.glob("t[56]_*") if p.is_dir())]
     runs = [load_run(results / name) for name in names]
     runs += [run for name in (t3_sweep(results), T4) for _, run in sweep_members(results / name)]
     return [run for run in runs if run is not None]

@@ -4,7 +4,7 @@ Requirement: the report's table covers T1-T7 with numbers where a run exists and
 does not (nothing invented), and every figure the report links exists. Three small real runs stand in
 for T1 (the tiny void window), T5 (the small Li-Mg column), one member of the small-window T3 sweep
 (the tiny creep window at 1 MPa) and the Li run of T7 (the tiny strip-then-plate window), named like the cases
-the report reads.
+the report reads; two log files named like runs lie beside them and are not read as runs.
 """
 
 import re
@@ -30,6 +30,8 @@ def report(tmp_path_factory) -> Path:
                                ("tiny_strip_plate.toml", "t7_li_strip_plate"))]
     for run in runs:
         assert run.wait(timeout=300) == 0, run.stderr.read()
+    for log in ("t5_limg_strip_0p5_darken.log", "t6_limg_plate_25C_darken.log"):  # a user's logs beside the runs
+        (results / log).write_text("phasefield run ...\n")
     output = tmp_path_factory.mktemp("report")
     built = subprocess.run([sys.executable, str(REPORT), str(results), str(output), "--quick"],
                            capture_output=True, text=True, timeout=300)
