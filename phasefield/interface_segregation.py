@@ -38,6 +38,11 @@ stripping leaves as fast as it arrives. k = 0 (no reaction) is the sets' value.
 :math:`\Delta E_{Mg}` (0.53 - 0.50 eV). A site is clean with probability :math:`p_0 = (1-\theta)^z`, and the
 trapped population sees the Boltzmann average
 :math:`e^{E_{t,eff}/kT} = p_0 e^{E_t/kT} + (1 - p_0) e^{-\Delta E_{Mg}/kT}`.
+
+**Wetting over the sites.** The work of adhesion is averaged over the sites, clean Li/Li2S (93.6 deg, seed DFT)
+and Mg-covered (87.1 deg, the seed's Li-Mg/Li2S, taken as full coverage: an assumption), so at a fixed metal
+surface energy Young's angle follows :math:`\cos\theta_Y = (1-\theta)\cos\theta_0 + \theta\cos\theta_1`
+(:func:`young_cosine`).
 """
 
 from dataclasses import dataclass
@@ -63,6 +68,12 @@ def trap_boltzmann_factor(trap: float, mg_repulsion: float, coverage, temperatur
     kt = BOLTZMANN * temperature
     clean = mg_free_share(np.asarray(coverage), INTERFACE_NEIGHBOURS)
     return clean * np.exp(trap / kt) + (1.0 - clean) * np.exp(-mg_repulsion / kt)
+
+
+def young_cosine(coverage, clean_angle: float, covered_angle: float):
+    """cos(theta_Y) = (1 - theta) cos(theta_0) + theta cos(theta_1) at the Mg ``coverage`` (numpy or float)."""
+    coverage = np.asarray(coverage)
+    return (1.0 - coverage) * np.cos(clean_angle) + coverage * np.cos(covered_angle)
 
 
 def interface_sites(molar_volume: float) -> float:

@@ -9,7 +9,7 @@ import math
 import numpy as np
 import pytest
 
-from phasefield.interface_segregation import InterfaceMgCoverage, mclean_coverage, trap_boltzmann_factor
+from phasefield.interface_segregation import InterfaceMgCoverage, mclean_coverage, trap_boltzmann_factor, young_cosine
 
 EV = 1.602176634e-19
 KT = 1.380649e-23 * 298.15
@@ -117,3 +117,11 @@ def test_the_diffusive_supply_decays_by_the_reaction_as_its_convolution_integral
     assert one.coverage == pytest.approx(expected, rel=1e-9)
     assert many.coverage == pytest.approx(one.coverage, rel=1e-10)
     assert expected < 0.5  # below McLean's cap, so the reaction and not the isotherm sets it
+
+
+def test_youngs_cosine_averages_the_adhesion_of_clean_and_covered_sites():
+    """cos(theta_Y) linear in the coverage: Li's 93.6 deg at 0, the covered 87.1 deg at 1, their mean cosine at 1/2."""
+    clean, covered = np.radians(93.6), np.radians(87.1)
+    cosine = young_cosine(np.array([0.0, 0.5, 1.0]), clean, covered)
+    np.testing.assert_allclose(np.degrees(np.arccos(cosine[[0, 2]])), [93.6, 87.1], rtol=1e-13)
+    assert cosine[1] == pytest.approx(0.5 * (np.cos(clean) + np.cos(covered)), rel=1e-13)

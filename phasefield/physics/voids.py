@@ -22,7 +22,8 @@ potential is
 with W, kappa from the metal surface energy gamma and the interface width delta (W = 6 gamma/delta,
 kappa = 3 gamma delta), h, g, s from :mod:`phasefield.generic.free_energy`, and the wetting energy
 on the metal/electrolyte interface :math:`\Gamma` that sets Young's angle :math:`\theta` (measured
-through the metal). Evolution (v: metal velocity from the coupler; non-conservative advection):
+through the metal; a nodal field, :attr:`wetting`, which the caller sets from the interface Mg coverage,
+:meth:`set_young_cosine`). Evolution (v: metal velocity from the coupler; non-conservative advection):
 
 .. math::
 
@@ -217,7 +218,11 @@ class VacancyVoidSystem:
         site_volume = molar_volume / AVOGADRO
         self.e0 = vacancies.kt / site_volume
         self.well, self.kappa = well_and_gradient_coefficients(surface_energy, interface_width)
-        self.wetting = -surface_energy * np.cos(contact_angle)  # J/m^2 multiplying s(phi)
+        self.surface_energy = surface_energy
+        #: -gamma cos(theta_Y) (J/m^2, multiplying s(phi)) on the nodes (the interface's values matter): Young's angle
+        #: at each interface node, uniform ``contact_angle`` until :meth:`set_young_cosine`
+        self.wetting = fem.Function(self.phi_space, name="interface_wetting")
+        self.set_young_cosine(np.cos(contact_angle))
         self.void_stiffness = void_stiffness
         self.x_mg = x_mg
         c_eq = vacancies.equilibrium_fraction(x_mg)
@@ -343,6 +348,10 @@ class VacancyVoidSystem:
         self.u.x.scatter_forward()
         self.u_old.x.array[:] = self.u.x.array
         self.previous_dt = 0.0
+
+    def set_young_cosine(self, values) -> None:
+        """cos(theta_Y) at the dofs of :attr:`phi_space` (owned and ghost; a number: everywhere)."""
+        self.wetting.x.array[:] = -self.surface_energy * np.asarray(values)
 
     def set_interface_trap(self, values: np.ndarray) -> None:
         """theta_trap of the interface vacancy layer at the dofs of :attr:`phi_space` (owned and ghost)."""

@@ -29,7 +29,7 @@ import numpy as np
 
 from phasefield.constants import FARADAY
 from phasefield.interface_flaws import Flaws, gibbs_thomson_threshold
-from phasefield.interface_segregation import InterfaceMgCoverage, trap_boltzmann_factor
+from phasefield.interface_segregation import InterfaceMgCoverage, trap_boltzmann_factor, young_cosine
 from phasefield.reduced import laws
 from phasefield.reduced.capture import VacancyPartition
 from phasefield.reduced.population import VoidPopulation
@@ -81,6 +81,12 @@ class InterfaceModel:
     def interface_mg_coverage(self) -> float:
         """The share of interface sites holding Mg."""
         return float(self.mg_coverage.coverage[0])
+
+    @property
+    def contact_angle(self) -> float:
+        """Young's angle (rad) at the present interface Mg coverage."""
+        s = self.settings
+        return float(np.arccos(young_cosine(self.interface_mg_coverage, s.contact_angle, s.mg_covered_contact_angle)))
 
     def interface_layer(self) -> tuple[float, float]:
         """The interface layer's thickness G = a theta at the present interface Mg coverage and its exchange length
@@ -149,7 +155,7 @@ class InterfaceModel:
         active = self.flaws.take(threshold < self.supersaturation)
         if active.position.size:
             before = self.voids.volume
-            self.voids.add_caps(active.position, active.radius, s.contact_angle)
+            self.voids.add_caps(active.position, active.radius, self.contact_angle)
             self.flaw_volume += self.voids.volume - before
             self.events["nucleation_events"] += int(active.position.size)
             self.events["coalescence_events"] += self.voids.coalesce()
@@ -158,7 +164,7 @@ class InterfaceModel:
         """Surface diffusion: the footprint relaxes to the equilibrium cap at the Mullins rate."""
         if self.mullins <= 0.0 or self.voids.count == 0:
             return
-        target = laws.equilibrium_width(self.voids.area, self.settings.contact_angle)
+        target = laws.equilibrium_width(self.voids.area, self.contact_angle)
         decay = np.exp(-laws.mullins_rate(self.mullins, self.voids.width) * step)
         self.voids.width = target + (self.voids.width - target) * decay
 

@@ -59,7 +59,8 @@ class ReducedSettings:
     stack_pressure: float
     molar_volume: float
     surface_energy: float
-    contact_angle: float
+    contact_angle: float  # Young's angle of the Mg-free interface (rad)
+    mg_covered_contact_angle: float  # ... and of the fully Mg-covered one
     self_diffusivity: float  # D*_Li of the alloy at its bulk x_Mg and the temperature
     sink_length: float  # d_s / sqrt(60)
     surface_diffusivity: float  # D_s at the temperature
@@ -110,6 +111,7 @@ def settings_from_case(resolved: ResolvedCase, strip_width: float | None = None,
         molar_volume=metal["molar_volume"],
         surface_energy=metal["surface_energy"],
         contact_angle=metal["contact_angle"],
+        mg_covered_contact_angle=metal["mg_covered_contact_angle"],
         self_diffusivity=self_diffusivity,
         sink_length=sink_length(metal["vacancy_sink_spacing"]),
         surface_diffusivity=arrhenius(metal["surface_diffusion_prefactor"],

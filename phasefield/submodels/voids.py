@@ -20,7 +20,7 @@ from phasefield.case import ResolvedCase
 from phasefield.constants import FARADAY
 from phasefield.generic.free_energy import well_and_gradient_coefficients
 from phasefield.interface_flaws import Flaws, gibbs_thomson_threshold
-from phasefield.interface_segregation import InterfaceMgCoverage
+from phasefield.interface_segregation import InterfaceMgCoverage, young_cosine
 from phasefield.output.interface_profile import InterfaceProfile
 from phasefield.output.void_statistics import (
     VoidMassBalance,
@@ -80,7 +80,8 @@ class VoidPhaseField(Contact):
 
     def __init__(self, interface: InterfaceFields, properties: VacancyProperties, system: VacancyVoidSystem,
                  nucleation: InterfaceNucleation, x_mg, mg_coverage: InterfaceMgCoverage,
-                 flaws: FlawActivation | None = None, contact_measure: str = "sharp"):
+                 young_angles: tuple[float, float], flaws: FlawActivation | None = None,
+                 contact_measure: str = "sharp"):
         super().__init__(interface)
         #: the contact a(phi) of the kinetics (``[voids] contact_measure``; the metal fraction if diffuse)
         self._contact = (fem.Function(interface.metal_space, name="contact") if contact_measure == "sharp"
@@ -88,6 +89,8 @@ class VoidPhaseField(Contact):
         self.window, self.properties, self.system, self.nucleation = interface.window, properties, system, nucleation
         #: the interface Mg coverage at the nucleation sites (kinetic supply, :mod:`phasefield.interface_segregation`)
         self.mg_coverage = mg_coverage
+        #: Young's angles (rad) of the Mg-free and the fully Mg-covered interface: the wetting follows the coverage
+        self.young_angles = young_angles
         #: the interface flaws that become voids (``[voids] flaws``), or None
         self.flaws = flaws
         self._to_metal = interface.to_metal
@@ -114,7 +117,7 @@ class VoidPhaseField(Contact):
         dx = ufl.Measure("dx", domain=self.window.metal.mesh, metadata={"quadrature_degree": QUADRATURE_DEGREE})
         self._void_volume = fem.form(void * dx)
         self._void_footprint = fem.form((1.0 - self._contact) * self.system.ds_interface)
-        self._refresh_interface_layer()
+        self._refresh_interface_coverage()
 
     @classmethod
     def build(cls, resolved: ResolvedCase, interface: InterfaceFields, flow, interdiffusion) -> "VoidPhaseField":
@@ -150,8 +153,8 @@ class VoidPhaseField(Contact):
                              metal["flaw_size_spread"], settings.seed),
                 gibbs_thomson_threshold(metal["surface_energy"], metal["molar_volume"], temperature, 1.0),
                 metal["flaw_spacing"], settings.nucleus_radius)
-        return cls(interface, properties, system, nucleation, interdiffusion.fraction, mg_coverage, flaws,
-                   settings.contact_measure)
+        return cls(interface, properties, system, nucleation, interdiffusion.fraction, mg_coverage,
+                   (metal["contact_angle"], metal["mg_covered_contact_angle"]), flaws, settings.contact_measure)
 
     @property
     def sink_rate(self):
@@ -198,7 +201,7 @@ class VoidPhaseField(Contact):
         mu, phi, x_mg, current = self._comm.bcast(sites, root=0)
         coverage = self.mg_coverage.advance(step.dt, current, x_mg, COVERAGE_SAMPLES)
         trap = np.mean(self.properties.trap_factor(coverage), axis=0)  # over the step: the coverage fills in seconds
-        self._refresh_interface_layer()
+        self._refresh_interface_coverage()
         centres = self.nucleation.decide(mu, trap, phi, step.dt)
         flaws = self._activate_flaws(samples, step.dt)
         if centres.size or flaws.position.size:
@@ -209,13 +212,14 @@ class VoidPhaseField(Contact):
             self.system.insert_voids(factor)
         self._nucleated = len(centres) + flaws.position.size
 
-    def _refresh_interface_layer(self) -> None:
-        """The interface vacancy layer's trap factor (if the layer is on) at the coverage now: the next void step's."""
-        if self.system.interface_trap is None:
-            return
+    def _refresh_interface_coverage(self) -> None:
+        """What the interface Mg coverage now sets for the next void step, interpolated from the sites to the nodes:
+        Young's angle and the interface vacancy layer's trap factor (if the layer is on)."""
         points = self._phi_points[:, 0] if self._across is None else self._phi_points[:, :2]
-        trap = self.properties.trap_factor(self.mg_coverage.coverage)
-        self.system.set_interface_trap(self.nucleation.values_at(points, trap))
+        coverage = self.mg_coverage.coverage
+        self.system.set_young_cosine(self.nucleation.values_at(points, young_cosine(coverage, *self.young_angles)))
+        if self.system.interface_trap is not None:
+            self.system.set_interface_trap(self.nucleation.values_at(points, self.properties.trap_factor(coverage)))
 
     def _activate_flaws(self, samples: dict[str, np.ndarray] | None, dt: float) -> Flaws:
         """The flaws to insert in this step (none without ``[voids] flaws``), decided alike on every rank
@@ -305,7 +309,7 @@ class VoidPhaseField(Contact):
         self.nucleation.restore(state["nucleation"])
         if "mg_coverage" in state:  # checkpoints before 2026-12-05 (fifth session): the interface as formed
             self.mg_coverage.restore(state["mg_coverage"])
-        self._refresh_interface_layer()
+        self._refresh_interface_coverage()
         if self.flaws and state.get("flaws"):
             self.flaws.restore(state["flaws"])
         self.system.injection_debt = state.get("injection_debt", 0.0)  # checkpoints before 2026-12-05: none
@@ -324,7 +328,7 @@ class VoidPhaseField(Contact):
         (u, nucleation, mg_coverage, flaws, self.system.injection_debt, phi_previous, self.system.previous_dt,
          self.phase_error, self.phase_error_dt) = snapshot
         self.mg_coverage.restore(mg_coverage)
-        self._refresh_interface_layer()
+        self._refresh_interface_coverage()
         if flaws:
             self.flaws.restore(flaws)
         self.system.u.x.array[:] = u

@@ -1,5 +1,6 @@
 """Requirement: ``[voids] driving_force_limit`` reaches the vacancy-void phase field (unset: the case schema's 0.1);
-a cap that no nucleus can grow under is refused at ``check`` (tests/case/test_malformed_cases.py)."""
+a cap that no nucleus can grow under is refused at ``check`` (tests/case/test_malformed_cases.py); the interface
+vacancy layer's trap and Young's angle follow the interface Mg coverage, also across a restart."""
 
 import tomllib
 
@@ -31,11 +32,12 @@ def test_the_driving_force_limit_of_the_case_reaches_the_phase_field(tmp_path):
     assert limits == {"default": 0.1, "lower": 0.2}
 
 
-def test_the_interface_layer_follows_the_interface_mg_coverage(tmp_path):
+def test_the_interface_layer_and_the_wetting_follow_the_interface_mg_coverage(tmp_path):
     """``[voids] interface_layer`` on Li0.97Mg0.03: the layer's trap on the interface nodes is that of the coverage
     as the interface forms (the alloy's share x = 0.03: 0.885 of the clean trap), and after a step of stripping
     that of the coverage the kinetic supply has brought (Mg-covered within seconds: the 0.03 eV repulsion), also
-    after a restart from that step's checkpoint."""
+    after a restart from that step's checkpoint. Young's angle follows alike: 93.4 deg as formed (3% of 87.1
+    deg's adhesion on Li's 93.6), the covered interface's 87.1 deg after the step."""
     raw = tomllib.loads((DATA / "tiny_phase_field.toml").read_text())
     raw["metal"] = {"set": "Li0.97Mg0.03"}
     raw["voids"]["interface_layer"] = True
@@ -54,16 +56,26 @@ def test_the_interface_layer_follows_the_interface_mg_coverage(tmp_path):
     assert interface.any()
     assert np.allclose(trap[interface], expected().mean(), rtol=1e-12)
     assert expected().mean() == pytest.approx(0.97**4 * voids.properties.trap_factor(0.0), rel=1e-3)
+
+    def young_angle():
+        cosine = -voids.system.wetting.x.array[interface] / voids.system.surface_energy
+        return np.degrees(np.arccos(cosine))
+
+    as_formed = np.degrees(np.arccos(0.97 * np.cos(np.radians(93.6)) + 0.03 * np.cos(np.radians(87.1))))
+    assert np.allclose(young_angle(), as_formed, atol=1e-9) and as_formed == pytest.approx(93.40, abs=0.01)
     simulation.step()
     assert voids.mg_coverage.coverage.min() > 0.99
     assert np.allclose(voids.system.interface_trap.x.array[interface], expected().mean(), rtol=1e-9)
     assert expected().max() < 1.0
+    assert np.allclose(young_angle(), 87.1, atol=0.07)
     simulation.write_checkpoint()
     covered = voids.system.interface_trap.x.array.copy()
+    covered_wetting = voids.system.wetting.x.array.copy()
     checkpoint = simulation.last_checkpoint
     simulation.close()
     # a restart rebuilds the layer at the as-formed coverage, then puts back the checkpoint's covered interface
     restarted = Simulation(load_case(path), MPI.COMM_WORLD, tmp_path / "run")
     restarted.start(restart=checkpoint)
     np.testing.assert_allclose(restarted.models.contact.system.interface_trap.x.array, covered, rtol=1e-12)
+    np.testing.assert_allclose(restarted.models.contact.system.wetting.x.array, covered_wetting, rtol=1e-12)
     restarted.close()
