@@ -1,5 +1,6 @@
 """Requirement: whatever stops a run (kill -9 at a random step, or SIGINT), ``--restart`` continues it to
-the rows of the uninterrupted run, every row to 1e-8: for a case whose mesh comes from an include (the
+the rows of the uninterrupted run, every row to 1e-8 (solver iteration counts exactly on one rank, within one across
+rank counts): for a case whose mesh comes from an include (the
 results folder carries the inlined case), one that overrides a material parameter, and a void case with
 creep; from another working directory, into an output folder outside the checkout, on another rank
 count where the solvers allow it."""
@@ -77,7 +78,14 @@ def test_interrupted_run_restarts_to_every_uninterrupted_row(uninterrupted, how,
     assert result.returncode == 0, result.stderr
     restarted = np.genfromtxt(output / "timeseries.csv", delimiter=",", skip_header=1)
     assert restarted.shape == full.shape  # rows after the checkpoint are replaced, not duplicated
-    np.testing.assert_allclose(restarted, full, rtol=1e-8, atol=1e-12, equal_nan=True)
+    header = (output / "timeseries.csv").read_text().splitlines()[0].split(",")
+    counts = np.array([column.endswith("iterations") for column in header])
+    np.testing.assert_allclose(restarted[:, ~counts], full[:, ~counts], rtol=1e-8, atol=1e-12, equal_nan=True)
+    # solver iteration counts: equal on one rank count; where rows come from another, round-off may tip a Newton
+    # that converges at its tolerance's edge by one iteration (Li-Mg at step 18: 1 against 2, the overpotential
+    # 1.5e-10 relative apart; 2026-12-06)
+    tolerance = 0 if killed_ranks == restart_ranks == 1 else 1
+    assert np.max(np.abs(restarted[:, counts] - full[:, counts])) <= tolerance
 
 
 def test_a_killed_sweep_resumes_its_members_to_the_uninterrupted_table(tmp_path):
