@@ -226,7 +226,7 @@ class VacancyVoidSystem:
         self.void_stiffness = void_stiffness
         self.x_mg = x_mg
         c_eq = vacancies.equilibrium_fraction(x_mg)
-        #: (D*_Li / f) (c_eq / c_eq^0) w: the metal's vacancy mobility at mu = 0 (m^2/s)
+        # (D*_Li / f) (c_eq / c_eq^0) w: the metal's vacancy mobility at mu = 0 (m^2/s)
         metal_transport = (vacancies.self_diffusivity / CORRELATION_FACTOR_BCC) * (
             c_eq / vacancies.reference_fraction) * vacancies.hop_factor(x_mg)
 
