@@ -46,9 +46,10 @@ from phasefield.mesh import FacetTag, Subdomain
 from phasefield.physics.thermodynamics import RedlichKister
 from phasefield.solvers.failures import BoundViolation, ModelBreakdown, SolverFailure, guarded_solve
 
-#: The quadrature degree of the transport terms: UFL's estimate for them with a constant D*_Li (5), stated because
-#: D*_Li(x) makes D~ a polynomial of degree 21 in x, which UFL would integrate with 87 points per triangle; the
-#: rule's error is of higher order than that of P1 (the manufactured solutions keep their orders).
+#: The quadrature degree of the transport terms and of a source: UFL's estimate for the transport terms with a
+#: constant D*_Li (5), stated because D*_Li(x) makes D~ a polynomial of degree 21 in x, which UFL would integrate with
+#: 87 points per triangle (and a manufactured source with D(x_exact) with hundreds); the rule's error is of higher
+#: order than that of P1 (the manufactured solutions keep their orders).
 QUADRATURE_DEGREE = 5
 
 #: How far x_Mg may leave [0, 1] before the step is refused: discretisation undershoot in strongly
@@ -104,7 +105,7 @@ class MagnesiumTransport:
                     - self.dt * ufl.inner(flux, ufl.grad(w)) * dx
                     + self.dt * top_flux * w * ds(int(FacetTag.METAL_TOP)))
         if source is not None:
-            residual -= self.dt * source * w * ufl.dx
+            residual -= self.dt * source * w * dx
         self.problem = NonlinearProblem(
             (1.0 / measure) * residual, self.x, petsc_options_prefix="interdiffusion_",
             petsc_options={
