@@ -59,11 +59,10 @@ BOUND_TOLERANCE = 1e-3
 
 
 def darken_interdiffusivity(thermodynamics: RedlichKister, li_tracer: float, mg_tracer: float,
-                            li_tracer_factor: Callable | None = None) -> Callable:
-    """x -> (x_Li D*_Mg + x_Mg D*_Li(x)) Phi(x), D*_Li(x) = D*_Li(0) times ``li_tracer_factor(x)`` (None: 1)."""
+                            li_tracer_factor: Callable) -> Callable:
+    """x -> (x_Li D*_Mg + x_Mg D*_Li(x)) Phi(x), D*_Li(x) = D*_Li(0) times ``li_tracer_factor(x)``."""
     def diffusivity(x):
-        li = li_tracer if li_tracer_factor is None else li_tracer * li_tracer_factor(x)
-        return ((1.0 - x) * mg_tracer + x * li) * thermodynamics.thermodynamic_factor(x)
+        return ((1.0 - x) * mg_tracer + x * li_tracer * li_tracer_factor(x)) * thermodynamics.thermodynamic_factor(x)
     return diffusivity
 
 

@@ -225,10 +225,10 @@ class VacancyVoidSystem:
         self.set_young_cosine(np.cos(contact_angle))
         self.void_stiffness = void_stiffness
         self.x_mg = x_mg
-        c_eq = vacancies.equilibrium_fraction(x_mg)
+        c_eq, hop = vacancies.equilibrium_fraction(x_mg), vacancies.hop_factor(x_mg)
         # (D*_Li / f) (c_eq / c_eq^0) w: the metal's vacancy mobility at mu = 0 (m^2/s)
         metal_transport = (vacancies.self_diffusivity / CORRELATION_FACTOR_BCC) * (
-            c_eq / vacancies.reference_fraction) * vacancies.hop_factor(x_mg)
+            c_eq / vacancies.reference_fraction) * hop
 
         def vacancy_fraction(phi_, mu_):
             h = interpolation(phi_)
@@ -248,7 +248,7 @@ class VacancyVoidSystem:
         if surface_diffusivity > 0.0:
             flux += ufl.dot(surface_mobility(phi, surface_diffusivity, self.surface_layer, interface_width),
                             ufl.grad(mu))
-        sink = vacancies.sink_strength * vacancies.hop_factor(x_mg) * c_eq * (ufl.exp(mu) - 1) * interpolation(phi)
+        sink = vacancies.sink_strength * hop * c_eq * (ufl.exp(mu) - 1) * interpolation(phi)
         self.sink_rate = sink
         quadrature = {"quadrature_degree": QUADRATURE_DEGREE}
         dx = ufl.Measure("dx", domain=mesh, metadata=quadrature)

@@ -7,8 +7,9 @@ injects vacancies, plating fills them while there are any) and the metal velocit
 local error of phi sizes the next step (``[time] phase_tolerance``); then nucleation on the interface
 (:mod:`phasefield.physics.nucleation`). Its contact measure a(phi) (a sharpened step at phi = 1/2, or
 phi, ``[voids] contact_measure``) is the contact of the electrochemistry, and its vacancy sinks set the
-divergence of the metal flow. With ``[voids] interface_layer`` the vacancy step carries the interface vacancy layer at
-the trap of the interface Mg coverage of the nucleation sites (refreshed after each coverage update and on restart).
+divergence of the metal flow. The interface Mg coverage of the nucleation sites sets Young's angle on the interface
+nodes and, with ``[voids] interface_layer``, the trap of the interface vacancy layer that the vacancy step carries
+(both refreshed after each coverage update, on restart and on restore).
 """
 
 import numpy as np

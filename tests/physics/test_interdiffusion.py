@@ -128,5 +128,5 @@ def test_the_alloy_darken_interdiffusivity_carries_the_li_tracer_lowered_by_mg_n
     factor = li_tracer_alloy_factor(METAL, TEMPERATURE)(0.03)
     expected = (0.97 * D_MG + 0.03 * D_LI * factor) * thermodynamics.thermodynamic_factor(0.03)
     assert DARKEN(0.03) == pytest.approx(expected, rel=1e-13)
-    unlowered = darken_interdiffusivity(thermodynamics, D_LI, D_MG)(0.03)
+    unlowered = darken_interdiffusivity(thermodynamics, D_LI, D_MG, lambda x: 1.0)(0.03)
     assert 0.80 < DARKEN(0.03) / unlowered < 0.85
