@@ -20,9 +20,14 @@
 #   benchmarks/t1_convergence/seed_ensembles.sh t2 /work/runs/ens_t2_creep creep
 #   .venv/bin/python postprocessing/ensemble_figure.py /work/runs/ens_t1_creep /work/runs/ens_t2_creep \
 #       docs/figures/ensembles_creep
+# The flaws with the cases' creep and their driving-force cap 0.1 (8 seeds each), `flaws-creep`:
+#   benchmarks/t1_convergence/seed_ensembles.sh t1 /work/runs/ens_t1_flaws_creep flaws-creep
+#   benchmarks/t1_convergence/seed_ensembles.sh t2 /work/runs/ens_t2_flaws_creep flaws-creep
+#   .venv/bin/python postprocessing/ensemble_figure.py /work/runs/ens_t1_flaws_creep /work/runs/ens_t2_flaws_creep \
+#       docs/figures/ensembles_flaws_creep
 set -euo pipefail
 export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1
-usage() { echo "usage: $0 t1|t2 OUTPUT_DIR [flaws|creep]" >&2; exit 2; }
+usage() { echo "usage: $0 t1|t2 OUTPUT_DIR [flaws|creep|flaws-creep]" >&2; exit 2; }
 target=${1:-}
 out=${2:-}
 [ -n "$out" ] || usage
@@ -31,6 +36,7 @@ t2_seeds='[1,2,3,4,5]'
 case ${3:-} in
   flaws) window+=(--set creep.model=none --set voids.flaws=true); t2_seeds='[1,2,3,4,5,6,7,8]' ;;
   creep) ;;  # the cases' power-law creep under their 0.2 MPa kept
+  flaws-creep) window+=(--set voids.flaws=true); t2_seeds='[1,2,3,4,5,6,7,8]' ;;
   '') window+=(--set creep.model=none) ;;
   *) usage ;;
 esac

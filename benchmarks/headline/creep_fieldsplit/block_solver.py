@@ -95,7 +95,16 @@ def solve(matrix, preconditioner, rhs, options: dict, splits=None, near_null=Non
         enlarge_pc_workspace(pc)  # MUMPS's automatic ordering, as in the committed runs (the creep solver: PORD)
     began = time.perf_counter()
     ksp.setUp()
-    setup = time.perf_counter() - began
+    result, solution = timed_solve(ksp, matrix, rhs, time.perf_counter() - began)
+    for key in options:
+        del database[prefix + key]
+    ksp.destroy()
+    return result, solution
+
+
+def timed_solve(ksp: PETSc.KSP, matrix: PETSc.Mat, rhs: PETSc.Vec, setup: float) -> tuple[dict, PETSc.Vec]:
+    """Solve by ``ksp`` (set up in ``setup`` s): set-up and solve times, iterations, the converged reason and the
+    true relative residual; and the solution."""
     solution = rhs.duplicate()
     began = time.perf_counter()
     ksp.solve(rhs, solution)
@@ -105,27 +114,38 @@ def solve(matrix, preconditioner, rhs, options: dict, splits=None, near_null=Non
     residual.axpy(-1.0, rhs)
     result = {"setup_s": setup, "solve_s": elapsed, "total_s": setup + elapsed, "iterations": ksp.getIterationNumber(),
               "converged_reason": int(ksp.getConvergedReason()), "relative_residual": residual.norm() / rhs.norm()}
-    for key in options:
-        del database[prefix + key]
-    ksp.destroy()
     return result, solution
 
 
-def main() -> None:
-    parser = study_arguments(__doc__.splitlines()[0])
+def block_study_arguments(description: str, max_it: int, velocity: list[str]):
+    """The arguments of a block-solver study: those of every creep study, the Krylov tolerance and limit, and the
+    velocity block's solvers (``velocity`` by default)."""
+    parser = study_arguments(description)
     parser.add_argument("--rtol", type=float, default=1e-8)
-    parser.add_argument("--max-it", type=int, default=500)
-    parser.add_argument("--velocity", nargs="+", default=["mumps", "asm", "gamg"], choices=sorted(VELOCITY_SOLVERS))
+    parser.add_argument("--max-it", type=int, default=max_it)
+    parser.add_argument("--velocity", nargs="+", default=velocity, choices=sorted(VELOCITY_SOLVERS))
+    return parser
+
+
+def restored_study(args, comm: MPI.Comm) -> tuple:
+    """The simulation at the study's checkpoint, its creep model and the rigid-body near-null space of its
+    velocity space."""
+    simulation, creep = restored_creep(args, comm)
+    velocity_space, _ = creep.space.sub(0).collapse()
+    return simulation, creep, rigid_body_modes(velocity_space)
+
+
+def main() -> None:
+    parser = block_study_arguments(__doc__.splitlines()[0], 500, ["mumps", "asm", "gamg"])
     parser.add_argument("--schur-pc", default="jacobi", choices=["jacobi", "mumps"])
     parser.add_argument("--schur-matrix", default="a11", choices=["a11", "selfp"],
                         help="the matrix the Schur complement is preconditioned with: the pressure block of P (the "
                              "1/eta-weighted mass) or PETSc's A11 - A10 diag(A00)^-1 A01")
     args = parser.parse_args()
     comm = MPI.COMM_WORLD
-    simulation, creep = restored_creep(args, comm)
+    simulation, creep, near_null = restored_study(args, comm)
     space = creep.space
     velocity_space, _ = space.sub(0).collapse()
-    near_null = rigid_body_modes(velocity_space)
     _, p = ufl.split(ufl.TrialFunction(space))
     _, q = ufl.split(ufl.TestFunction(space))
     volume = 1e-6 ** -space.mesh.geometry.dim  # the residual's scaling of dx (lengths in um)
