@@ -56,6 +56,10 @@ from phasefield.mg_neighbours import mg_free_share
 #: interface sites next to an interface site (a square (100) net): a site is clean when none holds Mg
 INTERFACE_NEIGHBOURS = 4
 
+#: midpoint samples of the interface Mg coverage per step for the step's mean trap factor (the coverage of
+#: Li0.97Mg0.03 fills in ~3 s, a step is up to 18 s)
+COVERAGE_SAMPLES = 32
+
 
 def mclean_coverage(magnesium_fraction, segregation_energy: float, temperature: float):
     """theta_eq = x e^(E_s/kT) / (1 - x + x e^(E_s/kT)) (numpy or float)."""

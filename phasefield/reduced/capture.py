@@ -29,7 +29,10 @@ current flows through the contact fraction f only). Two channels take them:
    layer's second difference conservative on the contact nodes): :math:`-q_V` on a void's nodes is what that
    void takes from the bulk, the rest of the flux into the bulk ends in the sinks.
 
-Every void holds at least its nearest node. Nothing is lost: captured + sunk = injected exactly.
+Every void holds at least its nearest node. Nothing is lost: captured + sunk = injected exactly. The bulk excess on
+the contact nodes, :math:`u = K q`, gives the supersaturation there, :math:`\mu = \ln(1 + u f / D^*)` (kT; f the
+correlation factor; :math:`u = j_c \ell` on a flat contact), at which voids nucleate
+(:mod:`phasefield.reduced.model`).
 
 Where on a void the vacancies land (:attr:`Partition.at_edges`): the interface channel delivers at the edges;
 of the bulk flux, what lands within a given edge zone of a void's edges (its side walls) advances the edges, the
@@ -58,6 +61,7 @@ class Partition:
     sunk: float
     through_interface: float
     at_edges: np.ndarray  # the part of ``captured`` that lands within the edge zone of each void
+    surface_excess: np.ndarray  # u = K q (m^2/s) on every surface node: the bulk excess times D_v; 0 on the voids
 
     @property
     def injected(self) -> float:
@@ -68,7 +72,7 @@ class VacancyPartition:
     """The capture shares on a periodic strip of ``strip_width`` (m) over bulk sinks of ``sink_length`` (m)."""
 
     def __init__(self, strip_width: float, sink_length: float, node_spacing: float = NODE_SPACING):
-        self.strip_width = strip_width
+        self.strip_width, self.sink_length = strip_width, sink_length
         nodes = 2 ** int(np.ceil(np.log2(strip_width / node_spacing)))
         self.spacing = strip_width / nodes
         self.x = (np.arange(nodes) + 0.5) * self.spacing
@@ -184,8 +188,9 @@ class VacancyPartition:
         the bulk flux on a void's nodes within ``edge_zone`` (m, per void; default: the whole footprint) of its
         edges, and on its first and last node, counts as landing at its edges."""
         contact = self.strip_width - float(width.sum())
-        if left.size == 0:
-            return Partition(np.zeros(0), injection * self.strip_width, 0.0, np.zeros(0))
+        if left.size == 0:  # u = j l: the k = 0 mode of K
+            return Partition(np.zeros(0), injection * self.strip_width, 0.0, np.zeros(0),
+                             np.full(self.x.size, injection * self.sink_length))
         owner = self.owners(left, width)
         flux, captured = self._contact_injection(left, width, owner, injection)
         through_interface = float(captured.sum())
@@ -200,6 +205,7 @@ class VacancyPartition:
             contact_nodes = np.flatnonzero(on_contact)
             flux_on_voids = cho_solve(self._bulk_solver(void_nodes),
                                       -self._response[np.ix_(void_nodes, contact_nodes)] @ flux[contact_nodes])
+            flux[void_nodes] = flux_on_voids
         at_edges = captured.copy()  # the interface channel's shares arrive at the edges
         owned = owner[void_nodes]
         np.add.at(captured, owned, -flux_on_voids * self.spacing)
@@ -211,4 +217,4 @@ class VacancyPartition:
             edge = (from_edge < edge_zone[owned]) | (from_edge < self.spacing)
             np.add.at(at_edges, owned[edge], -flux_on_voids[edge] * self.spacing)
         sunk = injection * contact - float(captured.sum())
-        return Partition(captured, sunk, through_interface, at_edges)
+        return Partition(captured, sunk, through_interface, at_edges, np.where(on_contact, self._response @ flux, 0.0))

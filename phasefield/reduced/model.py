@@ -17,10 +17,16 @@ Each sub-step (short enough that the footprints grow by at most ``GROWTH_PER_SUB
    Laplace pressure closes each void, self-similarly; a void below ``CLOSED_AREA`` is gone (a collapse);
 6. a void longer than its pinch-off ratio (w / 2 h_max, the interface a mirror plane) pinches after its
    Rayleigh time and splits in two;
-7. touching voids coalesce.
+7. with ``Mechanisms.nucleation``, voids nucleate at the interface trap: the finite-element model's Poisson
+   process on its sites (:mod:`phasefield.physics.nucleation`), its rate :math:`J = J_0\theta_{trap}e^{-B/\mu^2}`
+   at the supersaturation of each contact site from the sharing of step 3 (:mod:`phasefield.reduced.capture`) and
+   the trap averaged over the sub-step's coverage; a nucleus is the finite-element one, a half disc of the nucleus
+   radius, whose vacancies are owed to the next injections (they come out of them first);
+8. touching voids coalesce.
 
 Bookkeeping per unit depth: stripped volume + flaw volume (the voids the flaws were before stripping) =
-void volume + volume sunk in the bulk + volume closed by creep, to round-off (the test suite checks it).
+void volume + volume sunk in the bulk + volume closed by creep - the nuclei's volume still owed, to round-off (the
+test suite checks it).
 """
 
 import math
@@ -29,7 +35,13 @@ import numpy as np
 
 from phasefield.constants import FARADAY
 from phasefield.interface_flaws import Flaws, gibbs_thomson_threshold
-from phasefield.interface_segregation import InterfaceMgCoverage, trap_boltzmann_factor, young_cosine
+from phasefield.interface_segregation import (
+    COVERAGE_SAMPLES,
+    InterfaceMgCoverage,
+    trap_boltzmann_factor,
+    young_cosine,
+)
+from phasefield.physics.nucleation import InterfaceNucleation
 from phasefield.reduced import laws
 from phasefield.reduced.capture import VacancyPartition
 from phasefield.reduced.population import VoidPopulation
@@ -64,7 +76,11 @@ class InterfaceModel:
         self.mg_coverage = InterfaceMgCoverage.as_formed(s.magnesium_fraction, s.mg_segregation,
                                                          s.mg_tracer_diffusivity, s.molar_volume, s.temperature, 1,
                                                          s.mg_reaction_rate)
+        #: the finite-element model's nucleation sites and random stream (its nucleus shape is not used here)
+        self.nucleation = InterfaceNucleation(s.strip_width, s.nucleation_prefactor, s.nucleation_barrier,
+                                              s.nucleus_radius, 0.0, s.seed) if s.mechanisms.nucleation else None
         self.stripped = self.sunk = self.closed = self.through_interface = 0.0  # m^2 per depth
+        self.owed = 0.0  # m^2 per depth: the nuclei's volume not yet taken from the injection
         self.events = {"nucleation_events": 0, "coalescence_events": 0, "split_events": 0, "collapse_events": 0}
         self.supersaturation = 0.0
 
@@ -131,15 +147,22 @@ class InterfaceModel:
         step = remaining
         if growth.sum() > 0.0:
             step = min(step, max(GROWTH_PER_SUBSTEP * contact * s.strip_width / growth.sum(), MIN_SUBSTEP * dt))
-        self.voids.width = self.voids.width + growth * step
-        self.voids.area = self.voids.area + shares.captured * step
-        self.stripped += injection * contact * s.strip_width * step
-        self.sunk += shares.sunk * step
-        self.through_interface += shares.through_interface * step
-        self.mg_coverage.advance(step, local, s.magnesium_fraction)
+        injected = injection * contact * s.strip_width * step
+        paid = min(self.owed, injected)  # the nuclei's vacancies come out of this injection first
+        kept = 1.0 - paid / injected if injected > 0.0 else 1.0
+        self.owed -= paid
+        self.voids.width = self.voids.width + kept * growth * step
+        self.voids.area = self.voids.area + kept * shares.captured * step
+        self.stripped += injected
+        self.sunk += kept * shares.sunk * step
+        self.through_interface += kept * shares.through_interface * step
+        coverage = self.mg_coverage.advance(step, local, s.magnesium_fraction,
+                                            1 if self.nucleation is None else COVERAGE_SAMPLES)
         self._relax(step)
         self._close(step)
         self._pinch(step)
+        if self.nucleation is not None:  # at the end of the sub-step, as the finite-element nuclei after a void step
+            self._nucleate(shares.surface_excess, coverage, step)
         self.events["coalescence_events"] += self.voids.coalesce()
         return step
 
@@ -159,6 +182,23 @@ class InterfaceModel:
             self.flaw_volume += self.voids.volume - before
             self.events["nucleation_events"] += int(active.position.size)
             self.events["coalescence_events"] += self.voids.coalesce()
+
+    def _nucleate(self, surface_excess: np.ndarray, coverage: np.ndarray, step: float) -> None:
+        """Nuclei at the sites in contact, at the supersaturation of the bulk excess ``surface_excess`` (m^2/s, on the
+        sharing's nodes) and the trap of the sub-step's ``coverage`` samples (module docstring, step 2)."""
+        s, sites = self.settings, self.nucleation.positions
+        excess = np.interp(sites, self.partition.x, surface_excess, period=s.strip_width)
+        supersaturation = np.log1p(np.maximum(excess, 0.0) * CORRELATION_FACTOR_BCC / s.self_diffusivity)
+        trap = 1.0
+        if s.mechanisms.interface_trap:
+            trap = float(np.mean(trap_boltzmann_factor(s.interface_trap, s.mg_repulsion, coverage, s.temperature)))
+        touching = np.where(self.voids.covers(sites), 0.0, 1.0)
+        centres = self.nucleation.decide(supersaturation, np.full(sites.size, trap), touching, step)
+        if centres.size:
+            radius, area = s.nucleus_radius, 0.5 * math.pi * s.nucleus_radius**2
+            self.voids.add(centres, np.full(centres.size, 2.0 * radius), np.full(centres.size, area))
+            self.owed += area * centres.size
+            self.events["nucleation_events"] += int(centres.size)
 
     def _relax(self, step: float) -> None:
         """Surface diffusion: the footprint relaxes to the equilibrium cap at the Mullins rate."""

@@ -31,13 +31,16 @@ class Mechanisms:
     the one the contact carries, p / f (an upper bound), instead of the remote p (a sensitivity, off).
     ``roof_growth``: the bulk vacancies that land on a void farther than ``ReducedSettings.edge_zone`` of its
     width from its edges raise its roof instead of widening it (off: every captured vacancy widens the void at its
-    mean height, as the finite-element voids grow)."""
+    mean height, as the finite-element voids grow). ``nucleation``: voids also nucleate at the interface trap, by the
+    finite-element model's seeded Poisson process and rate law (:mod:`phasefield.physics.nucleation`) at the
+    supersaturation of each contact site (off: the voids come from the flaws alone, the calibrated configuration)."""
 
     surface_diffusion: bool = True
     creep_closure: bool = True
     interface_trap: bool = True
     load_on_contact: bool = False
     roof_growth: bool = False
+    nucleation: bool = False
 
 
 @dataclass(frozen=True)
@@ -73,6 +76,9 @@ class ReducedSettings:
     mg_reaction_rate: float  # 1/s: interface Mg lost to an interphase (hypothesis; 0 = none)
     magnesium_fraction: float
     mg_tracer_diffusivity: float  # D*_Mg at the temperature (the diffusive supply of interface Mg)
+    nucleation_prefactor: float  # J0, 1/(m s)
+    nucleation_barrier: float  # B, kT^2
+    nucleus_radius: float  # m
     flaw_spacing: float
     flaw_median_radius: float
     flaw_size_spread: float
@@ -125,6 +131,9 @@ def settings_from_case(resolved: ResolvedCase, strip_width: float | None = None,
         mg_reaction_rate=metal["mg_interface_reaction_rate"],
         magnesium_fraction=metal["magnesium_fraction"],
         mg_tracer_diffusivity=mg_tracer_diffusivity,
+        nucleation_prefactor=metal["nucleation_prefactor"],
+        nucleation_barrier=metal["nucleation_barrier"],
+        nucleus_radius=case.voids.nucleus_radius,
         flaw_spacing=metal["flaw_spacing"],
         flaw_median_radius=metal["flaw_median_radius"],
         flaw_size_spread=metal["flaw_size_spread"],

@@ -21,7 +21,7 @@ from phasefield.case import ResolvedCase
 from phasefield.constants import FARADAY
 from phasefield.generic.free_energy import well_and_gradient_coefficients
 from phasefield.interface_flaws import Flaws, gibbs_thomson_threshold
-from phasefield.interface_segregation import InterfaceMgCoverage, young_cosine
+from phasefield.interface_segregation import COVERAGE_SAMPLES, InterfaceMgCoverage, young_cosine
 from phasefield.output.interface_profile import InterfaceProfile
 from phasefield.output.void_statistics import (
     VoidMassBalance,
@@ -45,11 +45,6 @@ from phasefield.units import si_factor
 def surface_diffusivity(metal: dict[str, float], temperature: float) -> float:
     """D_s = D_s0 exp(-E_s / kT) (m^2/s) on the void surfaces, from the metal set (E_s per atom)."""
     return arrhenius(metal["surface_diffusion_prefactor"], metal["surface_diffusion_activation_energy"], temperature)
-
-
-#: midpoint samples of the interface Mg coverage per step for the step's mean trap factor (the coverage of
-#: Li0.97Mg0.03 fills in ~3 s, a step is up to 18 s)
-COVERAGE_SAMPLES = 32
 
 
 @register("contact", "phase_field")

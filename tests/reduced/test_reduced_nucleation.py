@@ -1,0 +1,89 @@
+"""Requirement: with ``Mechanisms(nucleation=True)`` the reduced model nucleates voids at the interface trap as the
+finite-element model does (its sites, random stream and rate law): the first nucleus comes when the first site's
+hazard at the flat supersaturation reaches its threshold; the supersaturation it reads is the bulk excess of the
+vacancy sharing, which holds the sunk flux (its mean is the sink length times the flux into the bulk); and the
+nuclei's vacancies come out of the next injections, so that the stripped volume is conserved."""
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from phasefield.case import load_case
+from phasefield.interface_segregation import trap_boltzmann_factor
+from phasefield.physics.vacancies import nucleation_rate
+from phasefield.reduced import laws
+from phasefield.reduced.capture import VacancyPartition
+from phasefield.reduced.model import InterfaceModel
+from phasefield.reduced.settings import CORRELATION_FACTOR_BCC, FixedFlaws, Mechanisms, settings_from_case
+
+ROOT = Path(__file__).resolve().parents[2]
+T1 = ROOT / "cases" / "t1_li_strip_voids.toml"
+CURRENT = 5.0  # A/m^2: 0.5 mA/cm2
+MAH_PER_CM2 = 36000.0  # C/m^2
+
+
+@pytest.fixture(scope="module")
+def li_nucleation():
+    """T1 on a 20 um strip, voids from the trap alone (no flaws), as the finite-element cases."""
+    return settings_from_case(load_case(T1), 20e-6).replace(mechanisms=Mechanisms(nucleation=True),
+                                                            fixed_flaws=FixedFlaws(0, 0.0, 0.0))
+
+
+@pytest.mark.parametrize("layer", [False, True])
+def test_the_surface_excess_averages_to_the_sink_length_times_the_flux_into_the_bulk(layer):
+    """Sum u dx = l (flux into the bulk) for any voids (K's zero mode is l); u = j l on a flat contact."""
+    sink_length = 12.9e-6
+    partition = VacancyPartition(40e-6, sink_length)
+    thickness, exchange = (1.46e-6, 95e-9) if layer else (0.0, 0.0)
+    flat = partition.partition(np.zeros(0), np.zeros(0), 2e-9, thickness, exchange)
+    np.testing.assert_allclose(flat.surface_excess, 2e-9 * sink_length, rtol=1e-12)
+    shares = partition.partition(np.array([3e-6, 20e-6]), np.array([2e-6, 6e-6]), 2e-9, thickness, exchange)
+    total = shares.surface_excess.sum() * partition.spacing
+    assert total == pytest.approx(sink_length * shares.sunk, rel=1e-9)
+    on_voids = partition.owners(np.array([3e-6, 20e-6]), np.array([2e-6, 6e-6])) >= 0
+    assert np.all(shares.surface_excess[on_voids] == 0.0)
+    contact = shares.surface_excess[~on_voids]
+    assert 0.0 < contact.min() < 0.5 * contact.max() and contact.max() < 2e-9 * sink_length  # drawn down by the voids
+
+
+def test_the_first_nucleus_comes_when_the_first_site_reaches_its_threshold(li_nucleation):
+    """Before any void the supersaturation is the flat one and the trap that of clean Li: each site's hazard grows as
+    J dx t, so the first event is at min(E_i) / (J dx) (E_i the sites' thresholds of the seeded stream)."""
+    s = li_nucleation
+    model = InterfaceModel(s)
+    nucleation = model.nucleation
+    mu = laws.flat_supersaturation(CURRENT, s.molar_volume, s.sink_length, s.self_diffusivity, CORRELATION_FACTOR_BCC)
+    trap = trap_boltzmann_factor(s.interface_trap, s.mg_repulsion, 0.0, s.temperature)
+    rate = float(nucleation_rate(s.nucleation_prefactor, s.nucleation_barrier, trap, mu)) * nucleation.spacing
+    expected = float(nucleation.thresholds.min()) / rate
+    dt, time = 2.0, 0.0
+    while model.events["nucleation_events"] == 0:
+        model.advance(CURRENT, dt)
+        time += dt
+    assert expected <= time < expected + dt + 1e-9
+    assert model.events["nucleation_events"] == 1
+    assert model.voids.count == 1 and model.voids.width[0] == pytest.approx(2 * s.nucleus_radius)
+    assert 0.02 < time * CURRENT / MAH_PER_CM2 < 0.1  # seed 1: 0.045 mAh/cm2 in the finite-element ensemble
+
+
+def test_nuclei_are_paid_from_the_injection_and_the_stripped_volume_is_conserved(li_nucleation):
+    s = li_nucleation.replace(stack_pressure=3e6, surface_diffusivity=1e-8, fixed_flaws=None)  # with the flaws
+    model = InterfaceModel(s)
+    owed_seen = 0.0
+    while not model.voids.gap and model.capacity < 0.4 * MAH_PER_CM2:
+        model.advance(CURRENT, 18.0)
+        owed_seen = max(owed_seen, model.owed)
+        balance = model.voids.volume + model.sunk + model.closed - model.owed - model.stripped - model.flaw_volume
+        assert abs(balance) < 1e-12 * model.stripped
+    assert model.nucleation.events > 0 and owed_seen > 0.0 and model.closed > 0.0  # every term exercised
+    assert model.owed < owed_seen  # the nuclei's volume is being paid back
+
+
+def test_without_the_mechanism_no_site_nucleates(li_nucleation):
+    model = InterfaceModel(li_nucleation.replace(mechanisms=Mechanisms()))
+    while model.capacity < 0.3 * MAH_PER_CM2:
+        model.advance(CURRENT, 18.0)
+    assert model.nucleation is None and model.events["nucleation_events"] == 0 and model.voids.count == 0
+    assert math.isclose(model.sunk, model.stripped, rel_tol=1e-12)
