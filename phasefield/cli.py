@@ -168,7 +168,7 @@ def command_reduced(args: argparse.Namespace) -> None:
         _fail(f"--width: {err} (got {args.width!r})", USER_ERROR)
     output = _prepare_output(resolved.path, args.output or Path("results") / f"{resolved.path.stem}_reduced",
                              args.overwrite)
-    summary = run_case(resolved, output, width).summary()
+    summary = run_case(resolved, output, width, args.nucleation, not args.no_flaws).summary()
     rise = summary["rise_capacity_mAh_per_cm2"]
     print(f"reduced model: {summary['capacity_reached_mAh_per_cm2']:.3f} mAh/cm2 stripped, rise "
           + (f"at {rise:.3f} mAh/cm2" if rise is not None else "none") + f"; results in {output}")
@@ -305,6 +305,10 @@ def parser() -> argparse.ArgumentParser:
     _case_and_output(reduced, "case file (TOML) with strip steps")
     reduced.add_argument("--width", metavar="LENGTH", help='strip length along the interface (default: [mesh] width), '
                                                            'e.g. "600 um"')
+    reduced.add_argument("--nucleation", action="store_true",
+                         help="voids also nucleate at the interface trap, as in the finite-element model")
+    reduced.add_argument("--no-flaws", action="store_true",
+                         help="no interface flaws (with --nucleation: the voids of the finite-element cases)")
     reduced.set_defaults(func=command_reduced)
     for verb in (run, check, sweep, reduced):
         verb.add_argument("--allow-unused", action="store_true",

@@ -18,7 +18,7 @@ from phasefield.output.ensemble import member_summary, strip_rows
 from phasefield.output.metadata import git_revision, write_case_copy, write_json
 from phasefield.output.timeseries import TimeSeriesWriter, read_timeseries
 from phasefield.reduced.model import InterfaceModel
-from phasefield.reduced.settings import ReducedSettings, settings_from_case
+from phasefield.reduced.settings import FixedFlaws, Mechanisms, ReducedSettings, settings_from_case
 
 #: C/m^2 per mAh/cm^2
 MAH_PER_CM2 = 36000.0
@@ -156,6 +156,7 @@ def write_results(output: Path, resolved: ResolvedCase, settings: ReducedSetting
         "overrides": resolved.overrides,
         "settings": {key: value for key, value in vars(settings).items() if key not in ("mechanisms", "fixed_flaws")},
         "mechanisms": vars(settings.mechanisms),
+        "flaws": "seeded" if settings.fixed_flaws is None else vars(settings.fixed_flaws),
         "parameters": {role: {key: {"value": p.text, "si": p.si, "source": p.source, "standing": p.standing}
                               for key, p in pset.parameters.items()} | {"set": pset.name}
                        for role, pset in resolved.materials.items()},
@@ -167,12 +168,16 @@ def write_results(output: Path, resolved: ResolvedCase, settings: ReducedSetting
     })
 
 
-def run_case(resolved: ResolvedCase, output: Path, strip_width: float | None = None) -> ReducedRun:
+def run_case(resolved: ResolvedCase, output: Path, strip_width: float | None = None, nucleation: bool = False,
+             flaws: bool = True) -> ReducedRun:
     """Run the reduced model on the case ``resolved`` (on a strip of ``strip_width``, m; default its window)
     and write its results folder ``output`` (which must exist); raises :class:`CaseError` on a protocol it
-    does not model."""
+    does not model. ``nucleation``: voids also nucleate at the interface trap (``Mechanisms.nucleation``);
+    ``flaws`` False: no flaws (with nucleation, the finite-element cases' voids)."""
     steps = strip_steps(resolved)
-    settings = settings_from_case(resolved, strip_width)
+    settings = settings_from_case(resolved, strip_width).replace(mechanisms=Mechanisms(nucleation=nucleation))
+    if not flaws:
+        settings = settings.replace(fixed_flaws=FixedFlaws(0, 0.0, 0.0))
     run = run_reduced(settings, steps, resolved.case.time.capacity_step, resolved.case.time.dt_max)
     write_results(output, resolved, settings, run)
     return run

@@ -4,14 +4,17 @@ hazard at the flat supersaturation reaches its threshold; the supersaturation it
 vacancy sharing, which holds the sunk flux (its mean is the sink length times the flux into the bulk); and the
 nuclei's vacancies come out of the next injections, so that the stripped volume is conserved."""
 
+import json
 import math
 from pathlib import Path
 
 import numpy as np
 import pytest
+from helpers import run_in_process
 
 from phasefield.case import load_case
 from phasefield.interface_segregation import trap_boltzmann_factor
+from phasefield.output.timeseries import read_timeseries
 from phasefield.physics.vacancies import nucleation_rate
 from phasefield.reduced import laws
 from phasefield.reduced.capture import VacancyPartition
@@ -87,3 +90,22 @@ def test_without_the_mechanism_no_site_nucleates(li_nucleation):
         model.advance(CURRENT, 18.0)
     assert model.nucleation is None and model.events["nucleation_events"] == 0 and model.voids.count == 0
     assert math.isclose(model.sunk, model.stripped, rel_tol=1e-12)
+
+
+def test_the_cli_runs_the_finite_element_cases_voids_on_request(tmp_path, capsys):
+    """``--nucleation --no-flaws``: the voids come from the trap alone; run.json records both choices."""
+    code, out, err = run_in_process(["reduced", str(T1), "--nucleation", "--no-flaws", "--width", "20 um",
+                                     "--set", 'protocol.steps=["Strip at 0.5 mA/cm^2 until 0.3 mAh/cm^2"]',
+                                     "-o", str(tmp_path / "t1")], capsys)
+    assert code == 0, err
+    document = json.loads((tmp_path / "t1" / "run.json").read_text())
+    assert document["mechanisms"]["nucleation"] is True and document["flaws"]["count"] == 0
+    data = read_timeseries(tmp_path / "t1" / "timeseries.csv")
+    events = np.asarray(data["nucleation_events"])
+    first = float(np.asarray(data["capacity_mAh_per_cm2"])[np.argmax(events > 0)])
+    assert events[-1] >= 1 and first == pytest.approx(0.045, abs=0.005)  # the finite-element seed 1's first void
+    code, out, err = run_in_process(["reduced", str(T1), "--width", "20 um", "--set",
+                                     'protocol.steps=["Strip at 0.5 mA/cm^2 until 0.3 mAh/cm^2"]',
+                                     "-o", str(tmp_path / "flaws")], capsys)
+    document = json.loads((tmp_path / "flaws" / "run.json").read_text())
+    assert code == 0 and document["mechanisms"]["nucleation"] is False and document["flaws"] == "seeded"
