@@ -14,18 +14,14 @@ report's (phasefield.output.ensemble).
 """
 
 import json
-import os
-import platform
 import sys
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
-from tables import CASES, ROOT, cell, mean_and_sd, quantities, run, table
+from tables import CASES, ROOT, cell, mean_and_sd, quantities, run, table, write_tables
 
 from phasefield.case import load_case
-from phasefield.output.metadata import git_revision
 from phasefield.reduced.run import ReducedRun
 from phasefield.reduced.settings import FixedFlaws, Mechanisms, settings_from_case
 
@@ -118,14 +114,8 @@ def main() -> None:
         ("(b) the window, 10 seeds (mean ± sd; capacities mAh/cm2; 'none': no run rose)", window(resolved)),
         ("(c) against current density and temperature, 60 um, 10 seeds", rate_and_temperature(resolved)),
     ]
-    provenance = (f"Measured {datetime.now(UTC).isoformat(timespec='seconds')} on {platform.node()} "
-                  f"({platform.platform()}, {os.cpu_count()} cores), revision {git_revision()}, "
-                  f"{time.perf_counter() - start:.0f} s on one core. Trap nucleation on, no flaws; Li-Mg with the "
-                  f"interface Mg sink k = {SINK_RATE} s^-1 (a hypothesis, not in the sets).")
-    text = provenance + "\n\n" + "\n\n".join(f"### {title}\n\n{body}" for title, body in sections) + "\n"
-    output.write_text(text)
-    print(text)
-
+    write_tables(output, sections, start, f" Trap nucleation on, no flaws; Li-Mg with the interface Mg sink k = "
+                 f"{SINK_RATE} s^-1 (a hypothesis, not in the sets).")
 
 if __name__ == "__main__":
     main()

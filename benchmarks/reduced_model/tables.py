@@ -291,9 +291,15 @@ def main() -> None:
         ("(d) where the captured vacancies land: the rise (mAh/cm2) with roof growth, 10 seeds (0.5 mA/cm2 unless "
          "named)", roof_growth(resolved)),
     ]
+    write_tables(output, sections, start)
+
+
+def write_tables(output: Path, sections: list[tuple[str, str]], start: float, note: str = "") -> None:
+    """The sections (title, table) under a line of provenance (date, machine, revision, the time since ``start``
+    and ``note``), into ``output`` and on the screen."""
     provenance = (f"Measured {datetime.now(UTC).isoformat(timespec='seconds')} on {platform.node()} "
                   f"({platform.platform()}, {os.cpu_count()} cores), revision {git_revision()}, "
-                  f"{time.perf_counter() - start:.0f} s on one core.")
+                  f"{time.perf_counter() - start:.0f} s on one core.{note}")
     text = provenance + "\n\n" + "\n\n".join(f"### {title}\n\n{body}" for title, body in sections) + "\n"
     output.write_text(text)
     print(text)
