@@ -62,7 +62,7 @@ def test_the_first_nucleus_comes_when_the_first_site_reaches_its_threshold(li_nu
     rate = float(nucleation_rate(s.nucleation_prefactor, s.nucleation_barrier, trap, mu)) * nucleation.spacing
     expected = float(nucleation.thresholds.min()) / rate
     dt, time = 2.0, 0.0
-    while model.events["nucleation_events"] == 0:
+    while model.events["nucleation_events"] == 0 and time < 2 * expected:
         model.advance(CURRENT, dt)
         time += dt
     assert expected <= time < expected + dt + 1e-9
