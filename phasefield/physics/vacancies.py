@@ -21,21 +21,11 @@ radius :math:`R = d_s/2` without other sinks inside (Brailsford & Bullough, Phil
 :math:`\ell = \sqrt{D_v/k_s} = d_s/\sqrt{60}` (13 um for 100 um grains). Stripping injects vacancies at
 the contact at the rate :math:`i\,\Omega/F` (site fraction x velocity).
 
-Nucleation of voids at interface flaws (:func:`nucleation_rate`): a classical rate per unit
-interface length, :math:`J = J_0\,\theta_{trap}\,\exp(-B/\mu_\Gamma^2)` for
-:math:`\mu_\Gamma > 0`, with the interface trap factor
-:math:`\theta_{trap} = \exp(\Delta E_{trap,eff}/kT)` relative to Li (the number of vacancies in the
-first interface layer: formation energy 0.28 eV there vs 0.50 eV in the bulk, seed Fig 2c). In the
-alloy Mg fills interface vacancies (-0.67 eV vs -0.16 eV for Li, seed Fig 2f, g); the trap is averaged
-over the interface sites at the Mg coverage that the kinetic supply of
-:mod:`phasefield.interface_segregation` has brought there
-(:func:`~phasefield.interface_segregation.trap_boltzmann_factor`).
-:math:`J_0` and B are calibration parameters (stated as such).
+Nucleation of voids at the interface trap, its rate and the Poisson process on the interface sites:
+:mod:`phasefield.interface_nucleation` (shared with the reduced model).
 """
 
 from dataclasses import dataclass
-
-import numpy as np
 
 from phasefield import grain_sinks
 from phasefield.constants import BOLTZMANN, ELEMENTARY_CHARGE
@@ -99,12 +89,6 @@ class VacancyProperties:
         in the first layer."""
         return trap_boltzmann_factor(self.interface_trap_energy, self.mg_neighbour_energy, coverage,
                                      self.temperature)
-
-
-def nucleation_rate(prefactor: float, barrier: float, trap_factor, supersaturation):
-    """J = J0 theta_trap exp(-B / mu^2) for mu > 0, else 0 (per m per s; numpy arrays)."""
-    mu = np.maximum(supersaturation, 1e-12)
-    return np.where(supersaturation > 0, prefactor * trap_factor * np.exp(-barrier / mu**2), 0.0)
 
 
 EV = ELEMENTARY_CHARGE

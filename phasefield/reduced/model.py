@@ -18,7 +18,7 @@ Each sub-step (short enough that the footprints grow by at most ``GROWTH_PER_SUB
 6. a void longer than its pinch-off ratio (w / 2 h_max, the interface a mirror plane) pinches after its
    Rayleigh time and splits in two;
 7. with ``Mechanisms.nucleation``, voids nucleate at the interface trap: the finite-element model's Poisson
-   process on its sites (:mod:`phasefield.physics.nucleation`), its rate :math:`J = J_0\theta_{trap}e^{-B/\mu^2}`
+   process on its sites (:mod:`phasefield.interface_nucleation`), its rate :math:`J = J_0\theta_{trap}e^{-B/\mu^2}`
    at the supersaturation of each contact site from the sharing of step 3 (:mod:`phasefield.reduced.capture`) and
    the trap averaged over the sub-step's coverage; a nucleus is the finite-element one, a half disc of the nucleus
    radius, whose vacancies are owed to the next injections (they come out of them first);
@@ -35,13 +35,13 @@ import numpy as np
 
 from phasefield.constants import FARADAY
 from phasefield.interface_flaws import Flaws, gibbs_thomson_threshold
+from phasefield.interface_nucleation import InterfaceNucleation
 from phasefield.interface_segregation import (
     COVERAGE_SAMPLES,
     InterfaceMgCoverage,
     trap_boltzmann_factor,
     young_cosine,
 )
-from phasefield.physics.nucleation import InterfaceNucleation
 from phasefield.reduced import laws
 from phasefield.reduced.capture import VacancyPartition
 from phasefield.reduced.population import VoidPopulation

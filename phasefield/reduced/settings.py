@@ -32,7 +32,7 @@ class Mechanisms:
     ``roof_growth``: the bulk vacancies that land on a void farther than ``ReducedSettings.edge_zone`` of its
     width from its edges raise its roof instead of widening it (off: every captured vacancy widens the void at its
     mean height, as the finite-element voids grow). ``nucleation``: voids also nucleate at the interface trap, by the
-    finite-element model's seeded Poisson process and rate law (:mod:`phasefield.physics.nucleation`) at the
+    finite-element model's seeded Poisson process and rate law (:mod:`phasefield.interface_nucleation`) at the
     supersaturation of each contact site (off: the voids come from the flaws alone, the calibrated configuration)."""
 
     surface_diffusion: bool = True

@@ -5,7 +5,7 @@ parameters of the metal set. Per step: the grand-potential vacancy-void problem 
 :mod:`phasefield.physics.voids` with the vacancy flux i Omega/F of the last interface current (stripping
 injects vacancies, plating fills them while there are any) and the metal velocity of the flow sub-model; its
 local error of phi sizes the next step (``[time] phase_tolerance``); then nucleation on the interface
-(:mod:`phasefield.physics.nucleation`). Its contact measure a(phi) (a sharpened step at phi = 1/2, or
+(:mod:`phasefield.interface_nucleation`). Its contact measure a(phi) (a sharpened step at phi = 1/2, or
 phi, ``[voids] contact_measure``) is the contact of the electrochemistry, and its vacancy sinks set the
 divergence of the metal flow. The interface Mg coverage of the nucleation sites sets Young's angle on the interface
 nodes and, with ``[voids] interface_layer``, the trap of the interface vacancy layer that the vacancy step carries
@@ -21,6 +21,7 @@ from phasefield.case import ResolvedCase
 from phasefield.constants import FARADAY
 from phasefield.generic.free_energy import well_and_gradient_coefficients
 from phasefield.interface_flaws import Flaws, gibbs_thomson_threshold
+from phasefield.interface_nucleation import InterfaceNucleation
 from phasefield.interface_segregation import COVERAGE_SAMPLES, InterfaceMgCoverage, young_cosine
 from phasefield.output.interface_profile import InterfaceProfile
 from phasefield.output.void_statistics import (
@@ -32,7 +33,6 @@ from phasefield.output.void_statistics import (
 )
 from phasefield.physics.contact import sharpened_contact
 from phasefield.physics.flaw_activation import FlawActivation
-from phasefield.physics.nucleation import InterfaceNucleation
 from phasefield.physics.vacancies import VacancyProperties
 from phasefield.physics.voids import QUADRATURE_DEGREE, STABILIZATION, VacancyVoidSystem
 from phasefield.submodels.base import Column, InterfaceFields, StepConditions

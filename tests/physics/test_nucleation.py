@@ -5,8 +5,7 @@ times converge as the step shrinks."""
 import numpy as np
 import pytest
 
-from phasefield.physics.nucleation import InterfaceNucleation
-from phasefield.physics.vacancies import nucleation_rate
+from phasefield.interface_nucleation import InterfaceNucleation, nucleation_rate
 
 
 def model(seed=3):

@@ -13,9 +13,9 @@ import pytest
 from helpers import run_in_process
 
 from phasefield.case import load_case
+from phasefield.interface_nucleation import nucleation_rate
 from phasefield.interface_segregation import trap_boltzmann_factor
 from phasefield.output.timeseries import read_timeseries
-from phasefield.physics.vacancies import nucleation_rate
 from phasefield.reduced import laws
 from phasefield.reduced.capture import VacancyPartition
 from phasefield.reduced.model import InterfaceModel

@@ -1,25 +1,31 @@
-r"""Void nucleation at interface flaws: a seeded Poisson process, identical on any number of ranks.
+r"""Void nucleation at the interface trap: the rate and a seeded Poisson process, identical on any number of ranks.
+Shared by the finite-element model (:mod:`phasefield.submodels.voids`) and the reduced model
+(:mod:`phasefield.reduced.model`).
 
-Candidate sites sit on a fixed grid along the interface (spacing = one nucleus diameter; in 3-D a
-grid over the interface plane, the same spacing across). Each site nucleates at the rate
-:math:`J\,\Delta x` with the rate per unit length
-:math:`J = J_0\,\theta_{trap}\,\exp(-B/\mu_\Gamma^2)` of
-:func:`phasefield.physics.vacancies.nucleation_rate` (mu_Gamma: vacancy supersaturation in kT at
-the site), and only while the metal touches the electrolyte there. The Poisson process is sampled by
-its time change: each site draws a threshold :math:`E_i \sim \mathrm{Exp}(1)` and accumulates the
-hazard :math:`H_i = \int J\,\Delta x\,dt` (the rate at the end of each step times the step, while in
-contact); it nucleates in the step in which :math:`H_i` reaches :math:`E_i`, then draws a new threshold
-and starts again. The event times so converge as the step shrinks, and a realisation does not depend
-on the step sequence (drawing one number per site and step, as before issue 22, made every dt another
-realisation). In 3-D each site keeps the rate :math:`J\,\Delta x` of a 2-D site, so that J reads as a
-rate per unit area :math:`J / \Delta z` (:math:`\Delta z` the site spacing across, one nucleus diameter):
-each row of sites along x nucleates as the 2-D line does. Random numbers come from one numpy PCG64
-stream seeded from the case; every rank draws the same numbers in the same order, and the
-supersaturation at the sites is gathered to rank 0 and broadcast, so that decisions do not depend on
-the partition. A nucleus is a semicircular void of radius r_n (a hemisphere in 3-D; diffuse edge
-delta): :math:`\phi \leftarrow \phi\,\cdot\,\tfrac12[1 + \tanh((r - r_n)/\delta)]`, r the distance from
-the site; the vacancy-void system withholds its vacancy content from the next injections
-(:meth:`phasefield.physics.voids.VacancyVoidSystem.insert_voids`).
+The rate (:func:`nucleation_rate`): a classical rate per unit interface length, :math:`J =
+J_0\,\theta_{trap}\,\exp(-B/\mu_\Gamma^2)` for :math:`\mu_\Gamma > 0`, with the interface trap factor
+:math:`\theta_{trap} = \exp(\Delta E_{trap,eff}/kT)` relative to Li (the number of vacancies in the first interface
+layer: formation energy 0.28 eV there vs 0.50 eV in the bulk, seed Fig 2c). In the alloy Mg fills interface
+vacancies (-0.67 eV vs -0.16 eV for Li, seed Fig 2f, g); the trap is averaged over the interface sites at the Mg
+coverage that the kinetic supply of :mod:`phasefield.interface_segregation` has brought there
+(:func:`~phasefield.interface_segregation.trap_boltzmann_factor`). :math:`J_0` and B are calibration parameters
+(stated as such).
+
+Candidate sites sit on a fixed grid along the interface (spacing = one nucleus diameter; in 3-D a grid over the
+interface plane, the same spacing across). Each site nucleates at the rate :math:`J\,\Delta x` (mu_Gamma the vacancy
+supersaturation in kT at the site), and only while the metal touches the electrolyte there. The Poisson process is
+sampled by its time change: each site draws a threshold :math:`E_i \sim \mathrm{Exp}(1)` and accumulates the hazard
+:math:`H_i = \int J\,\Delta x\,dt` (the rate at the end of each step times the step, while in contact); it nucleates
+in the step in which :math:`H_i` reaches :math:`E_i`, then draws a new threshold and starts again. The event times
+so converge as the step shrinks, and a realisation does not depend on the step sequence (drawing one number per site
+and step, as before issue 22, made every dt another realisation). In 3-D each site keeps the rate :math:`J\,\Delta
+x` of a 2-D site, so that J reads as a rate per unit area :math:`J / \Delta z` (:math:`\Delta z` the site spacing
+across, one nucleus diameter): each row of sites along x nucleates as the 2-D line does. Random numbers come from
+one numpy PCG64 stream seeded from the case; every rank draws the same numbers in the same order, and the
+supersaturation at the sites is gathered to rank 0 and broadcast, so that decisions do not depend on the partition.
+A nucleus is a semicircular void of radius r_n (a hemisphere in 3-D; diffuse edge delta): :math:`\phi \leftarrow
+\phi\,\cdot\,\tfrac12[1 + \tanh((r - r_n)/\delta)]`, r the distance from the site; the vacancy-void system withholds
+its vacancy content from the next injections (:meth:`phasefield.physics.voids.VacancyVoidSystem.insert_voids`).
 """
 
 from dataclasses import dataclass, field
@@ -27,7 +33,11 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy.interpolate import RegularGridInterpolator
 
-from phasefield.physics.vacancies import nucleation_rate
+
+def nucleation_rate(prefactor: float, barrier: float, trap_factor, supersaturation):
+    """J = J0 theta_trap exp(-B / mu^2) for mu > 0, else 0 (per m per s; numpy arrays)."""
+    mu = np.maximum(supersaturation, 1e-12)
+    return np.where(supersaturation > 0, prefactor * trap_factor * np.exp(-barrier / mu**2), 0.0)
 
 
 @dataclass
