@@ -185,7 +185,7 @@ class InterfaceModel:
 
     def _nucleate(self, surface_excess: np.ndarray, coverage: np.ndarray, step: float) -> None:
         """Nuclei at the sites in contact, at the supersaturation of the bulk excess ``surface_excess`` (m^2/s, on the
-        sharing's nodes) and the trap of the sub-step's ``coverage`` samples (module docstring, step 2)."""
+        sharing's nodes) and the trap of the sub-step's ``coverage`` samples (module docstring, step 7)."""
         s, sites = self.settings, self.nucleation.positions
         excess = np.interp(sites, self.partition.x, surface_excess, period=s.strip_width)
         supersaturation = np.log1p(np.maximum(excess, 0.0) * CORRELATION_FACTOR_BCC / s.self_diffusivity)
