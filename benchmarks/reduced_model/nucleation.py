@@ -39,9 +39,11 @@ FINITE_ELEMENT_LI_FIRST_VOID = [0.045, 0.190, 0.098, 0.208, 0.045, 0.200, 0.015,
 
 
 def settings(case, name: str, seed: int, width: float | None = None, temperature: float | None = None):
-    """Trap nucleation without flaws; Li-Mg with the interface Mg sink."""
+    """Trap nucleation without flaws and without the interface layer (the finite-element cases' configuration);
+    Li-Mg with the interface Mg sink."""
     base = settings_from_case(case, width, temperature)
-    return base.replace(seed=seed, mechanisms=Mechanisms(nucleation=True), fixed_flaws=FixedFlaws(0, 0.0, 0.0),
+    return base.replace(seed=seed, mechanisms=Mechanisms(nucleation=True, interface_trap=False),
+                        fixed_flaws=FixedFlaws(0, 0.0, 0.0),
                         mg_reaction_rate=SINK_RATE if "Mg" in name else 0.0)
 
 
@@ -76,8 +78,16 @@ def agreement(resolved: dict) -> str:
 
 
 def ensemble(make, case, current: float | None = None) -> dict[str, tuple[float, float]]:
+    """Mean and sd over SEEDS of each measure, over the seeds that have it; ``"<key> n"``: how many have it."""
     values = [measures(run(make(seed), case, current)) for seed in SEEDS]
-    return {key: mean_and_sd([v[key] for v in values]) for key in values[0]}
+    result = {key: mean_and_sd([v[key] for v in values]) for key in values[0]}
+    return result | {f"{key} n": sum(not np.isnan(v[key]) for v in values) for key in ("first void", "rise")}
+
+
+def counted(result: dict, key: str) -> str:
+    """The mean ± sd of ``key`` with the share of the seeds that have it (the others never reached it)."""
+    present = result[f"{key} n"]
+    return cell(result[key]) + ("" if present == len(SEEDS) else f" ({present}/{len(SEEDS)})")
 
 
 def window(resolved: dict) -> str:
@@ -85,7 +95,7 @@ def window(resolved: dict) -> str:
     for width in (20e-6, 60e-6, 160e-6):
         for name, case in resolved.items():
             result = ensemble(lambda seed, case=case, name=name, w=width: settings(case, name, seed, w), case)
-            rows.append([f"{width * 1e6:.0f}", name, cell(result["first void"]), cell(result["rise"]),
+            rows.append([f"{width * 1e6:.0f}", name, counted(result, "first void"), counted(result, "rise"),
                          cell(result["early count"], 1), cell(result["nuclei"], 1), cell(result["largest width"], 1),
                          cell(result["splits"], 1), cell(result["collapses"], 1)])
     return table(["window, um", "metal", "first void", "rise", "early /100um", "nuclei", "largest width, um", "splits",
@@ -100,7 +110,7 @@ def rate_and_temperature(resolved: dict) -> str:
             for name, case in resolved.items():
                 result = ensemble(lambda seed, case=case, name=name, t=temperature: settings(case, name, seed, None, t),
                                   case, current)
-                row += [cell(result["first void"]), cell(result["rise"]), cell(result["early count"], 1)]
+                row += [counted(result, "first void"), counted(result, "rise"), cell(result["early count"], 1)]
             rows.append(row)
     return table(["T, C", "i, mA/cm2", "Li first void", "Li rise", "Li early /100um", "Li-Mg first void",
                   "Li-Mg rise", "Li-Mg early /100um"], rows)
@@ -114,7 +124,7 @@ def barrier(resolved: dict) -> str:
             for name, case in resolved.items():
                 result = ensemble(lambda seed, case=case, name=name, b=value: settings(case, name, seed).replace(
                     nucleation_barrier=b), case, current)
-                row += [cell(result["first void"]), cell(result["rise"])]
+                row += [counted(result, "first void"), counted(result, "rise")]
             rows.append(row)
     return table(["B, kT^2", "i, mA/cm2", "Li first void", "Li rise", "Li-Mg first void", "Li-Mg rise"], rows)
 
@@ -122,7 +132,8 @@ def barrier(resolved: dict) -> str:
 SECTIONS = {
     "a": (f"(a) against the finite-element 20 um ensembles with creep, per seed (mAh/cm2; Li-Mg at k = {SINK_RATE} "
           "s^-1)", agreement),
-    "b": ("(b) the window, 10 seeds (mean ± sd; capacities mAh/cm2; 'none': no run rose)", window),
+    "b": ("(b) the window, 10 seeds (mean ± sd over the seeds that reached it, their number if not all; capacities "
+          "mAh/cm2; 'none': no run rose)", window),
     "c": ("(c) against current density and temperature, 60 um, 10 seeds", rate_and_temperature),
     "d": ("(d) the nucleation barrier B halved and doubled, 25 C, 60 um, 10 seeds (mAh/cm2)", barrier),
 }
@@ -134,8 +145,9 @@ def main() -> None:
     chosen = sys.argv[2] if len(sys.argv) > 2 else "abc"
     resolved = {name: load_case(path) for name, path in CASES.items()}
     sections = [(SECTIONS[key][0], SECTIONS[key][1](resolved)) for key in chosen]
-    write_tables(output, sections, start, f" Trap nucleation on, no flaws; Li-Mg with the interface Mg sink k = "
-                 f"{SINK_RATE} s^-1 (a hypothesis, not in the sets).")
+    write_tables(output, sections, start, " Trap nucleation on, no flaws, no interface layer; Li-Mg with the "
+                 f"interface Mg sink k = {SINK_RATE} s^-1 (a hypothesis, not in the sets).")
+
 
 if __name__ == "__main__":
     main()

@@ -20,8 +20,9 @@ Each sub-step (short enough that the footprints grow by at most ``GROWTH_PER_SUB
 7. with ``Mechanisms.nucleation``, voids nucleate at the interface trap: the finite-element model's Poisson
    process on its sites (:mod:`phasefield.interface_nucleation`), its rate :math:`J = J_0\theta_{trap}e^{-B/\mu^2}`
    at the supersaturation of each contact site from the sharing of step 3 (:mod:`phasefield.reduced.capture`) and
-   the trap averaged over the sub-step's coverage; a nucleus is the finite-element one, a half disc of the nucleus
-   radius, whose vacancies are owed to the next injections (they come out of them first);
+   the trap averaged over the sub-step's coverage (with or without the interface layer, as in the finite-element
+   model); a nucleus is the finite-element one, a half disc of the nucleus radius, whose vacancies are owed to the
+   next injections: they come out of them first, and the supersaturation is that of what is left injected;
 8. touching voids coalesce.
 
 Bookkeeping per unit depth: stripped volume + flaw volume (the voids the flaws were before stripping) =
@@ -162,7 +163,7 @@ class InterfaceModel:
         self._close(step)
         self._pinch(step)
         if self.nucleation is not None:  # at the end of the sub-step, as the finite-element nuclei after a void step
-            self._nucleate(shares.surface_excess, coverage, step)
+            self._nucleate(kept * shares.surface_excess, coverage, step)  # the excess of what is left injected
         self.events["coalescence_events"] += self.voids.coalesce()
         return step
 
@@ -189,14 +190,12 @@ class InterfaceModel:
         s, sites = self.settings, self.nucleation.positions
         excess = np.interp(sites, self.partition.x, surface_excess, period=s.strip_width)
         supersaturation = np.log1p(np.maximum(excess, 0.0) * CORRELATION_FACTOR_BCC / s.self_diffusivity)
-        trap = 1.0
-        if s.mechanisms.interface_trap:
-            trap = float(np.mean(trap_boltzmann_factor(s.interface_trap, s.mg_repulsion, coverage, s.temperature)))
+        trap = float(np.mean(trap_boltzmann_factor(s.interface_trap, s.mg_repulsion, coverage, s.temperature)))
         touching = np.where(self.voids.covers(sites), 0.0, 1.0)
         centres = self.nucleation.decide(supersaturation, np.full(sites.size, trap), touching, step)
         if centres.size:
-            radius, area = s.nucleus_radius, 0.5 * math.pi * s.nucleus_radius**2
-            self.voids.add(centres, np.full(centres.size, 2.0 * radius), np.full(centres.size, area))
+            area = self.nucleation.nucleus_volume  # per unit depth: the half disc
+            self.voids.add(centres, np.full(centres.size, 2.0 * s.nucleus_radius), np.full(centres.size, area))
             self.owed += area * centres.size
             self.events["nucleation_events"] += int(centres.size)
 

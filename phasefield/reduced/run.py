@@ -7,6 +7,7 @@ is refused as a :class:`phasefield.case.CaseError` naming the step. A step ends 
 overpotential limit; the run ends at the end of the protocol or when no contact is left (a gap).
 """
 
+import dataclasses
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,7 +19,7 @@ from phasefield.output.ensemble import member_summary, strip_rows
 from phasefield.output.metadata import git_revision, write_case_copy, write_json
 from phasefield.output.timeseries import TimeSeriesWriter, read_timeseries
 from phasefield.reduced.model import InterfaceModel
-from phasefield.reduced.settings import FixedFlaws, Mechanisms, ReducedSettings, settings_from_case
+from phasefield.reduced.settings import FixedFlaws, ReducedSettings, settings_from_case
 
 #: C/m^2 per mAh/cm^2
 MAH_PER_CM2 = 36000.0
@@ -175,7 +176,8 @@ def run_case(resolved: ResolvedCase, output: Path, strip_width: float | None = N
     does not model. ``nucleation``: voids also nucleate at the interface trap (``Mechanisms.nucleation``);
     ``flaws`` False: no flaws (with nucleation, the finite-element cases' voids)."""
     steps = strip_steps(resolved)
-    settings = settings_from_case(resolved, strip_width).replace(mechanisms=Mechanisms(nucleation=nucleation))
+    settings = settings_from_case(resolved, strip_width)
+    settings = settings.replace(mechanisms=dataclasses.replace(settings.mechanisms, nucleation=nucleation))
     if not flaws:
         settings = settings.replace(fixed_flaws=FixedFlaws(0, 0.0, 0.0))
     run = run_reduced(settings, steps, resolved.case.time.capacity_step, resolved.case.time.dt_max)

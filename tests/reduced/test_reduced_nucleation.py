@@ -109,3 +109,14 @@ def test_the_cli_runs_the_finite_element_cases_voids_on_request(tmp_path, capsys
                                      "-o", str(tmp_path / "flaws")], capsys)
     document = json.loads((tmp_path / "flaws" / "run.json").read_text())
     assert code == 0 and document["mechanisms"]["nucleation"] is False and document["flaws"] == "seeded"
+
+
+def test_no_site_nucleates_while_the_nuclei_debt_takes_the_whole_injection(li_nucleation):
+    """The supersaturation is that of what is left injected: with the injection all owed, none (as in the FE model,
+    whose injection field the debt cuts)."""
+    model = InterfaceModel(li_nucleation)
+    model.owed = 1.0  # m^2 per depth: far more than the strip takes in the time below
+    for _ in range(100):  # 1800 s: past the first nucleus without the debt (0.045 mAh/cm2, 324 s)
+        model.advance(CURRENT, 18.0)
+    assert model.events["nucleation_events"] == 0 and model.voids.count == 0
+    assert model.owed == pytest.approx(1.0 - model.stripped, rel=1e-12)
