@@ -17,15 +17,15 @@ supersaturation in kT at the site), and only while the metal touches the electro
 sampled by its time change: each site draws a threshold :math:`E_i \sim \mathrm{Exp}(1)` and accumulates the hazard
 :math:`H_i = \int J\,\Delta x\,dt` (the rate at the end of each step times the step, while in contact); it nucleates
 in the step in which :math:`H_i` reaches :math:`E_i`, then draws a new threshold and starts again. The event times
-so converge as the step shrinks, and a realisation does not depend on the step sequence (drawing one number per site
-and step, as before issue 22, made every dt another realisation). In 3-D each site keeps the rate :math:`J\,\Delta
-x` of a 2-D site, so that J reads as a rate per unit area :math:`J / \Delta z` (:math:`\Delta z` the site spacing
-across, one nucleus diameter): each row of sites along x nucleates as the 2-D line does. Random numbers come from
-one numpy PCG64 stream seeded from the case; every rank draws the same numbers in the same order, and the
-supersaturation at the sites is gathered to rank 0 and broadcast, so that decisions do not depend on the partition.
-A nucleus is a semicircular void of radius r_n (a hemisphere in 3-D; diffuse edge delta): :math:`\phi \leftarrow
-\phi\,\cdot\,\tfrac12[1 + \tanh((r - r_n)/\delta)]`, r the distance from the site; the vacancy-void system withholds
-its vacancy content from the next injections (:meth:`phasefield.physics.voids.VacancyVoidSystem.insert_voids`).
+so converge as the step shrinks, and a realisation does not depend on the step sequence. In 3-D each site keeps the
+rate :math:`J\,\Delta x` of a 2-D site, so that J reads as a rate per unit area :math:`J / \Delta z` (:math:`\Delta
+z` the site spacing across, one nucleus diameter): each row of sites along x nucleates as the 2-D line does. Random
+numbers come from one numpy PCG64 stream seeded from the case; every rank draws the same numbers in the same order,
+and the supersaturation at the sites is gathered to rank 0 and broadcast, so that decisions do not depend on the
+partition. A nucleus is a semicircular void of radius r_n (a hemisphere in 3-D; diffuse edge delta): :math:`\phi
+\leftarrow \phi\,\cdot\,\tfrac12[1 + \tanh((r - r_n)/\delta)]`, r the distance from the site; the vacancy-void
+system withholds its vacancy content from the next injections
+(:meth:`phasefield.physics.voids.VacancyVoidSystem.insert_voids`).
 """
 
 from dataclasses import dataclass, field

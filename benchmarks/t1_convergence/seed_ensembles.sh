@@ -20,7 +20,7 @@
 #   benchmarks/t1_convergence/seed_ensembles.sh t2 /work/runs/ens_t2_creep creep
 #   .venv/bin/python postprocessing/ensemble_figure.py /work/runs/ens_t1_creep /work/runs/ens_t2_creep \
 #       docs/figures/ensembles_creep
-# The flaws with the cases' creep and their driving-force cap 0.1 (8 seeds each), `flaws-creep`:
+# The flaws with the cases' creep and their driving-force cap 0.1 (8 seeds each; docs/mechanism.md has the first 5), `flaws-creep`:
 #   benchmarks/t1_convergence/seed_ensembles.sh t1 /work/runs/ens_t1_flaws_creep flaws-creep
 #   benchmarks/t1_convergence/seed_ensembles.sh t2 /work/runs/ens_t2_flaws_creep flaws-creep
 #   .venv/bin/python postprocessing/ensemble_figure.py /work/runs/ens_t1_flaws_creep /work/runs/ens_t2_flaws_creep \

@@ -2,9 +2,9 @@
 
 The block study of ``block_solver.py`` found that the textbook Schur approximation of variable-viscosity Stokes, the
 pressure mass weighted by 1/eta, needs hundreds of iterations on the headline's creep matrices even with exact block
-solves: the viscosity spans ~1e-8 (void ersatz) to ~1e4 of eta_ref there. The BFBt family is built for such
-contrasts. With the creep matrix [[A, B^T], [B, -C]] (A the viscous block, B = -div, C the void ersatz's
-compressibility), the Schur complement S = -C - B A^-1 B^T is approximated, C left out, by
+solves. The BFBt family is built for large viscosity contrasts. With the creep matrix [[A, B^T], [B, -C]] (A the
+viscous block, B = -div, C the void ersatz's compressibility), the Schur complement S = -C - B A^-1 B^T is
+approximated, C left out, by
 
     S^-1 ~ -(B D_l^-1 B^T)^-1 (B D_l^-1 A D_r^-1 B^T) (B D_r^-1 B^T)^-1
 
@@ -12,8 +12,8 @@ compressibility), the Schur complement S = -C - B A^-1 B^T is approximated, C le
 Comput. 39, S272, 2017 with D_l = D_r = the velocity mass weighted by sqrt(eta), "w-BFBt", robust to 1e10
 contrasts in their tests). Here D is diagonal: ``--weight diag`` diag(A), ``--weight sqrt_eta`` the diagonal of the
 velocity mass weighted by sqrt(eta) (P2 triangles: row sums of a mass matrix vanish at the vertices, so the
-diagonal rather than lumping). C is left out: in the void ersatz it is of the size of B A^-1 B^T (both ~ 1/eta_v),
-a factor of at most ~2 in the preconditioned spectrum.
+diagonal rather than lumping). C is left out: where a void is open it is of the size of B A^-1 B^T (both ~ 1/eta_v),
+a factor of at most ~2 in the preconditioned spectrum; in the checkpoints studied (the cap 0.1) it is zero.
 
 FGMRES on the whole matrix, preconditioned by PETSc's fieldsplit Schur complement (full factorisation); the velocity
 block by ``--velocity`` (mumps: exact, which isolates the quality of the Schur approximation; gamg; asm), the two
