@@ -72,6 +72,7 @@ def test_the_first_nucleus_comes_when_the_first_site_reaches_its_threshold(li_nu
 
 
 def test_nuclei_are_paid_from_the_injection_and_the_stripped_volume_is_conserved(li_nucleation):
+    """voids + sinks + closed - owed = stripped + flaws at every step, with nuclei, flaws and creep closure."""
     s = li_nucleation.replace(stack_pressure=3e6, surface_diffusivity=1e-8, fixed_flaws=None)  # with the flaws
     model = InterfaceModel(s)
     owed_seen = 0.0
@@ -85,6 +86,7 @@ def test_nuclei_are_paid_from_the_injection_and_the_stripped_volume_is_conserved
 
 
 def test_without_the_mechanism_no_site_nucleates(li_nucleation):
+    """Nucleation off (and no flaws): no void forms and every vacancy ends in the bulk sinks."""
     model = InterfaceModel(li_nucleation.replace(mechanisms=Mechanisms()))
     while model.capacity < 0.3 * MAH_PER_CM2:
         model.advance(CURRENT, 18.0)
@@ -107,8 +109,9 @@ def test_the_cli_runs_the_finite_element_cases_voids_on_request(tmp_path, capsys
     code, out, err = run_in_process(["reduced", str(T1), "--width", "20 um", "--set",
                                      'protocol.steps=["Strip at 0.5 mA/cm^2 until 0.3 mAh/cm^2"]',
                                      "-o", str(tmp_path / "flaws")], capsys)
+    assert code == 0, err
     document = json.loads((tmp_path / "flaws" / "run.json").read_text())
-    assert code == 0 and document["mechanisms"]["nucleation"] is False and document["flaws"] == "seeded"
+    assert document["mechanisms"]["nucleation"] is False and document["flaws"] == "seeded"
 
 
 def test_no_site_nucleates_while_the_nuclei_debt_takes_the_whole_injection(li_nucleation):

@@ -102,7 +102,10 @@ def weight_vector(creep, state, kind: str, velocity_is: PETSc.IS, viscous: PETSc
     dx = ufl.dx(metadata={"quadrature_degree": 4})
     mass = assemble_matrix(fem.form(ufl.sqrt(eta) * ufl.inner(v, w) * dx))
     mass.assemble()
-    diagonal = mass.getDiagonal().getSubVector(velocity_is).copy()
+    whole = mass.getDiagonal()
+    part = whole.getSubVector(velocity_is)
+    diagonal = part.copy()
+    whole.restoreSubVector(velocity_is, part)
     # Dirichlet rows of A are identity rows with zero columns in B^T: any positive weight serves there
     array = diagonal.getArray()
     array[array <= 0.0] = array[array > 0.0].min() if (array > 0.0).any() else 1.0
