@@ -1,4 +1,4 @@
-"""Creep closure of a flat interface void against the metal height of the window (eighteenth session).
+"""Creep closure of a flat interface void against the metal height of the window, the contact fraction and the aspect.
 
 A flat-roofed void (half-width a, height h, diffuse width delta = 0.25 um, rounded corners) sits on the interface
 at the window's left side (a symmetry plane), so the window of width W is half the period of a row of voids with
@@ -20,6 +20,7 @@ Usage: OMP_NUM_THREADS=1 .venv/bin/python benchmarks/creep_closure/window_height
 """
 
 import math  # noqa: I001 - mpi4py must be imported before petsc4py / dolfinx
+import os
 import platform
 import sys
 import time
@@ -42,29 +43,32 @@ VOIDS = [("Li", 1e6, 2e-6, 4e-6, 0.5e-6), ("Li", 1e6, 5e-6, 10e-6, 1e-6), ("Li",
 HEIGHTS = (8e-6, 16e-6, 32e-6, 64e-6)
 #: the second study: Li under 1 MPa, a = 4 um, on 16 um of metal (converged: H > 1.6 x 2a), the contact fraction f
 #: and the void's aspect h / a varied
-SCAN_HALF_WIDTH, SCAN_METAL_HEIGHT = 4e-6, 16e-6
+SCAN_METAL, SCAN_PRESSURE, SCAN_HALF_WIDTH, SCAN_METAL_HEIGHT = "Li", 1e6, 4e-6, 16e-6
 SCAN_CONTACT = (0.2, 0.35, 0.5, 0.65, 0.8)
 SCAN_ASPECT = (0.125, 0.25, 0.5, 1.0)
+
+
+def norton_law(metal_set: str) -> NortonLaw:
+    return NortonLaw.from_parameters(PARAMETER_SETS[metal_set].si(), TEMPERATURE)
 
 
 def closure(metal_set: str, pressure: float, half_width: float, width: float, height: float,
             metal_height: float) -> dict:
     """:func:`phasefield.verification.flat_void.flat_void_closure` for a metal set at 25 C, timed; a failed creep
     solve gives ``{"failed": why}``."""
-    law = NortonLaw.from_parameters(PARAMETER_SETS[metal_set].si(), TEMPERATURE)
     clock = time.perf_counter()
     try:
-        row = flat_void_closure(law, pressure, half_width, width, height, metal_height)
+        row = flat_void_closure(norton_law(metal_set), pressure, half_width, width, height, metal_height)
     except SolverFailure as failure:
-        row = {"metal_height_um": metal_height * 1e6, "failed": str(failure)}
-    return row | {"solve_s": time.perf_counter() - clock}
+        row = {"failed": str(failure)}
+    return {"metal_height_um": metal_height * 1e6} | row | {"solve_s": time.perf_counter() - clock}
 
 
 def reduced_rate(metal_set: str, pressure: float, half_width: float, width: float, height: float,
                  on_contact: bool = True) -> float:
     """The reduced model's hollow-cylinder -(dA/dt)/A for the same void (area 2 a h, cell radius W) under p / f
     (``on_contact``) or p alone."""
-    law = NortonLaw.from_parameters(PARAMETER_SETS[metal_set].si(), TEMPERATURE)
+    law = norton_law(metal_set)
     radius = math.sqrt(2.0 * (2.0 * half_width * height) / math.pi)
     stress = pressure / (1.0 - half_width / width) if on_contact else pressure
     return float(norton_closure_rate(law.rate_factor, law.stress_exponent, stress, radius, width))
@@ -72,21 +76,21 @@ def reduced_rate(metal_set: str, pressure: float, half_width: float, width: floa
 
 def scan() -> list[dict]:
     """The closure against the contact fraction and the aspect."""
-    law = NortonLaw.from_parameters(PARAMETER_SETS["Li"].si(), TEMPERATURE)
+    law = norton_law(SCAN_METAL)
     rows = []
     for contact in SCAN_CONTACT:
         for aspect in SCAN_ASPECT:
             width, height = SCAN_HALF_WIDTH / (1.0 - contact), aspect * SCAN_HALF_WIDTH
             row = {"contact_fraction": contact, "aspect_h_over_a": aspect, "window_um": width * 1e6}
-            row |= closure("Li", 1e6, SCAN_HALF_WIDTH, width, height, SCAN_METAL_HEIGHT)
+            row |= closure(SCAN_METAL, SCAN_PRESSURE, SCAN_HALF_WIDTH, width, height, SCAN_METAL_HEIGHT)
             rows.append(row)
             if "failed" in row:
                 print(f"f {contact} h/a {aspect}: {row['failed']}", flush=True)
                 continue
-            row["coefficient"] = row["closure_rate_per_s"] / law.strain_rate(1e6 / contact)
-            row["reduced_closure_rate_per_s"] = reduced_rate("Li", 1e6, SCAN_HALF_WIDTH, width, height)
-            row["reduced_remote_closure_rate_per_s"] = reduced_rate("Li", 1e6, SCAN_HALF_WIDTH, width, height,
-                                                                    on_contact=False)
+            row["coefficient"] = row["closure_rate_per_s"] / law.strain_rate(SCAN_PRESSURE / contact)
+            row["reduced_closure_rate_per_s"] = reduced_rate(SCAN_METAL, SCAN_PRESSURE, SCAN_HALF_WIDTH, width, height)
+            row["reduced_remote_closure_rate_per_s"] = reduced_rate(SCAN_METAL, SCAN_PRESSURE, SCAN_HALF_WIDTH, width,
+                                                                    height, on_contact=False)
             print(f"f {contact} h/a {aspect}: closure {row['closure_rate_per_s']:.3e} 1/s = "
                   f"{row['coefficient']:.4f} A_T (p/f)^n; hollow cylinder {row['reduced_closure_rate_per_s']:.3e}",
                   flush=True)
@@ -116,10 +120,10 @@ def main() -> None:
         "benchmark": "creep closure of a flat interface void against the window's metal height "
                      "(benchmarks/creep_closure/window_height.py)",
         "date": datetime.now(UTC).isoformat(timespec="seconds"), "git_revision": git_revision(),
-        "machine": {"platform": platform.platform(), "cpu_count": __import__("os").cpu_count()},
+        "machine": {"platform": platform.platform(), "cpu_count": os.cpu_count()},
         "versions": versions(), "diffuse_width_um": DELTA * 1e6, "cells_per_um": CELLS_PER_UM,
         "temperature_K": TEMPERATURE, "voids": results,
-        "scan": {"metal": "Li", "stack_pressure_MPa": 1.0, "half_width_um": SCAN_HALF_WIDTH * 1e6,
+        "scan": {"metal": SCAN_METAL, "stack_pressure_MPa": SCAN_PRESSURE / 1e6, "half_width_um": SCAN_HALF_WIDTH * 1e6,
                  "metal_height_um": SCAN_METAL_HEIGHT * 1e6, "rows": scan()}})
 
 

@@ -53,6 +53,6 @@ def flat_void_closure(law: NortonLaw, pressure: float, half_width: float, width:
     model.solve()
     roof = -vertical_speed(model.velocity, np.array([[0.0, height + 2 * DELTA, 0.0],
                                                     [0.8 * half_width, height + 2 * DELTA, 0.0]]))
-    return {"metal_height_um": metal_height * 1e6, "closure_rate_per_s": -model.void_area_rate() / model.void_area(),
+    return {"closure_rate_per_s": -model.void_area_rate() / model.void_area(),
             "roof_speed_centre_m_per_s": float(roof[0]), "roof_speed_0p8a_m_per_s": float(roof[1]),
             "sag_share": float((roof[0] - roof[1]) / roof[0])}

@@ -1,8 +1,8 @@
 """Requirement: a flat interface void under the stack pressure closes at a rate that does not change once the window's
-metal is taller than the void is wide, while a thinner window closes it faster, the more so the larger the stress
+metal is twice as tall as the void is wide, while a thinner window closes it faster, the more so the larger the stress
 exponent (its roof a plate in bending instead of the edge of a half-space); and the larger the exponent, the more
 the roof settles as a block instead of sagging in its middle (docs/creep.md, "The window's metal height"; the
-cases' n = 6.6 in benchmarks/creep_closure/window_height.json: 12x at 0.75 of the void's width, a block to 1-10%).
+cases' n = 6.6 in benchmarks/creep_closure/window_height.json: 9-12x at 0.8 of the void's width, sag shares 0.01-0.10).
 Exponents 1 and 3 here: their cold solves are robust, n = 6.6's are marginal (the same page)."""
 
 import pytest
@@ -31,7 +31,7 @@ def closures():
 
 
 @pytest.mark.parametrize("exponent", [1.0, 3.0])
-def test_the_closure_is_converged_once_the_metal_is_taller_than_the_void_is_wide(closures, exponent):
+def test_the_closure_is_converged_once_the_metal_is_twice_as_tall_as_the_void_is_wide(closures, exponent):
     tall, taller = closures[exponent][8e-6], closures[exponent][16e-6]
     assert tall["closure_rate_per_s"] == pytest.approx(taller["closure_rate_per_s"], rel=2e-3)
 
@@ -39,7 +39,7 @@ def test_the_closure_is_converged_once_the_metal_is_taller_than_the_void_is_wide
 def test_a_thinner_window_closes_the_void_faster_the_more_so_the_larger_the_exponent(closures):
     speedup = {n: closures[n][3e-6]["closure_rate_per_s"] / closures[n][16e-6]["closure_rate_per_s"]
                for n in closures}
-    assert 1.1 < speedup[1.0] < speedup[3.0]  # measured 1.32 and 3.17 (n = 6.6: 12)
+    assert 1.1 < speedup[1.0] < speedup[3.0]  # measured 1.32 and 3.17 at H/w = 0.75 (n = 6.6: 9-12x at 0.8)
     for n in closures:
         assert closures[n][3e-6]["sag_share"] > closures[n][16e-6]["sag_share"]  # the thin roof bends
 
