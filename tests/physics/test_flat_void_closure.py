@@ -47,3 +47,14 @@ def test_a_thinner_window_closes_the_void_faster_the_more_so_the_larger_the_expo
 def test_the_larger_the_exponent_the_more_the_roof_settles_as_a_block(closures):
     newtonian, power_law = closures[1.0][16e-6]["sag_share"], closures[3.0][16e-6]["sag_share"]
     assert 0.0 < power_law < 0.7 * newtonian  # measured 0.18 against 0.36 (n = 6.6: 0.011)
+
+
+def test_the_pressure_continuation_reaches_the_flow_of_the_cold_solve(closures):
+    """The continuation that stands in for a failed cold solve (n = 6.6 at small contact fractions, window_height.py)
+    ends at the same flow: from a sixteenth of the pressure, each warm start rescaled by the creep law."""
+    law = NortonLaw(3.0, LI.rate_factor * 1e6 ** (LI.stress_exponent - 3.0))
+    continued = flat_void_closure(law, PRESSURE, HALF_WIDTH, WINDOW, HEIGHT, 8e-6, always_continue=True)
+    cold = closures[3.0][8e-6]
+    assert continued["pressure_continuation"] and not cold["pressure_continuation"]
+    assert continued["closure_rate_per_s"] == pytest.approx(cold["closure_rate_per_s"], rel=1e-6)
+    assert continued["roof_speed_centre_m_per_s"] == pytest.approx(cold["roof_speed_centre_m_per_s"], rel=1e-6)
