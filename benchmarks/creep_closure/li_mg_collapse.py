@@ -6,7 +6,7 @@ converged window (32 um of metal, 1.6 times its width; docs/creep.md, "The windo
 half the period of a row of such voids). For each f: the closure rate -(dA/dt)/A, the time 1 / rate to lose a
 factor e of the void's area, that time in mAh/cm2 of stripping at 0.5 mA/cm2, and the coefficient c in
 -(dA/dt)/A = c A_T (p / f)^n. Cold solves that fail are retried by a continuation in the stack pressure
-(:func:`phasefield.verification.flat_void.solved_by_continuation`).
+(:func:`phasefield.verification.flat_void.solved_by_continuation`; its solves are listed in the row).
 
 This checks the estimate of docs/mechanism.md ("Can creep split or collapse a wide void?"): a collapse within the
 stripping time of the measurements (0.5-2.6 mAh/cm2) needs the contact below ~14%.
@@ -60,7 +60,7 @@ def main() -> None:
         "machine": {"platform": platform.platform(), "cpu_count": os.cpu_count()}, "versions": versions(),
         "metal": METAL, "stack_pressure_MPa": PRESSURE / 1e6, "temperature_K": TEMPERATURE,
         "half_width_um": HALF_WIDTH * 1e6, "void_height_um": HEIGHT * 1e6, "metal_height_um": METAL_HEIGHT * 1e6,
-        "stripping_current_mA_per_cm2": CURRENT_DENSITY / 10.0, "rows": rows})
+        "stripping_current_A_per_m2": CURRENT_DENSITY, "rows": rows})
 
 
 if __name__ == "__main__":

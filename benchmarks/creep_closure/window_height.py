@@ -14,7 +14,9 @@ model adds (the finite-element problem here has no capillary force, as in the ca
 Second, on a converged window, the closure against the contact fraction f and the void's aspect h / a, as a multiple of
 the Norton rate at the stress the contact carries: c in -(dA/dt)/A = c A_T (p / f)^n. Some of these cold creep solves
 (no earlier solution to start from) fail, and whether one fails depends on the solves run before it in the process
-(docs/creep.md, "The window's metal height"): a failure is recorded as such.
+(docs/creep.md, "The window's metal height"): those are solved again by a continuation in the stack pressure
+(:func:`phasefield.verification.flat_void.solved_by_continuation`, listed in the row), and a failure of that too is
+recorded as such.
 
 Usage: OMP_NUM_THREADS=1 .venv/bin/python benchmarks/creep_closure/window_height.py [OUT.json] (about 10 minutes).
 """

@@ -9,14 +9,14 @@
   comparison with a run without it (``split`` writes them too).
 
     OMP_NUM_THREADS=1 .venv/bin/python benchmarks/creep_warm_start/step_probes.py split \\
-        --capacity 0.4 --output benchmarks/creep_warm_start/split_headline_0p4_1rank.json
+        --capacity 0.4 --output benchmarks/creep_warm_start/split_headline_0p4_1rank_20261207.json
 
 The probes wrap the creep solvers from outside (nothing in the package changes); one rank."""
 
 import argparse  # noqa: I001 - mpi4py must be imported before petsc4py / dolfinx
+import importlib.util
 import os
 import platform
-import re
 import tempfile
 import time
 from datetime import UTC, datetime
@@ -26,21 +26,15 @@ from mpi4py import MPI
 
 import numpy as np
 
-from phasefield.case.loader import load_case, resolve
 from phasefield.coupling.simulation import Simulation
 from phasefield.output.metadata import git_revision, versions, write_json
 from phasefield.output.timeseries import read_timeseries
 from phasefield.physics import creep, creep_flow
 
 HEADLINE = Path(__file__).parents[1] / "headline" / "headline_li.toml"
-
-
-def stopped_at(path: Path, capacity: float):
-    """The case with its strip stopped at ``capacity`` mAh/cm2."""
-    raw = load_case(path).raw
-    raw["protocol"]["steps"] = [re.sub(r"until [0-9.]+ mAh/cm\^2", f"until {capacity} mAh/cm^2", step)
-                                for step in raw["protocol"]["steps"]]
-    return resolve(path, raw)
+_spec = importlib.util.spec_from_file_location("profile_headline", HEADLINE.with_name("profile_headline.py"))
+profile_headline = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(profile_headline)
 
 
 def probe_split(record: dict) -> None:
@@ -116,7 +110,7 @@ def main() -> None:
     PROBES[args.probe](record)
     directory = Path(tempfile.mkdtemp(prefix="probe_"))
     start = time.perf_counter()
-    simulation = Simulation(stopped_at(args.case, args.capacity), comm, directory)
+    simulation = Simulation(profile_headline.shortened(args.case, args.capacity), comm, directory)
     summary = simulation.run()
     simulation.close()
     wall = time.perf_counter() - start

@@ -34,10 +34,13 @@ from pathlib import Path
 
 from mpi4py import MPI
 
+import numpy as np
+
 from petsc4py import PETSc
 
 from phasefield.case.loader import load_case, resolve
 from phasefield.coupling.simulation import Simulation
+from phasefield.output.ensemble import member_summary, strip_rows
 from phasefield.output.metadata import git_revision, versions, write_json
 from phasefield.output.timeseries import read_timeseries
 from phasefield.physics.creep import PowerLawCreep
@@ -71,8 +74,8 @@ def shortened(path: Path, capacity: float | None, width_fraction: float = 1.0):
 #: Cython (petsc4py) calls that cProfile cannot see into.
 COMPILED_WRAPPERS = ("/dolfinx/", "/petsc4py/", "/mpi4py/")
 #: phasefield's own functions of that kind: (file name, function) whose tottime is a petsc4py call, the MUMPS
-#: factorisation and the triangular solves of the creep's lagged factorisation (before 2026-12-07 they were counted
-#: as interpreter time, 45-52% of the headline's wall time, e.g. to_0p4_2ranks_one_kacanov_20261206.json)
+#: factorisation and the triangular solves of the creep's lagged factorisation (docs/performance.md, "End to end at
+#: the cap 0.1": the interpreter share before this)
 COMPILED_CALLS = (("lagged_factorisation.py", "_factorise"), ("lagged_factorisation.py", "apply"))
 
 
@@ -83,6 +86,23 @@ def interpreter_time(stats: pstats.Stats) -> float:
     return sum(tottime for (filename, _, name), (_, _, tottime, _, _) in stats.stats.items()
                if filename != "~" and not any(part in filename for part in COMPILED_WRAPPERS)
                and (Path(filename).name, name) not in COMPILED_CALLS)
+
+
+def results_summary(timeseries: Path) -> dict:
+    """What the run gave (its strip rows): the ensemble's member summary (capacity reached, rise by the report's rule,
+    early voids), the largest overpotential and the smallest contact after step 0 with their capacities, and the contact
+    fraction's range and median past 0.6 mAh/cm2 (where the headline's voids have grown)."""
+    data = strip_rows(read_timeseries(timeseries))
+    capacity, overpotential, contact = (data[key][1:] for key in ("capacity_mAh_per_cm2", "overpotential_V",
+                                                                  "contact_fraction"))
+    late = contact[capacity > 0.6]
+    return member_summary(data) | {
+        "largest_overpotential_V": float(overpotential.max()),
+        "largest_overpotential_at_mAh_per_cm2": float(capacity[overpotential.argmax()]),
+        "smallest_contact_fraction": float(contact.min()),
+        "smallest_contact_at_mAh_per_cm2": float(capacity[contact.argmin()]),
+        "contact_fraction_past_0p6": {"min": float(late.min()), "median": float(np.median(late)),
+                                      "max": float(late.max())} if late.size else None}
 
 
 def cumulative(stats: pstats.Stats, match) -> float:
@@ -242,7 +262,7 @@ def main() -> None:
         "creep_factorisations": sum(creep_events.get(name, {}).get("count", 0)
                                     for name in ("MatLUFactorNum", "MatCholFctrNum")),
         "creep_solves": CREEP_SOLVES,
-        "results": str(directory),
+        "results": str(directory), "results_summary": results_summary(directory / "timeseries.csv"),
         "petsc_events": events, "petsc_events_creep_stage": creep_events, "top_functions_by_tottime": top,
     })
     print(f"{summary.steps} steps in {wall:.1f} s; shares written to {args.output}")
