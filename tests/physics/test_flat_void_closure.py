@@ -19,12 +19,17 @@ METAL_HEIGHTS = (3e-6, 8e-6, 16e-6)
 pytestmark = pytest.mark.skipif(MPI.COMM_WORLD.size > 1, reason="the roof speeds are read on one rank")
 
 
+def law_with_exponent(exponent: float) -> NortonLaw:
+    """A Norton law of stress exponent ``exponent`` with Li's strain rate at 1 MPa."""
+    return NortonLaw(exponent, LI.rate_factor * 1e6 ** (LI.stress_exponent - exponent))
+
+
 @pytest.fixture(scope="module")
 def closures():
     """{exponent: {metal height: closure}} with Li's rate at 1 MPa for every exponent."""
     result = {}
     for exponent in (1.0, 3.0):
-        law = NortonLaw(exponent, LI.rate_factor * 1e6 ** (LI.stress_exponent - exponent))
+        law = law_with_exponent(exponent)
         result[exponent] = {height: flat_void_closure(law, PRESSURE, HALF_WIDTH, WINDOW, HEIGHT, height)
                             for height in METAL_HEIGHTS}
     return result
@@ -52,8 +57,8 @@ def test_the_larger_the_exponent_the_more_the_roof_settles_as_a_block(closures):
 def test_the_pressure_continuation_reaches_the_flow_of_the_cold_solve_warm_from_a_sixteenth_of_the_pressure(closures):
     """The continuation that stands in for a failed cold solve (n = 6.6 at small contact fractions, window_height.py)
     ends at the same flow, its solves after the first warm (one Kacanov iteration, then Newton: no cold restart)."""
-    law = NortonLaw(3.0, LI.rate_factor * 1e6 ** (LI.stress_exponent - 3.0))
-    continued = flat_void_closure(law, PRESSURE, HALF_WIDTH, WINDOW, HEIGHT, 8e-6, always_continue=True)
+    continued = flat_void_closure(law_with_exponent(3.0), PRESSURE, HALF_WIDTH, WINDOW, HEIGHT, 8e-6,
+                                  always_continue=True)
     cold = closures[3.0][8e-6]
     steps = continued["pressure_continuation"]
     assert cold["pressure_continuation"] == []
