@@ -33,6 +33,7 @@ SI_UNITS: dict[str, str] = {
     "rate_per_length": "1/(m*s)",
     "rate_constant": "1/s",
     "dimensionless": "",
+    "fraction": "",
 }
 
 #: How a user writes each dimension, for error messages.
@@ -57,6 +58,7 @@ EXAMPLES: dict[str, str] = {
     "rate_per_length": "0.1 /(m*s)",
     "rate_constant": "0.1 s^-1",
     "dimensionless": "0.5",
+    "fraction": "0.5",
 }
 
 
@@ -125,7 +127,7 @@ def to_si(text: str | float | int, dimension: str) -> float:
     if isinstance(text, bool):
         raise UnitError(f"expected a {dimension.replace('_', ' ')} such as {example!r}")
     if isinstance(text, int | float):
-        if dimension != "dimensionless":
+        if SI_UNITS[dimension]:
             raise UnitError(f"a bare number has no unit: write it like {example!r}")
         if not math.isfinite(text):
             raise UnitError(f"expected a finite number such as {example!r}")

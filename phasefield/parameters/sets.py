@@ -39,12 +39,13 @@ STANDINGS = {"V": "stated in the seed paper", "L": "literature", "U": "uncertain
 OVERRIDDEN = "case"
 _SET_KEYS = ("name", "role", "description", "base", "parameters")
 #: the SI bounds of a parameter by its dimension: sizes, rates and transport coefficients are positive (a negative
-#: sink spacing or exchange current would run and mean nothing); a resistance or a prefactor may be zero
+#: sink spacing or exchange current would run and mean nothing); a resistance or a prefactor may be zero; a fraction
+#: (a share of a whole) lies in [0, 1]
 DIMENSION_BOUNDS = {
     "length": {"gt": 0.0}, "diffusivity": {"gt": 0.0}, "conductivity": {"gt": 0.0}, "molar_volume": {"gt": 0.0},
     "surface_energy": {"gt": 0.0}, "temperature": {"gt": 0.0}, "current_density": {"gt": 0.0},
     "strain_rate": {"gt": 0.0}, "pressure": {"gt": 0.0}, "area_specific_resistance": {"ge": 0.0},
-    "rate_per_length": {"ge": 0.0}, "rate_constant": {"ge": 0.0},
+    "rate_per_length": {"ge": 0.0}, "rate_constant": {"ge": 0.0}, "fraction": {"ge": 0.0, "le": 1.0},
 }
 _ENTRY_KEYS = ("value", "dimension", "standing", "source", "description")
 

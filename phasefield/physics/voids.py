@@ -51,10 +51,12 @@ cost of a capped critical radius delta / (6 alpha) (docs/voids.md, "A lone void 
 the sink strength :math:`k_s` and the window top's sink layer below are slowed by the same w), and the injected
 vacancy flux
 :math:`j_{inj} = i\,\Omega/F\,s` where the metal touches the electrolyte (i: local interface current
-density, > 0 stripping): stripping leaves a vacancy per atom removed (s = 1); plating (i < 0) fills one per
-atom deposited while there are vacancies to fill, :math:`s = 1 - e^{-c / \epsilon c_{eq}}`
-(:math:`\epsilon` = ``VACANCY_STARVATION``), so c stays positive; the rest of the deposit,
-:math:`\max(-i, 0)\,(1 - s)\,\Omega/F`, is new lattice at the interface (:attr:`lattice_growth`).
+density, > 0 stripping): stripping leaves a vacancy per atom removed but for the share a that the interface
+annihilates itself (``annihilation_share``, a hypothesis, 0 in the parameter sets: s = 1 - a); plating (i < 0)
+fills one per atom deposited while there are vacancies to fill, :math:`s = 1 - e^{-c / \epsilon c_{eq}}`
+(:math:`\epsilon` = ``VACANCY_STARVATION``), so c stays positive; the rest,
+:math:`-i\,(1 - s)\,\Omega/F`, is lattice added (plating) or removed (stripping, a < 0 speed: the metal in
+contact comes down) at the interface (:attr:`lattice_growth`, the normal speed of the metal on the contact).
 Surface diffusion on the void surfaces (``surface_diffusivity`` :math:`D_s > 0`, issue 23 item 2): the vacancy flux
 gains a degenerate, tangential part in the diffuse interface,
 
@@ -190,7 +192,7 @@ class VacancyVoidSystem:
                  phi_source=None, mu_source=None, petsc_prefix: str = "voids_",
                  stabilization: float = 0.0, extrapolated_stabilization: bool = False, top: str = "closed",
                  surface_diffusivity: float = 0.0, driving_limit: float = DRIVING_LIMIT,
-                 interface_layer: bool = False):
+                 interface_layer: bool = False, annihilation_share: float = 0.0):
         mesh = metal.mesh
         self.vacancies = vacancies
         element = basix.ufl.element("Lagrange", mesh.basix_cell(), 1)
@@ -272,7 +274,8 @@ class VacancyVoidSystem:
                  + L * self.well * self.stabilization * (phi - self.phi_reference) * psi) * dx \
             + L * self.wetting * boundary_step_derivative(phi) * psi * self.ds_interface
         def filled_share(c_):
-            return ufl.conditional(ufl.gt(self.injection, 0.0), 1.0, 1.0 - ufl.exp(-c_ / (VACANCY_STARVATION * c_eq)))
+            return ufl.conditional(ufl.gt(self.injection, 0.0), 1.0 - annihilation_share,
+                                   1.0 - ufl.exp(-c_ / (VACANCY_STARVATION * c_eq)))
 
         vacancy = ((c - c_old) / self.dt * q + ufl.inner(flux, ufl.grad(q))
                    + sink * q) * dx - self.injection * filled_share(c) * q * self.ds_interface
@@ -323,8 +326,9 @@ class VacancyVoidSystem:
         self._contact = fem.form(phi_h * self.ds_interface)
         self._injected = fem.form(self.injection * self.ds_interface)
         share = filled_share(vacancy_fraction(phi_h, mu_h))
-        #: the rate (m/s) at which plating adds lattice at the interface where it finds no vacancies to fill
-        self.lattice_growth = ufl.max_value(-self.injection, 0.0) * (1.0 - share)
+        #: the rate (m/s) at which the interface adds lattice: plating where it finds no vacancies to fill (> 0),
+        #: stripping where the interface annihilates the stripped sites (< 0)
+        self.lattice_growth = -self.injection * (1.0 - share)
         self._plating_split = (fem.form(ufl.max_value(-self.injection, 0.0) * share * self.ds_interface),
                                fem.form(self.lattice_growth * self.ds_interface))
         #: vacancy content of inserted nuclei not yet withheld from the injection (see :meth:`insert_voids`)
@@ -476,7 +480,8 @@ class VacancyVoidSystem:
 
     def plating_split(self) -> tuple[float, float]:
         """The rates (m^2/s per unit depth in 2-D, m^3/s in 3-D) at which plating, in the state now, fills
-        vacancies and adds new lattice; their sum is the plated volume rate, max(-i, 0) Omega / F on the
+        vacancies and adds new lattice (the second counts lattice the interface removes as it annihilates stripped
+        sites, < 0); while only plating, their sum is the plated volume rate, max(-i, 0) Omega / F on the
         interface."""
         return tuple(self._sum(form) for form in self._plating_split)
 

@@ -2,7 +2,14 @@ r"""One interface under stripping: the void population advanced over a time step
 
 Each sub-step (short enough that the footprints grow by at most ``GROWTH_PER_SUBSTEP`` of the contact):
 
-1. the current flows through the contact fraction f; the interface Mg coverage grows by the Mg the
+1. the current flows through the contact fraction f, stripping :math:`j_c = (i/f)\,V_m/F` (m/s) of metal from
+   the contact; a share a of the stripped sites (``annihilation_share``, a hypothesis, 0 in the sets) is
+   annihilated by the interface itself, so that only :math:`(1 - a) j_c` enters the metal as vacancies and the
+   metal in contact comes down at :math:`a j_c`; the roofs come down with it (the metal settles as a block over
+   voids narrower than it is tall: docs/creep.md, "The window's metal height and the closure of flat voids"), so
+   each void loses :math:`w\,a j_c` of cross-section per time at its footprint w (the seed's "velocity field
+   created by stripping");
+   the interface Mg coverage grows by the Mg the
    stripped Li leaves behind and by diffusion from the alloy, up to its McLean value
    (:mod:`phasefield.interface_segregation`), and sets the interface trap and with it the thickness of the
    interface layer (:mod:`phasefield.reduced.laws`);
@@ -26,8 +33,8 @@ Each sub-step (short enough that the footprints grow by at most ``GROWTH_PER_SUB
 8. touching voids coalesce.
 
 Bookkeeping per unit depth: stripped volume + flaw volume (the voids the flaws were before stripping) =
-void volume + volume sunk in the bulk + volume closed by creep - the nuclei's volume still owed, to round-off (the
-test suite checks it).
+void volume + volume sunk in the bulk + volume closed by creep + sites annihilated at the contact + void volume
+filled by the descending metal - the nuclei's volume still owed, to round-off (the test suite checks it).
 """
 
 import math
@@ -81,6 +88,7 @@ class InterfaceModel:
         self.nucleation = InterfaceNucleation(s.strip_width, s.nucleation_prefactor, s.nucleation_barrier,
                                               s.nucleus_radius, 0.0, s.seed) if s.mechanisms.nucleation else None
         self.stripped = self.sunk = self.closed = self.through_interface = 0.0  # m^2 per depth
+        self.annihilated = self.descended = 0.0  # m^2 per depth: sites annihilated at the contact, roofs come down
         self.owed = 0.0  # m^2 per depth: the nuclei's volume not yet taken from the injection
         self.events = {"nucleation_events": 0, "coalescence_events": 0, "split_events": 0, "collapse_events": 0}
         self.supersaturation = 0.0
@@ -135,12 +143,14 @@ class InterfaceModel:
 
     def _substep(self, current_density: float, remaining: float, dt: float) -> float:
         s = self.settings
-        self._activate_flaws(current_density / self.contact_fraction)
+        vacancy_share = 1.0 - s.annihilation_share
+        self._activate_flaws(vacancy_share * current_density / self.contact_fraction)
         if self.voids.gap:
             return remaining
         contact = self.contact_fraction
         local = current_density / contact
-        injection = local * s.molar_volume / FARADAY
+        stripping_speed = local * s.molar_volume / FARADAY
+        injection = vacancy_share * stripping_speed
         edge_zone = s.edge_zone * self.voids.width if s.mechanisms.roof_growth else None
         shares = self.partition.partition(self.voids.left, self.voids.width, injection, *self.interface_layer(),
                                           edge_zone)
@@ -148,17 +158,20 @@ class InterfaceModel:
         step = remaining
         if growth.sum() > 0.0:
             step = min(step, max(GROWTH_PER_SUBSTEP * contact * s.strip_width / growth.sum(), MIN_SUBSTEP * dt))
-        injected = injection * contact * s.strip_width * step
+        stripped = stripping_speed * contact * s.strip_width * step
+        injected = vacancy_share * stripped
         paid = min(self.owed, injected)  # the nuclei's vacancies come out of this injection first
         kept = 1.0 - paid / injected if injected > 0.0 else 1.0
         self.owed -= paid
         self.voids.width = self.voids.width + kept * growth * step
         self.voids.area = self.voids.area + kept * shares.captured * step
-        self.stripped += injected
+        self.stripped += stripped
+        self.annihilated += stripped - injected
         self.sunk += kept * shares.sunk * step
         self.through_interface += kept * shares.through_interface * step
         coverage = self.mg_coverage.advance(step, local, s.magnesium_fraction,
                                             1 if self.nucleation is None else COVERAGE_SAMPLES)
+        self._descend(s.annihilation_share * stripping_speed * step)
         self._relax(step)
         self._close(step)
         self._pinch(step)
@@ -199,6 +212,24 @@ class InterfaceModel:
             self.owed += area * centres.size
             self.events["nucleation_events"] += int(centres.size)
 
+    def _descend(self, depth: float) -> None:
+        """The metal in contact came down by ``depth`` (m): each roof with it, by as much over its whole footprint (a
+        void no taller on average is gone: a collapse)."""
+        if depth <= 0.0 or self.voids.count == 0:
+            return
+        lost = np.minimum(self.voids.width * depth, self.voids.area)
+        self.descended += float(lost.sum())
+        self.voids.area = self.voids.area - lost
+        self._remove_closed()
+
+    def _remove_closed(self) -> None:
+        """Voids whose cross-section fell below ``CLOSED_AREA`` are gone (collapses); their rest counts as closed."""
+        gone = self.voids.area < CLOSED_AREA
+        if gone.any():
+            self.closed += float(self.voids.area[gone].sum())
+            self.voids.remove(gone)
+            self.events["collapse_events"] += int(gone.sum())
+
     def _relax(self, step: float) -> None:
         """Surface diffusion: the footprint relaxes to the equilibrium cap at the Mullins rate."""
         if self.mullins <= 0.0 or self.voids.count == 0:
@@ -229,11 +260,7 @@ class InterfaceModel:
         self.closed += float((self.voids.area * (1.0 - factor)).sum())
         self.voids.area = self.voids.area * factor
         self.voids.width = self.voids.width * np.sqrt(factor)
-        gone = self.voids.area < CLOSED_AREA
-        if gone.any():
-            self.closed += float(self.voids.area[gone].sum())
-            self.voids.remove(gone)
-            self.events["collapse_events"] += int(gone.sum())
+        self._remove_closed()
 
     def _pinch(self, step: float) -> None:
         """Voids beyond the pinch-off ratio advance their pinch at the Rayleigh rate; at 1 they split."""

@@ -46,6 +46,8 @@ COLUMNS = {
     "closed_volume_share": ("volume closed by creep / stripped volume", 1.0),
     "flaw_volume_share": ("volume of the activated flaws / stripped volume", 1.0),
     "interface_channel_share": ("volume carried by the interface layer / stripped volume", 1.0),
+    "annihilated_share": ("sites annihilated at the contact / stripped volume", 1.0),
+    "descended_volume_share": ("void volume filled by the metal coming down / stripped volume", 1.0),
     "coalescence_events": ("coalescences so far", 1),
     "split_events": ("pinch-offs so far", 1),
     "collapse_events": ("voids closed so far", 1),
@@ -105,6 +107,7 @@ def _row(model: InterfaceModel, step: int, protocol_step: int, time: float, dt: 
         "bulk_sink_share": share(model.sunk), "closed_volume_share": share(model.closed),
         "flaw_volume_share": share(model.flaw_volume),
         "interface_channel_share": share(model.through_interface),
+        "annihilated_share": share(model.annihilated), "descended_volume_share": share(model.descended),
         "interface_mg_coverage": model.interface_mg_coverage, "interface_capture_length_um": model.capture_length(),
         **model.events,
     }

@@ -74,6 +74,7 @@ class ReducedSettings:
     mg_repulsion: float  # J
     mg_segregation: float  # J
     mg_reaction_rate: float  # 1/s: interface Mg lost to an interphase (hypothesis; 0 = none)
+    annihilation_share: float  # stripped sites annihilated at the contact itself (hypothesis; 0 = none)
     magnesium_fraction: float
     mg_tracer_diffusivity: float  # D*_Mg at the temperature (the diffusive supply of interface Mg)
     nucleation_prefactor: float  # J0, 1/(m s)
@@ -129,6 +130,7 @@ def settings_from_case(resolved: ResolvedCase, strip_width: float | None = None,
         mg_repulsion=metal["mg_vacancy_repulsion"],
         mg_segregation=metal["mg_interface_segregation"],
         mg_reaction_rate=metal["mg_interface_reaction_rate"],
+        annihilation_share=metal["interface_vacancy_annihilation_share"],
         magnesium_fraction=metal["magnesium_fraction"],
         mg_tracer_diffusivity=mg_tracer_diffusivity,
         nucleation_prefactor=metal["nucleation_prefactor"],

@@ -135,6 +135,7 @@ class VoidPhaseField(Contact):
             extrapolated_stabilization=settings.stabilization == "extrapolated",
             surface_diffusivity=surface_diffusivity(metal, temperature) if settings.surface_diffusion else 0.0,
             driving_limit=settings.driving_force_limit, interface_layer=settings.interface_layer,
+            annihilation_share=metal["interface_vacancy_annihilation_share"],
         )
         nucleation = InterfaceNucleation(
             case.mesh.width, metal["nucleation_prefactor"], metal["nucleation_barrier"],

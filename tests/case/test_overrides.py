@@ -65,6 +65,8 @@ def test_the_document_given_is_not_changed():
      "--set cel.stack_pressure: [cel]: unknown key (no such table); did you mean [cell]?"),
     (["metal.exchange_current_densty=2 mA/cm2"], "--set metal.exchange_current_densty: unknown parameter of set 'Li'"),
     (["time.max_steps=1.5"], "--set time.max_steps: expected a valid integer"),
+    (["metal.interface_vacancy_annihilation_share=1.5"],
+     "--set metal.interface_vacancy_annihilation_share: expected at most 1"),
     (['protocol.steps=["Stirp at 1 mA/cm2 until 1 mAh/cm2"]'], "--set protocol.steps: cannot read the step"),
     (["meta.description.text=x"], "--set meta.description.text: [meta] description is a value, not a table"),
     (["stack_pressure=1 MPa"], "--set stack_pressure=1 MPa: expected TABLE.KEY=VALUE"),

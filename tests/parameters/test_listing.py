@@ -34,7 +34,7 @@ def test_params_lists_every_set_with_its_values_count_and_file(capsys):
     assert columns(header) == ["set", "role", "values", "description", "file"]
     assert [columns(row) for row in rows] == [
         [s.name, s.role, str(len(s.parameters)), s.description, str(s.path)] for s in PARAMETER_SETS.values()]
-    assert [columns(row)[2] for row in rows] == ["40", "40", "5", "2"]
+    assert [columns(row)[2] for row in rows] == ["41", "41", "5", "2"]
 
 
 def test_params_of_a_set_prints_every_value_with_its_unit_standing_and_source(capsys):
@@ -55,10 +55,10 @@ def test_params_of_a_user_file_shows_its_own_values(tmp_path, capsys):
     path.write_text(OVERLAY)
     code, out, _ = run_in_process(["params", str(path)], capsys)
     lines = out.splitlines()
-    assert code == 0 and lines[0] == f"my_li (metal, 40 values, {path}): Li with a faster exchange"
+    assert code == 0 and lines[0] == f"my_li (metal, 41 values, {path}): Li with a faster exchange"
     row = next(columns(line) for line in lines if line.startswith("exchange_current_density "))
     assert row == ["exchange_current_density", "2 mA/cm2", "L", "my measurement [3] (impedance)"]
-    assert len(lines) == 43  # title, header, 40 values, legend
+    assert len(lines) == 44  # title, header, 41 values, legend
 
 
 def test_params_of_an_unknown_set_is_one_line_and_exit_2(capsys):

@@ -1,5 +1,6 @@
 """Plating through the vacancy-void phase field: the deposit fills vacancies while there are any and builds
-new lattice for the rest (the plated volume is conserved), and a void next to the contact refills."""
+new lattice for the rest (the plated volume is conserved), and a void next to the contact refills. Stripping with
+a share of the sites annihilated at the interface: the rest enters as vacancies, that share is lattice removed."""
 
 import numpy as np
 import pytest
@@ -46,6 +47,27 @@ def test_plating_fills_vacancies_then_builds_lattice_and_conserves_the_plated_vo
     assert filled + lattice == pytest.approx(plated, rel=1e-9, abs=0)
     assert 0.9 * start < lost < start  # nearly all vacancies used, the fraction still positive
     assert lattice_share > 0.99
+
+
+def test_stripping_injects_the_sites_the_interface_does_not_annihilate_and_removes_the_rest_as_lattice():
+    """With a = 0.3 of the stripped sites annihilated at the interface, a closed column without sinks gains
+    (1 - a) i Omega / F of vacancies per time and the interface removes lattice at a i Omega / F (the metal in
+    contact comes down); with a = 0 it gains them all and removes none."""
+    width, height = 2e-6, 4e-6
+    win = metal_window(width, height, 4, 40)
+    stripped = 5.0 * OMEGA / FARADAY * width  # m^2/s per depth at 0.5 mA/cm2
+    for share in (0.0, 0.3):
+        system = VacancyVoidSystem(win.metal, NO_SINKS, OMEGA, GAMMA, 0.5e-6, np.deg2rad(93.6), 1e-5,
+                                   annihilation_share=share)
+        system.set_state(lambda x: 1 + 0 * x[0], lambda x: 0 * x[0])
+        start = system.vacancy_amount()
+        for dt in [0.1, 0.2, 0.5, 1.0]:
+            system.set_injection_from_current(np.full(system.injection.x.array.size, 5.0))
+            system.step(dt)
+        gained = system.vacancy_amount() - start
+        _, lattice_rate = system.plating_split()
+        assert gained == pytest.approx((1.0 - share) * stripped * 1.8, rel=1e-6, abs=0)
+        assert lattice_rate == pytest.approx(-share * stripped, rel=1e-9, abs=1e-30)
 
 
 def test_a_void_next_to_the_contact_refills_under_plating():

@@ -89,6 +89,25 @@ def test_a_void_closes_under_pressure_at_the_norton_rate(li, pressure):
     assert model.closed == pytest.approx(area - model.voids.area[0], rel=1e-12, abs=0)
 
 
+def test_the_metal_coming_down_empties_a_void_at_the_annihilated_share_of_the_stripping_speed(li):
+    """All stripped sites annihilated at the contact (a = 1): no vacancy enters the metal, the metal in contact
+    comes down at j_c = (i / f) V_m / F and the void loses w j_c of cross-section per time, until it is gone at
+    t = A f F / (w i V_m) (a collapse)."""
+    width, height = 4e-6, 0.5e-6
+    model = lone_void(li.replace(annihilation_share=1.0), width, height)
+    area, contact = float(model.voids.area[0]), model.contact_fraction
+    speed = STRIP / contact * li.molar_volume / 96485.33212
+    closing = area / (width * speed)
+    model.advance(STRIP, 0.5 * closing)
+    assert model.voids.area[0] == pytest.approx(0.5 * area, rel=1e-9, abs=0)
+    assert model.sunk == 0.0 and model.annihilated == model.stripped
+    model.advance(STRIP, 0.49 * closing)
+    assert model.voids.count == 1 and model.voids.area[0] == pytest.approx(0.01 * area, rel=1e-6, abs=0)
+    model.advance(STRIP, 0.02 * closing)
+    assert model.voids.count == 0 and model.events["collapse_events"] == 1
+    assert model.descended == pytest.approx(area, rel=1e-9, abs=0)
+
+
 def test_for_n_1_the_closure_rate_is_the_viscous_hollow_cylinder():
     """p / (eta (1 - a^2/b^2)) with eta = 1 / (3 A_T) (docs/creep.md)."""
     rate = laws.norton_closure_rate(1e-9, 1.0, 2e5, 1e-6, 4e-6)

@@ -32,17 +32,23 @@ def t1():
     return load_case(T1)
 
 
-@pytest.mark.parametrize("pressure", [0.2e6, 3e6])
-def test_voids_sinks_and_closure_hold_the_stripped_volume_and_the_flaws(t1, pressure):
-    settings = settings_from_case(t1).replace(stack_pressure=pressure, surface_diffusivity=1e-8)
+@pytest.mark.parametrize(("pressure", "annihilated"), [(0.2e6, 0.0), (3e6, 0.0), (0.2e6, 0.3)])
+def test_voids_sinks_and_closure_hold_the_stripped_volume_and_the_flaws(t1, pressure, annihilated):
+    """With a share of the stripped sites annihilated at the contact, those sites and the void volume the metal
+    fills as it comes down join the balance."""
+    settings = settings_from_case(t1).replace(stack_pressure=pressure, surface_diffusivity=1e-8,
+                                              annihilation_share=annihilated)
     model = InterfaceModel(settings)
     while not model.voids.gap and model.capacity < 0.3 * 36000:
         model.advance(5.0, 18.0)
-        balance = model.voids.volume + model.sunk + model.closed - model.stripped - model.flaw_volume
+        balance = (model.voids.volume + model.sunk + model.closed + model.annihilated + model.descended
+                   - model.stripped - model.flaw_volume)
         assert abs(balance) < 1e-12 * model.stripped
     assert model.sunk > 0.03 * model.stripped and model.events["coalescence_events"] > 0  # each term exercised
     if pressure > 1e6:  # 3 MPa of Norton creep closes a measurable share
         assert model.closed > 1e-3 * model.stripped
+    assert model.annihilated == pytest.approx(annihilated * model.stripped, rel=1e-12, abs=0)
+    assert (model.descended > 0.01 * model.stripped) == (annihilated > 0.0)
 
 
 def test_a_periodic_array_captures_the_share_of_an_independent_finite_difference_solve():
