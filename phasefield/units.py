@@ -117,7 +117,7 @@ def to_si(text: str | float | int, dimension: str) -> float:
     """Parse ``text`` (e.g. ``"0.5 mA/cm^2"``, ``"0.5 mA cm-2"``, ``"25 °C"``) and return its value in
     the SI unit of ``dimension``.
 
-    A bare number is accepted only for dimensionless quantities. Raises :class:`UnitError`
+    A bare number is accepted only for dimensionless quantities (and fractions). Raises :class:`UnitError`
     with the expected form when the text is malformed or has the wrong dimension.
     """
     if dimension not in SI_UNITS:

@@ -71,7 +71,8 @@ Boundary conditions (:class:`phasefield.mesh.FacetTag`):
 - ``INTERFACE`` (n = 0): no penetration :math:`v_n = 0` on the contact facets (all interface facets
   unless given: :meth:`PowerLawCreep.set_contact`), or, where the interface adds lattice at a speed
   :math:`g` (m/s; plating on a contact without vacancies to fill), :math:`\mathbf{v}\cdot\mathbf{e}_n = g`:
-  the new lattice pushes the metal away from the electrolyte; tangentially free slip (default: zero shear
+  the new lattice pushes the metal away from the electrolyte (g < 0: the interface annihilates stripped sites
+  and the metal comes towards it); tangentially free slip (default: zero shear
   traction) or stick (:math:`\mathbf{v} = 0`); interface facets out of contact are traction free;
 - ``LATERAL``: symmetry, :math:`v_x = 0` on x = const (and the other in-plane component on the
   other pair of sides in 3-D), free slip; or a prescribed velocity (verification).

@@ -109,7 +109,8 @@ class CreepFlow:
         """Build the creep problem with div v = ``divergence`` (1/s, UFL), the void model's
         ``metal_fraction`` (a scalar field on the metal mesh, read at every solve) and ``plating_rate`` (m/s,
         UFL; None: 0), the speed at which the contact adds lattice, which pushes the metal in contact away
-        from the electrolyte at that speed (:class:`PowerLawCreep`, ``interface_growth``)."""
+        from the electrolyte at that speed (< 0: lattice removed, the metal comes closer; :class:`PowerLawCreep`,
+        ``interface_growth``)."""
         self._source = metal_fraction
         self._phi.interpolate(metal_fraction)
         self.creep = PowerLawCreep(self._metal, self._law, self._pressure, phi=self._phi, divergence=divergence,

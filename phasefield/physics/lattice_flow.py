@@ -9,10 +9,11 @@ metal, the smallest (irrotational) velocity with that divergence is :math:`\math
     \nabla^2\Phi = s\ \text{in the metal},\quad \Phi = 0\ \text{on the window top (bulk metal enters)},
     \quad \partial_n\Phi = -j_{plate}\ \text{on the interface},\quad \partial_n\Phi = 0\ \text{laterally},
 
-with :math:`j_{plate} = \max(-i, 0)\,\Omega/F` the rate at which plating adds sites (metal moves
-away from the interface). In 1-D it gives the exact kinematics: the metal moves towards the
-interface at the rate at which sites are annihilated below. The creep sub-model replaces it by a
-Stokes-type flow with the same divergence. Linear, P1, its Laplacian factorised once
+with :math:`j_{plate}` the rate at which the interface adds sites: plating, :math:`\max(-i, 0)\,\Omega/F` where it
+finds no vacancies to fill (metal moves away from the interface), or < 0 where the interface annihilates stripped
+sites itself (``interface_vacancy_annihilation_share``; metal moves towards it). In 1-D it gives the exact
+kinematics: the metal moves towards the interface at the rate at which sites are annihilated below. The creep
+sub-model replaces it by a Stokes-type flow with the same divergence. Linear, P1, its Laplacian factorised once
 (:class:`~phasefield.solvers.constant_operator.FactorisedOperator`).
 """
 

@@ -277,8 +277,10 @@ class VacancyVoidSystem:
             return ufl.conditional(ufl.gt(self.injection, 0.0), 1.0 - annihilation_share,
                                    1.0 - ufl.exp(-c_ / (VACANCY_STARVATION * c_eq)))
 
-        vacancy = ((c - c_old) / self.dt * q + ufl.inner(flux, ufl.grad(q))
-                   + sink * q) * dx - self.injection * filled_share(c) * q * self.ds_interface
+        #: the share of this step's stripping vacancies withheld to pay the nuclei's debt (:meth:`_pay_injection_debt`)
+        self._withheld = fem.Constant(mesh, PETSc.ScalarType(0.0))
+        vacancy = ((c - c_old) / self.dt * q + ufl.inner(flux, ufl.grad(q)) + sink * q) * dx \
+            - self.injection * filled_share(c) * (1.0 - self._withheld) * q * self.ds_interface
         #: theta_trap on the nodes (the interface's values matter): the interface vacancy layer's trap factor
         self.interface_trap = None
         if interface_layer:
@@ -324,7 +326,9 @@ class VacancyVoidSystem:
              + self.well * double_well(phi_h) + 0.5 * self.kappa * ufl.inner(ufl.grad(phi_h), ufl.grad(phi_h)))
             * dx + self.wetting * boundary_step(phi_h) * self.ds_interface)
         self._contact = fem.form(phi_h * self.ds_interface)
-        self._injected = fem.form(self.injection * self.ds_interface)
+        #: the stripping vacancies entering the metal, (1 - a) max(i, 0) Omega / F on the interface
+        self._injected = fem.form(ufl.max_value(self.injection, 0.0) * (1.0 - annihilation_share) * self.ds_interface)
+        self.annihilation_share = annihilation_share
         share = filled_share(vacancy_fraction(phi_h, mu_h))
         #: the rate (m/s) at which the interface adds lattice: plating where it finds no vacancies to fill (> 0),
         #: stripping where the interface annihilates the stripped sites (< 0)
@@ -386,14 +390,16 @@ class VacancyVoidSystem:
         return created
 
     def _pay_injection_debt(self, dt: float) -> None:
-        """Withhold the debt (up to all of it) from the vacancies injected over ``dt``."""
+        """Withhold the debt (up to all of it) from the stripping vacancies injected over ``dt`` (not from the lattice
+        the interface removes)."""
+        self._withheld.value = 0.0
         if self.injection_debt <= 0.0:  # no assembly nor allreduce in the steps without a debt
             return
         injected = dt * self._sum(self._injected)
         if injected <= 0.0:
             return
         withheld = min(self.injection_debt, injected)
-        self.injection.x.array[:] *= 1.0 - withheld / injected
+        self._withheld.value = withheld / injected
         self.injection_debt -= withheld
 
     # -- stepping ----------------------------------------------------------------------------

@@ -8,9 +8,8 @@ Each sub-step (short enough that the footprints grow by at most ``GROWTH_PER_SUB
    metal in contact comes down at :math:`a j_c`; the roofs come down with it (the metal settles as a block over
    voids narrower than it is tall: docs/creep.md, "The window's metal height and the closure of flat voids"), so
    each void loses :math:`w\,a j_c` of cross-section per time at its footprint w (the seed's "velocity field
-   created by stripping");
-   the interface Mg coverage grows by the Mg the
-   stripped Li leaves behind and by diffusion from the alloy, up to its McLean value
+   created by stripping"); the interface Mg coverage grows by the Mg the stripped Li leaves behind and by
+   diffusion from the alloy, up to its McLean value
    (:mod:`phasefield.interface_segregation`), and sets the interface trap and with it the thickness of the
    interface layer (:mod:`phasefield.reduced.laws`);
 2. flaws activate where the supersaturation of the contact exceeds their Gibbs-Thomson threshold;
@@ -144,7 +143,7 @@ class InterfaceModel:
     def _substep(self, current_density: float, remaining: float, dt: float) -> float:
         s = self.settings
         vacancy_share = 1.0 - s.annihilation_share
-        self._activate_flaws(vacancy_share * current_density / self.contact_fraction)
+        self._activate_flaws(vacancy_share * current_density / self.contact_fraction)  # what enters as vacancies
         if self.voids.gap:
             return remaining
         contact = self.contact_fraction
@@ -180,10 +179,11 @@ class InterfaceModel:
         self.events["coalescence_events"] += self.voids.coalesce()
         return step
 
-    def _activate_flaws(self, local_current_density: float) -> None:
-        """Flaws above their Gibbs-Thomson threshold become voids; flaws under a void are part of it."""
+    def _activate_flaws(self, vacancy_current_density: float) -> None:
+        """Flaws above their Gibbs-Thomson threshold become voids; flaws under a void are part of it. The
+        supersaturation is that of the vacancies entering the contact, (1 - a) i / f as a current density."""
         s = self.settings
-        self.supersaturation = laws.flat_supersaturation(local_current_density, s.molar_volume, s.sink_length,
+        self.supersaturation = laws.flat_supersaturation(vacancy_current_density, s.molar_volume, s.sink_length,
                                                          s.self_diffusivity, CORRELATION_FACTOR_BCC)
         if self.flaws.position.size == 0:
             return
@@ -218,6 +218,7 @@ class InterfaceModel:
         if depth <= 0.0 or self.voids.count == 0:
             return
         lost = np.minimum(self.voids.width * depth, self.voids.area)
+        lost = np.where(self.voids.area - lost < CLOSED_AREA, self.voids.area, lost)  # the metal fills what is left
         self.descended += float(lost.sum())
         self.voids.area = self.voids.area - lost
         self._remove_closed()

@@ -67,8 +67,8 @@ class SinkFlow(SubModel):
         return self.max_speed
 
     def bind(self, contact) -> None:
-        """div v = -(the contact's vacancy sink rate), and the lattice plating adds at the interface where it
-        finds no vacancies to fill (it moves the metal away from the interface)."""
+        """div v = -(the contact's vacancy sink rate), and the lattice the interface adds (plating where it finds no
+        vacancies to fill: the metal moves away) or removes (stripped sites it annihilates: the metal comes closer)."""
         self.flow.bind(-contact.sink_rate, contact.phi, plating_rate=contact.lattice_growth)
 
     def advance(self, step: StepConditions) -> None:

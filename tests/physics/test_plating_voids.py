@@ -70,6 +70,24 @@ def test_stripping_injects_the_sites_the_interface_does_not_annihilate_and_remov
         assert lattice_rate == pytest.approx(-share * stripped, rel=1e-9, abs=1e-30)
 
 
+def test_the_nuclei_debt_is_paid_from_the_vacancies_and_not_from_the_lattice_the_interface_removes():
+    """a = 0.5 and a debt of a quarter of a step's stripped sites: the column gains (1 - a) of them less the debt,
+    the debt is paid, and the interface still removes lattice at a i Omega / F."""
+    width, dt, share = 2e-6, 1.0, 0.5
+    win = metal_window(width, 4e-6, 4, 40)
+    stripped = 5.0 * OMEGA / FARADAY * width
+    system = VacancyVoidSystem(win.metal, NO_SINKS, OMEGA, GAMMA, 0.5e-6, np.deg2rad(93.6), 1e-5,
+                               annihilation_share=share)
+    system.set_state(lambda x: 1 + 0 * x[0], lambda x: 0 * x[0])
+    start = system.vacancy_amount()
+    system.injection_debt = 0.25 * stripped * dt
+    system.set_injection_from_current(np.full(system.injection.x.array.size, 5.0))
+    system.step(dt)
+    assert system.vacancy_amount() - start == pytest.approx(((1.0 - share) - 0.25) * stripped * dt, rel=1e-6, abs=0)
+    assert system.injection_debt == 0.0
+    assert system.plating_split()[1] == pytest.approx(-share * stripped, rel=1e-9, abs=0)
+
+
 def test_a_void_next_to_the_contact_refills_under_plating():
     """The system shall refill a void on the interface when the metal around it plates: a void of radius
     1 um on an 8 x 6 um window (sinks of 100 um grains, sink-layer top) under 0.5 mA/cm2 of plating at the

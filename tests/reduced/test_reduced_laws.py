@@ -108,6 +108,19 @@ def test_the_metal_coming_down_empties_a_void_at_the_annihilated_share_of_the_st
     assert model.descended == pytest.approx(area, rel=1e-9, abs=0)
 
 
+def test_half_the_sites_annihilated_bring_the_roof_down_at_half_the_stripping_speed(li):
+    """a = 0.5 with sinks so near (a sink length of 1 pm) that the void captures nothing: the void loses
+    w a j_c of cross-section per time, half of the a = 1 rate, and half the stripped sites end in the sinks."""
+    width, height, share = 4e-6, 0.5e-6, 0.5
+    model = lone_void(li.replace(annihilation_share=share, sink_length=1e-12), width, height)
+    area, contact = float(model.voids.area[0]), model.contact_fraction
+    speed = STRIP / contact * li.molar_volume / 96485.33212
+    time = 0.5 * area / (width * share * speed)
+    model.advance(STRIP, time)
+    assert model.voids.area[0] == pytest.approx(0.5 * area, rel=1e-4, abs=0)
+    assert model.sunk == pytest.approx((1.0 - share) * model.stripped, rel=1e-4, abs=0)
+
+
 def test_for_n_1_the_closure_rate_is_the_viscous_hollow_cylinder():
     """p / (eta (1 - a^2/b^2)) with eta = 1 / (3 A_T) (docs/creep.md)."""
     rate = laws.norton_closure_rate(1e-9, 1.0, 2e5, 1e-6, 4e-6)
