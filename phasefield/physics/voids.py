@@ -195,6 +195,8 @@ class VacancyVoidSystem:
                  interface_layer: bool = False, annihilation_share: float = 0.0):
         mesh = metal.mesh
         self.vacancies = vacancies
+        #: the share of the stripped sites that enters the metal as vacancies, 1 - a
+        self.vacancy_share = 1.0 - annihilation_share
         element = basix.ufl.element("Lagrange", mesh.basix_cell(), 1)
         self.space = fem.functionspace(mesh, basix.ufl.mixed_element([element, element]))
         self.u = fem.Function(self.space)
@@ -274,7 +276,7 @@ class VacancyVoidSystem:
                  + L * self.well * self.stabilization * (phi - self.phi_reference) * psi) * dx \
             + L * self.wetting * boundary_step_derivative(phi) * psi * self.ds_interface
         def filled_share(c_):
-            return ufl.conditional(ufl.gt(self.injection, 0.0), 1.0 - annihilation_share,
+            return ufl.conditional(ufl.gt(self.injection, 0.0), self.vacancy_share,
                                    1.0 - ufl.exp(-c_ / (VACANCY_STARVATION * c_eq)))
 
         #: the share of this step's stripping vacancies withheld to pay the nuclei's debt (:meth:`_pay_injection_debt`)
@@ -327,8 +329,7 @@ class VacancyVoidSystem:
             * dx + self.wetting * boundary_step(phi_h) * self.ds_interface)
         self._contact = fem.form(phi_h * self.ds_interface)
         #: the stripping vacancies entering the metal, (1 - a) max(i, 0) Omega / F on the interface
-        self._injected = fem.form(ufl.max_value(self.injection, 0.0) * (1.0 - annihilation_share) * self.ds_interface)
-        self.annihilation_share = annihilation_share
+        self._injected = fem.form(ufl.max_value(self.injection, 0.0) * self.vacancy_share * self.ds_interface)
         share = filled_share(vacancy_fraction(phi_h, mu_h))
         #: the rate (m/s) at which the interface adds lattice: plating where it finds no vacancies to fill (> 0),
         #: stripping where the interface annihilates the stripped sites (< 0)

@@ -87,7 +87,7 @@ class InterfaceModel:
         self.nucleation = InterfaceNucleation(s.strip_width, s.nucleation_prefactor, s.nucleation_barrier,
                                               s.nucleus_radius, 0.0, s.seed) if s.mechanisms.nucleation else None
         self.stripped = self.sunk = self.closed = self.through_interface = 0.0  # m^2 per depth
-        self.annihilated = self.descended = 0.0  # m^2 per depth: sites annihilated at the contact, roofs come down
+        self.descended = 0.0  # m^2 per depth: void volume the metal filled as it came down
         self.owed = 0.0  # m^2 per depth: the nuclei's volume not yet taken from the injection
         self.events = {"nucleation_events": 0, "coalescence_events": 0, "split_events": 0, "collapse_events": 0}
         self.supersaturation = 0.0
@@ -96,6 +96,11 @@ class InterfaceModel:
     def capacity(self) -> float:
         """The stripped capacity (C/m^2): stripped volume per area over V_m / F."""
         return self.stripped / self.settings.strip_width / self.settings.molar_volume * FARADAY
+
+    @property
+    def annihilated(self) -> float:
+        """The stripped sites annihilated at the contact (m^2 per depth): a of the stripped volume."""
+        return self.settings.annihilation_share * self.stripped
 
     @property
     def contact_fraction(self) -> float:
@@ -165,7 +170,6 @@ class InterfaceModel:
         self.voids.width = self.voids.width + kept * growth * step
         self.voids.area = self.voids.area + kept * shares.captured * step
         self.stripped += stripped
-        self.annihilated += stripped - injected
         self.sunk += kept * shares.sunk * step
         self.through_interface += kept * shares.through_interface * step
         coverage = self.mg_coverage.advance(step, local, s.magnesium_fraction,

@@ -226,7 +226,7 @@ class VoidPhaseField(Contact):
         nodes = None
         if self._comm.rank == 0:
             nodes = (samples["x_um"] * si_factor("um", "m"), samples["mu"], samples["phi"],
-                     samples["current"] * (1.0 - self.system.annihilation_share) * self.system.molar_volume / FARADAY)
+                     samples["current"] * self.system.vacancy_share * self.system.molar_volume / FARADAY)
         return self.flaws.decide(*self._comm.bcast(nodes, root=0), dt)
 
     @property

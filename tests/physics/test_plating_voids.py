@@ -49,21 +49,34 @@ def test_plating_fills_vacancies_then_builds_lattice_and_conserves_the_plated_vo
     assert lattice_share > 0.99
 
 
+STRIPPING = 5.0  # A/m^2: 0.5 mA/cm2
+COLUMN_WIDTH = 2e-6  # m
+
+
+def stripping_column(share: float) -> VacancyVoidSystem:
+    """A closed 2 x 4 um metal column without sinks, all metal, the interface annihilating ``share`` of the sites."""
+    win = metal_window(COLUMN_WIDTH, 4e-6, 4, 40)
+    system = VacancyVoidSystem(win.metal, NO_SINKS, OMEGA, GAMMA, 0.5e-6, np.deg2rad(93.6), 1e-5,
+                               annihilation_share=share)
+    system.set_state(lambda x: 1 + 0 * x[0], lambda x: 0 * x[0])
+    return system
+
+
+def strip(system: VacancyVoidSystem, dt: float) -> None:
+    system.set_injection_from_current(np.full(system.injection.x.array.size, STRIPPING))
+    system.step(dt)
+
+
 def test_stripping_injects_the_sites_the_interface_does_not_annihilate_and_removes_the_rest_as_lattice():
     """With a = 0.3 of the stripped sites annihilated at the interface, a closed column without sinks gains
     (1 - a) i Omega / F of vacancies per time and the interface removes lattice at a i Omega / F (the metal in
     contact comes down); with a = 0 it gains them all and removes none."""
-    width, height = 2e-6, 4e-6
-    win = metal_window(width, height, 4, 40)
-    stripped = 5.0 * OMEGA / FARADAY * width  # m^2/s per depth at 0.5 mA/cm2
+    stripped = STRIPPING * OMEGA / FARADAY * COLUMN_WIDTH  # m^2/s per depth
     for share in (0.0, 0.3):
-        system = VacancyVoidSystem(win.metal, NO_SINKS, OMEGA, GAMMA, 0.5e-6, np.deg2rad(93.6), 1e-5,
-                                   annihilation_share=share)
-        system.set_state(lambda x: 1 + 0 * x[0], lambda x: 0 * x[0])
+        system = stripping_column(share)
         start = system.vacancy_amount()
         for dt in [0.1, 0.2, 0.5, 1.0]:
-            system.set_injection_from_current(np.full(system.injection.x.array.size, 5.0))
-            system.step(dt)
+            strip(system, dt)
         gained = system.vacancy_amount() - start
         _, lattice_rate = system.plating_split()
         assert gained == pytest.approx((1.0 - share) * stripped * 1.8, rel=1e-6, abs=0)
@@ -73,16 +86,12 @@ def test_stripping_injects_the_sites_the_interface_does_not_annihilate_and_remov
 def test_the_nuclei_debt_is_paid_from_the_vacancies_and_not_from_the_lattice_the_interface_removes():
     """a = 0.5 and a debt of a quarter of a step's stripped sites: the column gains (1 - a) of them less the debt,
     the debt is paid, and the interface still removes lattice at a i Omega / F."""
-    width, dt, share = 2e-6, 1.0, 0.5
-    win = metal_window(width, 4e-6, 4, 40)
-    stripped = 5.0 * OMEGA / FARADAY * width
-    system = VacancyVoidSystem(win.metal, NO_SINKS, OMEGA, GAMMA, 0.5e-6, np.deg2rad(93.6), 1e-5,
-                               annihilation_share=share)
-    system.set_state(lambda x: 1 + 0 * x[0], lambda x: 0 * x[0])
+    dt, share = 1.0, 0.5
+    stripped = STRIPPING * OMEGA / FARADAY * COLUMN_WIDTH
+    system = stripping_column(share)
     start = system.vacancy_amount()
     system.injection_debt = 0.25 * stripped * dt
-    system.set_injection_from_current(np.full(system.injection.x.array.size, 5.0))
-    system.step(dt)
+    strip(system, dt)
     assert system.vacancy_amount() - start == pytest.approx(((1.0 - share) - 0.25) * stripped * dt, rel=1e-6, abs=0)
     assert system.injection_debt == 0.0
     assert system.plating_split()[1] == pytest.approx(-share * stripped, rel=1e-9, abs=0)
