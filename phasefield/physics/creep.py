@@ -200,9 +200,9 @@ FACTOR = "cholesky"
 ORDERING = 4
 #: Newton's matrix with the stress-velocity linearisation (:mod:`.creep_stress_newton`) instead of the exact one.
 STRESS_VELOCITY_NEWTON = True
-#: Newton: backtracking line search on the residual norm (module docstring: why).
+#: Newton: a line search on the residual norm (module docstring: why), the secant search of PETSc's ``l2``.
 NEWTON_OPTIONS = {
-    "snes_type": "newtonls", "snes_linesearch_type": "bt", "snes_rtol": 1e-9, "snes_atol": 1e-10,
+    "snes_type": "newtonls", "snes_linesearch_type": "l2", "snes_rtol": 1e-9, "snes_atol": 1e-10,
     "snes_stol": 1e-10, "snes_max_it": 40, **LINEAR_OPTIONS,
     # inexact Newton: the Krylov tolerance follows the residual's decrease (Eisenstat-Walker), loose far
     # from the solution (where an old factorisation serves in a few iterations), tight near it

@@ -62,7 +62,7 @@ CONTACT_THRESHOLD = 0.5
 GAP_SUPPORT_TOLERANCE = 1e-3
 #: the contact rules of the module docstring
 CONTACT_RULES = ("metal_fraction", "impenetrable", "unilateral")
-#: unilateral: the most active-set updates (each a creep solve) per step
+#: unilateral: the most active-set updates (each a creep solve) per step, unless given
 MAX_CONTACT_UPDATES = 8
 #: unilateral: a reaction below -this x the largest |reaction| is tension, a normal speed above this x
 #: the largest speed is penetration (relative: round-off must not flip a facet)
@@ -79,11 +79,16 @@ class CreepFlow:
 
     def __init__(self, metal: Subdomain, law: NortonLaw, stack_pressure: float, interface: str = "slip",
                  contact: str = "unilateral", gradient_energy: float | None = None,
-                 void_viscosity_ratio: float = VOID_VISCOSITY_RATIO):
+                 void_viscosity_ratio: float = VOID_VISCOSITY_RATIO, contact_updates: int = MAX_CONTACT_UPDATES):
         """``gradient_energy``: kappa (J/m) of the void surfaces' capillary force (None: none);
-        ``void_viscosity_ratio``: the void ersatz's viscosity over the lower viscosity cap (:class:`PowerLawCreep`)."""
+        ``void_viscosity_ratio``: the void ersatz's viscosity over the lower viscosity cap (:class:`PowerLawCreep`);
+        ``contact_updates``: unilateral, the most active-set updates solved within a step (0: the lagged set of the
+        module docstring)."""
         if contact not in CONTACT_RULES:
             raise ValueError(f"contact must be one of {CONTACT_RULES}, not {contact!r}")
+        if contact_updates < 0:
+            raise ValueError(f"contact_updates must be >= 0, not {contact_updates}")
+        self._contact_updates = contact_updates
         self._metal, self._law, self._pressure, self._interface = metal, law, stack_pressure, interface
         self._contact, self._gradient_energy = contact, gradient_energy
         self._void_viscosity_ratio = void_viscosity_ratio
@@ -177,12 +182,18 @@ class CreepFlow:
         return picard, newton
 
     def _settle_active_set(self) -> tuple[int, int]:
-        """Update the unilateral active set and solve again until it stops changing, at most
-        MAX_CONTACT_UPDATES times; on a return to a set solved before, the union of the cycle's sets (module
-        docstring). Returns the (Picard, Newton) iterations of the solves after the first."""
+        """Update the unilateral active set and solve again until it stops changing, at most ``contact_updates``
+        times; on a return to a set solved before, the union of the cycle's sets (module docstring). With
+        ``contact_updates`` = 0 the updated set is taken for the next step's solve, unsolved (lagged). Returns the
+        (Picard, Newton) iterations of the solves after the first."""
+        if self._contact_updates == 0:
+            updated = self._updated_active_set()
+            if updated is not None:
+                self._take_active_set(updated)
+            return 0, 0
         picard, newton = 0, 0
         solved = [(self.in_contact.copy(), self.creep.u.x.array.copy())]  # this step's sets and solutions
-        for _ in range(MAX_CONTACT_UPDATES):
+        for _ in range(self._contact_updates):
             updated = self._updated_active_set()
             if updated is None:
                 break

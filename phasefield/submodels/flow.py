@@ -213,7 +213,9 @@ def build_creep_flow(resolved: ResolvedCase, interface: InterfaceFields, removes
     kappa = (well_and_gradient_coefficients(metal["surface_energy"], case.voids.interface_width)[1]
              if case.creep.capillary else None)
     ratio = case.creep.void_viscosity_ratio
-    ersatz = {} if ratio is None else {"void_viscosity_ratio": ratio}
+    options = {} if ratio is None else {"void_viscosity_ratio": ratio}
+    if case.creep.contact_updates is not None:
+        options["contact_updates"] = case.creep.contact_updates
     flow = CreepFlow(interface.window.metal, law, case.cell.stack_pressure, case.creep.interface, case.creep.contact,
-                     kappa, **ersatz)
+                     kappa, **options)
     return CreepSinkFlow(flow, interface, case.creep.resolve_tolerance)

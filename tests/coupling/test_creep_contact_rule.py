@@ -34,3 +34,33 @@ def test_case_contact_rule_sets_the_creep_contact_facets(rule, tmp_path):
         assert 0 < in_contact <= interface and creep.contact_facets.size == np.count_nonzero(flow.in_contact)
     else:  # the 30 facets of x < 10 um released (the next one, half in the void, has 0.525)
         assert in_contact == interface // 2
+
+
+
+def test_case_contact_updates_zero_solves_once_a_step_and_leaves_the_update_to_the_next_step(tmp_path):
+    """``[creep] contact_updates = 0`` reaches the flow. In this cell the settled default ends in full contact: one
+    facet at the edge of the void turns tensile in full contact and penetrates once released (a cycle, kept in
+    contact). With 0 updates each solve is one creep solve, and the facet is released for the next step and put
+    back after it: the cycle runs across steps instead of within one."""
+    path = DATA / "tiny_creep.toml"
+    kept = {}
+    for updates in (None, 0):
+        raw = tomllib.loads(path.read_text())
+        raw["creep"]["contact"] = "unilateral"
+        if updates is not None:
+            raw["creep"]["contact_updates"] = updates
+        simulation = Simulation(resolve(path, raw), MPI.COMM_WORLD, tmp_path / str(updates))
+        void_under_left_half = lambda x: np.where((x[1] < 0.9e-6) & (x[0] < 10.1e-6), 0.05, 1.0)  # noqa: E731
+        simulation.models.contact.system.set_state(void_under_left_half, lambda x: np.zeros(x.shape[1]))
+        flow = simulation.models.flow.flow
+        solves = []
+        flow.creep.solve = lambda solve=flow.creep.solve, solves=solves, **kw: solves.append(kw) or solve(**kw)
+        kept[updates] = []
+        for _ in range(2):
+            flow.solve()
+            kept[updates].append(MPI.COMM_WORLD.allreduce(int(np.count_nonzero(flow.in_contact))))
+        kept[updates].append(len(solves))
+        interface = MPI.COMM_WORLD.allreduce(flow.creep.interface_facets().size)
+        simulation.close()
+    assert kept[None][:2] == [interface, interface] and kept[None][2] > 2
+    assert kept[0] == [interface - 1, interface, 2]

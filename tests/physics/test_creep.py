@@ -313,15 +313,16 @@ def test_in_a_gap_the_metal_rests_on_its_highest_metal_fraction_and_moves_down_e
     assert integral(far * flow.velocity[1] * ds) < 0
 
 
-def sinks_above_the_right_half(window, rule: str = "unilateral") -> CreepFlow:
-    """The creep flow of an all-metal window at 0.2 MPa under the contact ``rule``, with vacancy sinks
-    s = -1e-4 1/s in a band 1-2 um above the right half of the interface (x > 4 um)."""
+def sinks_above_the_right_half(window, rule: str = "unilateral", **options) -> CreepFlow:
+    """The creep flow of an all-metal window at 0.2 MPa under the contact ``rule`` (``options``: of
+    :class:`CreepFlow`), with vacancy sinks s = -1e-4 1/s in a band 1-2 um above the right half of the interface
+    (x > 4 um)."""
     mesh = window.metal.mesh
     x = ufl.SpatialCoordinate(mesh)
     band = ufl.conditional(ufl.And(ufl.gt(x[0], 4e-6), ufl.And(ufl.gt(x[1], 1e-6), ufl.lt(x[1], 2e-6))), 1.0, 0.0)
     metal = fem.Function(fem.functionspace(mesh, ("Lagrange", 1)))
     metal.x.array[:] = 1.0
-    flow = CreepFlow(window.metal, LI, 0.2e6, contact=rule)
+    flow = CreepFlow(window.metal, LI, 0.2e6, contact=rule, **options)
     flow.bind(-1e-4 * band, metal)
     return flow
 
@@ -387,6 +388,42 @@ def test_unilateral_active_set_is_kept_between_solves_and_stored_by_facet_midpoi
     other = sinks_above_the_right_half(window)
     other.release_facets_at(stored)
     assert np.array_equal(other.in_contact, flow.in_contact)
+
+
+def test_a_lagged_active_set_is_solved_once_a_step_and_settles_over_steps_on_the_settled_flow(monkeypatch):
+    """The system shall, with ``contact_updates`` = 0, solve creep once per step on the set left by the last step
+    and update the set after that solve for the next one. In the cell of the unilateral tests the first step
+    solves in full contact (the impenetrable flow, to round-off) and releases the tensile facets; the steps after
+    reach the set and the flow of the updates solved within one step (1e-8 of the largest speed: the solver
+    tolerance), one creep solve a step."""
+    window = square(16, 8e-6)
+    settled = sinks_above_the_right_half(window)
+    settled.solve()
+    impenetrable = sinks_above_the_right_half(window, "impenetrable")
+    impenetrable.solve()
+    flow = sinks_above_the_right_half(window, contact_updates=0)
+    solves = []
+    original = flow.creep.solve
+    monkeypatch.setattr(flow.creep, "solve", lambda **kw: solves.append(kw) or original(**kw))
+    comm = window.metal.mesh.comm
+    dofs = flow.creep._velocity_dofs
+
+    def largest(values):
+        return comm.allreduce(float(np.max(np.abs(values[dofs]), initial=0.0)), op=MPI.MAX)
+
+    flow.solve()
+    assert len(solves) == 1
+    assert largest(flow.creep.u.x.array - impenetrable.creep.u.x.array) <= 1e-10 * largest(impenetrable.creep.u.x.array)
+    assert comm.allreduce(int(np.count_nonzero(~flow.in_contact))) > 0  # released for the next step
+    for step in range(2, 9):
+        before = flow.in_contact.copy()
+        flow.solve()
+        assert len(solves) == step
+        if flow._same_set(before, flow.in_contact):
+            break
+    assert np.array_equal(flow.in_contact, settled.in_contact)
+    speed = largest(settled.creep.u.x.array)
+    assert largest(flow.creep.u.x.array - settled.creep.u.x.array) <= 1e-8 * speed
 
 
 @pytest.mark.parametrize("cycle", ["back_to_full_contact", "between_two_releases"])
