@@ -21,8 +21,11 @@ those are is the contact rule (``[creep] contact``):
   after the solve, a contact facet whose reaction is tensile (the electrolyte would have to pull the
   metal, :meth:`PowerLawCreep.normal_reactions`) is released, and a released facet whose metal moves into
   the electrolyte (v . n > 0) is put back; the solve repeats until the set stops changing (at most
-  MAX_CONTACT_UPDATES times). An update can return to a set solved before in the same step: a facet
-  released as tensile moves into the electrolyte once free and is put back, tensile again (a cycle; seen
+  ``contact_updates`` times, MAX_CONTACT_UPDATES unless given). With ``contact_updates`` = 0 a step solves once,
+  on the set its predecessor left, and the set updated after that solve is the next step's: the contact lagged by
+  one step, as the velocity already is in the void step (the coupler's order); a cycle then runs across steps
+  (a facet released in one step, taken back in the next). An update can return to a set solved before in the same
+  step: a facet released as tensile moves into the electrolyte once free and is put back, tensile again (a cycle; seen
   with three facets at the edge of a nearly closed contact). No set of the cycle passes both tests, so the
   updates stop there and the facets that flip are kept in contact: the union of the cycle's sets (no
   penetration is the hard constraint; the tension those facets carry is the facet-averaged test's
