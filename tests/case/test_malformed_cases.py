@@ -257,6 +257,8 @@ def build_variants() -> list[Variant]:
         "[mesh] width", "expected at most 1 cm (0.01 m)")
     add("range-mesh-negative-height", "ranges", edited("data/tiny_creep", setting("mesh", "metal_height", "-8 um")),
         "[mesh] metal_height", "expected more than 0 um")
+    add("range-contact-updates", "ranges", edited("data/tiny_creep", setting("creep", "contact_updates", -1)),
+        "[creep] contact_updates", "expected at least 0 (got -1)")
 
     # unknown keys, tables and names: "did you mean"
     def rename(table, key, new):
