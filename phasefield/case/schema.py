@@ -234,7 +234,8 @@ class Creep(Strict):
     and the vacancy-sink divergence and plating speed (relative to their largest values) differ from those of
     the last solve by less than this at every vertex; 0 (default): a solve every step.
     ``contact_updates``: unilateral, the most updates of the active set solved within a step (unset: the model's, 8);
-    0: the set found after a step's solve is taken by the next step, unsolved (lagged by one step).
+    0: the set found after a step's solve is taken by the next step, unsolved (lagged by one step; a changed set
+    makes the next step solve whatever ``resolve_tolerance``).
     ``capillary``: the capillary (Laplace) force of the void surfaces in the momentum balance, at the metal set's
     surface energy (:mod:`phasefield.physics.creep`; off by default).
     ``void_viscosity_ratio``: the viscosity of the compressible void ersatz over the metal's lower viscosity cap
@@ -247,7 +248,7 @@ class Creep(Strict):
     interface: Literal["slip", "stick"] = "slip"
     contact: Literal["unilateral", "impenetrable", "metal_fraction"] = "unilateral"
     resolve_tolerance: float = Field(default=0.0, ge=0.0, lt=1.0)
-    contact_updates: int | None = Field(default=None, ge=0, le=100)
+    contact_updates: int | None = Field(default=None, ge=0)
     capillary: bool = False
     void_viscosity_ratio: float | None = Field(default=None, gt=0.0, le=1e6)
 

@@ -120,10 +120,9 @@ residual at the previous solution with the new data and contact (one assembly, :
 Below the Newton's absolute tolerance (1e-10) the previous solution is the solution (Newton would stop there at its
 iteration 0, by the same test): nothing is solved. A failure raises :class:`SolverFailure` and restores the previous
 state. The line search works on the residual norm because the residual is the gradient of a saddle (convex in v,
-concave in p) Lagrangian, not of a convex potential: PETSc's ``l2`` secant search on the squared norm (since
-2026-12-07; before, backtracking, ``bt``, which in the headline's late steps took a tenth of the Newton step for ten
-iterations in a row where ``l2`` takes longer steps: 40% fewer creep iterations, the same solutions to 1e-10,
-docs/performance.md, "The active set lagged one step and the l2 line search"). A Newton that stalls at the
+concave in p) Lagrangian, not of a convex potential: PETSc's ``l2`` secant search on the squared norm, which takes
+longer steps than backtracking (``bt``) where the rate direction is wrong by a factor (docs/creep.md, "Line search
+in coupled runs"). A Newton that stalls at the
 round-off floor of the residual is accepted (``ROUND_OFF_DROP``).
 Linear solves: both matrices are symmetric, the Kacanov one a Stokes matrix with a viscosity field and the Newton
 one the Hessian of the same Lagrangian (the derivative of the viscosity adds a term proportional to

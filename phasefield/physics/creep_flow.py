@@ -173,26 +173,29 @@ class CreepFlow:
 
     def solve(self) -> tuple[int, int]:
         """Contact from the current metal fraction, then the creep flow (unilateral: from the last active
-        set until it stops changing); returns the (Picard, Newton) iterations."""
+        set, updated until it stops changing or ``contact_updates`` times, or once for the next step when 0);
+        returns the (Picard, Newton) iterations."""
         self._phi.interpolate(self._source)
         self.creep.set_contact(self.contact_facets())
         picard, newton = self.creep.solve()
+        self.solved_drivers = [array.copy() for array in self._driver_values()]
         if self._contact == "unilateral":
             more = self._settle_active_set()
             picard, newton = picard + more[0], newton + more[1]
         self.velocity.interpolate(self.creep.velocity)
-        self.solved_drivers = [array.copy() for array in self._driver_values()]
         return picard, newton
 
     def _settle_active_set(self) -> tuple[int, int]:
         """Update the unilateral active set and solve again until it stops changing, at most ``contact_updates``
         times; on a return to a set solved before, the union of the cycle's sets (module docstring). With
-        ``contact_updates`` = 0 the updated set is taken for the next step's solve, unsolved (lagged). Returns the
-        (Picard, Newton) iterations of the solves after the first."""
+        ``contact_updates`` = 0 the updated set is taken for the next step's solve, unsolved (lagged), and a set so
+        changed makes the drivers' change infinite (:meth:`drivers_change`: the next step solves, whatever
+        ``resolve_tolerance``). Returns the (Picard, Newton) iterations of the solves after the first."""
         if self._contact_updates == 0:
             updated = self._updated_active_set()
             if updated is not None:
-                self._take_active_set(updated)
+                self.in_contact = updated  # the next solve sets the Dirichlet rows
+                self.solved_drivers = []
             return 0, 0
         picard, newton = 0, 0
         solved = [(self.in_contact.copy(), self.creep.u.x.array.copy())]  # this step's sets and solutions
@@ -244,7 +247,7 @@ class CreepFlow:
     def lifted_off_share(self) -> float:
         """The share of the interface facets where metal (midpoint metal fraction >= 1/2) lifts off: released
         by the unilateral rule (facets under a void, also released where the void material moves away, do
-        not count)."""
+        not count); with ``contact_updates`` = 0, in the set updated after the last solve (the next step's)."""
         owned = self._facets < self._metal.mesh.topology.index_map(self._metal.mesh.topology.dim - 1).size_local
         metal = (np.mean(self._phi.x.array[self._facet_dofs], axis=1) >= CONTACT_THRESHOLD if self._facets.size
                  else np.zeros(0, dtype=bool))

@@ -10,8 +10,8 @@ The creep residual (:mod:`phasefield.physics.creep`) is that of the velocity-pre
     \qquad \eta_N'(q) = \frac{1-n}{2n}\,\frac{\eta_N}{q},
 
 whose direction is the current strain rate :math:`\mathbf D_k`. For n = 6.6 a rate that is wrong by a
-factor makes that direction wrong, and the line search cuts the steps to a tenth (measured on the headline's
-steps after void growth: 30 of its 33 Newton iterations at a step length of 0.1-0.4).
+factor makes that direction wrong, and a backtracking line search cuts the steps to a tenth (measured on the
+headline's steps after void growth: 30 of its 33 Newton iterations at a step length of 0.1-0.4).
 
 The stress-velocity Newton treats the stress as an independent unknown during the linearisation only: the
 stress direction :math:`\mathbf Z` (a rate-like tensor at the quadrature points, equal to :math:`\mathbf D(\mathbf

@@ -14,14 +14,20 @@ from phasefield.case.loader import resolve
 from phasefield.coupling.simulation import Simulation
 
 
-@pytest.mark.parametrize("rule", ["metal_fraction", "impenetrable", "unilateral"])
-def test_case_contact_rule_sets_the_creep_contact_facets(rule, tmp_path):
+def void_under_left_half(directory, **creep) -> Simulation:
+    """The tiny creep case with the ``[creep]`` keys ``creep``, a void layer under the left half of its interface."""
     path = DATA / "tiny_creep.toml"
     raw = tomllib.loads(path.read_text())
-    raw["creep"]["contact"] = rule
-    simulation = Simulation(resolve(path, raw), MPI.COMM_WORLD, tmp_path)
-    void_under_left_half = lambda x: np.where((x[1] < 0.9e-6) & (x[0] < 10.1e-6), 0.05, 1.0)  # noqa: E731
-    simulation.models.contact.system.set_state(void_under_left_half, lambda x: np.zeros(x.shape[1]))
+    raw["creep"].update(creep)
+    simulation = Simulation(resolve(path, raw), MPI.COMM_WORLD, directory)
+    void = lambda x: np.where((x[1] < 0.9e-6) & (x[0] < 10.1e-6), 0.05, 1.0)  # noqa: E731
+    simulation.models.contact.system.set_state(void, lambda x: np.zeros(x.shape[1]))
+    return simulation
+
+
+@pytest.mark.parametrize("rule", ["metal_fraction", "impenetrable", "unilateral"])
+def test_case_contact_rule_sets_the_creep_contact_facets(rule, tmp_path):
+    simulation = void_under_left_half(tmp_path, contact=rule)
     flow = simulation.models.flow.flow
     flow.solve()
     creep = flow.creep
@@ -36,22 +42,15 @@ def test_case_contact_rule_sets_the_creep_contact_facets(rule, tmp_path):
         assert in_contact == interface // 2
 
 
-
 def test_case_contact_updates_zero_solves_once_a_step_and_leaves_the_update_to_the_next_step(tmp_path):
     """``[creep] contact_updates = 0`` reaches the flow. In this cell the settled default ends in full contact: one
     facet at the edge of the void turns tensile in full contact and penetrates once released (a cycle, kept in
     contact). With 0 updates each solve is one creep solve, and the facet is released for the next step and put
-    back after it: the cycle runs across steps instead of within one."""
-    path = DATA / "tiny_creep.toml"
+    back after it: the cycle runs across steps instead of within one (serial: the facet counts include no ghosts)."""
     kept = {}
     for updates in (None, 0):
-        raw = tomllib.loads(path.read_text())
-        raw["creep"]["contact"] = "unilateral"
-        if updates is not None:
-            raw["creep"]["contact_updates"] = updates
-        simulation = Simulation(resolve(path, raw), MPI.COMM_WORLD, tmp_path / str(updates))
-        void_under_left_half = lambda x: np.where((x[1] < 0.9e-6) & (x[0] < 10.1e-6), 0.05, 1.0)  # noqa: E731
-        simulation.models.contact.system.set_state(void_under_left_half, lambda x: np.zeros(x.shape[1]))
+        options = {"contact": "unilateral"} | ({} if updates is None else {"contact_updates": updates})
+        simulation = void_under_left_half(tmp_path / str(updates), **options)
         flow = simulation.models.flow.flow
         solves = []
         flow.creep.solve = lambda solve=flow.creep.solve, solves=solves, **kw: solves.append(kw) or solve(**kw)

@@ -392,10 +392,11 @@ def test_unilateral_active_set_is_kept_between_solves_and_stored_by_facet_midpoi
 
 def test_a_lagged_active_set_is_solved_once_a_step_and_settles_over_steps_on_the_settled_flow(monkeypatch):
     """The system shall, with ``contact_updates`` = 0, solve creep once per step on the set left by the last step
-    and update the set after that solve for the next one. In the cell of the unilateral tests the first step
+    and update the set after that solve for the next one, a changed set forcing the next solve (the drivers'
+    change infinite, so ``resolve_tolerance`` cannot skip it). In the cell of the unilateral tests the first step
     solves in full contact (the impenetrable flow, to round-off) and releases the tensile facets; the steps after
-    reach the set and the flow of the updates solved within one step (1e-8 of the largest speed: the solver
-    tolerance), one creep solve a step."""
+    reach the set and the flow of the updates solved within one step (to 1e-8 of the largest speed, within the
+    Newton's tolerances), one creep solve a step."""
     window = square(16, 8e-6)
     settled = sinks_above_the_right_half(window)
     settled.solve()
@@ -415,12 +416,14 @@ def test_a_lagged_active_set_is_solved_once_a_step_and_settles_over_steps_on_the
     assert len(solves) == 1
     assert largest(flow.creep.u.x.array - impenetrable.creep.u.x.array) <= 1e-10 * largest(impenetrable.creep.u.x.array)
     assert comm.allreduce(int(np.count_nonzero(~flow.in_contact))) > 0  # released for the next step
+    assert flow.drivers_change() == np.inf  # an unsolved set: the next step solves, whatever resolve_tolerance
     for step in range(2, 9):
         before = flow.in_contact.copy()
         flow.solve()
         assert len(solves) == step
         if flow._same_set(before, flow.in_contact):
             break
+    assert flow.drivers_change() == 0.0  # the set solved: nothing changed since
     assert np.array_equal(flow.in_contact, settled.in_contact)
     speed = largest(settled.creep.u.x.array)
     assert largest(flow.creep.u.x.array - settled.creep.u.x.array) <= 1e-8 * speed
