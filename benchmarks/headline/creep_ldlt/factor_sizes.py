@@ -27,10 +27,11 @@ from creep_matrices import creep_systems, restored_creep, study_arguments, write
 
 
 def factorise(matrix: PETSc.Mat, pc_type: str, rhs: PETSc.Vec, repeats: int, reassemble,
-              plain: PETSc.Mat, icntl: dict[int, int] | None = None) -> tuple[dict, PETSc.Vec]:
+              plain: PETSc.Mat, icntl: dict[int, int] | None = None,
+              cntl: dict[int, float] | None = None) -> tuple[dict, PETSc.Vec]:
     """Factorise ``matrix`` (re-assembled by ``reassemble``) with MUMPS (``pc_type`` lu or cholesky; ICNTL(14)
-    the solver's and the further ``icntl`` values); the residual of the solve of ``rhs`` is computed with
-    ``plain``, the same matrix without symmetry flags."""
+    the solver's and the further ``icntl`` and ``cntl`` values); the residual of the solve of ``rhs`` is computed
+    with ``plain``, the same matrix without symmetry flags."""
     comm = matrix.comm
     ksp = PETSc.KSP().create(comm)
     ksp.setOperators(matrix)
@@ -42,6 +43,8 @@ def factorise(matrix: PETSc.Mat, pc_type: str, rhs: PETSc.Vec, repeats: int, rea
     factor = pc.getFactorMatrix()
     for key, value in (icntl or {}).items():
         factor.setMumpsIcntl(key, value)
+    for key, value in (cntl or {}).items():
+        factor.setMumpsCntl(key, value)
     began = time.perf_counter()
     ksp.setUp()
     first = time.perf_counter() - began

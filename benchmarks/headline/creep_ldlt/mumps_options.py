@@ -42,7 +42,16 @@ OPTION_SETS = {
     "pord_without_scaling": {7: 4, 8: 0},
     "pord_root_without_scalapack": {7: 4, 13: 1},
     "pord_diagonal_scaling": {7: 4, 8: 1},
+    # block low-rank factors (ICNTL(35) = 2, CNTL(7) the dropping threshold; twenty-second session): an approximate
+    # factorisation, which the creep's GMRES takes as its preconditioner anyway
+    "pord_blr_1e-10": {7: 4, 35: 2},
+    "pord_blr_1e-8": {7: 4, 35: 2},
+    "pord_blr_1e-6": {7: 4, 35: 2},
+    "pord_blr_1e-4": {7: 4, 35: 2},
 }
+#: CNTL values of the option sets that have them (CNTL(7): the BLR dropping threshold, relative)
+OPTION_CNTL = {"pord_blr_1e-10": {7: 1e-10}, "pord_blr_1e-8": {7: 1e-8}, "pord_blr_1e-6": {7: 1e-6},
+               "pord_blr_1e-4": {7: 1e-4}}
 
 
 def main() -> None:
@@ -60,13 +69,15 @@ def main() -> None:
         results[name] = {"size": matrix.getSize()[0]}
         for option_set in args.sets:
             icntl = OPTION_SETS[option_set]
-            result, solution = factorise(matrix, "cholesky", rhs, args.repeats, reassemble, plain, icntl)
+            result, solution = factorise(matrix, "cholesky", rhs, args.repeats, reassemble, plain, icntl,
+                                         OPTION_CNTL.get(option_set))
             if reference is None:
                 reference = solution
             difference = solution.copy()
             difference.axpy(-1.0, reference)
             result["solution_difference_relative"] = difference.norm() / reference.norm()
             result["icntl"] = icntl
+            result["cntl"] = OPTION_CNTL.get(option_set, {})
             results[name][option_set] = result
             if comm.rank == 0:
                 print(name, option_set, {key: result[key] for key in
