@@ -37,7 +37,7 @@ from phasefield.physics.creep import QUADRATURE_DEGREE
 
 sys.path.insert(0, str(Path(__file__).parent.parent))
 sys.path.insert(0, str(Path(__file__).parent))
-from block_solver import owned_global_dofs, timed_solve  # noqa: E402
+from block_solver import VELOCITY_SOLVERS, owned_global_dofs, rigid_body_modes, timed_solve  # noqa: E402
 from creep_matrices import restored_creep, study_arguments, write_study  # noqa: E402
 
 
@@ -64,9 +64,11 @@ def diagonal(values: PETSc.Vec) -> PETSc.Mat:
     return result
 
 
-def schur_solve(system: PETSc.Mat, velocity_size: int, schur: PETSc.Mat, max_it: int) -> dict:
-    """FGMRES with fieldsplit Schur (full): the velocity block by MUMPS LU, the Schur block by ``schur`` (diagonal,
-    Jacobi: exact); against MUMPS LU of ``system``."""
+def schur_solve(system: PETSc.Mat, velocity_size: int, schur: PETSc.Mat, max_it: int, velocity: str = "lu",
+                near_null: PETSc.NullSpace | None = None) -> dict:
+    """FGMRES with fieldsplit Schur (full): the velocity block by MUMPS LU (``velocity`` "lu") or one application of
+    a preconditioner of ``block_solver.VELOCITY_SOLVERS`` (GAMG with the rigid-body ``near_null`` space), the Schur
+    block by ``schur`` (diagonal, Jacobi: exact); against MUMPS LU of ``system``."""
     comm = system.comm
     size = system.getSize()[0]
     rhs = system.createVecRight()
@@ -85,16 +87,30 @@ def schur_solve(system: PETSc.Mat, velocity_size: int, schur: PETSc.Mat, max_it:
     ksp.setGMRESRestart(300)
     pc = ksp.getPC()
     pc.setType("fieldsplit")
-    pc.setFieldSplitIS(("u", PETSc.IS().createStride(velocity_size, 0, 1, comm=comm)),
+    velocity_is = PETSc.IS().createStride(velocity_size, 0, 1, comm=comm)
+    if near_null is not None:
+        velocity_is.compose("nearnullspace", near_null)
+    pc.setFieldSplitIS(("u", velocity_is),
                        ("p", PETSc.IS().createStride(size - velocity_size, velocity_size, 1, comm=comm)))
+
     pc.setFieldSplitType(PETSc.PC.CompositeType.SCHUR)
     pc.setFieldSplitSchurFactType(PETSc.PC.FieldSplitSchurFactType.FULL)
     pc.setFieldSplitSchurPreType(PETSc.PC.FieldSplitSchurPreType.USER, schur)
     ksp.setUp()
     velocity_ksp, pressure_ksp = pc.getFieldSplitSubKSP()
     velocity_ksp.setType("preonly")
-    velocity_ksp.getPC().setType("lu")
-    velocity_ksp.getPC().setFactorSolverType("mumps")
+    if velocity == "lu":
+        velocity_ksp.getPC().setType("lu")
+        velocity_ksp.getPC().setFactorSolverType("mumps")
+    else:
+        prefix = f"al{id(ksp)}_u_"
+        velocity_ksp.setOptionsPrefix(prefix)
+        database = PETSc.Options()
+        for key, value in VELOCITY_SOLVERS[velocity].items():
+            database[prefix + key] = value
+        velocity_ksp.setFromOptions()
+        for key in VELOCITY_SOLVERS[velocity]:
+            del database[prefix + key]
     pressure_ksp.setType("preonly")
     pressure_ksp.getPC().setType("jacobi")
     result, solution = timed_solve(ksp, system, rhs, 0.0)
@@ -110,6 +126,8 @@ def main() -> None:
     parser.add_argument("--voids", nargs="+", default=["no_voids", "voids"], choices=["no_voids", "voids"])
     parser.add_argument("--void-viscosity-factor", type=float, default=1.0)
     parser.add_argument("--max-it", type=int, default=300)
+    parser.add_argument("--velocity", default="lu", choices=["lu", *sorted(VELOCITY_SOLVERS)],
+                        help="the augmented velocity block: MUMPS LU (exact) or one application of GAMG/ASM")
     args = parser.parse_args()
     comm = MPI.COMM_WORLD
     if comm.size != 1:
@@ -125,7 +143,9 @@ def main() -> None:
     volume = 1e-6 ** -space.mesh.geometry.dim
     dx = ufl.dx(metadata={"quadrature_degree": QUADRATURE_DEGREE})
     velocity, pressure = owned_global_dofs(space, space.sub(0)), owned_global_dofs(space, space.sub(1))
-    results = {"void_viscosity_over_reference": 3.0 * float(coefficients["eta_void"].value)}
+    near_null = rigid_body_modes(space.sub(0).collapse()[0]) if args.velocity == "gamg" else None
+    results = {"void_viscosity_over_reference": 3.0 * float(coefficients["eta_void"].value),
+               "velocity_block": args.velocity}
     for voids in args.voids:
         flow._phi.x.array[:] = metal_fraction if voids == "voids" else 1.0
         for name in args.matrices:
@@ -144,12 +164,14 @@ def main() -> None:
                 schur.axpy(1.0, compressibility)
                 schur.scale(-1.0 / (1.0 + gamma))
                 key = f"{name}_{voids}_gamma_{gamma:g}"
-                results[key] = schur_solve(system, velocity.getSize(), diagonal(schur), args.max_it)
+                results[key] = schur_solve(system, velocity.getSize(), diagonal(schur), args.max_it, args.velocity,
+                                           near_null)
                 print(key, results[key], flush=True)
     flow._phi.x.array[:] = metal_fraction
     simulation.close()
     write_study(args.output, "augmented-Lagrangian fieldsplit Schur solver on the creep matrices", args, comm,
-                results, gammas=args.gammas, void_viscosity_factor=args.void_viscosity_factor, max_it=args.max_it)
+                results, gammas=args.gammas, void_viscosity_factor=args.void_viscosity_factor, max_it=args.max_it,
+                velocity=args.velocity)
 
 
 if __name__ == "__main__":
