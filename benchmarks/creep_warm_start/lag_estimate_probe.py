@@ -6,11 +6,14 @@ and writes per step, as JSON with machine, date and revision:
 - ``forced``: whether the step had to solve whatever an estimate says: the first step, or the unilateral contact
   set lagged from the last step changed (``CreepFlow.drivers_change`` is then infinite);
 - ``phi_change``: the largest change of the metal fraction at a vertex since the last solve (1 at a nucleation);
-- ``displacement_um`` and ``velocity_change_displacement_um``: the largest metal speed, and the largest change of
-  the velocity since the last solve, times the step (um);
+- ``displacement_um`` and ``velocity_change_displacement_um``: the largest velocity component (of the P2 velocity
+  dofs, the void ersatz included), and the largest change of one since the last solve, times the step (um);
 - ``predicted_lag_error_um``: the displacement error of keeping the last flow one more step, estimated from the last
   two solves, |v_j - v_i|_max / (t_j - t_i) x (t - t_j + dt) x dt;
 - the creep iterations and seconds.
+
+``steps_forced_by_the_contact_set`` counts the forced steps, the first one included. The probe's clock adds up the
+steps it is called for (a run with rejected steps would need the simulation's own time).
 
     OMP_NUM_THREADS=1 .venv/bin/mpiexec -n 2 .venv/bin/python benchmarks/creep_warm_start/lag_estimate_probe.py \\
         --capacity 0.6 --output F.json --results RUN
@@ -46,6 +49,8 @@ def recording_advance(comm: MPI.Comm, steps: list[dict]):
         return comm.allreduce(float(np.max(np.abs(values), initial=0.0)), op=MPI.MAX)
 
     def advance(self, step):
+        if step.stack_pressure is not None:
+            self.flow.set_stack_pressure(step.stack_pressure)
         flow, now, solves = self.flow, clock["time"], clock["solves"]
         row = {"dt_s": step.dt, "forced": not flow.solved_drivers}
         if not row["forced"]:

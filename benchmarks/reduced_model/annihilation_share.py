@@ -38,16 +38,18 @@ KEYS = ("rise", "early count", "early width", "largest width", "lowest contact",
         "collapses", "capacity reached")
 
 
-def member(job: tuple[str, str, float, int]) -> dict[str, float]:
-    label, configuration, share, seed = job
+def member(job: tuple) -> dict[str, float]:
+    """One run: (case label, configuration, share, seed[, current A/m^2, temperature K]; None: the case's)."""
+    label, configuration, share, seed, *conditions = job
+    current, temperature = (*conditions, None, None)[:2]
     resolved = load_case(CASES[label])
-    settings = settings_from_case(resolved).replace(seed=seed, annihilation_share=share)
+    settings = settings_from_case(resolved, temperature=temperature).replace(seed=seed, annihilation_share=share)
     if configuration.startswith("nucleation"):
         settings = settings.replace(mechanisms=dataclasses.replace(settings.mechanisms, nucleation=True),
                                     fixed_flaws=FixedFlaws(0, 0.0, 0.0))
     if configuration.endswith("Mg sink"):
         settings = settings.replace(mg_reaction_rate=MG_SINK)
-    result = run(settings, resolved)
+    result = run(settings, resolved, current)
     values = quantities(result)
     contact = result.column("contact_fraction")
     values.update({"lowest contact": min(contact), "final contact": contact[-1],

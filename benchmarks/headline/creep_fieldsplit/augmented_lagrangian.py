@@ -33,7 +33,7 @@ from dolfinx import fem
 from dolfinx.fem.petsc import assemble_vector, assign
 from petsc4py import PETSc
 
-from phasefield.physics.creep import QUADRATURE_DEGREE
+from phasefield.physics.creep import LENGTH_SCALE, QUADRATURE_DEGREE
 
 sys.path.insert(0, str(Path(__file__).parent.parent))
 sys.path.insert(0, str(Path(__file__).parent))
@@ -53,6 +53,14 @@ def augmented(matrix: PETSc.Mat, velocity: PETSc.IS, pressure: PETSc.IS, inverse
         a.axpy(gamma, weighted.matMult(b), structure=pattern)
         bt.axpy(gamma, weighted.matMult(minus_c), structure=pattern)
     return PETSc.Mat().createNest([[a, bt], [b, minus_c]], comm=matrix.comm).convert("aij")
+
+
+def pressure_part(vector: PETSc.Vec, pressure: PETSc.IS) -> PETSc.Vec:
+    """A copy of the entries of ``vector`` at the ``pressure`` indices."""
+    part = vector.getSubVector(pressure)
+    copy = part.copy()
+    vector.restoreSubVector(pressure, part)
+    return copy
 
 
 def diagonal(values: PETSc.Vec) -> PETSc.Mat:
@@ -89,6 +97,7 @@ def schur_solve(system: PETSc.Mat, velocity_size: int, schur: PETSc.Mat, max_it:
     pc.setType("fieldsplit")
     velocity_is = PETSc.IS().createStride(velocity_size, 0, 1, comm=comm)
     if near_null is not None:
+        velocity_is.setBlockSize(2)  # (v_x, v_y) of a node together in GAMG's aggregates (2-D; collapsed order)
         velocity_is.compose("nearnullspace", near_null)
     pc.setFieldSplitIS(("u", velocity_is),
                        ("p", PETSc.IS().createStride(size - velocity_size, velocity_size, 1, comm=comm)))
@@ -140,7 +149,7 @@ def main() -> None:
     coefficients["eta_void"].value = coefficients["eta_void"].value * args.void_viscosity_factor
     space = creep.space
     q = ufl.split(ufl.TestFunction(space))[1]
-    volume = 1e-6 ** -space.mesh.geometry.dim
+    volume = LENGTH_SCALE ** -space.mesh.geometry.dim
     dx = ufl.dx(metadata={"quadrature_degree": QUADRATURE_DEGREE})
     velocity, pressure = owned_global_dofs(space, space.sub(0)), owned_global_dofs(space, space.sub(1))
     near_null = rigid_body_modes(space.sub(0).collapse()[0]) if args.velocity == "gamg" else None
@@ -153,7 +162,7 @@ def main() -> None:
             assign(creep.u, problem.x)
             problem.solver.computeJacobian(problem.x, problem.A)
             eta = creep._viscosity(ufl.split(creep.u if name == "newton" else creep._frozen)[0])
-            lumped = [assemble_vector(fem.form(volume * form * q * dx)).getSubVector(pressure).copy()
+            lumped = [pressure_part(assemble_vector(fem.form(volume * form * q * dx)), pressure)
                       for form in (1.0 / eta, (1.0 - coefficients["solid"]) / coefficients["eta_void"])]
             weight, compressibility = lumped
             inverse_weight = weight.copy()

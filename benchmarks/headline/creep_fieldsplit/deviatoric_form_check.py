@@ -5,9 +5,9 @@ the sides, v_y = 0 at the bottom (full contact), traction free top; a smooth bod
 with PETSc's fieldsplit Schur complement (full factorisation), both blocks by exact LU, the Schur complement
 preconditioned by the pressure mass weighted by 1/eta (``a11`` of a preconditioning matrix) or ``selfp``, for the
 viscous form of the package, 2 eta (D(v):D(w) - div v div w / 3) (deviatoric), and for 2 eta D(v):D(w) (full).
-In 2-D the deviatoric form vanishes on conformal velocity fields (D(v) = c I), so its velocity block is nearly
-singular; the question is whether that alone spoils the Schur approximation. Writes the outer iterations and the
-difference from a direct solve, as JSON.
+The deviatoric form is weaker on dilatational rates than the full one (2c^2/3 against 2c^2 on D(v) = c I in 2-D;
+coercive, >= D:D / 3); the question is whether that alone spoils the Schur approximation. Writes the outer
+iterations and the difference from a direct solve, as JSON.
 
     OMP_NUM_THREADS=1 .venv/bin/python benchmarks/headline/creep_fieldsplit/deviatoric_form_check.py \\
         --length 10 --cells 320 --output F.json

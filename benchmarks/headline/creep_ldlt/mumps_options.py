@@ -42,16 +42,12 @@ OPTION_SETS = {
     "pord_without_scaling": {7: 4, 8: 0},
     "pord_root_without_scalapack": {7: 4, 13: 1},
     "pord_diagonal_scaling": {7: 4, 8: 1},
-    # block low-rank factors (ICNTL(35) = 2, CNTL(7) the dropping threshold; twenty-second session): an approximate
-    # factorisation, which the creep's GMRES takes as its preconditioner anyway
-    "pord_blr_1e-10": {7: 4, 35: 2},
-    "pord_blr_1e-8": {7: 4, 35: 2},
-    "pord_blr_1e-6": {7: 4, 35: 2},
-    "pord_blr_1e-4": {7: 4, 35: 2},
+    # block low-rank factors (ICNTL(35) = 2) at the dropping threshold of OPTION_CNTL: an approximate factorisation,
+    # which the creep's GMRES takes as its preconditioner anyway
+    **{f"pord_blr_{threshold:g}": {7: 4, 35: 2} for threshold in (1e-10, 1e-8, 1e-6, 1e-4)},
 }
-#: CNTL values of the option sets that have them (CNTL(7): the BLR dropping threshold, relative)
-OPTION_CNTL = {"pord_blr_1e-10": {7: 1e-10}, "pord_blr_1e-8": {7: 1e-8}, "pord_blr_1e-6": {7: 1e-6},
-               "pord_blr_1e-4": {7: 1e-4}}
+#: CNTL values of the option sets that have them: CNTL(7), the BLR dropping threshold (relative)
+OPTION_CNTL = {f"pord_blr_{threshold:g}": {7: threshold} for threshold in (1e-10, 1e-8, 1e-6, 1e-4)}
 
 
 def main() -> None:
@@ -85,7 +81,8 @@ def main() -> None:
                       flush=True)
     simulation.close()
     write_study(args.output, "MUMPS options of the creep LDL^T", args, comm, results,
-                option_sets={key: {str(k): v for k, v in value.items()} for key, value in OPTION_SETS.items()})
+                option_sets={key: {str(k): v for k, v in value.items()} for key, value in OPTION_SETS.items()},
+                option_cntl={key: {str(k): v for k, v in value.items()} for key, value in OPTION_CNTL.items()})
 
 
 if __name__ == "__main__":
