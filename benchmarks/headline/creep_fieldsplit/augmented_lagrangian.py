@@ -9,10 +9,12 @@ augmented with gamma B^T W^-1 times its mass rows, W the lumped 1/eta-weighted p
 
 the same solution. Its Schur complement obeys -S_gamma^-1 = (S_0 + C)^-1 (I + gamma S_0 W^-1) with S_0 = B A^-1 B^T
 (exact), so with S_0 ~ W and C ~ its lumped diagonal C_l the Schur preconditioner is the diagonal
--(W + C_l) / (1 + gamma); where C = 0 the approximation's error is diluted by gamma (Benzi & Olshanskii 2006; for
-extreme viscosity contrasts Shih, Stadler & Wechsung, SIAM J. Sci. Comput. 2022). Solved by FGMRES (rtol 1e-8) with
-fieldsplit Schur (full factorisation), the augmented velocity block by MUMPS LU (exact: only the Schur approximation is
-judged; in 3-D the augmented block needs a multigrid built for it), the Schur block by that diagonal. Variants:
+-(W + C_l) / (1 + gamma) (``--weight mass_and_compressibility``: W + C_l augments, and the diagonal is
+-(W + C_l) / (1 + gamma W / (W + C_l))); where C = 0 the approximation's error is diluted by gamma (Benzi &
+Olshanskii 2006; for extreme viscosity contrasts Shih, Stadler & Wechsung, SIAM J. Sci. Comput. 2023). Solved by
+FGMRES (rtol 1e-8) with fieldsplit Schur (full factorisation), the augmented velocity block by MUMPS LU (exact: only
+the Schur approximation is judged; in 3-D the augmented block needs a multigrid built for it; ``--velocity gamg``:
+one GAMG V-cycle instead), the Schur block by that diagonal. Variants:
 the Kacanov or Newton matrix at ``--checkpoint``; with the checkpoint's voids or phi = 1 (``no_voids``); the void
 ersatz's viscosity scaled by ``--void-viscosity-factor`` (1: the package's, 1e-2 eta_min).
 
@@ -135,6 +137,8 @@ def main() -> None:
     parser.add_argument("--voids", nargs="+", default=["no_voids", "voids"], choices=["no_voids", "voids"])
     parser.add_argument("--void-viscosity-factor", type=float, default=1.0)
     parser.add_argument("--max-it", type=int, default=300)
+    parser.add_argument("--weight", default="mass", choices=["mass", "mass_and_compressibility"],
+                        help="W of the augmentation: the lumped 1/eta mass, or that plus the lumped compressibility")
     parser.add_argument("--velocity", default="lu", choices=["lu", *sorted(VELOCITY_SOLVERS)],
                         help="the augmented velocity block: MUMPS LU (exact) or one application of GAMG/ASM")
     args = parser.parse_args()
@@ -154,7 +158,7 @@ def main() -> None:
     velocity, pressure = owned_global_dofs(space, space.sub(0)), owned_global_dofs(space, space.sub(1))
     near_null = rigid_body_modes(space.sub(0).collapse()[0]) if args.velocity == "gamg" else None
     results = {"void_viscosity_over_reference": 3.0 * float(coefficients["eta_void"].value),
-               "velocity_block": args.velocity}
+               "velocity_block": args.velocity, "weight": args.weight}
     for voids in args.voids:
         flow._phi.x.array[:] = metal_fraction if voids == "voids" else 1.0
         for name in args.matrices:
@@ -165,13 +169,21 @@ def main() -> None:
             lumped = [pressure_part(assemble_vector(fem.form(volume * form * q * dx)), pressure)
                       for form in (1.0 / eta, (1.0 - coefficients["solid"]) / coefficients["eta_void"])]
             weight, compressibility = lumped
-            inverse_weight = weight.copy()
+            total = weight.copy()
+            total.axpy(1.0, compressibility)
+            augmenting = total if args.weight == "mass_and_compressibility" else weight
+            inverse_weight = augmenting.copy()
             inverse_weight.reciprocal()
+            share = weight.copy()  # gamma S_0 W^-1 ~ gamma W_l / (the augmenting weight)
+            share.pointwiseDivide(weight, augmenting)
             for gamma in args.gammas:
                 system = augmented(problem.A, velocity, pressure, inverse_weight, gamma)
-                schur = weight.copy()
-                schur.axpy(1.0, compressibility)
-                schur.scale(-1.0 / (1.0 + gamma))
+                factor = share.copy()
+                factor.scale(gamma)
+                factor.shift(1.0)
+                schur = total.copy()  # -(W + C_l) / (1 + gamma W / (the augmenting weight))
+                schur.pointwiseDivide(schur, factor)
+                schur.scale(-1.0)
                 key = f"{name}_{voids}_gamma_{gamma:g}"
                 results[key] = schur_solve(system, velocity.getSize(), diagonal(schur), args.max_it, args.velocity,
                                            near_null)
@@ -180,7 +192,7 @@ def main() -> None:
     simulation.close()
     write_study(args.output, "augmented-Lagrangian fieldsplit Schur solver on the creep matrices", args, comm,
                 results, gammas=args.gammas, void_viscosity_factor=args.void_viscosity_factor, max_it=args.max_it,
-                velocity=args.velocity)
+                velocity=args.velocity, weight=args.weight)
 
 
 if __name__ == "__main__":
