@@ -38,10 +38,9 @@ KEYS = ("rise", "early count", "early width", "largest width", "lowest contact",
         "collapses", "capacity reached")
 
 
-def member(job: tuple) -> dict[str, float]:
-    """One run: (case label, configuration, share, seed[, current A/m^2, temperature K]; None: the case's)."""
-    label, configuration, share, seed, *conditions = job
-    current, temperature = (*conditions, None, None)[:2]
+def member(job: tuple[str, str, float, int, float | None, float | None]) -> dict[str, float]:
+    """One run: (case label, configuration, share, seed, current in A/m^2, temperature in K; None: the case's)."""
+    label, configuration, share, seed, current, temperature = job
     resolved = load_case(CASES[label])
     settings = settings_from_case(resolved, temperature=temperature).replace(seed=seed, annihilation_share=share)
     if configuration.startswith("nucleation"):
@@ -58,13 +57,13 @@ def member(job: tuple) -> dict[str, float]:
 
 
 def main(output: Path) -> None:
-    jobs = [(label, configuration, share, seed) for configuration in CONFIGURATIONS for label in CASES
+    jobs = [(label, configuration, share, seed, None, None) for configuration in CONFIGURATIONS for label in CASES
             for share in SHARES for seed in SEEDS if "Li-Mg" in label or not configuration.endswith("Mg sink")]
     with ProcessPoolExecutor(max_workers=2) as pool:
         members = list(pool.map(member, jobs))
     rows = []
     for start in range(0, len(jobs), len(SEEDS)):
-        label, configuration, share, _ = jobs[start]
+        label, configuration, share, *_ = jobs[start]
         runs = members[start:start + len(SEEDS)]
         row = {"case": label, "configuration": configuration, "annihilation_share": share,
                "rises": sum(not np.isnan(m["rise"]) for m in runs), "members": runs}

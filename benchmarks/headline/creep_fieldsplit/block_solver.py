@@ -33,6 +33,7 @@ from dolfinx import fem
 from dolfinx.fem.petsc import assemble_matrix, assign
 from petsc4py import PETSc
 
+from phasefield.physics.creep import LENGTH_SCALE, QUADRATURE_DEGREE
 from phasefield.solvers.direct_solver import enlarge_pc_workspace
 
 sys.path.insert(0, str(Path(__file__).parent.parent))
@@ -53,6 +54,19 @@ def owned_global_dofs(space, subspace) -> PETSc.IS:
     index_map = space.dofmap.index_map
     owned = local[local < index_map.size_local]
     return PETSc.IS().createGeneral((owned + index_map.local_range[0]).astype(PETSc.IntType), comm=space.mesh.comm)
+
+
+def inverse_viscosity_preconditioner(jacobian, eta, space, bcs) -> PETSc.Mat:
+    """P = ``jacobian`` - int (1/``eta``) p q dx on the creep's mixed ``space`` (scaled units, lengths in um, the
+    creep's quadrature degree), assembled with ``bcs``: its pressure block is the 1/eta-weighted pressure mass plus
+    the jacobian's own void compressibility, the Schur preconditioner of the fieldsplit studies."""
+    _, p = ufl.split(ufl.TrialFunction(space))
+    _, q = ufl.split(ufl.TestFunction(space))
+    volume = LENGTH_SCALE ** -space.mesh.geometry.dim  # the residual's scaling of dx
+    dx = ufl.dx(metadata={"quadrature_degree": QUADRATURE_DEGREE})
+    matrix = assemble_matrix(fem.form(jacobian + (-volume / eta) * p * q * dx), bcs=bcs)
+    matrix.assemble()
+    return matrix
 
 
 def rigid_body_modes(velocity_space) -> PETSc.NullSpace:
@@ -146,10 +160,6 @@ def main() -> None:
     simulation, creep, near_null = restored_study(args, comm)
     space = creep.space
     velocity_space, _ = space.sub(0).collapse()
-    _, p = ufl.split(ufl.TrialFunction(space))
-    _, q = ufl.split(ufl.TestFunction(space))
-    volume = 1e-6 ** -space.mesh.geometry.dim  # the residual's scaling of dx (lengths in um)
-    dx = ufl.dx(metadata={"quadrature_degree": 4})
     results = {}
     for name, (problem, bcs) in creep.operators().items():  # the Kacanov viscosity at the checkpoint's state
         assign(creep.u, problem.x)
@@ -158,8 +168,7 @@ def main() -> None:
         state = creep.u if name == "newton" else creep._frozen
         eta = creep._viscosity(ufl.split(state)[0])
         jacobian = ufl.derivative(creep._residual if name == "newton" else creep._picard_residual, creep.u)
-        preconditioner = assemble_matrix(fem.form(jacobian + (-volume / eta) * p * q * dx), bcs=bcs)
-        preconditioner.assemble()
+        preconditioner = inverse_viscosity_preconditioner(jacobian, eta, space, bcs)
         rhs = matrix.createVecRight()
         rhs.setRandom(PETSc.Random().create(comm))
         results[name] = {"size": matrix.getSize()[0],

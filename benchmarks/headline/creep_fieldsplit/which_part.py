@@ -39,7 +39,7 @@ from phasefield.physics.creep import LENGTH_SCALE, QUADRATURE_DEGREE, _rate_tens
 
 sys.path.insert(0, str(Path(__file__).parent.parent))
 sys.path.insert(0, str(Path(__file__).parent))
-from block_solver import owned_global_dofs, solve  # noqa: E402
+from block_solver import inverse_viscosity_preconditioner, owned_global_dofs, solve  # noqa: E402
 from creep_matrices import restored_creep, study_arguments, write_study  # noqa: E402
 
 #: name: (Newtonian metal, no voids, full contact)
@@ -90,10 +90,6 @@ def main() -> None:
     flow._phi.interpolate(flow._source)  # the checkpoint's metal fraction (refreshed at a solve otherwise)
     metal_fraction, in_contact = flow._phi.x.array.copy(), flow.in_contact.copy()
     space = creep.space
-    _, p = ufl.split(ufl.TrialFunction(space))
-    _, q = ufl.split(ufl.TestFunction(space))
-    volume = LENGTH_SCALE ** -space.mesh.geometry.dim  # the residual's scaling of dx (lengths in um)
-    dx = ufl.dx(metadata={"quadrature_degree": QUADRATURE_DEGREE})
     results = {"released_facets": comm.allreduce(int(np.count_nonzero(~in_contact)), op=MPI.SUM),
                "smallest_metal_fraction": comm.allreduce(float(metal_fraction.min()), op=MPI.MIN)}
 
@@ -109,9 +105,8 @@ def main() -> None:
         problem, bcs = setup(*VARIANTS[name])
         problem.solver.computeJacobian(problem.x, problem.A)
         eta = creep._viscosity(ufl.split(creep._frozen)[0])
-        jacobian = ufl.derivative(creep._picard_residual, creep.u)
-        preconditioner = assemble_matrix(fem.form(jacobian + (-volume / eta) * p * q * dx), bcs=bcs)
-        preconditioner.assemble()
+        preconditioner = inverse_viscosity_preconditioner(ufl.derivative(creep._picard_residual, creep.u), eta,
+                                                          space, bcs)
         results[name] = judged(problem.A, preconditioner, space, comm, args.max_it)
         if comm.rank == 0:
             print(name, results[name], flush=True)
@@ -139,14 +134,15 @@ def main() -> None:
     v, pressure = ufl.split(creep.u)
     w, test = ufl.TestFunctions(space)
     dv, dw = _rate_tensor(v), _rate_tensor(w)
+    volume = LENGTH_SCALE ** -space.mesh.geometry.dim  # the residual's scaling of dx (lengths in um)
+    dx = ufl.dx(metadata={"quadrature_degree": QUADRATURE_DEGREE})
     for ratio in args.clip:  # physics/creep.py's Kacanov form at phi = 1 (written out here), its viscosity clipped
         eta = ufl.min_value(ufl.max_value(frozen, REFERENCE / ratio), REFERENCE * ratio)
         residual = volume * (2.0 * eta * deviatoric_product(dv, dw) - pressure * ufl.tr(dw) - test * ufl.tr(dv)) * dx
         jacobian = ufl.derivative(residual, creep.u)
         matrix = assemble_matrix(fem.form(jacobian), bcs=bcs)
         matrix.assemble()
-        preconditioner = assemble_matrix(fem.form(jacobian + (-volume / eta) * p * q * dx), bcs=bcs)
-        preconditioner.assemble()
+        preconditioner = inverse_viscosity_preconditioner(jacobian, eta, space, bcs)
         results[f"power_law_no_voids_clipped_{ratio:g}"] = judged(matrix, preconditioner, space, comm, args.max_it)
         if comm.rank == 0:
             print("clip", ratio, results[f"power_law_no_voids_clipped_{ratio:g}"], flush=True)
