@@ -7,8 +7,9 @@
   sink rate of the void model;
 - ``none`` without it (full or prescribed contact): :class:`BulkSinkFlow`, the same potential flow with the
   sinks of the quasi-steady vacancy excess that the step's current injects
-  (:class:`~phasefield.physics.vacancy_sinks.QuasiSteadyVacancySinks`): one kinematic frame, that of the
-  vacancy sinks, for every case (issue 23, item 5);
+  (:class:`~phasefield.physics.vacancy_sinks.QuasiSteadyVacancySinks`) and the share of the stripped sites that
+  the interface annihilates itself: one kinematic frame, that of the vacancy sinks, for every case (issue 23,
+  item 5);
 - ``power_law``: :class:`SinkFlow` around :class:`~phasefield.physics.creep_flow.CreepFlow`, Norton
   creep under the stack pressure with the same divergence.
 """
@@ -104,14 +105,20 @@ class SinkFlow(SubModel):
 class BulkSinkFlow(SinkFlow):
     """:class:`SinkFlow` of the potential lattice flow without a void model: div v = -s, the sink rate of the
     vacancies that the step's mean current injects through the interface (uniformly: the full contact's
-    current; the prescribed-voids contact's mean), and the lattice that plating adds at the interface. The
-    current density is per projected area; spread over the interface facets (longer on a rough interface), the
-    rate per facet area is i Omega/F times the projected over the true area. Both follow the step's current, so
-    nothing of it is checkpointed; no void front moves with it, so it sets no Courant limit."""
+    current; the prescribed-voids contact's mean), and the lattice that the interface adds (plating) or removes.
+    While stripping at j = i Omega/F the interface annihilates the share a of the stripped sites itself
+    (``interface_vacancy_annihilation_share``, a hypothesis, 0 in the sets: the void model's share): (1 - a) j enters
+    the sinks as vacancies and the interface removes lattice at a j, so a = 1 is the frame of a lattice annihilated
+    at the interface (the metal moving towards it at j everywhere). The current density is per projected area;
+    spread over the interface facets (longer on a rough interface), the rate per facet area is i Omega/F times the
+    projected over the true area. Both follow the step's current, so nothing of it is checkpointed; no void front
+    moves with it, so it sets no Courant limit."""
 
-    def __init__(self, sinks: QuasiSteadyVacancySinks, interface: InterfaceFields, molar_volume: float):
+    def __init__(self, sinks: QuasiSteadyVacancySinks, interface: InterfaceFields, molar_volume: float,
+                 annihilation_share: float = 0.0):
         super().__init__(PotentialLatticeFlow(interface.window.metal), interface)
         self.sinks, self.molar_volume = sinks, molar_volume
+        self.vacancy_share = 1.0 - annihilation_share
         self._plating = fem.Constant(interface.window.metal.mesh, 0.0)
         self._area_ratio = interface.window.interface_area / interface.window.surface_area
 
@@ -127,8 +134,9 @@ class BulkSinkFlow(SinkFlow):
     def advance(self, step: StepConditions) -> None:
         """The sink rate and plating inflow of this step's current (quasi-steady), then the flow."""
         rate = step.current_density * self.molar_volume / FARADAY * self._area_ratio
-        self.sinks.injection.value = max(rate, 0.0)
-        self._plating.value = max(-rate, 0.0)
+        stripped = max(rate, 0.0)
+        self.sinks.injection.value = self.vacancy_share * stripped
+        self._plating.value = max(-rate, 0.0) - (1.0 - self.vacancy_share) * stripped
         self.sinks.solve()
         super().advance(step)
 
@@ -199,7 +207,7 @@ def build_lattice_flow(resolved: ResolvedCase, interface: InterfaceFields, remov
         return SinkFlow(PotentialLatticeFlow(interface.window.metal), interface)
     metal = resolved.parameters("metal")
     sinks = QuasiSteadyVacancySinks(interface.window.metal, sink_length(metal["vacancy_sink_spacing"]))
-    return BulkSinkFlow(sinks, interface, metal["molar_volume"])
+    return BulkSinkFlow(sinks, interface, metal["molar_volume"], metal["interface_vacancy_annihilation_share"])
 
 
 @register("creep", "power_law")
