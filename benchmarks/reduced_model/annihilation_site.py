@@ -16,7 +16,8 @@ sharply Mg piles up at the interface: the EDS peak (1 um probe) over the bulk af
 mA/cm2, against the seed's "slightly higher Mg intensity at the interface at both current densities".
 Part 3, the same T5 at the grain size's sinks with the share a of the stripped sites annihilated by the interface
 itself (`interface_vacancy_annihilation_share`, the twentieth session's hypothesis; a = 1 is the frame of a lattice
-annihilated at the interface).
+annihilated at the interface), and a = 1 without D*_Li(x_Mg) (Mg-vacancy repulsion and hop shift 0), which should
+give the uniform frame of the code before the sixth session of 2026-12-05 (EDS 7.65 / 3.86).
 
 Usage: OMP_NUM_THREADS=1 .venv/bin/python benchmarks/reduced_model/annihilation_site.py [OUT.json]
 (default benchmarks/reduced_model/annihilation_site.json; about 2 min on 2 cores).
@@ -53,7 +54,9 @@ DISLOCATION_BIAS = 1.0
 
 
 def member(job: tuple[str, float, int]) -> dict[str, float]:
-    """One reduced run: (case label, sink spacing in um, seed)."""
+    """One reduced run (case label, sink spacing in um, seed): the rise, the early count and width (report rules), the
+    capacity reached and, at the end, the shares of the stripped volume carried by the interface channel and taken by
+    the bulk sinks."""
     label, spacing_um, seed = job
     resolved = load_case(CASES[label])
     settings = settings_from_case(resolved).replace(seed=seed, sink_length=sink_length(spacing_um * 1e-6))
@@ -65,15 +68,15 @@ def member(job: tuple[str, float, int]) -> dict[str, float]:
     return {key: values[key] for key in KEYS}
 
 
-def t5_enrichment(override: str) -> dict[str, float]:
-    """The finite-element T5 with the metal parameter ``override`` ("KEY=VALUE"): EDS peak / bulk and interface x_Mg
-    per current, and their ratio."""
+def t5_enrichment(*overrides: str) -> dict[str, float]:
+    """The finite-element T5 with the metal parameters ``overrides`` ("KEY=VALUE" each): EDS peak / bulk and interface
+    x_Mg per current, and their ratio."""
     out = {}
     with tempfile.TemporaryDirectory() as scratch:
         for label, case in T5_CASES.items():
             folder = Path(scratch) / case
             subprocess.run([str(ROOT / ".venv" / "bin" / "phasefield"), "run", str(ROOT / "cases" / f"{case}.toml"),
-                            "-o", str(folder), "-q", "--set", f"metal.{override}"],
+                            "-o", str(folder), "-q", *(f"--set=metal.{item}" for item in overrides)],
                            check=True, cwd=ROOT)
             _, distance, x_mg = final_scan(folder)
             grid, seen = eds_convolved(distance, x_mg)
@@ -107,6 +110,10 @@ def main(output: Path) -> None:
             f"{row['T5']['0.05 mA/cm2']['eds_peak_over_bulk']:.2f}", flush=True)
     shares = [{"interface_vacancy_annihilation_share": share,
                "T5": t5_enrichment(f"interface_vacancy_annihilation_share={share:g}")} for share in SHARES]
+    uniform = t5_enrichment("interface_vacancy_annihilation_share=1", "mg_hop_barrier_shift=0 eV",
+                            "mg_vacancy_repulsion=0 eV")
+    print(f"a=1 without D*_Li(x): T5 EDS {uniform['0.5 mA/cm2']['eds_peak_over_bulk']:.2f} / "
+          f"{uniform['0.05 mA/cm2']['eds_peak_over_bulk']:.2f}", flush=True)
     for row in shares:
         fast, slow = (row["T5"][label]["eds_peak_over_bulk"] for label in T5_CASES)
         print(f"a={row['interface_vacancy_annihilation_share']:4.2f} T5 EDS {fast:.2f} / {slow:.2f} "
@@ -119,7 +126,7 @@ def main(output: Path) -> None:
         "seeds": list(SEEDS), "dislocation_bias": DISLOCATION_BIAS,
         "seed_measured": {"T1 rise": "~1 mAh/cm2", "T2 rise": "3-3.5 mAh/cm2",
                           "T5": "slightly higher Mg intensity at the interface at both current densities"},
-        "rows": rows, "annihilation_shares": shares,
+        "rows": rows, "annihilation_shares": shares, "uniform_frame_without_mg_neighbour_terms": uniform,
     })
 
 

@@ -115,11 +115,12 @@ class BulkSinkFlow(SinkFlow):
     moves with it, so it sets no Courant limit."""
 
     def __init__(self, sinks: QuasiSteadyVacancySinks, interface: InterfaceFields, molar_volume: float,
-                 annihilation_share: float = 0.0):
+                 annihilation_share: float):
         super().__init__(PotentialLatticeFlow(interface.window.metal), interface)
         self.sinks, self.molar_volume = sinks, molar_volume
-        self.vacancy_share = 1.0 - annihilation_share
-        self._plating = fem.Constant(interface.window.metal.mesh, 0.0)
+        self.annihilation_share = annihilation_share
+        #: the lattice the interface adds per area and time (m/s): plating, or minus the sites it annihilates
+        self._lattice_growth = fem.Constant(interface.window.metal.mesh, 0.0)
         self._area_ratio = interface.window.interface_area / interface.window.surface_area
 
     @property
@@ -128,15 +129,16 @@ class BulkSinkFlow(SinkFlow):
         return 0.0
 
     def bind(self, contact) -> None:
-        """div v = -s and the plating inflow; nothing depends on the contact."""
-        self.flow.bind(-self.sinks.sink_rate, plating_rate=self._plating)
+        """div v = -s and the lattice the interface adds or removes; nothing depends on the contact."""
+        self.flow.bind(-self.sinks.sink_rate, plating_rate=self._lattice_growth)
 
     def advance(self, step: StepConditions) -> None:
-        """The sink rate and plating inflow of this step's current (quasi-steady), then the flow."""
+        """The sink rate and the interface's lattice growth of this step's current (quasi-steady), then the flow:
+        stripping at j sends (1 - a) j to the sinks and removes a j at the interface, plating adds |j| there."""
         rate = step.current_density * self.molar_volume / FARADAY * self._area_ratio
         stripped = max(rate, 0.0)
-        self.sinks.injection.value = self.vacancy_share * stripped
-        self._plating.value = max(-rate, 0.0) - (1.0 - self.vacancy_share) * stripped
+        self.sinks.injection.value = (1.0 - self.annihilation_share) * stripped
+        self._lattice_growth.value = max(-rate, 0.0) - self.annihilation_share * stripped
         self.sinks.solve()
         super().advance(step)
 
