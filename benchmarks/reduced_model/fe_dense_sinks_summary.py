@@ -2,7 +2,9 @@
 
 Per run folder: the status, the report's summary (rise, early voids: `phasefield.output.ensemble.member_summary`),
 the lowest contact and where, the contact at the end, the largest overpotential, the largest metal speed over the run
-and its range between two capacities (the same stretch of every run).
+and its range between two capacities (the same stretch of every run), and for an alloy the Mg on the void walls in
+each metal field written (`fields/metal.pvd`: x_Mg where the metal fraction is 0.3-0.7 more than 0.3 um above the
+contact, and the largest x_Mg anywhere).
 
 Usage: .venv/bin/python benchmarks/reduced_model/fe_dense_sinks_summary.py OUT.json Q0 Q1 LABEL=RUN_DIR [...]
 (Q0, Q1 in mAh/cm2: the stretch for the metal speeds)
@@ -16,6 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
+import pyvista
 
 from phasefield.output.ensemble import member_summary
 from phasefield.output.metadata import git_revision, write_json
@@ -35,7 +38,24 @@ def summary(run: Path, stretch: tuple[float, float]) -> dict:
             "final_contact": float(data["contact_fraction"][-1]),
             "largest_overpotential_V": float(np.max(data["overpotential_V"])),
             "largest_metal_speed_um_per_h": float(np.max(data["max_metal_speed_um_per_h"])),
-            "largest_metal_speed_in_stretch_um_per_h": speed_range(data, stretch)}
+            "largest_metal_speed_in_stretch_um_per_h": speed_range(data, stretch),
+            "void_wall_mg": void_wall_mg(run, data) if "foil_mean_x_Mg" in data else None}
+
+
+def void_wall_mg(run: Path, data: dict[str, np.ndarray]) -> list[dict[str, float]]:
+    """Per written metal field: its capacity, the mean and largest x_Mg on the void walls, the largest x_Mg."""
+    reader = pyvista.get_reader(str(run / "fields" / "metal.pvd"))
+    rows = []
+    for time in reader.time_values:
+        reader.set_active_time_value(time)
+        grid = reader.read()[0]
+        x_mg, metal = grid.point_data["x_Mg"], grid.point_data["metal_fraction"]
+        wall = (metal > 0.3) & (metal < 0.7) & (grid.points[:, 1] > 0.3)  # coordinates in um
+        rows.append({"capacity_mAh_per_cm2": float(np.interp(time, data["time_s"], data["capacity_mAh_per_cm2"])),
+                     "wall_x_Mg_mean": float(x_mg[wall].mean()) if wall.any() else None,
+                     "wall_x_Mg_max": float(x_mg[wall].max()) if wall.any() else None,
+                     "largest_x_Mg": float(x_mg.max())})
+    return rows
 
 
 def speed_range(data: dict[str, np.ndarray], stretch: tuple[float, float]) -> list[float] | None:
