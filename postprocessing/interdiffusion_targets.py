@@ -47,6 +47,11 @@ def eds_convolved(distance_um: np.ndarray, x_mg: np.ndarray, fwhm_um: float = ED
     return grid, np.convolve(profile, kernel / kernel.sum(), mode="same")
 
 
+def eds_peak_over_bulk(grid: np.ndarray, seen: np.ndarray) -> float:
+    """The largest x_Mg the probe sees in the metal (``eds_convolved``), over the bulk alloy's."""
+    return float(seen[grid >= 0].max() / BULK_X_MG)
+
+
 def final_scan(run: Path):
     return read_line_scan(sorted((run / "line_scans").glob("x_Mg_*.csv"))[-1])
 
@@ -65,7 +70,7 @@ def t5_rows(results: Path) -> list[str]:
             data = read_timeseries(run / "timeseries.csv")
             header, distance, x_mg = final_scan(run)
             grid, seen = eds_convolved(distance, x_mg)
-            peak = seen[grid >= 0].max() / BULK_X_MG
+            peak = eds_peak_over_bulk(grid, seen)
             label = f"{rate.replace('p', '.')} mA/cm2, {model}"
             if status(run) == "completed":
                 ax.plot(grid, seen / BULK_X_MG, label=f"{label} (EDS 1 um)")

@@ -42,7 +42,7 @@ from phasefield.output.timeseries import read_timeseries
 from phasefield.reduced.settings import settings_from_case
 
 sys.path.insert(0, str(ROOT / "postprocessing"))
-from interdiffusion_targets import BULK_X_MG, eds_convolved, final_scan  # noqa: E402 - the report's EDS probe
+from interdiffusion_targets import eds_convolved, eds_peak_over_bulk, final_scan  # noqa: E402 - the report's EDS probe
 
 SPACINGS_UM = (100.0, 30.0, 10.0, 5.0, 3.0, 2.0, 1.0)
 SHARES = (0.0, 0.05, 0.15, 0.3, 1.0)
@@ -80,7 +80,7 @@ def t5_enrichment(*overrides: str) -> dict[str, float]:
                            check=True, cwd=ROOT)
             _, distance, x_mg = final_scan(folder)
             grid, seen = eds_convolved(distance, x_mg)
-            out[label] = {"eds_peak_over_bulk": float(seen[grid >= 0].max() / BULK_X_MG),
+            out[label] = {"eds_peak_over_bulk": eds_peak_over_bulk(grid, seen),
                           "interface_x_Mg": float(read_timeseries(folder / "timeseries.csv")["interface_x_Mg"][-1])}
     out["rate_ratio"] = out["0.5 mA/cm2"]["eds_peak_over_bulk"] / out["0.05 mA/cm2"]["eds_peak_over_bulk"]
     return out
