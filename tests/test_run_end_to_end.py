@@ -123,12 +123,13 @@ def test_full_contact_run_gives_the_analytic_cell_voltage(tmp_path):
 
 @pytest.mark.mpi
 @pytest.mark.parametrize("case,table,setting", [("tiny_phase_field.toml", None, None), ("tiny_creep.toml", None, None),
+                                               ("tiny_creep.toml", "creep", "mesh_coarsening = 2"),
                                                ("tiny_phase_field.toml", "time", "phase_tolerance = 0.01"),
                                                ("tiny_phase_field.toml", "voids", "interface_layer = true")])
 def test_void_model_gives_the_same_curve_and_nucleation_on_two_ranks(case, table, setting, tmp_path):
-    """Same seed, same voids: the seeded nucleation and the coupled solve (lattice flow, or creep
-    under 1 MPa; with the phase error control, its steps and rejections too; with the interface vacancy layer, its
-    trap field from the sites) agree to 1e-6 on 1 and 2 ranks."""
+    """Same seed, same voids: the seeded nucleation and the coupled solve (lattice flow, or creep under 1 MPa, also
+    on a coarser creep mesh partitioned on its own; with the phase error control, its steps and rejections too; with
+    the interface vacancy layer, its trap field from the sites) agree to 1e-6 on 1 and 2 ranks."""
     path = DATA / case
     if setting is not None:
         path = tmp_path / "case.toml"

@@ -39,6 +39,7 @@ import numpy as np
 from petsc4py import PETSc
 
 from phasefield.case.loader import load_case, resolve
+from phasefield.case.overrides import Overrides
 from phasefield.coupling.simulation import Simulation
 from phasefield.output.ensemble import member_summary, strip_rows
 from phasefield.output.metadata import git_revision, versions, write_json
@@ -52,10 +53,11 @@ RECORDER_FILE = "coupling/recording.py"
 RECORDER_WRITES = ("write_row", "write_fields", "write_profile", "write_line_scan", "write_checkpoint")
 
 
-def shortened(path: Path, capacity: float | None, width_fraction: float = 1.0):
-    """The case, with its strip stopped at ``capacity`` mAh/cm2 if given, and its window narrowed to
-    ``width_fraction`` of its width at the same cell size (weak scaling)."""
-    resolved = load_case(path)
+def shortened(path: Path, capacity: float | None, width_fraction: float = 1.0, overrides: list[str] = ()):
+    """The case with ``overrides`` (``TABLE.KEY=VALUE`` as ``phasefield run --set``), its strip stopped at
+    ``capacity`` mAh/cm2 if given, and its window narrowed to ``width_fraction`` of its width at the same cell size
+    (weak scaling)."""
+    resolved = load_case(path, overrides=Overrides.parse(overrides, path) if overrides else None)
     if capacity is None and width_fraction == 1.0:
         return resolved
     raw = resolved.raw
@@ -179,6 +181,8 @@ def main() -> None:
     parser.add_argument("--restart", type=Path,
                         help="start from this checkpoint of an earlier run of the case (RUN/checkpoints/"
                              "checkpoint_N.h5; its RUN/timeseries.csv is copied) instead of the initial state")
+    parser.add_argument("--set", action="append", default=[], metavar="TABLE.KEY=VALUE", dest="overrides",
+                        help="override a key of the case, as phasefield run --set (repeatable)")
     parser.add_argument("--label", default="", help="a note stored in the JSON (e.g. what was compared)")
     parser.add_argument("--results", type=Path,
                         help="write the run's results (timeseries.csv, ...) here instead of a temporary folder")
@@ -188,7 +192,7 @@ def main() -> None:
     comm = MPI.COMM_WORLD
     PETSc.Log.begin()
     creep_stage = log_creep_stage()
-    resolved = shortened(args.case, args.capacity, args.width_fraction)
+    resolved = shortened(args.case, args.capacity, args.width_fraction, args.overrides)
     if args.results is not None:
         directory = args.results.resolve()
         if comm.rank == 0:
@@ -234,7 +238,8 @@ def main() -> None:
     top = [{"function": f"{Path(f).name}:{line}({name})", "tottime_s": tt, "cumtime_s": ct, "calls": nc}
            for (f, line, name), (_, nc, tt, ct, _) in sorted(stats.stats.items(), key=lambda kv: -kv[1][2])[:15]]
     write_json(args.output, {
-        "benchmark": "headline (issue #8)", "case": str(args.case), "stopped_at_mAh_per_cm2": args.capacity,
+        "benchmark": "headline (issue #8)", "case": str(args.case), "overrides": args.overrides,
+        "stopped_at_mAh_per_cm2": args.capacity,
         "restarted_from": None if args.restart is None else str(args.restart), "label": args.label,
         "git_revision": git_revision(),
         "width_fraction": args.width_fraction, "dofs": dofs,

@@ -18,7 +18,8 @@
   for the defaults); below it no void ever grows (docs/voids.md, "A lone void fed by its contact").
 - Every table and key the user wrote is read by the models the case chooses (as MOOSE refuses an
   unused parameter): ``[voids]`` and ``[time] phase_tolerance`` only with the phase-field contact,
-  ``[creep]`` keys only with it,
+  ``[creep]`` keys only with it (``mesh_coarsening`` only with Norton creep, and dividing the metal's cell counts on
+  a flat interface),
   ``[interdiffusion]`` and Mg line scans only for an alloy, the prescribed-void keys of ``[contact]``
   only with ``prescribed_voids``. With ``allow_unused`` these are logged as warnings instead.
 """
@@ -122,6 +123,25 @@ def _check_void_driving(resolved: ResolvedCase) -> None:
                         case.voids.driving_force_limit)
 
 
+def _check_creep_mesh(resolved: ResolvedCase) -> None:
+    """``[creep] mesh_coarsening`` must divide the metal's cell counts, on a flat interface
+    (:func:`phasefield.mesh.window.coarsened`)."""
+    case = resolved.case
+    factor, mesh = case.creep.mesh_coarsening, case.mesh
+    if factor == 1:
+        return
+    counts = {"cells_along_interface": mesh.cells_along_interface, "metal_cells": mesh.metal_cells,
+              "cells_across": mesh.cells_across}
+    indivisible = [f"{key} = {count}" for key, count in counts.items() if count is not None and count % factor]
+    if indivisible:
+        raise CaseError(resolved.path, "[creep] mesh_coarsening",
+                        f"a factor that divides the metal's cell counts ([mesh] {', '.join(indivisible)})", factor)
+    if mesh.interface_profile is not None:
+        raise CaseError(resolved.path, "[creep] mesh_coarsening",
+                        "1 with a rough interface ([mesh] interface_profile): the coarse mesh would follow it at "
+                        "another resolution", factor)
+
+
 def _unused(resolved: ResolvedCase) -> list[tuple[str, str]]:
     """(key, why) for every table or key the user wrote that the chosen models do not read."""
     raw, case = resolved.raw, resolved.case
@@ -133,6 +153,8 @@ def _unused(resolved: ResolvedCase) -> list[tuple[str, str]]:
     if not phase_field:
         unused += [(f"[creep] {key}", 'read only with [contact] model = "phase_field"')
                    for key in raw.get("creep", {}) if key != "model"]
+    elif case.creep.model != "power_law" and "mesh_coarsening" in raw.get("creep", {}):
+        unused.append(("[creep] mesh_coarsening", 'read only with [creep] model = "power_law"'))
         if "phase_tolerance" in raw.get("time", {}):
             unused.append(("[time] phase_tolerance", 'read only with [contact] model = "phase_field" (the error '
                                                      'control of its phi)'))
@@ -156,6 +178,7 @@ def check_feasibility(resolved: ResolvedCase, allow_unused: bool = False) -> Non
     _check_protocol(resolved)
     _check_step_conditions(resolved)
     _check_void_driving(resolved)
+    _check_creep_mesh(resolved)
     for key, why in _unused(resolved):
         if not allow_unused:
             raise CaseError(resolved.path, key, f"not read by this case's models: {why} (remove it, or run with "

@@ -242,6 +242,10 @@ class Creep(Strict):
     (a numerical parameter; unset: the model's, 1e-2: a resolved void's closure rate changes by 2.3% at 1 and 0.05% at
     1e-4; the steps of a marginal half-void layer under high stack pressure grow with it: docs/creep.md, "The
     void ersatz").
+    ``mesh_coarsening``: the creep is solved on a mesh of the metal with this many times fewer cells along the
+    interface and across the metal (graded from a this many times taller first cell), its inputs and velocity
+    interpolated between the two meshes (:mod:`phasefield.physics.creep_flow`); 1 (default): on the fields' mesh.
+    It must divide ``[mesh] cells_along_interface``, ``metal_cells`` (and ``cells_across``), on a flat interface.
     """
 
     model: Literal["none", "power_law"] = "none"
@@ -251,6 +255,7 @@ class Creep(Strict):
     contact_updates: int | None = Field(default=None, ge=0)
     capillary: bool = False
     void_viscosity_ratio: float | None = Field(default=None, gt=0.0, le=1e6)
+    mesh_coarsening: int = Field(default=1, ge=1, le=16)
 
 
 def _non_decreasing(values: list[float]) -> list[float]:

@@ -15,7 +15,7 @@ the integral of 1 over the interface facets (:attr:`InterfaceWindow.surface_area
 interface (the contact fraction, the interface x_Mg) divides by. On a flat window both are W (W D), exactly.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import IntEnum
 
 import dolfinx.mesh as dmesh
@@ -91,6 +91,23 @@ class InterfaceWindow:
         that current densities and capacities are per. The true area of a rough interface is larger
         (:attr:`surface_area`)."""
         return projected_area(self.spec)
+
+
+def coarsened(spec: WindowSpec, factor: int) -> WindowSpec:
+    """The window of ``spec`` with ``factor`` times fewer cells along the interface (and across it in 3-D) and on each
+    side, graded from a ``factor`` times taller first cell; the metal's cell counts must divide by ``factor`` (the
+    electrolyte's are rounded down) and the interface be flat (a rough one would be followed at another resolution:
+    the two meshes would not cover the same region)."""
+    counts = dict(cells_along_interface=spec.cells_along_interface, metal_cells=spec.metal_cells)
+    if spec.cells_across is not None:
+        counts["cells_across"] = spec.cells_across
+    if factor < 1 or any(count % factor for count in counts.values()):
+        raise ValueError(f"the coarsening factor {factor} must be >= 1 and divide the cell counts {counts}")
+    if spec.interface_profile is not None and factor > 1:
+        raise ValueError("a rough interface cannot be coarsened")
+    return replace(spec, interface_cell_height=spec.interface_cell_height * factor,
+                   electrolyte_cells=max(1, spec.electrolyte_cells // factor),
+                   **{key: count // factor for key, count in counts.items()})
 
 
 def projected_area(spec: WindowSpec) -> float:

@@ -47,6 +47,12 @@ those are is the contact rule (``[creep] contact``):
 The contact set is updated before each solve; a change replaces only the Dirichlet rows of the creep
 problems (:meth:`PowerLawCreep.set_contact`). One velocity (P2, m/s) advects the void phase field, the
 vacancies and the Mg fraction.
+
+The creep may be solved on a coarser mesh of the same metal window than the fields it advects (``creep_metal``,
+``[creep] mesh_coarsening``): the metal fraction and the drivers (the divergence and the plating speed, at the
+vertices: P1) are interpolated onto the creep mesh before each solve, and the velocity back onto the fields' P2
+space after it (:class:`~phasefield.mesh.nonmatching_transfer.NonmatchingTransfer`). The contact set is then one of
+the creep mesh's interface facets.
 """
 
 import dolfinx.mesh as dmesh
@@ -56,6 +62,7 @@ from mpi4py import MPI
 from scipy.spatial import cKDTree
 
 from phasefield.mesh import FacetTag, Subdomain
+from phasefield.mesh.nonmatching_transfer import NonmatchingTransfer
 from phasefield.physics.creep import VOID_VISCOSITY_RATIO, NortonLaw, PowerLawCreep
 from phasefield.solvers.failures import SolverFailure
 
@@ -82,25 +89,33 @@ class CreepFlow:
 
     def __init__(self, metal: Subdomain, law: NortonLaw, stack_pressure: float, interface: str = "slip",
                  contact: str = "unilateral", gradient_energy: float | None = None,
-                 void_viscosity_ratio: float = VOID_VISCOSITY_RATIO, contact_updates: int = MAX_CONTACT_UPDATES):
+                 void_viscosity_ratio: float = VOID_VISCOSITY_RATIO, contact_updates: int = MAX_CONTACT_UPDATES,
+                 creep_metal: Subdomain | None = None):
         """``gradient_energy``: kappa (J/m) of the void surfaces' capillary force (None: none);
         ``void_viscosity_ratio``: the void ersatz's viscosity over the lower viscosity cap (:class:`PowerLawCreep`);
         ``contact_updates``: unilateral, the most active-set updates solved within a step (0: the lagged set of the
-        module docstring)."""
+        module docstring); ``creep_metal``: the mesh of the same metal window the creep is solved on (None: ``metal``,
+        the mesh of :attr:`velocity` and of the fields bound)."""
         if contact not in CONTACT_RULES:
             raise ValueError(f"contact must be one of {CONTACT_RULES}, not {contact!r}")
         if contact_updates < 0:
             raise ValueError(f"contact_updates must be >= 0, not {contact_updates}")
         self._contact_updates = contact_updates
-        self._metal, self._law, self._pressure, self._interface = metal, law, stack_pressure, interface
+        self._metal = metal if creep_metal is None else creep_metal
+        self._law, self._pressure, self._interface = law, stack_pressure, interface
         self._contact, self._gradient_energy = contact, gradient_energy
         self._void_viscosity_ratio = void_viscosity_ratio
-        mesh = metal.mesh
-        space = fem.functionspace(mesh, ("Lagrange", 2, (mesh.geometry.dim,)))
-        self.velocity = fem.Function(space, name="velocity")
+        gdim = metal.mesh.geometry.dim
+        self.velocity = fem.Function(fem.functionspace(metal.mesh, ("Lagrange", 2, (gdim,))), name="velocity")
+        #: the fields' vertex space, where the drivers are read (:meth:`drivers_change`)
+        self._field_vertices = fem.functionspace(metal.mesh, ("Lagrange", 1))
+        #: on a creep mesh of its own: the transfers of the metal fraction, the drivers and the velocity (:meth:`bind`)
+        self._own_mesh = creep_metal is not None
+        self._transfers: dict[str, NonmatchingTransfer] = {}
+        mesh = self._metal.mesh
         self._phi = fem.Function(fem.functionspace(mesh, ("Lagrange", 1)), name="creep_metal_fraction")
         fdim = mesh.topology.dim - 1
-        self._facets = metal.facet_tags.find(int(FacetTag.INTERFACE))
+        self._facets = self._metal.facet_tags.find(int(FacetTag.INTERFACE))
         space = self._phi.function_space  # the vertex dofs of each facet (local: no communication)
         self._facet_dofs = np.array([fem.locate_dofs_topological(space, fdim, [facet], remote=False)
                                      for facet in self._facets], dtype=np.int32).reshape(len(self._facets), fdim + 1)
@@ -118,17 +133,29 @@ class CreepFlow:
         ``metal_fraction`` (a scalar field on the metal mesh, read at every solve) and ``plating_rate`` (m/s,
         UFL; None: 0), the speed at which the contact adds lattice, which pushes the metal in contact away
         from the electrolyte at that speed (< 0: lattice removed, the metal comes closer; :class:`PowerLawCreep`,
-        ``interface_growth``)."""
+        ``interface_growth``). On a creep mesh of its own the creep reads the drivers' vertex values passed on to it
+        (module docstring); else the expressions themselves."""
         self._source = metal_fraction
-        self._phi.interpolate(metal_fraction)
+        drivers = [driver for driver in (divergence, plating_rate) if driver is not None]
+        self._driver_expressions = [fem.Expression(driver, self._field_vertices.element.interpolation_points)
+                                    for driver in drivers]
+        self._drivers = [fem.Function(self._field_vertices) for _ in drivers]
+        if self._own_mesh:
+            creep_vertices = self._phi.function_space
+            self._transfers = {"vertices": NonmatchingTransfer(self._field_vertices, creep_vertices)}
+            #: the metal fraction at the fields' vertices (a function of its own: the void model's is a sub-function)
+            self._field_fraction = fem.Function(self._field_vertices)
+            self._creep_drivers = [fem.Function(creep_vertices) for _ in drivers]
+            divergence = None if divergence is None else self._creep_drivers[0]
+            plating_rate = None if plating_rate is None else self._creep_drivers[-1]
+        self._driver_values()
         self.creep = PowerLawCreep(self._metal, self._law, self._pressure, phi=self._phi, divergence=divergence,
                                    interface=self._interface, contact_facets=self.contact_facets(),
                                    interface_growth=plating_rate, gradient_energy=self._gradient_energy,
                                    void_viscosity_ratio=self._void_viscosity_ratio)
-        space = self._phi.function_space
-        self._driver_expressions = [fem.Expression(driver, space.element.interpolation_points)
-                                    for driver in (divergence, plating_rate) if driver is not None]
-        self._drivers = [fem.Function(space) for _ in self._driver_expressions]
+        if self._own_mesh:
+            self._transfers["velocity"] = NonmatchingTransfer(self.creep.velocity.function_space,
+                                                              self.velocity.function_space)
         normal = self.creep.space.sub(0).sub(self._normal_axis)
         fdim = self._metal.mesh.topology.dim - 1
         per_facet = len(normal.dofmap.dof_layout.entity_closure_dofs(fdim, 0))  # explicit: a rank may have no facet
@@ -152,7 +179,7 @@ class CreepFlow:
     def restore(self, values: np.ndarray) -> None:
         """Set the creep unknowns (local array of :attr:`state`) and the velocity from them."""
         self.creep.restore(values)
-        self.velocity.interpolate(self.creep.velocity)
+        self._publish_velocity()
 
     def contact_facets(self) -> np.ndarray:
         """The local interface facets with v_n = 0. ``impenetrable``: all of them. ``metal_fraction``:
@@ -175,15 +202,22 @@ class CreepFlow:
         """Contact from the current metal fraction, then the creep flow (unilateral: from the last active
         set, updated until it stops changing or ``contact_updates`` times, or once for the next step when 0);
         returns the (Picard, Newton) iterations."""
-        self._phi.interpolate(self._source)
+        drivers = [array.copy() for array in self._driver_values()]
         self.creep.set_contact(self.contact_facets())
         picard, newton = self.creep.solve()
-        self.solved_drivers = [array.copy() for array in self._driver_values()]
+        self.solved_drivers = drivers
         if self._contact == "unilateral":
             more = self._settle_active_set()
             picard, newton = picard + more[0], newton + more[1]
-        self.velocity.interpolate(self.creep.velocity)
+        self._publish_velocity()
         return picard, newton
+
+    def _publish_velocity(self) -> None:
+        """:attr:`velocity` from the creep solution (interpolated from the creep mesh onto the fields' one)."""
+        if self._own_mesh:
+            self._transfers["velocity"](self.creep.velocity, self.velocity)
+        else:
+            self.velocity.interpolate(self.creep.velocity)
 
     def _settle_active_set(self) -> tuple[int, int]:
         """Update the unilateral active set and solve again until it stops changing, at most ``contact_updates``
@@ -238,10 +272,18 @@ class CreepFlow:
         return self._metal.mesh.comm.allreduce(change, op=MPI.MAX)
 
     def _driver_values(self) -> list[np.ndarray]:
-        """The metal fraction and the other drivers interpolated at the vertices now (local arrays)."""
-        self._phi.interpolate(self._source)
+        """The metal fraction at the creep mesh's vertices and the other drivers at the fields' vertices now (local
+        arrays); on a creep mesh of its own the drivers are passed on to it."""
+        if self._own_mesh:
+            self._field_fraction.interpolate(self._source)
+            self._transfers["vertices"](self._field_fraction, self._phi)
+        else:
+            self._phi.interpolate(self._source)
         for driver, expression in zip(self._drivers, self._driver_expressions, strict=True):
             driver.interpolate(expression)
+        if self._own_mesh:
+            for driver, creep_driver in zip(self._drivers, self._creep_drivers, strict=True):
+                self._transfers["vertices"](driver, creep_driver)
         return [self._phi.x.array, *(driver.x.array for driver in self._drivers)]
 
     def lifted_off_share(self) -> float:

@@ -22,6 +22,7 @@ from phasefield.case import ResolvedCase
 from phasefield.constants import FARADAY
 from phasefield.generic.free_energy import well_and_gradient_coefficients
 from phasefield.grain_sinks import sink_length
+from phasefield.mesh.window import build_interface_window, coarsened
 from phasefield.physics.creep import NortonLaw
 from phasefield.physics.creep_flow import CreepFlow
 from phasefield.physics.lattice_flow import PotentialLatticeFlow
@@ -216,7 +217,8 @@ def build_lattice_flow(resolved: ResolvedCase, interface: InterfaceFields, remov
 def build_creep_flow(resolved: ResolvedCase, interface: InterfaceFields, removes_sites: bool) -> SubModel:
     """Norton creep of the metal set under ``[cell] stack_pressure`` with the ``[creep]`` interface rules
     (the case loader allows creep only with the phase-field contact); with ``capillary``, the void surfaces'
-    capillary force at the metal's surface energy over the phase field's interface width."""
+    capillary force at the metal's surface energy over the phase field's interface width; with ``mesh_coarsening``
+    k > 1, solved on the metal of the window with k times fewer cells each way."""
     case = resolved.case
     metal = resolved.parameters("metal")
     law = NortonLaw.from_parameters(metal, case.cell.temperature)
@@ -226,6 +228,10 @@ def build_creep_flow(resolved: ResolvedCase, interface: InterfaceFields, removes
     options = {} if ratio is None else {"void_viscosity_ratio": ratio}
     if case.creep.contact_updates is not None:
         options["contact_updates"] = case.creep.contact_updates
-    flow = CreepFlow(interface.window.metal, law, case.cell.stack_pressure, case.creep.interface, case.creep.contact,
+    window = interface.window
+    if case.creep.mesh_coarsening > 1:
+        coarse = coarsened(window.spec, case.creep.mesh_coarsening)
+        options["creep_metal"] = build_interface_window(window.metal.mesh.comm, coarse).metal
+    flow = CreepFlow(window.metal, law, case.cell.stack_pressure, case.creep.interface, case.creep.contact,
                      kappa, **options)
     return CreepSinkFlow(flow, interface, case.creep.resolve_tolerance)

@@ -428,6 +428,13 @@ def build_variants() -> list[Variant]:
     add("feasibility-default-void-driving-at-a-wide-diffuse-width", "feasibility",
         edited("t1_li_strip_voids", setting("voids", "interface_width", "1 um")), "[voids] driving_force_limit",
         "(the default: set it", feasibility=True)
+    add("feasibility-creep-mesh-coarsening-not-dividing-the-cells", "feasibility",
+        edited("data/tiny_creep", setting("creep", "mesh_coarsening", 7)), "[creep] mesh_coarsening",
+        "a factor that divides the metal's cell counts ([mesh] cells_along_interface = 60, metal_cells = 12)",
+        feasibility=True)
+    add("feasibility-creep-mesh-coarsening-without-creep", "feasibility",
+        edited("data/tiny_phase_field", setting("creep", "mesh_coarsening", 2)), "[creep] mesh_coarsening",
+        'read only with [creep] model = "power_law"', feasibility=True)
     return variants
 
 

@@ -1,0 +1,151 @@
+"""Requirement: the creep may be solved on a coarser mesh of the metal than the fields it advects
+(``[creep] mesh_coarsening``). The two meshes are not nested (each is graded from its own first cell) and are
+partitioned on their own, so the transfers between them must be exact wherever the spaces hold the field: a
+quadratic velocity from the creep mesh's P2 onto the fields' P2, a linear driver from the fields' P1 onto the creep
+mesh's, on one rank or two. A Newtonian creep flow with a divergence linear in the height has the exact quadratic
+velocity v = (0, s0 y + s1 y^2 / 2) on either mesh, so the fields receive it to solver tolerance."""
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+import pytest
+from dolfinx import fem
+from helpers import MPIEXEC
+from mpi4py import MPI
+
+from phasefield.mesh import WindowSpec, build_interface_window
+from phasefield.mesh.nonmatching_transfer import NonmatchingTransfer
+from phasefield.mesh.window import coarsened
+from phasefield.physics.creep import NortonLaw
+from phasefield.physics.creep_flow import CreepFlow
+
+#: a graded window: 16 x 12 metal cells from a first cell of 0.1 um, over a graded electrolyte
+SPEC = WindowSpec(width=4e-6, metal_height=3e-6, electrolyte_height=2e-6, cells_along_interface=16, metal_cells=12,
+                  electrolyte_cells=4, interface_cell_height=0.1e-6)
+S0, S1 = 2e-6, -3e5  # 1/s and 1/(m s): div v = S0 + S1 y, positive over the metal's height
+VISCOSITY = 1e12  # Pa s
+
+
+def quadratic(x):
+    """A vector field of full degree 2 in x and y."""
+    return np.vstack([1.0 + 2e5 * x[0] - 3e11 * x[0] * x[1] + 4e11 * x[1] ** 2,
+                      -0.5 + 1e5 * x[1] + 2e11 * x[0] ** 2 - 1e11 * x[0] * x[1]])
+
+
+def test_coarsened_window_has_fewer_cells_each_way_and_a_taller_first_cell():
+    coarse = coarsened(SPEC, 2)
+    assert (coarse.cells_along_interface, coarse.metal_cells, coarse.electrolyte_cells) == (8, 6, 2)
+    assert coarse.interface_cell_height == pytest.approx(0.2e-6, rel=1e-15)
+    assert (coarse.width, coarse.metal_height) == (SPEC.width, SPEC.metal_height)
+    with pytest.raises(ValueError, match="divide"):
+        coarsened(SPEC, 5)
+    with pytest.raises(ValueError, match="rough"):
+        coarsened(WindowSpec(**{**SPEC.__dict__, "interface_profile": ((0.0, 0.0), (4e-6, 1e-7))}), 2)
+
+
+@pytest.mark.parametrize("degree", [1, 2])
+def test_transfer_between_unnested_meshes_is_exact_for_fields_the_target_space_holds(degree):
+    fine = build_interface_window(MPI.COMM_WORLD, SPEC).metal.mesh
+    coarse = build_interface_window(MPI.COMM_WORLD, coarsened(SPEC, 2)).metal.mesh
+    source = fem.Function(fem.functionspace(coarse, ("Lagrange", degree, (2,))))
+    exact = quadratic if degree == 2 else (lambda x: np.vstack([1.0 + 2e5 * x[0], -0.5 + 1e5 * x[1]]))
+    source.interpolate(exact)
+    target = fem.Function(fem.functionspace(fine, ("Lagrange", degree, (2,))))
+    NonmatchingTransfer(source.function_space, target.function_space)(source, target)
+    expected = fem.Function(target.function_space)
+    expected.interpolate(exact)
+    error = MPI.COMM_WORLD.allreduce(float(np.max(np.abs(target.x.array - expected.x.array), initial=0.0)),
+                                     op=MPI.MAX)
+    assert error <= 1e-12 * np.max(np.abs(expected.x.array))
+    assert np.max(np.abs(expected.x.array)) > 0.4  # the field is there
+
+
+#: the metal of tests/data/tiny_creep.toml (SI): where DOLFINx's point location in SI coordinates took a point on the
+#: window's side in a neighbouring cell on two ranks (nonmatching_transfer's docstring)
+SIDE_SPEC = WindowSpec(width=20e-6, metal_height=8e-6, electrolyte_height=20e-6, cells_along_interface=60,
+                       metal_cells=12, electrolyte_cells=6, interface_cell_height=0.3e-6)
+
+
+def steep_near_the_sides(x):
+    """A field that changes by ~1 over 0.2 um next to both sides of SIDE_SPEC's window, as a void's edge."""
+    return np.tanh((x[1] - 1e-6) / 0.4e-6) * np.tanh((x[0] - 19.5e-6) / 0.2e-6) + np.tanh((x[0] - 0.5e-6) / 0.2e-6)
+
+
+def side_transfer_error() -> float:
+    """The largest error of a P1 field transferred onto the coarsened window's nodes on its two sides, against its
+    P1 interpolant there: along a side, the linear interpolation between the fine side nodes."""
+    comm = MPI.COMM_WORLD
+    fine = build_interface_window(comm, SIDE_SPEC).metal.mesh
+    coarse = build_interface_window(comm, coarsened(SIDE_SPEC, 2)).metal.mesh
+    source = fem.Function(fem.functionspace(fine, ("Lagrange", 1)))
+    source.interpolate(steep_near_the_sides)
+    target = fem.Function(fem.functionspace(coarse, ("Lagrange", 1)))
+    NonmatchingTransfer(source.function_space, target.function_space)(source, target)
+    error = 0.0
+    for side in (0.0, SIDE_SPEC.width):
+        nodes = source.function_space.tabulate_dof_coordinates()
+        on_side = np.abs(nodes[:, 0] - side) < 1e-9 * SIDE_SPEC.width
+        heights = np.concatenate(comm.allgather(nodes[on_side, 1]))
+        values = np.concatenate(comm.allgather(source.x.array[on_side]))
+        order = np.argsort(heights)
+        points = target.function_space.tabulate_dof_coordinates()
+        at = np.abs(points[:, 0] - side) < 1e-9 * SIDE_SPEC.width
+        expected = np.interp(points[at, 1], heights[order], values[order])
+        error = max(error, float(np.max(np.abs(target.x.array[at] - expected), initial=0.0)))
+    return comm.allreduce(error, op=MPI.MAX)
+
+
+def test_transfer_takes_each_point_on_the_window_side_in_the_cell_that_holds_it():
+    assert side_transfer_error() <= 1e-12
+
+
+def solve_newtonian_channel(coarsening: int) -> float:
+    """The largest error of the fields' creep velocity against (0, S0 y + S1 y^2 / 2), relative to its largest value,
+    with the creep on the window coarsened ``coarsening`` times (1: on the fields' mesh)."""
+    window = build_interface_window(MPI.COMM_WORLD, SPEC)
+    creep_metal = (None if coarsening == 1
+                   else build_interface_window(MPI.COMM_WORLD, coarsened(SPEC, coarsening)).metal)
+    flow = CreepFlow(window.metal, NortonLaw(1.0, 1.0 / (3.0 * VISCOSITY)), 0.2e6, creep_metal=creep_metal)
+    mesh = window.metal.mesh
+    metal = fem.Function(fem.functionspace(mesh, ("Lagrange", 1)))
+    metal.x.array[:] = 1.0
+    divergence = fem.Function(fem.functionspace(mesh, ("Lagrange", 1)))  # a field of the fields' mesh
+    divergence.interpolate(lambda x: S0 + S1 * x[1])
+    flow.bind(divergence, metal)
+    flow.solve()
+    expected = fem.Function(flow.velocity.function_space)
+    expected.interpolate(lambda x: np.vstack([0.0 * x[0], S0 * x[1] + 0.5 * S1 * x[1] ** 2]))
+    comm = MPI.COMM_WORLD
+    error = comm.allreduce(float(np.max(np.abs(flow.velocity.x.array - expected.x.array), initial=0.0)), op=MPI.MAX)
+    return error / comm.allreduce(float(np.max(np.abs(expected.x.array), initial=0.0)), op=MPI.MAX)
+
+
+@pytest.mark.parametrize("coarsening", [1, 2])
+def test_newtonian_creep_on_its_own_mesh_gives_the_fields_the_exact_quadratic_velocity(coarsening):
+    assert solve_newtonian_channel(coarsening) <= 1e-7
+
+
+def test_transfers_and_creep_on_a_coarse_mesh_are_exact_on_two_ranks(tmp_path):
+    """The two meshes are partitioned independently on two ranks: the transfers must find every point in the cell that
+    holds it, and the creep on the coarse mesh give the exact velocity."""
+    script = tmp_path / "channel.py"
+    script.write_text(textwrap.dedent(f"""
+        import json, sys
+        sys.path.insert(0, {str(os.path.dirname(__file__))!r})
+        sys.path.insert(0, {str(os.path.dirname(os.path.dirname(__file__)))!r})
+        from mpi4py import MPI
+        from test_creep_mesh import side_transfer_error, solve_newtonian_channel
+        errors = {{"channel": solve_newtonian_channel(2), "side": side_transfer_error()}}
+        if MPI.COMM_WORLD.rank == 0:
+            print(json.dumps(errors))
+    """))
+    done = subprocess.run([MPIEXEC, "-n", "2", sys.executable, str(script)], capture_output=True, text=True,
+                          timeout=300, env={**os.environ, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"})
+    assert done.returncode == 0, done.stderr[-2000:]
+    errors = json.loads(done.stdout.strip().splitlines()[-1])
+    assert errors["channel"] <= 1e-7
+    assert errors["side"] <= 1e-12
