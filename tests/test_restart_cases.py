@@ -39,6 +39,7 @@ def build(name: str, folder: Path) -> Path:
         text = text.replace("interface_profile_every = 5", "interface_profile_every = 5\ncheckpoint_every = 3")
         if name == "voids_coarse_creep":  # the creep state and contact set on a mesh of their own
             text = text.replace("[creep]\n", "[creep]\nmesh_coarsening = 2\n")
+            assert "mesh_coarsening = 2" in text
     if "checkpoint_every" not in text:
         text = text.replace("[output]\n", "[output]\ncheckpoint_every = 4\n")
     path = folder / f"{name}.toml"

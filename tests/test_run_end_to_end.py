@@ -134,6 +134,7 @@ def test_void_model_gives_the_same_curve_and_nucleation_on_two_ranks(case, table
     if setting is not None:
         path = tmp_path / "case.toml"
         path.write_text((DATA / case).read_text().replace(f"[{table}]\n", f"[{table}]\n{setting}\n"))
+        assert setting in path.read_text()
     run(path, tmp_path / "serial")
     run(path, tmp_path / "mpi", ranks=2)
     serial = read_timeseries(tmp_path / "serial" / "timeseries.csv")

@@ -29,6 +29,7 @@ import resource
 import shutil
 import tempfile
 import time
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -53,7 +54,7 @@ RECORDER_FILE = "coupling/recording.py"
 RECORDER_WRITES = ("write_row", "write_fields", "write_profile", "write_line_scan", "write_checkpoint")
 
 
-def shortened(path: Path, capacity: float | None, width_fraction: float = 1.0, overrides: list[str] = ()):
+def shortened(path: Path, capacity: float | None, width_fraction: float = 1.0, overrides: Sequence[str] = ()):
     """The case with ``overrides`` (``TABLE.KEY=VALUE`` as ``phasefield run --set``), its strip stopped at
     ``capacity`` mAh/cm2 if given, and its window narrowed to ``width_fraction`` of its width at the same cell size
     (weak scaling)."""

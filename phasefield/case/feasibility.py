@@ -128,7 +128,7 @@ def _check_creep_mesh(resolved: ResolvedCase) -> None:
     (:func:`phasefield.mesh.window.coarsened`)."""
     case = resolved.case
     factor, mesh = case.creep.mesh_coarsening, case.mesh
-    if factor == 1:
+    if factor == 1 or case.creep.model != "power_law":  # else unread: _unused
         return
     counts = {"cells_along_interface": mesh.cells_along_interface, "metal_cells": mesh.metal_cells,
               "cells_across": mesh.cells_across}
@@ -153,11 +153,11 @@ def _unused(resolved: ResolvedCase) -> list[tuple[str, str]]:
     if not phase_field:
         unused += [(f"[creep] {key}", 'read only with [contact] model = "phase_field"')
                    for key in raw.get("creep", {}) if key != "model"]
-    elif case.creep.model != "power_law" and "mesh_coarsening" in raw.get("creep", {}):
-        unused.append(("[creep] mesh_coarsening", 'read only with [creep] model = "power_law"'))
         if "phase_tolerance" in raw.get("time", {}):
             unused.append(("[time] phase_tolerance", 'read only with [contact] model = "phase_field" (the error '
                                                      'control of its phi)'))
+    elif case.creep.model != "power_law" and "mesh_coarsening" in raw.get("creep", {}):
+        unused.append(("[creep] mesh_coarsening", 'read only with [creep] model = "power_law"'))
     if not alloy:
         metal = resolved.materials["metal"].name
         if "interdiffusion" in raw:

@@ -33,13 +33,18 @@ class NonmatchingTransfer:
         mesh = target_space.mesh
         index_map = mesh.topology.index_map(mesh.topology.dim)
         self._cells = np.arange(index_map.size_local + index_map.num_ghosts, dtype=np.int32)
-        extent = np.ptp(mesh.geometry.x, axis=0) if mesh.geometry.x.size else np.zeros(3)
-        size = mesh.comm.allreduce(float(np.max(extent, initial=0.0)), op=MPI.MAX) or 1.0
-        #: the power of two that brings the region's size into [1/2, 1)
+        x = mesh.geometry.x
+        low, high = np.full(3, np.inf), np.full(3, -np.inf)
+        mesh.comm.Allreduce(np.min(x, axis=0, initial=np.inf), low, op=MPI.MIN)
+        mesh.comm.Allreduce(np.max(x, axis=0, initial=-np.inf), high, op=MPI.MAX)
+        size = float(np.max(high - low)) or 1.0
+        #: the power of two that brings the region's size (the same on every rank count) into [1/2, 1)
         self._scale = 2.0 ** -math.frexp(size)[1]
         self._meshes = (source_space.mesh, target_space.mesh)
         with self._scaled():
             self._data = fem.create_interpolation_data(target_space, source_space, self._cells, padding=PADDING)
+        if mesh.comm.allreduce(int(np.count_nonzero(np.asarray(self._data.src_owner) < 0)), op=MPI.SUM):
+            raise ValueError("a target node lies outside the source mesh: the two meshes do not cover one region")
 
     def __call__(self, source: fem.Function, target: fem.Function) -> None:
         """target <- source at the target's nodes (owned and ghost)."""
@@ -50,7 +55,7 @@ class NonmatchingTransfer:
     @contextmanager
     def _scaled(self):
         """Both meshes' coordinates multiplied by the scale while inside, and restored bitwise after."""
-        meshes = {id(mesh): mesh for mesh in self._meshes}.values()  # one mesh on both sides counts once
+        meshes = {id(mesh._cpp_object): mesh for mesh in self._meshes}.values()  # one mesh on both sides counts once
         for mesh in meshes:
             mesh.geometry.x[:] *= self._scale
         try:

@@ -101,7 +101,7 @@ class CreepFlow:
         if contact_updates < 0:
             raise ValueError(f"contact_updates must be >= 0, not {contact_updates}")
         self._contact_updates = contact_updates
-        self._metal = metal if creep_metal is None else creep_metal
+        self._creep_metal = metal if creep_metal is None else creep_metal
         self._law, self._pressure, self._interface = law, stack_pressure, interface
         self._contact, self._gradient_energy = contact, gradient_energy
         self._void_viscosity_ratio = void_viscosity_ratio
@@ -112,10 +112,10 @@ class CreepFlow:
         #: on a creep mesh of its own: the transfers of the metal fraction, the drivers and the velocity (:meth:`bind`)
         self._own_mesh = creep_metal is not None
         self._transfers: dict[str, NonmatchingTransfer] = {}
-        mesh = self._metal.mesh
+        mesh = self._creep_metal.mesh
         self._phi = fem.Function(fem.functionspace(mesh, ("Lagrange", 1)), name="creep_metal_fraction")
         fdim = mesh.topology.dim - 1
-        self._facets = self._metal.facet_tags.find(int(FacetTag.INTERFACE))
+        self._facets = self._creep_metal.facet_tags.find(int(FacetTag.INTERFACE))
         space = self._phi.function_space  # the vertex dofs of each facet (local: no communication)
         self._facet_dofs = np.array([fem.locate_dofs_topological(space, fdim, [facet], remote=False)
                                      for facet in self._facets], dtype=np.int32).reshape(len(self._facets), fdim + 1)
@@ -149,7 +149,7 @@ class CreepFlow:
             divergence = None if divergence is None else self._creep_drivers[0]
             plating_rate = None if plating_rate is None else self._creep_drivers[-1]
         self._driver_values()
-        self.creep = PowerLawCreep(self._metal, self._law, self._pressure, phi=self._phi, divergence=divergence,
+        self.creep = PowerLawCreep(self._creep_metal, self._law, self._pressure, phi=self._phi, divergence=divergence,
                                    interface=self._interface, contact_facets=self.contact_facets(),
                                    interface_growth=plating_rate, gradient_energy=self._gradient_energy,
                                    void_viscosity_ratio=self._void_viscosity_ratio)
@@ -157,7 +157,7 @@ class CreepFlow:
             self._transfers["velocity"] = NonmatchingTransfer(self.creep.velocity.function_space,
                                                               self.velocity.function_space)
         normal = self.creep.space.sub(0).sub(self._normal_axis)
-        fdim = self._metal.mesh.topology.dim - 1
+        fdim = self._creep_metal.mesh.topology.dim - 1
         per_facet = len(normal.dofmap.dof_layout.entity_closure_dofs(fdim, 0))  # explicit: a rank may have no facet
         self._normal_dofs = np.array([fem.locate_dofs_topological(normal, fdim, [facet], remote=False)
                                       for facet in self._facets], dtype=np.int32).reshape(self._facets.size, per_facet)
@@ -192,7 +192,7 @@ class CreepFlow:
         if self._contact == "unilateral":
             return self._facets[self.in_contact]
         midpoint = np.mean(self._phi.x.array[self._facet_dofs], axis=1) if self._facets.size else np.zeros(0)
-        comm = self._metal.mesh.comm
+        comm = self._creep_metal.mesh.comm
         if comm.allreduce(int(np.count_nonzero(midpoint >= CONTACT_THRESHOLD)), op=MPI.SUM) > 0:
             return self._facets[midpoint >= CONTACT_THRESHOLD]
         highest = comm.allreduce(float(np.max(midpoint, initial=-np.inf)), op=MPI.MAX)
@@ -265,11 +265,11 @@ class CreepFlow:
             return np.inf
         change = 0.0
         for k, (now, then) in enumerate(zip(self._driver_values(), self.solved_drivers, strict=True)):
-            scale = 1.0 if k == 0 else self._metal.mesh.comm.allreduce(float(np.max(np.abs(then), initial=0.0)),
+            scale = 1.0 if k == 0 else self._creep_metal.mesh.comm.allreduce(float(np.max(np.abs(then), initial=0.0)),
                                                                         op=MPI.MAX)
             local = float(np.max(np.abs(now - then), initial=0.0))
             change = max(change, local / scale if scale > 0.0 else (np.inf if local > 0.0 else 0.0))
-        return self._metal.mesh.comm.allreduce(change, op=MPI.MAX)
+        return self._creep_metal.mesh.comm.allreduce(change, op=MPI.MAX)
 
     def _driver_values(self) -> list[np.ndarray]:
         """The metal fraction at the creep mesh's vertices and the other drivers at the fields' vertices now (local
@@ -290,10 +290,11 @@ class CreepFlow:
         """The share of the interface facets where metal (midpoint metal fraction >= 1/2) lifts off: released
         by the unilateral rule (facets under a void, also released where the void material moves away, do
         not count); with ``contact_updates`` = 0, in the set updated after the last solve (the next step's)."""
-        owned = self._facets < self._metal.mesh.topology.index_map(self._metal.mesh.topology.dim - 1).size_local
+        topology = self._creep_metal.mesh.topology
+        owned = self._facets < topology.index_map(topology.dim - 1).size_local
         metal = (np.mean(self._phi.x.array[self._facet_dofs], axis=1) >= CONTACT_THRESHOLD if self._facets.size
                  else np.zeros(0, dtype=bool))
-        comm = self._metal.mesh.comm
+        comm = self._creep_metal.mesh.comm
         total = comm.allreduce(int(np.count_nonzero(owned)), op=MPI.SUM)
         lifted = comm.allreduce(int(np.count_nonzero(owned & metal & ~self.in_contact)), op=MPI.SUM)
         return lifted / total if total else 0.0
@@ -301,7 +302,7 @@ class CreepFlow:
     def released_facet_midpoints(self) -> list[list[float]]:
         """The midpoints (m) of the interface facets out of the unilateral contact, of every rank, in
         lexicographic order: the active set independent of the partition (:meth:`release_facets_at`)."""
-        mesh = self._metal.mesh
+        mesh = self._creep_metal.mesh
         owned = self._facets < mesh.topology.index_map(mesh.topology.dim - 1).size_local
         points = dmesh.compute_midpoints(mesh, mesh.topology.dim - 1, self._facets[owned & ~self.in_contact])
         points = np.concatenate(mesh.comm.allgather(points.reshape(-1, 3)))
@@ -310,7 +311,7 @@ class CreepFlow:
     def release_facets_at(self, midpoints: list[list[float]]) -> None:
         """The active set with the facets at ``midpoints`` (:meth:`released_facet_midpoints`) released and
         every other in contact; applied at the next solve."""
-        mesh = self._metal.mesh
+        mesh = self._creep_metal.mesh
         fdim = mesh.topology.dim - 1
         self.in_contact = np.ones(self._facets.size, dtype=bool)
         if not midpoints or not self._facets.size:
@@ -324,7 +325,7 @@ class CreepFlow:
         """The active set after the last solve with tensile contact facets released and penetrating free ones
         taken back; None if it is the current one, or if it would leave no contact anywhere (the metal would
         float)."""
-        comm = self._metal.mesh.comm
+        comm = self._creep_metal.mesh.comm
         reaction = self.creep.normal_reactions(self._normal_dofs)
         outward_speed = -self.creep.u.x.array[self._normal_dofs].mean(axis=1) if self._facets.size else np.zeros(0)
         largest = [comm.allreduce(float(np.max(np.abs(a), initial=0.0)), op=MPI.MAX) for a in (reaction, outward_speed)]
@@ -337,7 +338,7 @@ class CreepFlow:
 
     def _same_set(self, a: np.ndarray, b: np.ndarray) -> bool:
         """Whether two active sets (local arrays of :attr:`in_contact`) are the same on every rank."""
-        return not self._metal.mesh.comm.allreduce(bool(np.any(a != b)), op=MPI.LOR)
+        return not self._creep_metal.mesh.comm.allreduce(bool(np.any(a != b)), op=MPI.LOR)
 
     def _take_active_set(self, in_contact: np.ndarray) -> None:
         """Make ``in_contact`` the active set of the next creep solve."""
