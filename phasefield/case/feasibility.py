@@ -134,12 +134,11 @@ def _check_creep_mesh(resolved: ResolvedCase) -> None:
               "cells_across": mesh.cells_across}
     indivisible = [f"{key} = {count}" for key, count in counts.items() if count is not None and count % factor]
     if indivisible:
-        raise CaseError(resolved.path, "[creep] mesh_coarsening",
-                        f"a factor that divides the metal's cell counts ([mesh] {', '.join(indivisible)})", factor)
+        raise CaseError(resolved.path, "[creep] mesh_coarsening", "expected a factor that divides the metal's cell "
+                        f"counts ([mesh] {', '.join(indivisible)})", factor)
     if mesh.interface_profile is not None:
-        raise CaseError(resolved.path, "[creep] mesh_coarsening",
-                        "1 with a rough interface ([mesh] interface_profile): the coarse mesh would follow it at "
-                        "another resolution", factor)
+        raise CaseError(resolved.path, "[creep] mesh_coarsening", "expected 1 with a rough interface ([mesh] "
+                        "interface_profile): the coarse mesh would follow it at another resolution", factor)
 
 
 def _unused(resolved: ResolvedCase) -> list[tuple[str, str]]:

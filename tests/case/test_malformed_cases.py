@@ -430,7 +430,7 @@ def build_variants() -> list[Variant]:
         "(the default: set it", feasibility=True)
     add("feasibility-creep-mesh-coarsening-not-dividing-the-cells", "feasibility",
         edited("data/tiny_creep", setting("creep", "mesh_coarsening", 7)), "[creep] mesh_coarsening",
-        "a factor that divides the metal's cell counts ([mesh] cells_along_interface = 60, metal_cells = 12)",
+        "expected a factor that divides the metal's cell counts ([mesh] cells_along_interface = 60, metal_cells = 12)",
         feasibility=True)
     add("feasibility-creep-mesh-coarsening-without-creep", "feasibility",
         edited("data/tiny_phase_field", setting("creep", "mesh_coarsening", 2)), "[creep] mesh_coarsening",
