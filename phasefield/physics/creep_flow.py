@@ -113,7 +113,8 @@ class CreepFlow:
         self._own_mesh = creep_metal is not None
         self._transfers: dict[str, NonmatchingTransfer] = {}
         mesh = self._creep_metal.mesh
-        self._phi = fem.Function(fem.functionspace(mesh, ("Lagrange", 1)), name="creep_metal_fraction")
+        creep_vertices = fem.functionspace(mesh, ("Lagrange", 1)) if self._own_mesh else self._field_vertices
+        self._phi = fem.Function(creep_vertices, name="creep_metal_fraction")
         fdim = mesh.topology.dim - 1
         self._facets = self._creep_metal.facet_tags.find(int(FacetTag.INTERFACE))
         space = self._phi.function_space  # the vertex dofs of each facet (local: no communication)
