@@ -169,6 +169,20 @@ def test_a_solver_failure_raises_solver_failed_instead_of_exiting(tmp_path):
     assert isinstance(caught.value, phasefield.RunError)
 
 
+def test_a_restart_that_fails_before_its_first_checkpoint_names_the_one_it_started_from(tmp_path):
+    """The Fick breakdown above, restarted from the checkpoint of its last accepted state: it fails again in the
+    same step, and the status points at that checkpoint (it said "None" when the restart wrote none)."""
+    overrides = {"interdiffusion.model": "fick", "metal.vacancy_sink_spacing": "10 nm"}
+    output = tmp_path / "out"
+    with pytest.raises(phasefield.SolverFailed) as first:
+        phasefield.Simulation(DATA / "small_limg.toml", overrides=overrides).run(output, progress=False)
+    checkpoint = first.value.status.rpartition("last accepted state in ")[2]
+    assert Path(checkpoint).is_file()
+    with pytest.raises(phasefield.SolverFailed, match="x_Mg left") as again:
+        phasefield.Simulation(DATA / "small_limg.toml", overrides=overrides).run(output, progress=False, restart=True)
+    assert again.value.status.endswith(f"last accepted state in {checkpoint}")
+
+
 def test_an_interrupt_ends_the_run_after_a_step_and_raises_interrupted(tmp_path):
     """SIGINT (a notebook's interrupt button) during a run of many short steps: the run ends after a step with
     a checkpoint, and Interrupted is raised instead of KeyboardInterrupt."""

@@ -58,7 +58,7 @@ class Recorder:
         self._fields: list[FieldWriter] = []
         self._field_times: FieldTimes | None = None
         self._last_row: dict[str, Any] = {}
-        #: the newest checkpoint written (None before the first)
+        #: the newest checkpoint written or restarted from (None before the first)
         self.last_checkpoint: Path | None = None
 
     def row(self, index: int, protocol_index: int, clock: ProtocolState, step: StepConditions,
@@ -129,8 +129,10 @@ class Recorder:
         self.comm.Barrier()
 
     def read_checkpoint(self, path: Path) -> dict[str, Any]:
-        """Every sub-model's fields from ``path``, then its restart; returns the whole stored state."""
+        """Every sub-model's fields from ``path``, then its restart; returns the whole stored state. ``path`` is the
+        last accepted state until the next checkpoint."""
         state = read_checkpoint(path, self._checkpoint_fields(), self.comm)
+        self.last_checkpoint = path
         for model in self.models:
             model.restart(state)
         return state
