@@ -178,9 +178,14 @@ class Interdiffusion(Strict):
     """Li/Mg interdiffusion in the metal (active when the metal set has Mg).
 
     ``darken``: D = (x_Li D*_Mg + x_Mg D*_Li) Phi(x); ``fick``: D = D*_Mg (for comparison).
+    ``stabilization``: ``none`` (default: the Galerkin scheme) or ``streamline`` (streamline diffusion with the
+    exponentially fitted coefficient, :mod:`phasefield.physics.streamline_diffusion`: for Mg depletion layers
+    thinner than a cell where the metal recedes from the interface; it adds an error of the order of the P1 error
+    where the cells resolve x_Mg, and more where the cell Peclet number exceeds 1, docs/model.md).
     """
 
     model: Literal["darken", "fick"] = "darken"
+    stabilization: Literal["none", "streamline"] = "none"
 
 
 class Voids(Strict):

@@ -17,6 +17,7 @@ from phasefield.output.line_scan import NormalLineScan
 from phasefield.output.timeseries import write_table
 from phasefield.physics.interdiffusion import MagnesiumTransport, fick_diffusivity
 from phasefield.physics.thermodynamics import RedlichKister
+from phasefield.solvers.failures import BoundViolation, ModelBreakdown
 from phasefield.submodels.base import Column, InterfaceFields, StepConditions, SubModel
 from phasefield.submodels.metal import darken_interdiffusivity_of, li_mg_thermodynamics
 from phasefield.submodels.registry import register
@@ -51,8 +52,9 @@ class MagnesiumInterdiffusion(SubModel):
     columns = COLUMNS
 
     def __init__(self, transport: MagnesiumTransport, interface: InterfaceFields, thermodynamics: RedlichKister,
-                 molar_volume: float, foil_thickness: float):
+                 molar_volume: float, foil_thickness: float, stabilization: str = "none"):
         self.transport = transport
+        self.stabilization = stabilization
         self._window = interface.window
         self._to_electrolyte = interface.to_electrolyte
         self.molar_volume, self.foil_thickness = molar_volume, foil_thickness
@@ -69,7 +71,13 @@ class MagnesiumInterdiffusion(SubModel):
 
     def advance(self, step: StepConditions) -> None:
         """Mg over the step with the current metal velocity, then x_Mg onto the interface."""
-        self.transport.step(step.dt)
+        try:
+            self.transport.step(step.dt)
+        except BoundViolation as err:
+            if isinstance(err, ModelBreakdown) or self.stabilization == "streamline":
+                raise
+            raise BoundViolation(f"{err}: a Mg depletion layer thinner than a cell; [interdiffusion] stabilization = "
+                                 "\"streamline\" damps it (docs/model.md, \"Streamline diffusion\")") from err
         self._to_electrolyte(self.transport.x, self.interface_mg)
 
     def values(self, step: StepConditions) -> dict[str, float]:
@@ -127,7 +135,8 @@ def build_interdiffusion(resolved: ResolvedCase, interface: InterfaceFields, vel
         diffusivity = darken_interdiffusivity_of(metal, temperature)
     else:
         diffusivity = fick_diffusivity(tracer_diffusivities(metal, temperature)[1])
+    stabilization = case.interdiffusion.stabilization
     transport = MagnesiumTransport(interface.window.metal, diffusivity, metal["magnesium_fraction"], velocity,
-                                   top_normal_speed=top_normal_speed)
+                                   top_normal_speed=top_normal_speed, streamline=stabilization == "streamline")
     return MagnesiumInterdiffusion(transport, interface, thermodynamics, metal["molar_volume"],
-                                   case.cell.foil_thickness)
+                                   case.cell.foil_thickness, stabilization)

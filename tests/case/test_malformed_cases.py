@@ -284,6 +284,9 @@ def build_variants() -> list[Variant]:
     add("model-typo-interdiffusion", "unknown keys",
         edited("t5_limg_strip_0p05_darken", setting("interdiffusion", "model", "darkin")),
         "[interdiffusion] model", "did you mean 'darken'?")
+    add("stabilization-typo-interdiffusion", "unknown keys",
+        edited("t2_limg_strip_voids", setting("interdiffusion", "stabilization", "supg")),
+        "[interdiffusion] stabilization", "'streamline'")
     add("model-typo-creep", "unknown keys", edited("data/tiny_creep", setting("creep", "model", "powerlaw")),
         "[creep] model", "did you mean 'power_law'?")
     add("model-typo-creep-interface", "unknown keys",

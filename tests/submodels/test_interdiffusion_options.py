@@ -1,0 +1,64 @@
+"""``[interdiffusion] stabilization``: the case key reaches the Mg transport, Mg stays conserved with it, and an
+undershoot of the Galerkin scheme names the key."""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import phasefield
+from phasefield.solvers.failures import BoundViolation, ModelBreakdown
+from phasefield.submodels.base import StepConditions
+from phasefield.submodels.interdiffusion import MagnesiumInterdiffusion
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+
+
+def test_streamline_case_strips_rests_and_plates_with_mg_conserved(tmp_path):
+    """small_limg (strip, rest, plate) with streamline diffusion: while stripping and resting the foil's mean x_Mg
+    follows from Mg conservation alone (the bulk's Mg over a foil that stripping thins) and is the Galerkin scheme's
+    to round-off (plating lets the window's own x_Mg out at its top, which the schemes compute apart); the
+    interface enriches while stripping as with the Galerkin scheme (its resolved pile-up layer, cell Peclet number
+    below 1, moves by less than 1%)."""
+    results = {}
+    for stabilization in ("none", "streamline"):
+        simulation = phasefield.Simulation(DATA / "small_limg.toml",
+                                           overrides={"interdiffusion.stabilization": stabilization})
+        assert simulation.resolved.case.interdiffusion.stabilization == stabilization
+        results[stabilization] = simulation.run(tmp_path / stabilization, progress=False).timeseries
+    galerkin, streamline = results["none"], results["streamline"]
+    interface = galerkin["interface_x_Mg"], streamline["interface_x_Mg"]
+    print("largest and last interface x_Mg, Galerkin / streamline:", interface[0].max(), interface[1].max(),
+          interface[0].iloc[-1], interface[1].iloc[-1])
+    stripping_and_rest = galerkin["protocol_step"] < 2
+    assert np.allclose(streamline["foil_mean_x_Mg"][stripping_and_rest],
+                       galerkin["foil_mean_x_Mg"][stripping_and_rest], rtol=1e-12, atol=0.0)
+    assert streamline["foil_mean_x_Mg"].max() > 0.0303  # it did change
+    assert streamline["interface_x_Mg"].max() > 1.1 * 0.03
+    assert streamline["interface_x_Mg"].max() == pytest.approx(galerkin["interface_x_Mg"].max(), rel=1e-2)
+
+
+class Failing:
+    """A transport whose step fails with ``error``."""
+
+    def __init__(self, error: Exception):
+        self.error = error
+
+    def step(self, dt: float) -> int:
+        raise self.error
+
+
+def advance_with(error: Exception, stabilization: str) -> None:
+    model = object.__new__(MagnesiumInterdiffusion)
+    model.transport, model.stabilization = Failing(error), stabilization
+    model.advance(StepConditions(dt=1.0, current_density=5.0, capacity=0.0, plated_thickness=0.0))
+
+
+def test_an_undershoot_names_the_stabilization_key_unless_it_is_set():
+    undershoot = BoundViolation("x_Mg undershoots 0 (min -0.002): unresolved front")
+    with pytest.raises(BoundViolation, match='stabilization = "streamline" damps it'):
+        advance_with(undershoot, "none")
+    with pytest.raises(BoundViolation, match=r"unresolved front$"):
+        advance_with(undershoot, "streamline")
+    with pytest.raises(ModelBreakdown, match=r"x_Mg left \[0, 1\]$"):
+        advance_with(ModelBreakdown("x_Mg left [0, 1]"), "none")
