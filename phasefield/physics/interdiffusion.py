@@ -31,6 +31,10 @@ tolerance. With ``streamline`` set, streamline diffusion with the exponentially 
 interface no Mg enters, :math:`\tilde D` falls to :math:`D^*_{Mg}` as x_Mg falls, and the depletion layer
 :math:`\tilde D/v` is nanometres thick, far below a cell, where the Galerkin scheme undershoots 0 (docs/model.md,
 "Streamline diffusion"). It costs accuracy where the cells resolve x_Mg but the cell Peclet number is above 1.
+With ``nonnegative`` set the step is solved as a variational inequality, x >= 0 at every node (PETSc's
+reduced-space active-set Newton, ``vinewtonrsls``): where the bound acts, the node's balance is not met and Mg is
+created, which :attr:`MagnesiumTransport.created` sums from the global balance of each accepted step.
+
 Time: backward Euler; Newton with an LU solve (MUMPS). The residual is scaled by
 dt / |window| so that the SNES tolerances are relative to the mole fraction itself.
 """
@@ -83,7 +87,7 @@ class MagnesiumTransport:
                  velocity: ufl.core.expr.Expr, degree: int = 1,
                  source: ufl.core.expr.Expr | None = None, closed_top: bool = False,
                  bound_tolerance: float = BOUND_TOLERANCE, top_normal_speed: ufl.core.expr.Expr | None = None,
-                 streamline: bool = False):
+                 streamline: bool = False, nonnegative: bool = False):
         mesh = metal.mesh
         self.space = fem.functionspace(mesh, ("Lagrange", degree))
         self.x = fem.Function(self.space, name="x_Mg")
@@ -107,8 +111,11 @@ class MagnesiumTransport:
         residual = ((x - self.x_old) * w * dx
                     - self.dt * ufl.inner(flux, ufl.grad(w)) * dx
                     + self.dt * top_flux * w * ds(int(FacetTag.METAL_TOP)))
+        #: the global balance of a step, the residual's sum over w = 1: the Mg the solve created (m^2 or m^3)
+        balance = (x - self.x_old) * dx + self.dt * top_flux * ds(int(FacetTag.METAL_TOP))
         if source is not None:
             residual -= self.dt * source * w * dx
+            balance -= self.dt * source * dx
         if streamline:
             if degree != 1:
                 raise ValueError(f"streamline diffusion is fitted for P1, not for degree {degree}")
@@ -116,11 +123,20 @@ class MagnesiumTransport:
         self.problem = NonlinearProblem(
             (1.0 / measure) * residual, self.x, petsc_options_prefix="interdiffusion_",
             petsc_options={
-                "snes_type": "newtonls", "snes_linesearch_type": "basic",
+                "snes_type": "vinewtonrsls" if nonnegative else "newtonls", "snes_linesearch_type": "basic",
                 "snes_rtol": 1e-12, "snes_atol": 1e-15, "snes_stol": 1e-12, "snes_max_it": 25,
                 "ksp_type": "preonly", "pc_type": "lu", "pc_factor_mat_solver_type": "mumps",
             },
         )
+        if nonnegative:
+            self._bounds = (self.x.x.petsc_vec.duplicate(), self.x.x.petsc_vec.duplicate())
+            self._bounds[0].set(0.0)
+            self._bounds[1].set(PETSc.INFINITY)
+            self.problem.solver.setVariableBounds(*self._bounds)
+        self._balance = fem.form(balance)
+        #: Mg created by the solves of the accepted steps (m^2 per depth in 2-D, m^3 in 3-D): the bound's under
+        #: ``nonnegative``, else of the order of the solver tolerance
+        self.created = 0.0
         self._amount = fem.form(self.x * ufl.dx)
         self._interface_amount = fem.form(self.x * self.ds_interface)
         self._comm = mesh.comm
@@ -146,6 +162,7 @@ class MagnesiumTransport:
         if low < -self.bound_tolerance:
             self.x.x.array[:] = self.x_old.x.array
             raise BoundViolation(f"x_Mg undershoots 0 (min {low:.4g}): unresolved front")
+        self.created += self._comm.allreduce(fem.assemble_scalar(self._balance))
         self.x_old.x.array[:] = self.x.x.array
         return snes.getIterationNumber()
 

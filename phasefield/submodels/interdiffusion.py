@@ -29,6 +29,8 @@ COLUMNS = (
     Column("max_x_Mg", "largest Mg mole fraction in the metal window"),
     Column("foil_mean_x_Mg", "mean Mg mole fraction of the remaining foil (window plus bulk above it)"),
     Column("plated_layer_relative_Mg", "mean x_Mg in the plated layer next to the interface / bulk x_Mg"),
+    Column("mg_created_relative", "Mg created by the x_Mg solves since the start (the x_Mg >= 0 bound's under "
+           "[interdiffusion] nonnegative, else round-off) / the window's initial Mg"),
 )
 
 
@@ -55,6 +57,7 @@ class MagnesiumInterdiffusion(SubModel):
                  molar_volume: float, foil_thickness: float, stabilization: str = "none"):
         self.transport = transport
         self.stabilization = stabilization
+        self._initial_mg = transport.amount()
         self._window = interface.window
         self._to_electrolyte = interface.to_electrolyte
         self.molar_volume, self.foil_thickness = molar_volume, foil_thickness
@@ -90,6 +93,7 @@ class MagnesiumInterdiffusion(SubModel):
             "max_x_Mg": mg.extremes()[1],
             "foil_mean_x_Mg": (in_window + bulk * (foil - spec.metal_height)) / foil,
             "plated_layer_relative_Mg": self.line_scan.layer_mean(mg.x.x.array, step.plated_thickness) / bulk,
+            "mg_created_relative": mg.created / self._initial_mg,
         }
 
     def write_line_scan(self, path: Path, header: str) -> None:
@@ -104,16 +108,20 @@ class MagnesiumInterdiffusion(SubModel):
     def checkpoint_fields(self) -> dict[str, fem.Function]:
         return {"x_Mg": self.transport.x}
 
+    def checkpoint_state(self) -> dict:
+        return {"mg_created": self.transport.created}
+
     def restart(self, state: dict) -> None:
         self.transport.x_old.x.array[:] = self.transport.x.x.array
+        self.transport.created = state.get("mg_created", 0.0)  # checkpoints before 2026-12-07 have none
         self._to_electrolyte(self.transport.x, self.interface_mg)
 
-    def snapshot(self) -> np.ndarray:
-        return self.transport.x_old.x.array.copy()
+    def snapshot(self) -> tuple[np.ndarray, float]:
+        return self.transport.x_old.x.array.copy(), self.transport.created
 
-    def restore(self, snapshot: np.ndarray) -> None:
-        self.transport.x.x.array[:] = snapshot
-        self.transport.x_old.x.array[:] = snapshot
+    def restore(self, snapshot: tuple[np.ndarray, float]) -> None:
+        self.transport.x.x.array[:], self.transport.created = snapshot
+        self.transport.x_old.x.array[:] = self.transport.x.x.array
 
     def close(self) -> None:
         self.transport = None
@@ -137,6 +145,7 @@ def build_interdiffusion(resolved: ResolvedCase, interface: InterfaceFields, vel
         diffusivity = fick_diffusivity(tracer_diffusivities(metal, temperature)[1])
     stabilization = case.interdiffusion.stabilization
     transport = MagnesiumTransport(interface.window.metal, diffusivity, metal["magnesium_fraction"], velocity,
-                                   top_normal_speed=top_normal_speed, streamline=stabilization == "streamline")
+                                   top_normal_speed=top_normal_speed, streamline=stabilization == "streamline",
+                                   nonnegative=case.interdiffusion.nonnegative)
     return MagnesiumInterdiffusion(transport, interface, thermodynamics, metal["molar_volume"],
                                    case.cell.foil_thickness, stabilization)

@@ -287,6 +287,9 @@ def build_variants() -> list[Variant]:
     add("stabilization-typo-interdiffusion", "unknown keys",
         edited("t2_limg_strip_voids", setting("interdiffusion", "stabilization", "supg")),
         "[interdiffusion] stabilization", "'streamline'")
+    add("nonnegative-not-a-bool", "types",
+        edited("t5_limg_strip_0p5_darken", setting("interdiffusion", "nonnegative", "sometimes")),
+        "[interdiffusion] nonnegative", "bool")
     add("model-typo-creep", "unknown keys", edited("data/tiny_creep", setting("creep", "model", "powerlaw")),
         "[creep] model", "did you mean 'power_law'?")
     add("model-typo-creep-interface", "unknown keys",

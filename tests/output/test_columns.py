@@ -22,7 +22,7 @@ CLOCK = ["step", "protocol_step", "time_s", "dt_s", "capacity_mAh_per_cm2", "ste
          "current_density_mA_per_cm2"]
 ELECTROCHEMISTRY = ["cell_voltage_V", "overpotential_V", "contact_fraction", "max_current_density_mA_per_cm2",
                     "current_focusing", "newton_iterations"]
-MAGNESIUM = ["interface_x_Mg", "max_x_Mg", "foil_mean_x_Mg", "plated_layer_relative_Mg"]
+MAGNESIUM = ["interface_x_Mg", "max_x_Mg", "foil_mean_x_Mg", "plated_layer_relative_Mg", "mg_created_relative"]
 PRESCRIBED = ["voids_per_100um", "mean_void_width_um", "max_void_height_um"]
 PHASE_FIELD = ["voids_per_100um", "mean_void_width_um", "max_void_width_um", "max_void_height_um", "gap",
                "nucleation_events", "interface_supersaturation_kT", "interface_mg_coverage", "void_newton_iterations",
