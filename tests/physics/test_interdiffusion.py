@@ -1,10 +1,19 @@
 """Li/Mg interdiffusion: manufactured solutions (space and time), Mg conservation over a strip,
-the steady pile-up against the analytic (Fick) and ODE (Darken) boundary layers, and the alloy's Darken
-interdiffusivity with D*_Li(x_Mg)."""
+the steady pile-up against the analytic (Fick) and ODE (Darken) boundary layers, the alloy's Darken
+interdiffusivity with D*_Li(x_Mg), and a depletion front receding from the interface (Galerkin, streamline
+diffusion, the x_Mg >= 0 bound on one and two ranks)."""
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
 
 import numpy as np
 import pytest
 from dolfinx import fem
+from helpers import MPIEXEC
 from mpi4py import MPI
 from scipy.integrate import solve_ivp
 from scipy.optimize import brentq
@@ -127,6 +136,43 @@ def test_the_nonnegative_bound_holds_x_mg_at_zero_and_counts_the_mg_it_creates()
     assert abs(front - 4.4e-6) < 0.25e-6
     assert abs(balance) < 1e-10
     assert 1e-4 < created < 1e-2
+
+
+def bounded_receding_balance() -> tuple[float, float, float]:
+    """The receding front with the bound, collectively on any rank count: (lowest x_Mg, the window's Mg over the
+    initial, the created Mg over the initial)."""
+    window = column(20e-6, 80, 0.25e-6)
+    velocity = fem.Constant(window.metal.mesh, np.array([0.0, 2.2e-8]))
+    model = MagnesiumTransport(window.metal, DARKEN, RECEDING_BULK, velocity, nonnegative=True)
+    start, low = model.amount(), RECEDING_BULK
+    for _ in range(100):
+        model.step(2.0)
+        low = min(low, model.extremes()[0])
+    return low, model.amount() / start, model.created / start
+
+
+def test_the_nonnegative_bound_gives_the_same_on_two_ranks(tmp_path):
+    """The bound's active set spans both ranks' nodes: the lowest x_Mg, the window's Mg and the created Mg on two
+    ranks equal one rank's to 1e-13."""
+    script = tmp_path / "bounded.py"
+    script.write_text(textwrap.dedent(f"""
+        import json, sys
+        sys.path.insert(0, {str(Path(__file__).parent)!r})
+        sys.path.insert(0, {str(Path(__file__).parent.parent)!r})
+        from mpi4py import MPI
+        from test_interdiffusion import bounded_receding_balance
+        values = bounded_receding_balance()
+        if MPI.COMM_WORLD.rank == 0:
+            print(json.dumps(values))
+    """))
+    done = subprocess.run([MPIEXEC, "-n", "2", sys.executable, str(script)], capture_output=True, text=True,
+                          timeout=300, env={**os.environ, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"})
+    assert done.returncode == 0, done.stderr[-2000:]
+    two_ranks = json.loads(done.stdout.strip().splitlines()[-1])
+    one_rank = bounded_receding_balance()
+    print("bounded receding front, 1 / 2 ranks:", one_rank, two_ranks)
+    assert one_rank[0] == 0.0 and two_ranks[0] == 0.0
+    assert np.allclose(two_ranks, one_rank, rtol=0.0, atol=1e-13)
 
 
 def steady_pile_up(diffusivity, height, cells, first, bulk=0.03):
