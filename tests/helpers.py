@@ -1,9 +1,11 @@
 """Helpers shared by tests: the test data folder and the CLI command line (meshes and observed
 orders come from :mod:`phasefield.verification`)."""
 
+import json
 import os
 import subprocess
 import sys
+import textwrap
 from pathlib import Path
 
 DATA = Path(__file__).parent / "data"
@@ -15,6 +17,25 @@ def run_command(case: Path, output: Path, ranks: int = 1, restart: bool = False)
     args = [sys.executable, "-m", "phasefield", "run", str(case), "-o", str(output), "-q"]
     args += ["--restart"] if restart else []
     return [MPIEXEC, "-n", str(ranks), *args] if ranks > 1 else args
+
+
+def json_on_two_ranks(tmp_path: Path, test_file: str, statement: str):
+    """Run ``statement``, which sets ``values``, on two ranks with ``test_file``'s directory and the tests' on the path;
+    returns what rank 0 prints as JSON. Fails with the end of stderr if the run fails."""
+    script = tmp_path / "two_ranks.py"
+    script.write_text(textwrap.dedent(f"""
+        import json, sys
+        sys.path.insert(0, {str(Path(test_file).parent)!r})
+        sys.path.insert(0, {str(Path(__file__).parent)!r})
+        from mpi4py import MPI
+    """) + textwrap.dedent(statement) + textwrap.dedent("""
+        if MPI.COMM_WORLD.rank == 0:
+            print(json.dumps(values))
+    """))
+    done = subprocess.run([MPIEXEC, "-n", "2", sys.executable, str(script)], capture_output=True, text=True,
+                          timeout=300, env={**os.environ, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"})
+    assert done.returncode == 0, done.stderr[-2000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def run_in_process(argv: list[str], capsys) -> tuple[int, str, str]:

@@ -5,16 +5,11 @@ quadratic velocity from the creep mesh's P2 onto the fields' P2, a linear driver
 mesh's, on one rank or two. A Newtonian creep flow with a divergence linear in the height has the exact quadratic
 velocity v = (0, s0 y + s1 y^2 / 2) on either mesh, so the fields receive it to solver tolerance."""
 
-import json
-import os
-import subprocess
-import sys
-import textwrap
 
 import numpy as np
 import pytest
 from dolfinx import fem
-from helpers import MPIEXEC
+from helpers import json_on_two_ranks
 from mpi4py import MPI
 
 from phasefield.mesh import WindowSpec, build_interface_window
@@ -162,20 +157,9 @@ def test_creep_on_its_own_mesh_reads_the_drivers_anew_at_each_solve():
 def test_transfers_and_creep_on_a_coarse_mesh_are_exact_on_two_ranks(tmp_path):
     """The two meshes are partitioned independently on two ranks: the transfers must find every point in the cell that
     holds it, and the creep on the coarse mesh give the exact velocity."""
-    script = tmp_path / "channel.py"
-    script.write_text(textwrap.dedent(f"""
-        import json, sys
-        sys.path.insert(0, {str(os.path.dirname(__file__))!r})
-        sys.path.insert(0, {str(os.path.dirname(os.path.dirname(__file__)))!r})
-        from mpi4py import MPI
+    errors = json_on_two_ranks(tmp_path, __file__, """
         from test_creep_mesh import side_transfer_error, solve_newtonian_channel
-        errors = {{"channel": solve_newtonian_channel(2), "side": side_transfer_error()}}
-        if MPI.COMM_WORLD.rank == 0:
-            print(json.dumps(errors))
-    """))
-    done = subprocess.run([MPIEXEC, "-n", "2", sys.executable, str(script)], capture_output=True, text=True,
-                          timeout=300, env={**os.environ, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"})
-    assert done.returncode == 0, done.stderr[-2000:]
-    errors = json.loads(done.stdout.strip().splitlines()[-1])
+        values = {"channel": solve_newtonian_channel(2), "side": side_transfer_error()}
+    """)
     assert errors["channel"] <= 1e-7
     assert errors["side"] <= 1e-12

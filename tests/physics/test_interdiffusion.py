@@ -3,17 +3,10 @@ the steady pile-up against the analytic (Fick) and ODE (Darken) boundary layers,
 interdiffusivity with D*_Li(x_Mg), and a depletion front receding from the interface (Galerkin, streamline
 diffusion, the x_Mg >= 0 bound on one and two ranks)."""
 
-import json
-import os
-import subprocess
-import sys
-import textwrap
-from pathlib import Path
-
 import numpy as np
 import pytest
 from dolfinx import fem
-from helpers import MPIEXEC
+from helpers import json_on_two_ranks
 from mpi4py import MPI
 from scipy.integrate import solve_ivp
 from scipy.optimize import brentq
@@ -154,21 +147,10 @@ def bounded_receding_balance() -> tuple[float, float, float]:
 def test_the_nonnegative_bound_gives_the_same_on_two_ranks(tmp_path):
     """The bound's active set spans both ranks' nodes: the lowest x_Mg, the window's Mg and the created Mg on two
     ranks equal one rank's to 1e-13."""
-    script = tmp_path / "bounded.py"
-    script.write_text(textwrap.dedent(f"""
-        import json, sys
-        sys.path.insert(0, {str(Path(__file__).parent)!r})
-        sys.path.insert(0, {str(Path(__file__).parent.parent)!r})
-        from mpi4py import MPI
+    two_ranks = json_on_two_ranks(tmp_path, __file__, """
         from test_interdiffusion import bounded_receding_balance
         values = bounded_receding_balance()
-        if MPI.COMM_WORLD.rank == 0:
-            print(json.dumps(values))
-    """))
-    done = subprocess.run([MPIEXEC, "-n", "2", sys.executable, str(script)], capture_output=True, text=True,
-                          timeout=300, env={**os.environ, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"})
-    assert done.returncode == 0, done.stderr[-2000:]
-    two_ranks = json.loads(done.stdout.strip().splitlines()[-1])
+    """)
     one_rank = bounded_receding_balance()
     print("bounded receding front, 1 / 2 ranks:", one_rank, two_ranks)
     assert one_rank[0] == 0.0 and two_ranks[0] == 0.0
