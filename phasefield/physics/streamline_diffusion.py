@@ -25,6 +25,8 @@ depletion layer (docs/model.md, "Streamline diffusion").
 
 import ufl
 
+#: Floor of the diffusivity (m^2/s), far below any physical one: keeps alpha positive and finite
+MIN_DIFFUSIVITY = 1e-30
 #: Above this cell Peclet number coth(alpha) = 1 to double precision
 LARGE_PECLET = 20.0
 #: Below this cell Peclet number (coth(alpha) - 1/alpha) / alpha is replaced by its series 1/3 - alpha^2/45
@@ -42,18 +44,28 @@ def fitted_ratio(alpha):
 
 
 def streamline_length(velocity, mesh):
-    """The cell's length along the velocity, |v| / |K v| with K the inverse Jacobian of the map from the reference
-    cell (unit legs or sides): h_v = h_y for a flow along y in an h_x by h_y cell, however flat. Where v = 0 (no
-    direction) the cell diameter."""
+    """The cell's length along the velocity. On triangles and tetrahedra Tezduyar's h = 2|v| / sum_a |v.grad N_a|
+    over the P1 basis (Tezduyar and Park, Comput. Methods Appl. Mech. Eng. 59, 307 (1986)): with r = K v (K the
+    inverse Jacobian of the reference map) the sum is |r_0| + ... + |r_(d-1)| + |r_0 + ... + r_(d-1)|, which does not
+    depend on the vertex order and gives h_y for a flow along y in a right triangle with legs h_x, h_y, however flat.
+    On quadrilaterals and hexahedra |v| / |K v| (unit reference sides). Where v = 0 (no direction) the cell diameter."""
     speed = ufl.sqrt(ufl.inner(velocity, velocity))
     reference = ufl.dot(ufl.JacobianInverse(mesh), velocity)
+    if mesh.ufl_cell().cellname in ("interval", "triangle", "tetrahedron"):
+        dimension = mesh.ufl_cell().topological_dimension
+        components = [reference[k] for k in range(dimension)]
+        weight = sum(abs(c) for c in components) + abs(sum(components))
+        return ufl.conditional(ufl.gt(weight, 0.0), 2.0 * speed / weight, ufl.CellDiameter(mesh))
     reference_speed = ufl.sqrt(ufl.inner(reference, reference))
     return ufl.conditional(ufl.gt(reference_speed, 0.0), speed / reference_speed, ufl.CellDiameter(mesh))
 
 
 def streamline_diffusion(u, test, velocity, diffusivity, measure):
     """The streamline-diffusion term of the module docstring for the unknown ``u`` (UFL form), h the cell's length
-    along v: nu / |v|^2 = h^2 (coth(alpha) - 1/alpha) / (4 D alpha), which stays finite at v = 0."""
+    along v: nu / |v|^2 = h^2 (coth(alpha) - 1/alpha) / (4 D alpha), which stays finite at v = 0. D is floored at
+    MIN_DIFFUSIVITY (a Newton iterate of an undershooting x can make it vanish or change sign); as D -> 0 the term tends
+    to its pure-advection limit nu = |v| h / 2."""
+    diffusivity = ufl.max_value(diffusivity, MIN_DIFFUSIVITY)
     length = streamline_length(velocity, test.ufl_function_space().mesh)
     alpha = ufl.sqrt(ufl.inner(velocity, velocity)) * length / (2.0 * diffusivity)
     streamline = length**2 * fitted_ratio(alpha) / (4.0 * diffusivity)

@@ -54,9 +54,8 @@ class MagnesiumInterdiffusion(SubModel):
     columns = COLUMNS
 
     def __init__(self, transport: MagnesiumTransport, interface: InterfaceFields, thermodynamics: RedlichKister,
-                 molar_volume: float, foil_thickness: float, stabilization: str = "none"):
+                 molar_volume: float, foil_thickness: float):
         self.transport = transport
-        self.stabilization = stabilization
         self._initial_mg = transport.amount()
         self._window = interface.window
         self._to_electrolyte = interface.to_electrolyte
@@ -77,10 +76,11 @@ class MagnesiumInterdiffusion(SubModel):
         try:
             self.transport.step(step.dt)
         except BoundViolation as err:
-            if isinstance(err, ModelBreakdown) or self.stabilization == "streamline":
+            if isinstance(err, ModelBreakdown):
                 raise
-            raise BoundViolation(f"{err}: a Mg depletion layer thinner than a cell; [interdiffusion] stabilization = "
-                                 "\"streamline\" damps it (docs/model.md, \"Streamline diffusion\")") from err
+            raise BoundViolation(f"{err}: a Mg depletion layer thinner than a cell; [interdiffusion] nonnegative = "
+                                 "true holds x_Mg >= 0 (and counts the Mg it creates), stabilization = \"streamline\" "
+                                 "damps the undershoot (docs/model.md, \"Streamline diffusion\")") from err
         self._to_electrolyte(self.transport.x, self.interface_mg)
 
     def values(self, step: StepConditions) -> dict[str, float]:
@@ -113,7 +113,7 @@ class MagnesiumInterdiffusion(SubModel):
 
     def restart(self, state: dict) -> None:
         self.transport.x_old.x.array[:] = self.transport.x.x.array
-        self.transport.created = state.get("mg_created", 0.0)  # checkpoints before 2026-12-07 have none
+        self.transport.created = state.get("mg_created", 0.0)  # older checkpoints have none
         self._to_electrolyte(self.transport.x, self.interface_mg)
 
     def snapshot(self) -> tuple[np.ndarray, float]:
@@ -143,9 +143,9 @@ def build_interdiffusion(resolved: ResolvedCase, interface: InterfaceFields, vel
         diffusivity = darken_interdiffusivity_of(metal, temperature)
     else:
         diffusivity = fick_diffusivity(tracer_diffusivities(metal, temperature)[1])
-    stabilization = case.interdiffusion.stabilization
     transport = MagnesiumTransport(interface.window.metal, diffusivity, metal["magnesium_fraction"], velocity,
-                                   top_normal_speed=top_normal_speed, streamline=stabilization == "streamline",
+                                   top_normal_speed=top_normal_speed,
+                                   streamline=case.interdiffusion.stabilization == "streamline",
                                    nonnegative=case.interdiffusion.nonnegative)
     return MagnesiumInterdiffusion(transport, interface, thermodynamics, metal["molar_volume"],
-                                   case.cell.foil_thickness, stabilization)
+                                   case.cell.foil_thickness)

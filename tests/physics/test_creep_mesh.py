@@ -5,7 +5,6 @@ quadratic velocity from the creep mesh's P2 onto the fields' P2, a linear driver
 mesh's, on one rank or two. A Newtonian creep flow with a divergence linear in the height has the exact quadratic
 velocity v = (0, s0 y + s1 y^2 / 2) on either mesh, so the fields receive it to solver tolerance."""
 
-
 import numpy as np
 import pytest
 from dolfinx import fem
