@@ -124,12 +124,15 @@ def test_full_contact_run_gives_the_analytic_cell_voltage(tmp_path):
 @pytest.mark.mpi
 @pytest.mark.parametrize("case,table,setting", [("tiny_phase_field.toml", None, None), ("tiny_creep.toml", None, None),
                                                ("tiny_creep.toml", "creep", "mesh_coarsening = 2"),
+                                               ("tiny_creep.toml", "creep", 'mesh_coarsening = 2\ncontact = "metal_fraction"'
+                                                                            "\nresolve_tolerance = 0.1"),
                                                ("tiny_phase_field.toml", "time", "phase_tolerance = 0.01"),
                                                ("tiny_phase_field.toml", "voids", "interface_layer = true")])
 def test_void_model_gives_the_same_curve_and_nucleation_on_two_ranks(case, table, setting, tmp_path):
     """Same seed, same voids: the seeded nucleation and the coupled solve (lattice flow, or creep under 1 MPa, also
-    on a coarser creep mesh partitioned on its own; with the phase error control, its steps and rejections too; with
-    the interface vacancy layer, its trap field from the sites) agree to 1e-6 on 1 and 2 ranks."""
+    on a coarser creep mesh partitioned on its own, also under the metal-fraction contact rule with lagged creep solves;
+    with the phase error control, its steps and rejections too; with the interface vacancy layer, its trap field from
+    the sites) agree to 1e-6 on 1 and 2 ranks."""
     path = DATA / case
     if setting is not None:
         path = tmp_path / "case.toml"
@@ -145,6 +148,9 @@ def test_void_model_gives_the_same_curve_and_nucleation_on_two_ranks(case, table
     for key in ("cell_voltage_V", "contact_fraction", "voids_per_100um", "max_void_width_um",
                 "interface_supersaturation_kT", "max_metal_speed_um_per_h", "dt_s", "rejected_steps"):
         np.testing.assert_allclose(parallel[key], serial[key], rtol=1e-6, atol=1e-12)
+    if "resolve_tolerance" in (setting or ""):  # a step kept the last creep velocity, the same one on both
+        assert 0.0 in serial["creep_iterations"][2:]
+        np.testing.assert_array_equal(parallel["creep_iterations"] == 0, serial["creep_iterations"] == 0)
     if table == "time":  # the control acted: rejections after the nucleus, steps regrown
         assert serial["rejected_steps"][-1] >= 1 and len(set(serial["dt_s"][2:])) > 5
         assert max(serial["phase_error"]) <= 0.02

@@ -107,13 +107,20 @@ def test_transfer_refuses_a_target_outside_the_source():
         NonmatchingTransfer(fem.functionspace(small, ("Lagrange", 1)), fem.functionspace(wide, ("Lagrange", 1)))
 
 
-def newtonian_channel(coarsening: int) -> tuple[CreepFlow, fem.Function]:
-    """A Newtonian creep flow of SPEC's metal bound to div v = ``divergence`` (a P1 field of the fields' mesh, to be
-    set) in all metal, with the creep on the window coarsened ``coarsening`` times (1: on the fields' mesh)."""
-    window = build_interface_window(MPI.COMM_WORLD, SPEC)
+#: the same window in quadrilaterals, and in 3-D (tetrahedra, 2 um deep with 4 cells across)
+BOX_SPEC = WindowSpec(**{**SPEC.__dict__, "cell_type": "box"})
+SPEC_3D = WindowSpec(**{**SPEC.__dict__, "dimension": 3, "depth": 2e-6, "cells_across": 4})
+
+
+def newtonian_channel(coarsening: int, spec: WindowSpec = SPEC, contact: str = "unilateral"
+                      ) -> tuple[CreepFlow, fem.Function]:
+    """A Newtonian creep flow of ``spec``'s metal bound to div v = ``divergence`` (a P1 field of the fields' mesh, to
+    be set) in all metal, with the creep on the window coarsened ``coarsening`` times (1: on the fields' mesh)."""
+    window = build_interface_window(MPI.COMM_WORLD, spec)
     creep_metal = (None if coarsening == 1
-                   else build_interface_window(MPI.COMM_WORLD, coarsened(SPEC, coarsening)).metal)
-    flow = CreepFlow(window.metal, NortonLaw(1.0, 1.0 / (3.0 * VISCOSITY)), 0.2e6, creep_metal=creep_metal)
+                   else build_interface_window(MPI.COMM_WORLD, coarsened(spec, coarsening)).metal)
+    flow = CreepFlow(window.metal, NortonLaw(1.0, 1.0 / (3.0 * VISCOSITY)), 0.2e6, contact=contact,
+                     creep_metal=creep_metal)
     mesh = window.metal.mesh
     metal = fem.Function(fem.functionspace(mesh, ("Lagrange", 1)))
     metal.x.array[:] = 1.0
@@ -123,18 +130,21 @@ def newtonian_channel(coarsening: int) -> tuple[CreepFlow, fem.Function]:
 
 
 def channel_error(flow: CreepFlow, s0: float, s1: float) -> float:
-    """The largest error of the fields' creep velocity against (0, s0 y + s1 y^2 / 2), relative to its largest value."""
+    """The largest error of the fields' creep velocity against s0 z + s1 z^2 / 2 along the interface's normal z (y in
+    2-D), relative to its largest value."""
     expected = fem.Function(flow.velocity.function_space)
-    expected.interpolate(lambda x: np.vstack([0.0 * x[0], s0 * x[1] + 0.5 * s1 * x[1] ** 2]))
+    dim = flow.velocity.function_space.mesh.geometry.dim
+    expected.interpolate(lambda x: np.vstack([0.0 * x[0]] * (dim - 1) + [s0 * x[dim - 1] + 0.5 * s1 * x[dim - 1] ** 2]))
     comm = MPI.COMM_WORLD
     error = comm.allreduce(float(np.max(np.abs(flow.velocity.x.array - expected.x.array), initial=0.0)), op=MPI.MAX)
     return error / comm.allreduce(float(np.max(np.abs(expected.x.array), initial=0.0)), op=MPI.MAX)
 
 
-def solve_newtonian_channel(coarsening: int) -> float:
-    """:func:`channel_error` of the channel with div v = S0 + S1 y."""
-    flow, divergence = newtonian_channel(coarsening)
-    divergence.interpolate(lambda x: S0 + S1 * x[1])
+def solve_newtonian_channel(coarsening: int, spec: WindowSpec = SPEC, contact: str = "unilateral") -> float:
+    """:func:`channel_error` of the channel with div v = S0 + S1 z."""
+    flow, divergence = newtonian_channel(coarsening, spec, contact)
+    dim = spec.dimension
+    divergence.interpolate(lambda x: S0 + S1 * x[dim - 1])
     flow.solve()
     return channel_error(flow, S0, S1)
 
@@ -142,6 +152,14 @@ def solve_newtonian_channel(coarsening: int) -> float:
 @pytest.mark.parametrize("coarsening", [1, 2, 4])
 def test_newtonian_creep_on_its_own_mesh_gives_the_fields_the_exact_quadratic_velocity(coarsening):
     assert solve_newtonian_channel(coarsening) <= 1e-12
+
+
+@pytest.mark.parametrize("spec,contact", [(BOX_SPEC, "unilateral"), (SPEC_3D, "unilateral"), (SPEC, "impenetrable"),
+                                          (SPEC, "metal_fraction")], ids=["box", "3d", "impenetrable", "metal_fraction"])
+def test_coarse_creep_is_exact_on_box_cells_in_3d_and_under_every_contact_rule(spec, contact):
+    """k = 2 with quadrilaterals (Q2/Q1), in 3-D (tetrahedra; the normal is z) and under the two other contact rules (in
+    full contact all three hold every interface facet)."""
+    assert solve_newtonian_channel(2, spec, contact) <= 1e-10
 
 
 def test_creep_on_its_own_mesh_reads_the_drivers_anew_at_each_solve():
@@ -156,24 +174,25 @@ def test_creep_on_its_own_mesh_reads_the_drivers_anew_at_each_solve():
     assert channel_error(flow, -S0, 0.0) <= 1e-12
 
 
-def half_disc_void(x):
-    """A metal fraction with a void 2 um wide on the interface at x = 2 um, its edge 0.2 um wide."""
-    return 0.5 * (1.0 + np.tanh((np.hypot(x[0] - 2e-6, x[1]) - 1e-6) / 0.2e-6))
+def half_disc_void(x, dim: int):
+    """A metal fraction with a void 2 um wide on the interface at x = 2 um (a half cylinder in 3-D), its edge 0.2 um
+    wide."""
+    return 0.5 * (1.0 + np.tanh((np.hypot(x[0] - 2e-6, x[dim - 1]) - 1e-6) / 0.2e-6))
 
 
-def steep_sink(x):
+def steep_sink(x, dim: int):
     """A sink divergence (1/s) that falls over the first fine cell (0.1 um) from the interface."""
-    return -S0 * np.exp(-x[1] / 0.1e-6)
+    return -S0 * np.exp(-x[dim - 1] / 0.1e-6)
 
 
-def volume_source_errors() -> tuple[float, float]:
-    """The relative error of the volume the creep on the coarsened mesh (k = 2) removes, the integral of m(phi) s,
+def volume_source_errors(spec: WindowSpec = SPEC) -> tuple[float, float]:
+    """The relative error of the volume the creep on the coarsened window (k = 2) removes, the integral of m(phi) s,
     against the fields' mesh: (with the creep's transfer, with the nodal interpolation of phi and s alone)."""
     comm = MPI.COMM_WORLD
-    flow, divergence = newtonian_channel(2)
+    flow, divergence = newtonian_channel(2, spec)
     metal = fem.Function(divergence.function_space)
-    metal.interpolate(half_disc_void)
-    divergence.interpolate(steep_sink)
+    metal.interpolate(lambda x: half_disc_void(x, spec.dimension))
+    divergence.interpolate(lambda x: steep_sink(x, spec.dimension))
     flow.bind(divergence, metal)
     dx = ufl.dx(domain=metal.function_space.mesh, metadata={"quadrature_degree": QUADRATURE_DEGREE})
     fine = comm.allreduce(fem.assemble_scalar(fem.form(metal_weight(2.0 * metal) * divergence * dx)))
@@ -187,8 +206,9 @@ def volume_source_errors() -> tuple[float, float]:
     return abs(flow.creep.source_integral() / fine - 1.0), abs(interpolated / fine - 1.0)
 
 
-def test_creep_on_a_coarse_mesh_removes_the_volume_the_sinks_remove_on_the_fields_mesh():
-    conserved, nodal = volume_source_errors()
+@pytest.mark.parametrize("spec", [SPEC, BOX_SPEC, SPEC_3D], ids=["triangles", "box", "3d"])
+def test_creep_on_a_coarse_mesh_removes_the_volume_the_sinks_remove_on_the_fields_mesh(spec):
+    conserved, nodal = volume_source_errors(spec)
     assert conserved <= 1e-12
     assert nodal > 1e-2  # the nodal interpolation alone misses it: the correction is what conserves
 
