@@ -121,11 +121,14 @@ def test_full_contact_run_gives_the_analytic_cell_voltage(tmp_path):
     assert all(data["overpotential_V"][k] == pytest.approx(-eta, rel=1e-6) for k in plate)
 
 
+#: the creep on the coarser mesh under the metal-fraction rule, a step keeping the last velocity (tiny_creep: step 2)
+LAGGED_COARSE_CREEP = 'mesh_coarsening = 2\ncontact = "metal_fraction"\nresolve_tolerance = 0.1'
+
+
 @pytest.mark.mpi
 @pytest.mark.parametrize("case,table,setting", [("tiny_phase_field.toml", None, None), ("tiny_creep.toml", None, None),
                                                ("tiny_creep.toml", "creep", "mesh_coarsening = 2"),
-                                               ("tiny_creep.toml", "creep", 'mesh_coarsening = 2\ncontact = "metal_fraction"'
-                                                                            "\nresolve_tolerance = 0.1"),
+                                               ("tiny_creep.toml", "creep", LAGGED_COARSE_CREEP),
                                                ("tiny_phase_field.toml", "time", "phase_tolerance = 0.01"),
                                                ("tiny_phase_field.toml", "voids", "interface_layer = true")])
 def test_void_model_gives_the_same_curve_and_nucleation_on_two_ranks(case, table, setting, tmp_path):

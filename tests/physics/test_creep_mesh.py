@@ -155,7 +155,8 @@ def test_newtonian_creep_on_its_own_mesh_gives_the_fields_the_exact_quadratic_ve
 
 
 @pytest.mark.parametrize("spec,contact", [(BOX_SPEC, "unilateral"), (SPEC_3D, "unilateral"), (SPEC, "impenetrable"),
-                                          (SPEC, "metal_fraction")], ids=["box", "3d", "impenetrable", "metal_fraction"])
+                                          (SPEC, "metal_fraction")],
+                         ids=["box", "3d", "impenetrable", "metal_fraction"])
 def test_coarse_creep_is_exact_on_box_cells_in_3d_and_under_every_contact_rule(spec, contact):
     """k = 2 with quadrilaterals (Q2/Q1), in 3-D (tetrahedra; the normal is z) and under the two other contact rules (in
     full contact all three hold every interface facet)."""
