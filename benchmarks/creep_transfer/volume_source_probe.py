@@ -1,7 +1,7 @@
 """The creep transfer's miss of the volume source before its correction, at each creep solve of a run (a probe).
 
 Wraps ``CreepFlow._conserve_volume_source`` to record (fine - coarse) / fine of the integral of m(phi) s before the
-correction (docs/creep.md, "The creep on a coarser mesh"). Usage (repository root):
+correction (for sinks, s < 0, that is -lambda) (docs/creep.md, "The creep on a coarser mesh"). Usage (repository root):
 
     OMP_NUM_THREADS=1 .venv/bin/python benchmarks/creep_transfer/volume_source_probe.py CASE OUTPUT_DIR KEY=VALUE ...
 

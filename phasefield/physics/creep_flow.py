@@ -62,9 +62,12 @@ transferred divergence s_c is corrected by a multiple of its own magnitude (a ma
                    {\int_{\Omega_H} m(\phi_c)\,|s_c|\,dx},
 
 so that the creep on the coarse mesh removes the volume it would remove on the fields' mesh (the integral of the
-volume source m(phi) s of :class:`PowerLawCreep`, both at its quadrature degree), to round-off; lambda is the
-interpolation's relative error of that integral (-0.6% at the end of ``tiny_creep`` with k = 2 before the correction).
+volume source m(phi) s of :class:`PowerLawCreep`, both at its quadrature degree), to round-off. Where s_c has one sign,
+lambda is the interpolation's relative miss of that integral and s_c keeps its sign while |lambda| < 1; a |lambda| of
+1 or more (sinks and sources nearly cancelling) would flip it at some vertices, and is logged as a warning.
 """
+
+import logging
 
 import dolfinx.mesh as dmesh
 import numpy as np
@@ -84,6 +87,8 @@ CONTACT_THRESHOLD = 0.5
 GAP_SUPPORT_TOLERANCE = 1e-3
 #: the contact rules of the module docstring
 CONTACT_RULES = ("metal_fraction", "impenetrable", "unilateral")
+log = logging.getLogger(__name__)
+
 #: unilateral: the most active-set updates (each a creep solve) per step, unless given
 MAX_CONTACT_UPDATES = 8
 #: unilateral: a reaction below -this x the largest |reaction| is tension, a normal speed above this x
@@ -159,6 +164,8 @@ class CreepFlow:
             #: the metal fraction at the fields' vertices (a function of its own: the void model's is a sub-function)
             self._field_fraction = fem.Function(self._field_vertices)
             self._creep_drivers = [fem.Function(creep_vertices) for _ in drivers]
+            #: |s_c| at the creep mesh's vertices, and the volume source's integrals (:meth:`_conserve_volume_source`)
+            self._source_magnitude = fem.Function(creep_vertices)
             self._source_forms = None if divergence is None else self._volume_source_forms(divergence, metal_fraction)
             divergence = None if divergence is None else self._creep_drivers[0]
             plating_rate = None if plating_rate is None else self._creep_drivers[-1]
@@ -307,7 +314,6 @@ class CreepFlow:
         (of the transferred s_c and of |s_c|), at the creep forms' quadrature degree."""
         fine = ufl.dx(domain=self._field_vertices.mesh, metadata={"quadrature_degree": QUADRATURE_DEGREE})
         coarse = ufl.dx(domain=self._phi.function_space.mesh, metadata={"quadrature_degree": QUADRATURE_DEGREE})
-        self._source_magnitude = fem.Function(self._phi.function_space)
         solid = metal_weight(2.0 * self._phi)  # PowerLawCreep's m(phi)
         return dict(fine=fem.form(metal_weight(2.0 * metal_fraction) * divergence * fine),
                     coarse=fem.form(solid * self._creep_drivers[0] * coarse),
@@ -322,7 +328,11 @@ class CreepFlow:
         fine, coarse, magnitude = (comm.allreduce(fem.assemble_scalar(self._source_forms[name]), op=MPI.SUM)
                                    for name in ("fine", "coarse", "magnitude"))
         if magnitude > 0.0:
-            driver.x.array[:] += (fine - coarse) / magnitude * self._source_magnitude.x.array
+            correction = (fine - coarse) / magnitude
+            if abs(correction) >= 1.0:
+                log.warning("the creep mesh's volume source is corrected by lambda = %.3g: s_c changes sign at some "
+                            "vertices (sinks and sources nearly cancel)", correction)
+            driver.x.array[:] += correction * self._source_magnitude.x.array
 
     def lifted_off_share(self) -> float:
         """The share of the interface facets where metal (midpoint metal fraction >= 1/2) lifts off: released
