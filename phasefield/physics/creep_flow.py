@@ -81,14 +81,14 @@ from phasefield.mesh.nonmatching_transfer import NonmatchingTransfer
 from phasefield.physics.creep import QUADRATURE_DEGREE, VOID_VISCOSITY_RATIO, NortonLaw, PowerLawCreep, metal_weight
 from phasefield.solvers.failures import SolverFailure
 
+log = logging.getLogger(__name__)
+
 #: an interface facet is in contact when its midpoint metal fraction is at least this
 CONTACT_THRESHOLD = 0.5
 #: in a gap, the facets whose midpoint metal fraction is within this of the largest carry the metal
 GAP_SUPPORT_TOLERANCE = 1e-3
 #: the contact rules of the module docstring
 CONTACT_RULES = ("metal_fraction", "impenetrable", "unilateral")
-log = logging.getLogger(__name__)
-
 #: unilateral: the most active-set updates (each a creep solve) per step, unless given
 MAX_CONTACT_UPDATES = 8
 #: unilateral: a reaction below -this x the largest |reaction| is tension, a normal speed above this x
