@@ -9,6 +9,10 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 import pytest  # noqa: E402
 from mpi4py import MPI  # noqa: E402,F401 - before petsc4py / dolfinx
 
+from phasefield.solvers import kernel_compilation  # noqa: E402
+
+kernel_compilation.configure()  # the kernels compiled as in a run (the flags of phasefield's runs)
+
 ROOT = Path(__file__).resolve().parent.parent
 
 

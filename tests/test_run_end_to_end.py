@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from dolfinx import jit
 from helpers import DATA, run_command
 
 from phasefield.case import load_case
@@ -38,6 +39,7 @@ def test_run_writes_timeseries_fields_metadata_and_figure(serial_run):
     meta = json.loads((serial_run / "run.json").read_text())
     assert meta["status"] == "completed" and meta["mpi_ranks"] == 1
     assert {"dolfinx", "petsc", "phasefield"} <= set(meta["versions"])
+    assert meta["kernel_compile_flags"] == jit.get_options()["cffi_extra_compile_args"]  # those of the run
     assert meta["parameters"]["metal"]["exchange_current_density"]["source"]
     assert meta["git_revision"]
     assert (serial_run / "voltage_vs_capacity.png").stat().st_size > 10_000

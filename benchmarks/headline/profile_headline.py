@@ -46,6 +46,7 @@ from phasefield.output.ensemble import member_summary, strip_rows
 from phasefield.output.metadata import git_revision, versions, write_json
 from phasefield.output.timeseries import read_timeseries
 from phasefield.physics.creep import PowerLawCreep
+from phasefield.solvers import kernel_compilation
 
 HERE = Path(__file__).parent
 #: every output of a run goes through these methods of the Recorder (none calls another, so that their
@@ -247,7 +248,8 @@ def main() -> None:
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": {"platform": platform.platform(), "processor": platform.processor(),
                     "cpu_count": os.cpu_count()},
-        "versions": versions(), "ranks": comm.size, "status": summary.status,
+        "versions": versions(), "kernel_compile_flags": kernel_compilation.configure(), "ranks": comm.size,
+        "status": summary.status,
         "wall_time_s": wall, "process_cpu_time_s": time.process_time(), "setup_s": setup,
         "accepted_steps": summary.steps - first_step,
         "rejected_steps": int(data["rejected_steps"][-1] - rejected_before),

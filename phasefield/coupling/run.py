@@ -16,6 +16,7 @@ from phasefield.coupling.simulation import Progress, Simulation
 from phasefield.output.line_scan_plot import plot_line_scans
 from phasefield.output.metadata import run_metadata, write_case_copy, write_json
 from phasefield.output.voltage_plot import plot_voltage_curve
+from phasefield.solvers import kernel_compilation
 from phasefield.solvers.failures import SolverFailure
 from phasefield.units import si_to
 
@@ -47,8 +48,9 @@ def run_case(resolved: ResolvedCase, output: Path, progress: Progress | None = N
     case run.json and the figures are written."""
     comm = MPI.COMM_WORLD
     revision = None  # the code that runs: read at the start, kept for every later run.json
+    flags = kernel_compilation.configure()  # the finite-element kernels' compiler flags, recorded in run.json
     if comm.rank == 0:  # run.json first: the folder is a phasefield run from now on (--overwrite may replace it)
-        starting = run_metadata(resolved, comm, status="starting")
+        starting = run_metadata(resolved, comm, status="starting", kernel_compile_flags=flags)
         revision = starting["git_revision"]
         write_json(output / "run.json", starting)
         write_case_copy(resolved, output / "case.toml")
@@ -56,6 +58,7 @@ def run_case(resolved: ResolvedCase, output: Path, progress: Progress | None = N
     if comm.rank == 0:
         write_json(output / "run.json", run_metadata(
             resolved, comm, status="running" if restart is None else f"running (restarted from {restart.name})",
+            kernel_compile_flags=flags,
             sign_convention=SIGN_CONVENTION, columns=simulation.columns, git_revision=revision))
     extra, signum = {}, 0
     try:
@@ -76,7 +79,7 @@ def run_case(resolved: ResolvedCase, output: Path, progress: Progress | None = N
     if comm.rank == 0:
         write_json(output / "run.json", run_metadata(
             resolved, comm, status=status, sign_convention=SIGN_CONVENTION, columns=columns,
-            git_revision=revision, **extra))
+            git_revision=revision, kernel_compile_flags=flags, **extra))
         plot_voltage_curve(output / "timeseries.csv", output / "voltage_vs_capacity.png",
                            resolved.case.meta.description)
         if any((output / "line_scans").glob("*.csv")):

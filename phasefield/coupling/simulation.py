@@ -39,6 +39,7 @@ from phasefield.coupling.step_order import coupled_step
 from phasefield.coupling.submodels import build_submodels
 from phasefield.mesh import WindowSpec, build_interface_window
 from phasefield.physics.fixture import fixture_pressure
+from phasefield.solvers import kernel_compilation
 from phasefield.solvers.failures import SolverFailure
 from phasefield.submodels.base import InterfaceFields, StepConditions
 
@@ -90,6 +91,7 @@ class Simulation:
     def __init__(self, resolved: ResolvedCase, comm: MPI.Comm, output_dir: Path):
         case = resolved.case
         self.case, self.comm, self.output_dir = case, comm, output_dir
+        kernel_compilation.configure()  # before the first form is compiled
         self.window = build_interface_window(comm, WindowSpec(**case.mesh.model_dump()))
         self.models = build_submodels(resolved, InterfaceFields.build(self.window))
         varied = varied_conditions(case.protocol.steps)

@@ -16,6 +16,8 @@ from typing import Literal
 
 import numpy as np
 
+from phasefield.solvers import kernel_compilation
+
 #: Largest accepted |observed - expected| order.
 ORDER_TOLERANCE = 0.1
 #: How many of the finest refinements must match the expected order.
@@ -102,6 +104,7 @@ class StudyResult:
 
 def run_study(study: ConvergenceStudy, resolutions: Sequence[int]) -> StudyResult:
     """Compute the errors of ``study`` at ``resolutions``."""
+    kernel_compilation.configure()
     start = time.perf_counter()
     sizes, errors = study.errors(resolutions)
     errors = np.asarray(errors, dtype=float).reshape(len(sizes), len(study.measures))
