@@ -91,7 +91,7 @@ class Simulation:
     def __init__(self, resolved: ResolvedCase, comm: MPI.Comm, output_dir: Path):
         case = resolved.case
         self.case, self.comm, self.output_dir = case, comm, output_dir
-        kernel_compilation.configure()  # before the first form is compiled
+        kernel_compilation.configure(comm)  # before the first form is compiled
         self.window = build_interface_window(comm, WindowSpec(**case.mesh.model_dump()))
         self.models = build_submodels(resolved, InterfaceFields.build(self.window))
         varied = varied_conditions(case.protocol.steps)

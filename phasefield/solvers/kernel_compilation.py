@@ -7,27 +7,29 @@ powers of the strain rate, at 12 quadrature points per triangle, one point after
     -O3 -g0 -march=<level> -ffast-math
 
 GCC vectorises the loops over quadrature points and calls glibc's vector exp and pow (libmvec, which
-``-ffast-math`` enables). On the headline case this made the void Jacobian and residual assemblies 40% faster and
-the whole run about 20% faster (docs/performance.md, "Kernel compilation flags").
+``-ffast-math`` enables). On the headline case this made the void Jacobian and residual assemblies 38-41% faster
+and the whole run 17-22% faster (docs/performance.md, "Kernel compilation flags").
 
 **The level** is the highest x86-64 micro-architecture level (psABI: x86-64-v2, -v3, -v4) whose features this
-process's CPU lists in /proc/cpuinfo, not ``-march=native``: DOLFINx's JIT cache is keyed on the flags' text, so a
-cache shared by machines of several generations (a cluster's home directory) never gives a module built for a
-newer instruction set to an older CPU. Each rank decides for its own CPU. No level (another architecture, or no
-/proc/cpuinfo): ``-O3 -g0 -ffast-math``.
+CPU lists in /proc/cpuinfo, not ``-march=native``: DOLFINx's JIT cache is keyed on the flags' text, so a cache
+shared by machines of several generations (a cluster's home directory) never gives a module built for a newer
+instruction set to an older CPU. In a parallel run the level is the lowest over the ranks and rank 0 decides the
+flags for all (:func:`configure`), so every rank runs the same kernels, compiled once. No level (another
+architecture, or no /proc/cpuinfo): ``-O3 -g0 -ffast-math``.
 
-**-ffast-math** lets the compiler reassociate sums and use the vector functions (within 4 ulp): results change at
-round-off level, far below the solvers' tolerances, the same on every rank and in every run on one machine. The
-flag is passed to the compiler only, not to the linker, so the process's floating-point mode (no flush to zero) is
-untouched. Nothing in the kernels tests for NaN or infinity; a non-finite solution is caught in Python.
+**-ffast-math** lets the compiler reassociate sums and use the vector functions (within 4 ulp): each step's results
+change at round-off level, far below the solvers' tolerances (a long run's late, unstable stages can then take
+another path, as with any round-off change: docs/performance.md). The flag is passed to the compiler only, not to
+the linker, so the process's floating-point mode (no flush to zero) is untouched. It also lets the compiler assume
+no NaN or infinity inside a kernel; a step whose solution is not finite, or whose Newton does not converge, is
+still rejected (in Python and by the solvers' tests).
 
-**Opting out.** ``PHASEFIELD_KERNEL_FLAGS=default`` keeps DOLFINx's flags; any other value is taken as the flags
-(split on spaces). A compiler that refuses the flags (tried once on a one-line C file) also leaves DOLFINx's. A
-``dolfinx_jit_options.json`` of the user's (``~/.config/dolfinx/`` or the working directory) takes priority over
-both, as DOLFINx documents.
+**Opting out.** ``PHASEFIELD_KERNEL_FLAGS=default`` (or empty) keeps DOLFINx's flags; any other value is taken as
+the flags (split as a shell would). A compiler that refuses the flags (tried once on a one-line C file) also leaves
+DOLFINx's. A ``dolfinx_jit_options.json`` of the user's (``~/.config/dolfinx/`` or the working directory) takes
+priority over both, as DOLFINx documents.
 """
 
-import functools
 import os
 import shlex
 import subprocess
@@ -35,6 +37,7 @@ import sysconfig
 from pathlib import Path
 
 from dolfinx import jit
+from mpi4py import MPI
 
 #: The environment variable that overrides the flags ("default": DOLFINx's own).
 FLAGS_VARIABLE = "PHASEFIELD_KERNEL_FLAGS"
@@ -42,7 +45,7 @@ FLAGS_VARIABLE = "PHASEFIELD_KERNEL_FLAGS"
 OPTIMISATION = ("-O3", "-g0", "-ffast-math")
 #: The CPU features (names of /proc/cpuinfo) each x86-64 level requires beyond the one below (psABI 1.0).
 LEVELS = (
-    ("x86-64-v2", {"cx16", "lahf_lm", "popcnt", "sse4_1", "sse4_2", "ssse3"}),
+    ("x86-64-v2", {"cx16", "lahf_lm", "pni", "popcnt", "sse4_1", "sse4_2", "ssse3"}),  # pni: SSE3
     ("x86-64-v3", {"avx", "avx2", "bmi1", "bmi2", "f16c", "fma", "abm", "movbe", "xsave"}),
     ("x86-64-v4", {"avx512f", "avx512bw", "avx512cd", "avx512dq", "avx512vl"}),
 )
@@ -66,13 +69,12 @@ def instruction_level(cpuinfo: Path = Path("/proc/cpuinfo")) -> str | None:
     return level
 
 
-def chosen_flags() -> list[str] | None:
-    """The kernels' flags: :data:`FLAGS_VARIABLE`'s, else :data:`OPTIMISATION` with ``-march`` at this CPU's
-    :func:`instruction_level`; None for DOLFINx's own."""
+def chosen_flags(level: str | None) -> list[str] | None:
+    """The kernels' flags: :data:`FLAGS_VARIABLE`'s, else :data:`OPTIMISATION` with ``-march=level``; None for
+    DOLFINx's own."""
     requested = os.environ.get(FLAGS_VARIABLE)
     if requested is not None:
-        return None if requested.strip() == "default" else requested.split()
-    level = instruction_level()
+        return None if requested.strip() in ("", "default") else shlex.split(requested)
     return [*OPTIMISATION, *([f"-march={level}"] if level else [])]
 
 
@@ -88,12 +90,29 @@ def compiler_accepts(flags: list[str]) -> bool:
     return done.returncode == 0
 
 
-@functools.cache
-def configure() -> list[str]:
-    """Make :func:`chosen_flags` DOLFINx's default JIT compiler flags for this process, if the compiler accepts
-    them (once; later calls return the same). Returns the flags in force (a user's JIT options file included)."""
-    flags = chosen_flags()
-    if flags is not None and compiler_accepts(flags):
-        jit.DOLFINX_DEFAULT_JIT_OPTIONS["cffi_extra_compile_args"] = (
-            flags, jit.DOLFINX_DEFAULT_JIT_OPTIONS["cffi_extra_compile_args"][1])
-    return list(jit.get_options()["cffi_extra_compile_args"])
+def lowest_level(comm: MPI.Comm) -> str | None:
+    """The lowest :func:`instruction_level` over the ranks of ``comm`` (collective)."""
+    names = [None] + [name for name, _ in LEVELS]
+    return names[comm.allreduce(names.index(instruction_level()), op=MPI.MIN)]
+
+
+_configured: list[str] | None = None
+
+
+def configure(comm: MPI.Comm = MPI.COMM_WORLD) -> list[str]:
+    """Make the flags of :func:`chosen_flags` at the ranks' :func:`lowest_level` DOLFINx's default JIT compiler flags,
+    as rank 0 chooses and its compiler accepts them (collective on ``comm`` at the first call; later calls return
+    the first one's flags). Returns the flags in force (a user's JIT options file included)."""
+    global _configured
+    if _configured is None:
+        level = lowest_level(comm)
+        flags = None
+        if comm.rank == 0:
+            flags = chosen_flags(level)
+            flags = flags if flags is not None and compiler_accepts(flags) else None
+        flags = comm.bcast(flags, root=0)
+        if flags is not None:
+            jit.DOLFINX_DEFAULT_JIT_OPTIONS["cffi_extra_compile_args"] = (
+                flags, jit.DOLFINX_DEFAULT_JIT_OPTIONS["cffi_extra_compile_args"][1])
+        _configured = list(jit.get_options()["cffi_extra_compile_args"])
+    return list(_configured)

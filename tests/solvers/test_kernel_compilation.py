@@ -1,5 +1,8 @@
-"""The kernels' compiler flags: the CPU level read from /proc/cpuinfo, the override, and kernels compiled with the
-fast flags giving DOLFINx's default kernels' numbers to round-off."""
+"""The kernels' compiler flags: the CPU level read from /proc/cpuinfo, the override, the flags in force for a plain
+form, and kernels compiled with the fast flags giving DOLFINx's default kernels' numbers to round-off."""
+
+import os
+import platform
 
 import numpy as np
 import pytest
@@ -9,7 +12,7 @@ from mpi4py import MPI
 
 from phasefield.solvers import kernel_compilation
 
-V2 = "cx16 lahf_lm popcnt sse4_1 sse4_2 ssse3"
+V2 = "cx16 lahf_lm pni popcnt sse4_1 sse4_2 ssse3"
 V3 = V2 + " avx avx2 bmi1 bmi2 f16c fma abm movbe xsave"
 V4 = V3 + " avx512f avx512bw avx512cd avx512dq avx512vl"
 
@@ -20,6 +23,7 @@ V4 = V3 + " avx512f avx512bw avx512cd avx512dq avx512vl"
     (V4.replace(" fma", ""), "x86-64-v2"),  # AVX-512 without FMA is not v4 either: the levels nest
     (V2, "x86-64-v2"),
     (V2.replace("popcnt", ""), None),
+    (V2.replace("pni", ""), None),  # SSE3 missing (a virtual machine's masked features)
     (None, None),  # a cpuinfo without flags (another architecture)
 ])
 def test_instruction_level_is_the_highest_complete_level(tmp_path, flags, level):
@@ -34,15 +38,14 @@ def test_no_cpuinfo_means_no_level(tmp_path):
 
 
 def test_the_variable_overrides_the_flags(monkeypatch):
-    monkeypatch.setenv(kernel_compilation.FLAGS_VARIABLE, "default")
-    assert kernel_compilation.chosen_flags() is None
-    monkeypatch.setenv(kernel_compilation.FLAGS_VARIABLE, "-O1 -g0")
-    assert kernel_compilation.chosen_flags() == ["-O1", "-g0"]
+    for value in ("default", " ", ""):
+        monkeypatch.setenv(kernel_compilation.FLAGS_VARIABLE, value)
+        assert kernel_compilation.chosen_flags("x86-64-v3") is None
+    monkeypatch.setenv(kernel_compilation.FLAGS_VARIABLE, "-O1 -g0 '-DNAME=a b'")
+    assert kernel_compilation.chosen_flags("x86-64-v3") == ["-O1", "-g0", "-DNAME=a b"]
     monkeypatch.delenv(kernel_compilation.FLAGS_VARIABLE)
-    flags = kernel_compilation.chosen_flags()
-    assert flags[:3] == list(kernel_compilation.OPTIMISATION)
-    level = kernel_compilation.instruction_level()
-    assert flags[3:] == ([f"-march={level}"] if level else [])
+    assert kernel_compilation.chosen_flags("x86-64-v3") == [*kernel_compilation.OPTIMISATION, "-march=x86-64-v3"]
+    assert kernel_compilation.chosen_flags(None) == list(kernel_compilation.OPTIMISATION)
 
 
 def test_the_compiler_check_refuses_unknown_flags():
@@ -50,18 +53,35 @@ def test_the_compiler_check_refuses_unknown_flags():
     assert not kernel_compilation.compiler_accepts(["-fno-such-flag-in-any-compiler"])
 
 
-def test_the_suite_runs_the_flags_of_a_run():
-    """conftest configured the kernels as a run does: DOLFINx's default flags are the chosen ones."""
-    chosen = kernel_compilation.chosen_flags()
-    expected = chosen if chosen is not None and kernel_compilation.compiler_accepts(chosen) else ["-O2", "-g0"]
-    assert jit.DOLFINX_DEFAULT_JIT_OPTIONS["cffi_extra_compile_args"][0] == expected
+def test_the_level_is_the_lowest_over_the_ranks():
+    level = kernel_compilation.lowest_level(MPI.COMM_WORLD)
+    assert MPI.COMM_WORLD.allgather(level) == [level] * MPI.COMM_WORLD.size
+    names = [None] + [name for name, _ in kernel_compilation.LEVELS]
+    assert names.index(level) <= names.index(kernel_compilation.instruction_level())
+
+
+@pytest.mark.skipif(platform.machine() != "x86_64" or kernel_compilation.FLAGS_VARIABLE in os.environ,
+                    reason="the fast flags are checked on x86-64 without an override")
+def test_a_plain_form_is_compiled_with_the_fast_flags(tmp_path):
+    """The suite configured the kernels as a run does (conftest): a form compiled without JIT options (into an
+    empty cache, so that it is built here) is built with -ffast-math and this CPU's level, and the compiler took
+    them (a silently refused flag would leave DOLFINx's -O2 and fail here)."""
+    level = kernel_compilation.lowest_level(MPI.COMM_WORLD)
+    assert level is not None and kernel_compilation.compiler_accepts(kernel_compilation.chosen_flags(level))
+    domain = mesh.create_unit_square(MPI.COMM_SELF, 2, 2)
+    space = fem.functionspace(domain, ("Lagrange", 1))
+    u = fem.Function(space)
+    fem.form(ufl.exp(u) * ufl.dx, jit_options={"cache_dir": tmp_path})  # the compile flags: the default's
+    logs = [log.read_text() for log in tmp_path.glob("*.c.cached")]
+    compile_lines = [line for text in logs for line in text.splitlines() if " -c " in line]
+    assert compile_lines and all("-ffast-math" in line and f"-march={level}" in line for line in compile_lines)
     assert kernel_compilation.configure() == jit.get_options()["cffi_extra_compile_args"]
 
 
 def test_fast_kernels_give_the_default_kernels_numbers():
     """A residual and Jacobian with the void model's kinds of factors (exp, tanh, powers, conditionals) at
     degree 6, assembled with the fast flags and with DOLFINx's: equal to 1e-12 relative."""
-    fast = kernel_compilation.chosen_flags()
+    fast = kernel_compilation.chosen_flags(kernel_compilation.lowest_level(MPI.COMM_WORLD))
     if fast is None or not kernel_compilation.compiler_accepts(fast):
         pytest.skip("the fast flags are off here")
     domain = mesh.create_unit_square(MPI.COMM_WORLD, 12, 12)
