@@ -30,6 +30,7 @@ DOLFINx's. A ``dolfinx_jit_options.json`` of the user's (``~/.config/dolfinx/`` 
 priority over both, as DOLFINx documents.
 """
 
+import logging
 import os
 import shlex
 import subprocess
@@ -38,6 +39,8 @@ from pathlib import Path
 
 from dolfinx import jit
 from mpi4py import MPI
+
+log = logging.getLogger(__name__)
 
 #: The environment variable that overrides the flags ("default": DOLFINx's own).
 FLAGS_VARIABLE = "PHASEFIELD_KERNEL_FLAGS"
@@ -109,7 +112,9 @@ def configure(comm: MPI.Comm = MPI.COMM_WORLD) -> list[str]:
         flags = None
         if comm.rank == 0:
             flags = chosen_flags(level)
-            flags = flags if flags is not None and compiler_accepts(flags) else None
+            if flags is not None and not compiler_accepts(flags):
+                log.warning("the C compiler refused the kernel flags %s; DOLFINx's are used", " ".join(flags))
+                flags = None
         flags = comm.bcast(flags, root=0)
         if flags is not None:
             jit.DOLFINX_DEFAULT_JIT_OPTIONS["cffi_extra_compile_args"] = (

@@ -103,3 +103,14 @@ def test_fast_kernels_give_the_default_kernels_numbers():
     (fast_vector, fast_matrix), (plain_vector, plain_matrix) = assembled(fast), assembled(["-O2", "-g0"])
     assert np.max(np.abs(fast_vector - plain_vector)) <= 1e-12 * np.max(np.abs(plain_vector))
     assert np.max(np.abs(fast_matrix - plain_matrix)) <= 1e-12 * np.max(np.abs(plain_matrix))
+
+
+def test_refused_flags_leave_dolfinx_flags_with_a_warning(monkeypatch, caplog):
+    """A compiler that refuses the flags (here an override with an unknown flag) leaves DOLFINx's, and says so."""
+    monkeypatch.setattr(kernel_compilation, "_configured", None)  # a fresh process's first call
+    monkeypatch.setitem(jit.DOLFINX_DEFAULT_JIT_OPTIONS, "cffi_extra_compile_args", (["-O2", "-g0"], "DOLFINx's"))
+    monkeypatch.setenv(kernel_compilation.FLAGS_VARIABLE, "-O2 -fno-such-flag-in-any-compiler")
+    with caplog.at_level("WARNING", logger=kernel_compilation.__name__):
+        flags = kernel_compilation.configure(MPI.COMM_WORLD)
+    assert flags == jit.get_options()["cffi_extra_compile_args"] == ["-O2", "-g0"]
+    assert ("refused the kernel flags" in caplog.text) == (MPI.COMM_WORLD.rank == 0)
