@@ -194,6 +194,7 @@ def command_info(args: argparse.Namespace) -> None:
     from petsc4py import PETSc
 
     from phasefield.output.metadata import git_revision, versions
+    from phasefield.solvers import kernel_compilation
 
     for key, value in versions().items():
         print(f"{key:>12}: {value}")
@@ -205,6 +206,9 @@ def command_info(args: argparse.Namespace) -> None:
                             "scalapack") if PETSc.Sys.hasExternalPackage(p)]
     print(f"{'petsc pkgs':>12}: {', '.join(packages)}")
     print(f"{'scalar':>12}: {PETSc.ScalarType.__name__}")
+    print(f"{'kernels':>12}: {' '.join(kernel_compilation.configure())} (x86-64 level of this CPU: "
+          f"{kernel_compilation.instruction_level() or 'none'}; {kernel_compilation.FLAGS_VARIABLE}=default for "
+          "DOLFINx's)")
 
 
 def _print_orders(table_rows: list[dict[str, str]], title: str) -> None:

@@ -114,3 +114,11 @@ def test_refused_flags_leave_dolfinx_flags_with_a_warning(monkeypatch, caplog):
         flags = kernel_compilation.configure(MPI.COMM_WORLD)
     assert flags == jit.get_options()["cffi_extra_compile_args"] == ["-O2", "-g0"]
     assert ("refused the kernel flags" in caplog.text) == (MPI.COMM_WORLD.rank == 0)
+
+
+def test_info_prints_the_flags_in_force(capsys):
+    from phasefield.cli import main
+
+    main(["info"])
+    line = next(line for line in capsys.readouterr().out.splitlines() if line.strip().startswith("kernels:"))
+    assert line.split(":", 1)[1].strip().startswith(" ".join(jit.get_options()["cffi_extra_compile_args"]) + " (")
