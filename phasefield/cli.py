@@ -20,6 +20,7 @@ from phasefield.case import CaseError, load_case
 from phasefield.case.overrides import Overrides
 from phasefield.console import ProgressLines, progress_bar, setup_logging
 from phasefield.coupling import results_folder
+from phasefield.solvers import kernel_compilation
 
 log = logging.getLogger("phasefield")
 USER_ERROR, SOLVER_ERROR, CUT_OFF = 2, 3, 4
@@ -194,7 +195,6 @@ def command_info(args: argparse.Namespace) -> None:
     from petsc4py import PETSc
 
     from phasefield.output.metadata import git_revision, versions
-    from phasefield.solvers import kernel_compilation
 
     for key, value in versions().items():
         print(f"{key:>12}: {value}")
@@ -344,4 +344,7 @@ def main(argv: list[str] | None = None) -> None:
     petsc4py.init([sys.argv[0], "-no_signal_handler"])
     args = parser().parse_args(argv)
     setup_logging(args.verbose, getattr(args, "quiet", False))
+    problem = kernel_compilation.override_problem()  # before anything is written
+    if problem:
+        _fail(problem, USER_ERROR)
     args.func(args)

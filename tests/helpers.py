@@ -51,9 +51,10 @@ def run_in_process(argv: list[str], capsys) -> tuple[int, str, str]:
     return code, out, err
 
 
-def run_subprocess(argv: list[str], cwd: Path) -> tuple[int, str, str]:
-    """``python -m phasefield ARGV`` as the user would run it: exit code, stdout, stderr."""
-    env = {**os.environ, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}
+def run_subprocess(argv: list[str], cwd: Path, env: dict[str, str] | None = None) -> tuple[int, str, str]:
+    """``python -m phasefield ARGV`` as the user would run it (with the variables ``env`` added to the environment):
+    exit code, stdout, stderr."""
+    env = {**os.environ, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", **(env or {})}
     done = subprocess.run([sys.executable, "-m", "phasefield", *argv], cwd=cwd, env=env, capture_output=True,
                           text=True, timeout=120)
     return done.returncode, done.stdout, done.stderr

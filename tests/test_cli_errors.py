@@ -470,3 +470,14 @@ def test_output_piped_into_a_reader_that_stops_early_ends_without_a_traceback(tm
     finally:
         os.close(write_end)
     assert "Traceback" not in result.stderr and "BrokenPipeError" not in result.stderr, result.stderr
+
+
+def test_kernel_flags_the_compiler_refuses_are_refused_in_one_line_and_leave_results_untouched(tmp_path, results):
+    """PHASEFIELD_KERNEL_FLAGS with a flag the C compiler refuses: exit 2, one line naming the variable, what was
+    expected and what it got, before the results directory is touched (--overwrite included), and no traceback."""
+    env = {"PHASEFIELD_KERNEL_FLAGS": "-O2 -fno-such-flag-in-any-compiler"}
+    code, out, err = run_subprocess(["run", str(EXAMPLE), "-o", str(results), "--overwrite"], tmp_path, env=env)
+    assert code == cli.USER_ERROR and out == "" and "Traceback" not in err
+    assert err == (f"{PREFIX}PHASEFIELD_KERNEL_FLAGS: expected C compiler flags that the compiler accepts, or "
+                   "'default' (got '-O2 -fno-such-flag-in-any-compiler', refused)\n")
+    assert tree(results) == EXPECTED_TREE

@@ -1,17 +1,15 @@
 """Summary of benchmarks/kernel_flags/compare.sh: wall times, assembly times and the largest differences between the
-two flag sets' results. Usage: summary.py OUT ROUNDS (writes OUT/kernel_flags_summary.json)."""
+two flag sets' results (OUT/csv_difference.json, from benchmarks/creep_active_set/compare.py). Usage: summary.py OUT
+ROUNDS (writes OUT/kernel_flags_summary.json)."""
 
 import sys  # noqa: I001 - mpi4py must be imported before petsc4py / dolfinx
-from datetime import UTC, datetime
 from pathlib import Path
 import json
 import platform
 
-import numpy as np
 from mpi4py import MPI  # noqa: F401
 
-from phasefield.output.metadata import git_revision, write_json
-from phasefield.output.timeseries import read_timeseries
+from phasefield.output.metadata import write_json
 
 
 def assembly(run: dict) -> dict:
@@ -24,21 +22,6 @@ def assembly(run: dict) -> dict:
                                 ("other", events[event]["time_s"] - creep[event]["time_s"]))}
 
 
-def largest_differences(before: Path, after: Path) -> dict:
-    """The largest relative difference of each numeric column between two timeseries (relative to the column's
-    largest magnitude)."""
-    a, b = read_timeseries(before), read_timeseries(after)
-    out = {}
-    for column in a:
-        x, y = np.asarray(a[column], dtype=float), np.asarray(b[column], dtype=float)
-        if x.shape != y.shape:
-            out[column] = "different lengths"
-            continue
-        scale = np.nanmax(np.abs(x)) if np.any(np.isfinite(x)) else 0.0
-        out[column] = float(np.nanmax(np.abs(x - y)) / scale) if scale > 0 else 0.0
-    return out
-
-
 def main(out: Path, rounds: int) -> None:
     runs = {}
     for name in ("default", "fast"):
@@ -48,14 +31,14 @@ def main(out: Path, rounds: int) -> None:
                        "newton_iterations": members[0]["newton_iterations"],
                        "assembly": [assembly(m) for m in members]}
     first = json.loads((out / "default_1.json").read_text())
-    differences = largest_differences(out / "results_default_1" / "timeseries.csv",
-                                      out / "results_fast_1" / "timeseries.csv")
+    differences = json.loads((out / "csv_difference.json").read_text())
     write_json(out / "kernel_flags_summary.json", {
         "benchmark": "kernel compile flags (benchmarks/kernel_flags/compare.sh)",
         "case": first["case"], "stopped_at_mAh_per_cm2": first["stopped_at_mAh_per_cm2"], "ranks": first["ranks"],
-        "git_revision": git_revision(), "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "git_revision": first["git_revision"], "date": first["date"],  # the runs' (the first one's)
         "machine": {"platform": platform.platform(), "cpu": _cpu_name()}, "versions": first["versions"],
-        "runs": runs, "largest_relative_difference_of_results": differences})
+        "runs": runs, "largest_relative_difference_of_results": differences["largest_relative_difference"],
+        "differences_of_results": differences["results"]})
 
 
 def _cpu_name() -> str:

@@ -25,9 +25,11 @@ no NaN or infinity inside a kernel; a step whose solution is not finite, or whos
 still rejected (in Python and by the solvers' tests).
 
 **Opting out.** ``PHASEFIELD_KERNEL_FLAGS=default`` (or empty) keeps DOLFINx's flags; any other value is taken as
-the flags (split as a shell would). A compiler that refuses the flags (tried once on a one-line C file) also leaves
-DOLFINx's. A ``dolfinx_jit_options.json`` of the user's (``~/.config/dolfinx/`` or the working directory) takes
-priority over both, as DOLFINx documents.
+the flags (split as a shell would). Flags there that the compiler refuses (tried once on a one-line C file) are the
+user's error (:func:`override_problem`: the command line reports it in one line with exit 2 before it writes
+anything). A compiler that refuses phasefield's own flags (an old GCC) leaves DOLFINx's, with a warning. A
+``dolfinx_jit_options.json`` of the user's (``~/.config/dolfinx/`` or the working directory) takes priority over
+both, as DOLFINx documents.
 """
 
 import logging
@@ -37,7 +39,6 @@ import subprocess
 import sysconfig
 from pathlib import Path
 
-from dolfinx import jit
 from mpi4py import MPI
 
 log = logging.getLogger(__name__)
@@ -93,6 +94,18 @@ def compiler_accepts(flags: list[str]) -> bool:
     return done.returncode == 0
 
 
+def override_problem() -> str | None:
+    """What is wrong with :data:`FLAGS_VARIABLE`, in one line (None: unset, "default", or flags the compiler
+    accepts)."""
+    flags = chosen_flags(None) if FLAGS_VARIABLE in os.environ else None
+    return None if flags is None or compiler_accepts(flags) else _refusal()
+
+
+def _refusal() -> str:
+    return (f"{FLAGS_VARIABLE}: expected C compiler flags that the compiler accepts, or 'default' "
+            f"(got {os.environ[FLAGS_VARIABLE]!r}, refused)")
+
+
 def lowest_level(comm: MPI.Comm) -> str | None:
     """The lowest :func:`instruction_level` over the ranks of ``comm`` (collective)."""
     names = [None] + [name for name, _ in LEVELS]
@@ -105,17 +118,25 @@ _configured: list[str] | None = None
 def configure(comm: MPI.Comm = MPI.COMM_WORLD) -> list[str]:
     """Make the flags of :func:`chosen_flags` at the ranks' :func:`lowest_level` DOLFINx's default JIT compiler flags,
     as rank 0 chooses and its compiler accepts them (collective on ``comm`` at the first call; later calls return
-    the first one's flags). Returns the flags in force (a user's JIT options file included)."""
+    the first one's flags). Returns the flags in force (a user's JIT options file included). Raises ValueError for
+    :data:`FLAGS_VARIABLE` flags that the compiler refuses (:func:`override_problem`), on every rank."""
+    from dolfinx import jit  # here, so that the command line can check the variable without loading DOLFINx
+
     global _configured
     if _configured is None:
         level = lowest_level(comm)
-        flags = None
+        flags, problem = None, None
         if comm.rank == 0:
             flags = chosen_flags(level)
             if flags is not None and not compiler_accepts(flags):
-                log.warning("the C compiler refused the kernel flags %s; DOLFINx's are used", " ".join(flags))
+                if FLAGS_VARIABLE in os.environ:
+                    problem = _refusal()
+                else:
+                    log.warning("the C compiler refused the kernel flags %s; DOLFINx's are used", " ".join(flags))
                 flags = None
-        flags = comm.bcast(flags, root=0)
+        flags, problem = comm.bcast((flags, problem), root=0)
+        if problem is not None:
+            raise ValueError(problem)
         if flags is not None:
             jit.DOLFINX_DEFAULT_JIT_OPTIONS["cffi_extra_compile_args"] = (
                 flags, jit.DOLFINX_DEFAULT_JIT_OPTIONS["cffi_extra_compile_args"][1])

@@ -106,14 +106,33 @@ def test_fast_kernels_give_the_default_kernels_numbers():
 
 
 def test_refused_flags_leave_dolfinx_flags_with_a_warning(monkeypatch, caplog):
-    """A compiler that refuses the flags (here an override with an unknown flag) leaves DOLFINx's, and says so."""
+    """A compiler that refuses phasefield's own flags (an old GCC; here an unknown flag among them) leaves DOLFINx's,
+    and says so."""
     monkeypatch.setattr(kernel_compilation, "_configured", None)  # a fresh process's first call
     monkeypatch.setitem(jit.DOLFINX_DEFAULT_JIT_OPTIONS, "cffi_extra_compile_args", (["-O2", "-g0"], "DOLFINx's"))
-    monkeypatch.setenv(kernel_compilation.FLAGS_VARIABLE, "-O2 -fno-such-flag-in-any-compiler")
+    monkeypatch.delenv(kernel_compilation.FLAGS_VARIABLE, raising=False)
+    monkeypatch.setattr(kernel_compilation, "OPTIMISATION", ("-O2", "-fno-such-flag-in-any-compiler"))
     with caplog.at_level("WARNING", logger=kernel_compilation.__name__):
         flags = kernel_compilation.configure(MPI.COMM_WORLD)
     assert flags == jit.get_options()["cffi_extra_compile_args"] == ["-O2", "-g0"]
     assert ("refused the kernel flags" in caplog.text) == (MPI.COMM_WORLD.rank == 0)
+
+
+def test_refused_override_is_the_users_error(monkeypatch):
+    """Flags of PHASEFIELD_KERNEL_FLAGS that the compiler refuses: one line naming the variable, what was expected and
+    what it got; configure raises it on every rank and changes nothing."""
+    monkeypatch.setattr(kernel_compilation, "_configured", None)
+    monkeypatch.setitem(jit.DOLFINX_DEFAULT_JIT_OPTIONS, "cffi_extra_compile_args", (["-O2", "-g0"], "DOLFINx's"))
+    monkeypatch.setenv(kernel_compilation.FLAGS_VARIABLE, "-O2 -fno-such-flag-in-any-compiler")
+    problem = kernel_compilation.override_problem()
+    assert problem == ("PHASEFIELD_KERNEL_FLAGS: expected C compiler flags that the compiler accepts, or 'default' "
+                       "(got '-O2 -fno-such-flag-in-any-compiler', refused)")
+    with pytest.raises(ValueError, match="PHASEFIELD_KERNEL_FLAGS: expected"):
+        kernel_compilation.configure(MPI.COMM_WORLD)
+    assert jit.get_options()["cffi_extra_compile_args"] == ["-O2", "-g0"] and kernel_compilation._configured is None
+    for accepted in ("-O1 -g0", "default"):
+        monkeypatch.setenv(kernel_compilation.FLAGS_VARIABLE, accepted)
+        assert kernel_compilation.override_problem() is None
 
 
 def test_info_prints_the_flags_in_force(capsys):
